@@ -1,0 +1,37 @@
+import { HarnessError, EXIT } from '../errors.js';
+
+const USAGE = `usage: dpd-harness <command> [options]
+
+commands:
+  run [suites…] --profile <file>   run conformance suites against a device
+  validate <files…>                check suites and profiles, touch no network
+  serve --profile <file>           run the fake peer as a long-lived responder
+  lab up|status|down               real strongSwan / Libreswan DUTs in namespaces
+  profile from-ios <config>        derive a profile from an IOS XE running config
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return name ? EXIT.OK : EXIT.USAGE;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`dpd-harness: unknown command '${name}'\n${USAGE}`);
+    return EXIT.USAGE;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (err) {
+    if (err instanceof HarnessError) {
+      process.stderr.write(`dpd-harness: ${err.code}: ${err.message}\n`);
+      return err.code === 'ERR_USAGE' || err.code.startsWith('ERR_CONFIG') || err.code.startsWith('ERR_LAB') ? EXIT.USAGE : EXIT.FAILED;
+    }
+    throw err;
+  }
+}
