@@ -1,0 +1,105 @@
+/**
+ * The one event stream every report renderer and every assertion reads.
+ * The fake peer (src/peer) emits these; src/report and src/scenario consume them.
+ * Times are monotonic nanoseconds (process.hrtime.bigint() through the injected clock),
+ * taken as close to the socket as possible.
+ */
+
+export interface Endpoint {
+  address: string;
+  port: number;
+}
+
+/** What a datagram was, in the words a network engineer uses in a report. */
+export type MessageKind =
+  | 'main-mode'
+  | 'aggressive-mode'
+  | 'quick-mode'
+  | 'r-u-there'
+  | 'r-u-there-ack'
+  | 'delete'
+  | 'notify'
+  | 'informational'
+  | 'unknown';
+
+export interface MessageSummary {
+  exchangeType: number;
+  messageId: number;
+  kind: MessageKind;
+  /** DPD sequence number for R-U-THERE / R-U-THERE-ACK. */
+  seq?: number;
+  /** Notify type for notify messages (including DPD). */
+  notifyType?: number;
+  /** For Delete: protocol id and SPIs as hex. */
+  deleteProtocol?: number;
+  deleteSpis?: string[];
+  /** Position in a phase-1/phase-2 exchange (1-based), when known. */
+  step?: number;
+}
+
+export interface DatagramEvent {
+  type: 'datagram';
+  /** Monotonic time in ns. */
+  t: bigint;
+  direction: 'in' | 'out';
+  local: Endpoint;
+  remote: Endpoint;
+  bytes: Uint8Array;
+  /** Hex of CKY-I‖CKY-R: the IKE SA this belongs to, when known. */
+  sa?: string;
+  summary?: MessageSummary;
+  /** Set when the engine refused the message: the typed reason. */
+  rejected?: { code: string; message: string };
+  /** Set when a scripted behaviour dropped, delayed or altered it. */
+  behaviour?: string;
+}
+
+/** Keys for Wireshark's IKEv1 decryption table (never the PSK). */
+export interface SaKeysEvent {
+  type: 'sa-keys';
+  t: bigint;
+  sa: string;
+  initiatorCookie: string;
+  encryptionKey: string;
+}
+
+export interface SaStateEvent {
+  type: 'sa-state';
+  t: bigint;
+  sa: string;
+  phase: 1 | 2;
+  state: 'negotiating' | 'established' | 'deleted' | 'expired' | 'failed';
+  remote: Endpoint;
+  detail?: string;
+}
+
+/** A line from a lab DUT daemon's log, attached to the scenario in the report. */
+export interface DaemonLogEvent {
+  type: 'daemon-log';
+  t: bigint;
+  daemon: string;
+  line: string;
+}
+
+/** Anything else the runner wants on the timeline (phase changes, behaviour switches). */
+export interface MarkEvent {
+  type: 'mark';
+  t: bigint;
+  label: string;
+}
+
+export type HarnessEvent = DatagramEvent | SaKeysEvent | SaStateEvent | DaemonLogEvent | MarkEvent;
+
+/** Injected time source: tests pass a fake one. */
+export interface Clock {
+  /** Monotonic ns. */
+  now(): bigint;
+  /** Wall clock ms, for report headers only. */
+  wall(): number;
+  setTimeout(fn: () => void, ms: number): { cancel(): void };
+}
+
+/** Injected randomness: tests pass a seeded one. */
+export interface Random {
+  bytes(n: number): Uint8Array;
+}
