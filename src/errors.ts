@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'ERR_LAB_COMMAND_FAILED'
   | 'ERR_LAB_TIMEOUT'
   | 'ERR_LAB_DAEMON'
+  | 'ERR_LAB_SUBNET_BUSY'
   // peer / runner / cli
   | 'ERR_PEER_SOCKET'
   | 'ERR_SCENARIO_ABORTED'
