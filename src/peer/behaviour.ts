@@ -1,0 +1,77 @@
+/**
+ * Scriptable behaviour of the fake peer, per IKE SA, and the pure policy that
+ * turns (what just happened, behaviour) into what the peer does. The socket
+ * side (fake-peer.ts) only carries the decisions out, so every rule here is
+ * unit-tested without sockets or timers.
+ */
+import type { Corruption } from './corruption.js';
+
+/** How the ACK's sequence number relates to the R-U-THERE it answers (RFC 3706 §6.1 says: echo it). */
+export type SeqTransform =
+  | { kind: 'echo' }
+  | { kind: 'plus-one' }
+  | { kind: 'minus-one' }
+  | { kind: 'constant'; value: number }
+  /** The sequence number of an earlier R-U-THERE on this SA (the one just before). */
+  | { kind: 'stale' };
+
+export interface Behaviour {
+  /** Datagrams dropped at the socket in this direction: the peer looks dead (or half dead). */
+  silence: 'none' | 'in' | 'out' | 'both';
+  /** Every answer (a message produced because one arrived) leaves this much later. */
+  answerDelayMs: number;
+  /** 'ignore': R-U-THERE is accepted but never acknowledged. */
+  dpd: 'answer' | 'ignore';
+  ackSeq: SeqTransform;
+  /** Applied to outbound plaintext before encryption (through the engine's mutate hook). */
+  corrupt?: Corruption;
+}
+
+export const NORMAL_BEHAVIOUR: Readonly<Behaviour> = Object.freeze<Behaviour>({ silence: 'none', answerDelayMs: 0, dpd: 'answer', ackSeq: { kind: 'echo' } });
+
+export type InboundDecision = { deliver: true } | { deliver: false; label: string };
+
+export function inboundDecision(behaviour: Behaviour): InboundDecision {
+  if (behaviour.silence === 'in' || behaviour.silence === 'both') return { deliver: false, label: `silence-${behaviour.silence}` };
+  return { deliver: true };
+}
+
+export type OutboundDecision = { send: true; delayMs: number; label?: string } | { send: false; label: string };
+
+/** `isAnswer`: the message is a reaction to an inbound one (not a command or a retransmission timer). */
+export function outboundDecision(behaviour: Behaviour, isAnswer: boolean): OutboundDecision {
+  if (behaviour.silence === 'out' || behaviour.silence === 'both') return { send: false, label: `silence-${behaviour.silence}` };
+  if (isAnswer && behaviour.answerDelayMs > 0) return { send: true, delayMs: behaviour.answerDelayMs, label: `delay-${behaviour.answerDelayMs}ms` };
+  return { send: true, delayMs: 0 };
+}
+
+export type DpdAnswerDecision = { answer: true; seq: number; label?: string } | { answer: false; label: string };
+
+/**
+ * `earlier`: sequence numbers of R-U-THEREs received before this one on the
+ * same SA, oldest first. Sequence numbers are 32-bit and wrap (RFC 3706 §6).
+ */
+export function dpdAnswerDecision(behaviour: Behaviour, seq: number, earlier: readonly number[]): DpdAnswerDecision {
+  if (behaviour.dpd === 'ignore') return { answer: false, label: 'dpd-ignore' };
+  const t = behaviour.ackSeq;
+  switch (t.kind) {
+    case 'echo':
+      return { answer: true, seq };
+    case 'plus-one':
+      return { answer: true, seq: (seq + 1) >>> 0, label: 'ack-seq-plus-one' };
+    case 'minus-one':
+      return { answer: true, seq: (seq - 1) >>> 0, label: 'ack-seq-minus-one' };
+    case 'constant':
+      return { answer: true, seq: t.value >>> 0, label: `ack-seq-constant-${t.value >>> 0}` };
+    case 'stale': {
+      // Before any earlier probe there is nothing stale to repeat; seq−1 is what a stale counter would hold.
+      const previous = [...earlier].reverse().find((s) => s !== seq);
+      return { answer: true, seq: previous ?? (seq - 1) >>> 0, label: 'ack-seq-stale' };
+    }
+  }
+}
+
+/** Merges a partial change into a behaviour, so a scenario can switch one knob while running. */
+export function changeBehaviour(current: Behaviour, change: Partial<Behaviour>): Behaviour {
+  return { ...current, ...change };
+}

@@ -1,0 +1,125 @@
+/**
+ * UDP sockets for the fake peer (and the reference DUT): one socket per bound
+ * address. Receive times are read from the injected clock first thing in the
+ * 'message' handler and send times right before the datagram is handed to the
+ * kernel, so a DPD interval measured from these events is as close to the
+ * wire as user space gets.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { HarnessError } from '../errors.js';
+import type { Clock, Endpoint } from '../events.js';
+
+export interface Datagram {
+  /** Monotonic ns: when the datagram came off (or went onto) the socket. */
+  t: bigint;
+  local: Endpoint;
+  remote: Endpoint;
+  bytes: Uint8Array;
+}
+
+export interface UdpTransportOptions {
+  /** Addresses to listen on; port 0 binds an ephemeral port (tests, unprivileged runs). */
+  bind: Endpoint[];
+  clock: Clock;
+  onDatagram(datagram: Datagram): void;
+  /** Socket errors after binding (ICMP unreachable is not reported by Node for unconnected UDP). */
+  onError?(error: HarnessError): void;
+}
+
+interface Bound {
+  socket: Socket;
+  local: Endpoint;
+}
+
+export class UdpTransport {
+  private constructor(
+    private readonly bound: Bound[],
+    private readonly clock: Clock,
+  ) {}
+
+  static async open(options: UdpTransportOptions): Promise<UdpTransport> {
+    if (options.bind.length === 0) throw new HarnessError('ERR_PEER_SOCKET', 'no address to bind: give at least one');
+    const bound: Bound[] = [];
+    try {
+      for (const want of options.bind) bound.push(await bindOne(want, options));
+    } catch (err) {
+      await Promise.all(bound.map((b) => closeSocket(b.socket)));
+      throw err;
+    }
+    return new UdpTransport(bound, options.clock);
+  }
+
+  /** What was actually bound (ephemeral ports resolved). */
+  get endpoints(): Endpoint[] {
+    return this.bound.map((b) => ({ ...b.local }));
+  }
+
+  /**
+   * Sends from the socket bound to `from` (an address, or address and port when
+   * several sockets share an address). Resolves with the send timestamp once the
+   * kernel has the datagram.
+   */
+  send(from: string | Endpoint, to: Endpoint, bytes: Uint8Array): Promise<bigint> {
+    const b = this.socketFor(from);
+    return new Promise((resolve, reject) => {
+      const t = this.clock.now();
+      b.socket.send(bytes, to.port, to.address, (err) => {
+        if (err) reject(new HarnessError('ERR_PEER_SOCKET', `send ${b.local.address}:${b.local.port} → ${to.address}:${to.port} failed: ${err.message}`, { cause: err }));
+        else resolve(t);
+      });
+    });
+  }
+
+  /** The local endpoint a datagram to `from` would leave from, for event records. */
+  localEndpoint(from: string | Endpoint): Endpoint {
+    return { ...this.socketFor(from).local };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.bound.map((b) => closeSocket(b.socket)));
+  }
+
+  private socketFor(from: string | Endpoint): Bound {
+    const address = typeof from === 'string' ? from : from.address;
+    const port = typeof from === 'string' ? undefined : from.port;
+    const b = this.bound.find((x) => x.local.address === address && (port === undefined || x.local.port === port));
+    if (!b) {
+      const have = this.bound.map((x) => `${x.local.address}:${x.local.port}`).join(', ');
+      throw new HarnessError('ERR_PEER_SOCKET', `no socket bound to ${address}${port === undefined ? '' : `:${port}`} (bound: ${have})`);
+    }
+    return b;
+  }
+}
+
+function bindOne(want: Endpoint, options: UdpTransportOptions): Promise<Bound> {
+  const socket = createSocket({ type: want.address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+  return new Promise((resolve, reject) => {
+    const onBindError = (err: Error): void => {
+      socket.close();
+      reject(new HarnessError('ERR_PEER_SOCKET', `cannot bind UDP ${want.address}:${want.port}: ${err.message}`, { cause: err }));
+    };
+    socket.once('error', onBindError);
+    socket.bind(want.port, want.address, () => {
+      socket.off('error', onBindError);
+      const a = socket.address();
+      const local: Endpoint = { address: a.address, port: a.port };
+      socket.on('message', (msg, rinfo) => {
+        const t = options.clock.now();
+        options.onDatagram({ t, local, remote: { address: rinfo.address, port: rinfo.port }, bytes: new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength) });
+      });
+      socket.on('error', (err) => options.onError?.(new HarnessError('ERR_PEER_SOCKET', `socket ${local.address}:${local.port}: ${err.message}`, { cause: err })));
+      resolve({ socket, local });
+    });
+  });
+}
+
+function closeSocket(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      socket.close(() => resolve());
+    } catch {
+      // Already closed (e.g. after a failed bind): nothing left to release.
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import type { HarnessEvent, MarkEvent } from '../../src/events.js';
+import { EventLog } from '../../src/peer/event-log.js';
+import { FakeClock } from '../support/fake-clock.js';
+
+const mark = (t: bigint, label: string): MarkEvent => ({ type: 'mark', t, label });
+const isMark = (label: string) => (e: HarnessEvent): e is MarkEvent => e.type === 'mark' && e.label === label;
+
+describe('peer/event-log', () => {
+  it('keeps every event in order and tells listeners', () => {
+    const log = new EventLog();
+    const heard: string[] = [];
+    const off = log.on((e) => heard.push(e.type === 'mark' ? e.label : e.type));
+    log.push(mark(1n, 'a'));
+    off();
+    log.push(mark(2n, 'b'));
+    expect(log.events.map((e) => (e as MarkEvent).label)).to.deep.equal(['a', 'b']);
+    expect(heard).to.deep.equal(['a']);
+  });
+
+  it('filters datagrams by SA', () => {
+    const log = new EventLog();
+    const d = (sa: string): HarnessEvent => ({ type: 'datagram', t: 1n, direction: 'in', local: { address: '127.0.0.1', port: 500 }, remote: { address: '127.0.0.1', port: 501 }, bytes: new Uint8Array(0), sa });
+    log.push(d('aa'));
+    log.push(mark(1n, 'x'));
+    log.push(d('bb'));
+    expect(log.datagrams().length).to.equal(2);
+    expect(log.datagrams('bb').map((e) => e.sa)).to.deep.equal(['bb']);
+  });
+
+  it('waitFor resolves with a past or future event and times out on the clock', async () => {
+    const clock = new FakeClock();
+    const log = new EventLog();
+    log.push(mark(5n, 'early'));
+    expect((await log.waitFor(isMark('early'), { clock, timeoutMs: 10 })).t).to.equal(5n);
+    const later = log.waitFor(isMark('later'), { clock, timeoutMs: 10, since: 6n });
+    log.push(mark(7n, 'later'));
+    expect((await later).t).to.equal(7n);
+    const never = log.waitFor(isMark('never'), { clock, timeoutMs: 10, what: 'never' });
+    clock.advance(10);
+    try {
+      await never;
+      expect.fail('should time out');
+    } catch (err) {
+      expect(err).to.have.property('code', 'ERR_SCENARIO_ABORTED');
+    }
+    expect(clock.pendingCount).to.equal(0);
+  });
+
+  it('iterates what was logged, then live events, until closed', async () => {
+    const log = new EventLog();
+    log.push(mark(1n, 'a'));
+    const seen: string[] = [];
+    const done = (async () => {
+      for await (const e of log) seen.push((e as MarkEvent).label);
+    })();
+    await Promise.resolve();
+    log.push(mark(2n, 'b'));
+    log.close();
+    log.push(mark(3n, 'ignored'));
+    await done;
+    expect(seen).to.deep.equal(['a', 'b']);
+  });
+});

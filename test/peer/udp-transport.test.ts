@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import type { Clock } from '../../src/events.js';
+import { UdpTransport, type Datagram } from '../../src/peer/udp-transport.js';
+import { systemClock } from '../../src/peer/system-clock.js';
+
+/** A clock whose now() counts calls, so the test can see when the transport read it. */
+function countingClock(): Clock & { reads: number } {
+  const c = { ...systemClock, reads: 0, now: () => BigInt(++c.reads) };
+  return c;
+}
+
+describe('peer/udp-transport (loopback, ephemeral ports)', () => {
+  it('receives with a clock timestamp and the real endpoints, and sends from the bound socket', async () => {
+    const clock = countingClock();
+    const received: Datagram[] = [];
+    const transport = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0 }], clock, onDatagram: (d) => received.push(d) });
+    const other = createSocket('udp4');
+    try {
+      const [local] = transport.endpoints;
+      expect(local.port).to.be.greaterThan(0);
+      other.bind(0, '127.0.0.1');
+      await once(other, 'listening');
+      const otherPort = other.address().port;
+
+      other.send(Uint8Array.from([1, 2, 3]), local.port, '127.0.0.1');
+      const deadline = Date.now() + 5000;
+      while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(received).to.have.length(1);
+      expect(Array.from(received[0].bytes)).to.deep.equal([1, 2, 3]);
+      expect(received[0].remote).to.deep.equal({ address: '127.0.0.1', port: otherPort });
+      expect(received[0].local).to.deep.equal(local);
+      expect(received[0].t).to.equal(1n);
+
+      const got = once(other, 'message');
+      const sentAt = await transport.send('127.0.0.1', { address: '127.0.0.1', port: otherPort }, Uint8Array.from([9]));
+      const [msg, rinfo] = (await got) as [Buffer, { port: number }];
+      expect(sentAt).to.equal(2n);
+      expect(Array.from(msg)).to.deep.equal([9]);
+      expect(rinfo.port).to.equal(local.port);
+    } finally {
+      other.close();
+      await transport.close();
+    }
+  });
+
+  it('fails with ERR_PEER_SOCKET when an address cannot be bound, releasing what it had bound', async () => {
+    const first = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, onDatagram: () => {} });
+    const busy = first.endpoints[0];
+    try {
+      await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0 }, busy], clock: systemClock, onDatagram: () => {} });
+      expect.fail('bind to a busy port should fail');
+    } catch (err) {
+      expect(err).to.have.property('code', 'ERR_PEER_SOCKET');
+    } finally {
+      await first.close();
+    }
+  });
+
+  it('refuses to send from an address it has no socket for', async () => {
+    const t = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, onDatagram: () => {} });
+    try {
+      expect(() => t.send('127.0.0.2', { address: '127.0.0.1', port: 9 }, new Uint8Array(1))).to.throw().with.property('code', 'ERR_PEER_SOCKET');
+    } finally {
+      await t.close();
+    }
+  });
+});
