@@ -12,7 +12,9 @@ commands:
 
 type Command = (args: string[]) => Promise<number>;
 
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  lab: async () => (await import('./lab.js')).labCommand,
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

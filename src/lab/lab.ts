@@ -19,7 +19,7 @@ import type { DutKind, LabSpec } from './lab-spec.js';
 import { claim, DEFAULT_STATE_DIR, ownerAlive, readState, removeState, writeState, type LabState } from './lab-state.js';
 import { identify, isAlive, type ProcessIdentity } from './process-identity.js';
 import { Supervisor } from './supervisor.js';
-import { systemClock } from './system-clock.js';
+import { systemClock } from '../peer/system-clock.js';
 import {
   applySteps,
   applyStepsSync,

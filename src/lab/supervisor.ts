@@ -11,7 +11,7 @@ import { LabError, type ErrorCode } from '../errors.js';
 import { FileTail } from './file-tail.js';
 import { LineLog, type TimedLine } from './line-log.js';
 import { identify, type ProcessIdentity } from './process-identity.js';
-import { systemClock } from './system-clock.js';
+import { systemClock } from '../peer/system-clock.js';
 
 export interface RunOptions {
   /** Run inside this network namespace (`ip netns exec`). */

@@ -1,0 +1,130 @@
+/**
+ * `dpd-harness lab up|status|down`: real DUTs in network namespaces by hand.
+ *   lab up --profile <file> [--no-daemons]   build the lab, print where everything is, stay in the
+ *                                            foreground until Ctrl-C or `lab down` (then remove it all)
+ *   lab status [--name <lab> | --profile <file>] [--json]
+ *   lab down   [--name <lab> | --profile <file>]   idempotent
+ * Every failure is a typed error; main.ts turns ERR_LAB_* / ERR_CONFIG_* into exit code 2.
+ */
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { ConfigError, UsageError, EXIT } from '../errors.js';
+import { downByName, Lab, readLabStatus, requireRootUser, type LabStatus } from '../lab/lab.js';
+import { DEFAULT_LAB_NAME, LAB_NAME, parseLabSpec, type FieldPath, type LabSpec } from '../lab/lab-spec.js';
+
+const USAGE = `usage: dpd-harness lab up --profile <file> [--no-daemons]
+       dpd-harness lab status [--name <lab> | --profile <file>] [--json]
+       dpd-harness lab down [--name <lab> | --profile <file>]`;
+
+interface Flags {
+  profile?: string;
+  name?: string;
+  json: boolean;
+  daemons: boolean;
+}
+
+function parseFlags(args: string[]): Flags {
+  const flags: Flags = { json: false, daemons: true };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (a === '--profile') flags.profile = value();
+    else if (a === '--name') flags.name = value();
+    else if (a === '--json') flags.json = true;
+    else if (a === '--no-daemons') flags.daemons = false;
+    else throw new UsageError(`unknown option '${a}'\n${USAGE}`);
+  }
+  return flags;
+}
+
+/** Reads the `lab:` section of a profile through parseLabSpec, with file:line:col on every error. */
+export function loadLabSpecFromProfile(file: string): LabSpec {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read profile ${file}: ${(err as Error).message}`);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const lines = text.split('\n');
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, col, excerpt: lines[line - 1] ?? '' };
+  };
+  const syntax = doc.errors[0];
+  if (syntax) throw new ConfigError('ERR_CONFIG_SYNTAX', { file, ...at(syntax.pos[0]) }, syntax.message.split('\n')[0]);
+  const locate = (path: FieldPath) => {
+    // The field itself, or its nearest existing parent when the field is missing.
+    for (let n = path.length; n >= 0; n--) {
+      const node = (doc as Document).getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) return at(node.range[0]);
+    }
+    return undefined;
+  };
+  const lab = doc.get('lab', true);
+  if (!isNode(lab)) throw new ConfigError('ERR_CONFIG_SCHEMA', { file, line: 1, col: 1 }, 'lab: missing (the lab section describes the DUT topology)');
+  return parseLabSpec((doc.toJS() as { lab: unknown }).lab, { file, locate, base: ['lab'] });
+}
+
+function labName(flags: Flags): string {
+  const name = flags.name ?? (flags.profile ? loadLabSpecFromProfile(flags.profile).name : DEFAULT_LAB_NAME);
+  if (!LAB_NAME.test(name)) throw new UsageError(`bad lab name '${name}': 1-10 lowercase letters or digits, starting with a letter`);
+  return name;
+}
+
+export function formatStatus(s: LabStatus): string {
+  const out = [`lab ${s.lab}: ${s.status}${s.owner !== undefined && s.status !== 'down' ? ` (owner pid ${s.owner})` : ''}`];
+  if (s.status === 'down') return `${out[0]}\n`;
+  if (s.dataPlane) out.push(`  data plane     ${s.dataPlane}${s.dataPlane === 'emulated' ? ' (kernel without ESP: SA installs acknowledged by the shim, no ESP traffic)' : ''}`);
+  if (s.dut) out.push(`  DUT            ${s.dut.kind} in netns ${s.dut.netns}, address ${s.dut.address} (subnet ${s.subnet})`);
+  if (s.peerBind) out.push(`  peer bind      ${s.peerBind.addresses.join(', ')} in ${s.peerBind.netns ? `netns ${s.peerBind.netns}` : 'the root namespace'}`);
+  out.push(`  namespaces     ${s.namespaces.join(', ')}`);
+  if (s.rootLinks.length > 0) out.push(`  root links     ${s.rootLinks.join(', ')}`);
+  for (const d of s.daemons) out.push(`  daemon         ${d.name} pid ${d.pid}${d.running ? '' : ' (exited)'}`);
+  for (const [role, where] of Object.entries(s.where)) {
+    for (const [what, path] of Object.entries(where)) out.push(`  ${`${role} ${what}`.padEnd(14)} ${path}`);
+  }
+  if (s.workDir) out.push(`  work dir       ${s.workDir}`);
+  out.push(`  state file     ${s.stateFile}`);
+  return `${out.join('\n')}\n`;
+}
+
+async function up(flags: Flags): Promise<number> {
+  if (!flags.profile) throw new UsageError(`lab up needs --profile <file>\n${USAGE}`);
+  const spec = loadLabSpecFromProfile(flags.profile);
+  requireRootUser();
+  const lab = await Lab.up(spec, { daemons: flags.daemons, progress: (l) => process.stderr.write(`lab: ${l}\n`) });
+  process.stdout.write(formatStatus(lab.status()));
+  process.stdout.write(`lab ${spec.name} is up. Ctrl-C here, or 'dpd-harness lab down --name ${spec.name}' elsewhere, removes it.\n`);
+  // Stay the owner until a signal: the exit guard then runs down() and ends the process.
+  await new Promise<never>(() => setInterval(() => undefined, 1 << 30));
+  return EXIT.OK;
+}
+
+export async function labCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const flags = parseFlags(rest);
+  switch (sub) {
+    case 'up':
+      return up(flags);
+    case 'status': {
+      const s = readLabStatus(labName(flags));
+      process.stdout.write(flags.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
+      return EXIT.OK;
+    }
+    case 'down': {
+      const name = labName(flags);
+      requireRootUser();
+      const removed = await downByName(name);
+      process.stdout.write(removed ? `lab ${name}: removed\n` : `lab ${name}: nothing to remove\n`);
+      return EXIT.OK;
+    }
+    default:
+      throw new UsageError(sub ? `unknown lab command '${sub}'\n${USAGE}` : USAGE);
+  }
+}
