@@ -56,18 +56,20 @@ export class UdpTransport {
 
   /**
    * Sends from the socket bound to `from` (an address, or address and port when
-   * several sockets share an address). Resolves with the send timestamp once the
-   * kernel has the datagram.
+   * several sockets share an address). `t` is read right before the datagram is
+   * handed to the socket, so callers can log it in order with everything else;
+   * `sent` settles once the kernel has it (or rejects with ERR_PEER_SOCKET).
    */
-  send(from: string | Endpoint, to: Endpoint, bytes: Uint8Array): Promise<bigint> {
+  send(from: string | Endpoint, to: Endpoint, bytes: Uint8Array): { t: bigint; sent: Promise<void> } {
     const b = this.socketFor(from);
-    return new Promise((resolve, reject) => {
-      const t = this.clock.now();
+    const t = this.clock.now();
+    const sent = new Promise<void>((resolve, reject) => {
       b.socket.send(bytes, to.port, to.address, (err) => {
         if (err) reject(new HarnessError('ERR_PEER_SOCKET', `send ${b.local.address}:${b.local.port} → ${to.address}:${to.port} failed: ${err.message}`, { cause: err }));
-        else resolve(t);
+        else resolve();
       });
     });
+    return { t, sent };
   }
 
   /** The local endpoint a datagram to `from` would leave from, for event records. */

@@ -34,7 +34,8 @@ describe('peer/udp-transport (loopback, ephemeral ports)', () => {
       expect(received[0].t).to.equal(1n);
 
       const got = once(other, 'message');
-      const sentAt = await transport.send('127.0.0.1', { address: '127.0.0.1', port: otherPort }, Uint8Array.from([9]));
+      const { t: sentAt, sent } = transport.send('127.0.0.1', { address: '127.0.0.1', port: otherPort }, Uint8Array.from([9]));
+      await sent;
       const [msg, rinfo] = (await got) as [Buffer, { port: number }];
       expect(sentAt).to.equal(2n);
       expect(Array.from(msg)).to.deep.equal([9]);

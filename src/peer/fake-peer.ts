@@ -1,0 +1,270 @@
+/**
+ * The fake peer: UDP sockets, the IKE engine's timers on the injected clock,
+ * scripted behaviour per IKE SA, and the event stream. It holds any number of
+ * IKE SAs at once (the engine demultiplexes by cookies); everything here is
+ * about carrying out the engine's effects and the behaviour policy's
+ * decisions at the socket, and recording what really went over the wire.
+ */
+import { HarnessError } from '../errors.js';
+import type { Clock, Endpoint, HarnessEvent, MessageSummary } from '../events.js';
+import {
+  NORMAL_BEHAVIOUR,
+  changeBehaviour,
+  dpdAnswerDecision,
+  inboundDecision,
+  outboundDecision,
+  type Behaviour,
+} from './behaviour.js';
+import { corruptMessage, corruptionApplies, type PlaintextMessage } from './corruption.js';
+import type { EngineEffect, EnginePort, InitiateOptions, MutateHook, OutboundDatagram } from './engine-port.js';
+import { EventLog } from './event-log.js';
+import { UdpTransport, type Datagram } from './udp-transport.js';
+
+export interface FakePeerOptions {
+  bind: Endpoint[];
+  clock: Clock;
+  /** Builds the engine; the peer passes the hook through which behaviours corrupt outbound plaintext. */
+  createEngine(hooks: { mutate: MutateHook }): EnginePort;
+  log?: EventLog;
+}
+
+/** Behaviours are keyed by initiator cookie: it names an IKE SA from its first packet, before CKY-R is known. */
+const saKey = (sa: string): string => sa.slice(0, 16);
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+
+export class FakePeer {
+  readonly log: EventLog;
+  private readonly engine: EnginePort;
+  private readonly behaviours = new Map<string, Behaviour>();
+  private defaultBehaviour: Behaviour = NORMAL_BEHAVIOUR;
+  private readonly timers = new Map<string, { cancel(): void }>();
+  private readonly pendingSends = new Set<{ cancel(): void }>();
+  private readonly dpdSeen = new Map<string, number[]>();
+  private transport!: UdpTransport;
+  private closed = false;
+
+  private constructor(private readonly options: FakePeerOptions) {
+    this.log = options.log ?? new EventLog();
+    this.engine = options.createEngine({ mutate: (sa, summary, message) => this.mutate(sa, summary, message) });
+  }
+
+  static async start(options: FakePeerOptions): Promise<FakePeer> {
+    const peer = new FakePeer(options);
+    peer.transport = await UdpTransport.open({
+      bind: options.bind,
+      clock: options.clock,
+      onDatagram: (d) => peer.onDatagram(d),
+      onError: (err) => peer.mark(`socket error: ${err.message}`),
+    });
+    return peer;
+  }
+
+  /** Local endpoints actually bound (ephemeral ports resolved). */
+  get endpoints(): Endpoint[] {
+    return this.transport.endpoints;
+  }
+
+  /** IKE SAs the engine holds now (hex CKY-I‖CKY-R). */
+  sas(): string[] {
+    return this.engine.list();
+  }
+
+  behaviour(sa?: string): Behaviour {
+    return (sa !== undefined && this.behaviours.get(saKey(sa))) || this.defaultBehaviour;
+  }
+
+  /** Changes one SA's behaviour, or with sa `'*'` the behaviour of every SA without its own; takes effect with the next datagram. */
+  setBehaviour(sa: string | '*', change: Partial<Behaviour>): Behaviour {
+    const next = changeBehaviour(this.behaviour(sa === '*' ? undefined : sa), change);
+    if (sa === '*') this.defaultBehaviour = next;
+    else this.behaviours.set(saKey(sa), next);
+    this.mark(`behaviour ${sa === '*' ? 'default' : sa}: ${describeBehaviour(next)}`, sa === '*' ? undefined : sa);
+    return next;
+  }
+
+  /** Starts Main Mode (and Quick Mode if asked) to a DUT; returns the SA id the engine gave it. */
+  initiate(options: InitiateOptions): string {
+    const { sa, effects } = this.engine.initiate(options, this.options.clock.now());
+    this.run(effects);
+    return sa;
+  }
+
+  quickMode(sa: string): void {
+    this.run(this.engine.quickMode(sa, this.options.clock.now()));
+  }
+
+  /** Sends one R-U-THERE (the engine's sequence policy unless `seq` is given). */
+  probe(sa: string, seq?: number): void {
+    this.run(this.engine.sendDpd(sa, this.options.clock.now(), seq));
+  }
+
+  deleteSa(sa: string, what: 'ipsec' | 'isakmp'): void {
+    this.run(this.engine.deleteSa(sa, what, this.options.clock.now()));
+  }
+
+  /** Any payload list, protected in a fresh Informational exchange of this SA. */
+  sendInformational(sa: string, payloads: PlaintextMessage['payloads']): void {
+    this.run(this.engine.sendInformational(sa, payloads, this.options.clock.now()));
+  }
+
+  /** Bytes exactly as given (an encoded or deliberately malformed message), outside any SA state. */
+  async sendRaw(from: string | Endpoint, to: Endpoint, bytes: Uint8Array): Promise<void> {
+    const { t, sent } = this.transport.send(from, to, bytes);
+    this.log.push({ type: 'datagram', t, direction: 'out', local: this.transport.localEndpoint(from), remote: to, bytes, behaviour: 'raw' });
+    await sent;
+  }
+
+  /** Adds a label to the timeline (phase changes, scenario steps). */
+  mark(label: string, sa?: string): void {
+    this.log.push({ type: 'mark', t: this.options.clock.now(), label: sa ? `${label} [${sa}]` : label });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers.values()) t.cancel();
+    for (const t of this.pendingSends) t.cancel();
+    this.timers.clear();
+    this.pendingSends.clear();
+    await this.transport.close();
+    this.log.close();
+  }
+
+  private onDatagram(d: Datagram): void {
+    if (this.closed) return;
+    const guess = d.bytes.length >= 16 ? hex(d.bytes.subarray(0, 16)) : undefined;
+    const verdict = inboundDecision(this.behaviour(guess));
+    if (!verdict.deliver) {
+      this.log.push({ type: 'datagram', t: d.t, direction: 'in', local: d.local, remote: d.remote, bytes: d.bytes, sa: guess, behaviour: verdict.label });
+      return;
+    }
+    const result = this.engine.receive(d, d.t);
+    this.log.push({
+      type: 'datagram',
+      t: d.t,
+      direction: 'in',
+      local: d.local,
+      remote: d.remote,
+      bytes: d.bytes,
+      sa: result.sa ?? guess,
+      ...(result.summary ? { summary: result.summary } : {}),
+      ...(result.rejected ? { rejected: result.rejected } : {}),
+    });
+    this.run(result.effects);
+  }
+
+  private run(effects: EngineEffect[]): void {
+    for (const effect of effects) {
+      if (this.closed) return;
+      switch (effect.type) {
+        case 'send':
+          this.send(effect.datagram);
+          break;
+        case 'set-timer': {
+          const key = `${effect.sa}/${effect.id}`;
+          this.timers.get(key)?.cancel();
+          this.timers.set(
+            key,
+            this.options.clock.setTimeout(() => {
+              this.timers.delete(key);
+              if (!this.closed) this.run(this.engine.timer(effect.sa, effect.id, this.options.clock.now()));
+            }, effect.ms),
+          );
+          break;
+        }
+        case 'cancel-timer': {
+          const key = `${effect.sa}/${effect.id}`;
+          this.timers.get(key)?.cancel();
+          this.timers.delete(key);
+          break;
+        }
+        case 'event':
+          this.onEngineEvent(effect);
+          break;
+      }
+    }
+  }
+
+  private send(datagram: OutboundDatagram): void {
+    const decision = outboundDecision(this.behaviour(datagram.sa), datagram.answer);
+    if (!decision.send) {
+      this.mark(`${decision.label}: ${describeSummary(datagram.summary)} not sent to ${datagram.to.address}:${datagram.to.port}`, datagram.sa);
+      return;
+    }
+    const transmit = (): void => {
+      const { t, sent } = this.transport.send(datagram.from, datagram.to, datagram.bytes);
+      this.log.push({
+        type: 'datagram',
+        t,
+        direction: 'out',
+        local: this.transport.localEndpoint(datagram.from),
+        remote: datagram.to,
+        bytes: datagram.bytes,
+        ...(datagram.sa ? { sa: datagram.sa } : {}),
+        summary: datagram.summary,
+        ...(decision.label ? { behaviour: decision.label } : {}),
+      });
+      sent.catch((err: unknown) => this.mark(err instanceof HarnessError ? err.message : String(err), datagram.sa));
+    };
+    if (decision.delayMs === 0) {
+      transmit();
+      return;
+    }
+    const handle = this.options.clock.setTimeout(() => {
+      this.pendingSends.delete(handle);
+      if (!this.closed) transmit();
+    }, decision.delayMs);
+    this.pendingSends.add(handle);
+  }
+
+  private onEngineEvent(effect: Extract<EngineEffect, { type: 'event' }>): void {
+    const { sa, event, remote } = effect;
+    const t = this.options.clock.now();
+    const push = (e: HarnessEvent): void => this.log.push(e);
+    switch (event.kind) {
+      case 'state':
+        push({ type: 'sa-state', t, sa, phase: event.phase, state: event.state, remote, ...(event.detail ? { detail: event.detail } : {}) });
+        if (event.phase === 1 && (event.state === 'deleted' || event.state === 'expired' || event.state === 'failed')) {
+          this.dpdSeen.delete(saKey(sa));
+        }
+        break;
+      case 'sa-keys':
+        push({ type: 'sa-keys', t, sa, initiatorCookie: event.initiatorCookie, encryptionKey: event.encryptionKey });
+        break;
+      case 'dpd-request': {
+        const earlier = this.dpdSeen.get(saKey(sa)) ?? [];
+        const decision = dpdAnswerDecision(this.behaviour(sa), event.seq, earlier);
+        this.dpdSeen.set(saKey(sa), [...earlier.slice(-15), event.seq]);
+        if (!decision.answer) {
+          this.mark(`${decision.label}: R-U-THERE seq ${event.seq} not answered`, sa);
+          break;
+        }
+        if (decision.label) this.mark(`${decision.label}: answering R-U-THERE seq ${event.seq} with seq ${decision.seq}`, sa);
+        this.run(this.engine.answerDpd(sa, event.ticket, decision.seq, t));
+        break;
+      }
+      case 'dpd-ack':
+      case 'delete-received':
+      case 'notify-received':
+        // Already on the timeline: the inbound datagram event carries the decoded summary.
+        break;
+    }
+  }
+
+  private mutate(sa: string, summary: MessageSummary, message: PlaintextMessage): PlaintextMessage {
+    const corruption = this.behaviour(sa).corrupt;
+    if (!corruption || !corruptionApplies(corruption, summary.kind)) return message;
+    this.mark(`corrupt ${corruption.field}: ${describeSummary(summary)}`, sa);
+    return corruptMessage(message, corruption);
+  }
+}
+
+function describeSummary(s: MessageSummary): string {
+  return `${s.kind}${s.seq !== undefined ? ` seq ${s.seq}` : ''} (msgid ${s.messageId.toString(16).padStart(8, '0')})`;
+}
+
+function describeBehaviour(b: Behaviour): string {
+  const parts = [`silence=${b.silence}`, `answer-delay=${b.answerDelayMs}ms`, `dpd=${b.dpd}`, `ack-seq=${b.ackSeq.kind}${b.ackSeq.kind === 'constant' ? `(${b.ackSeq.value})` : ''}`];
+  if (b.corrupt) parts.push(`corrupt=${b.corrupt.field}`);
+  return parts.join(' ');
+}

@@ -1,0 +1,214 @@
+import { expect } from 'chai';
+import { createSocket, type Socket } from 'node:dgram';
+import { once } from 'node:events';
+import type { Endpoint, MessageSummary } from '../../src/events.js';
+import type { EngineEffect, EnginePort, MutateHook } from '../../src/peer/engine-port.js';
+import { FakePeer } from '../../src/peer/fake-peer.js';
+import { FakeClock } from '../support/fake-clock.js';
+
+/**
+ * A scripted stand-in for the IKE engine, speaking a toy format so the test
+ * controls exactly which effects the peer must carry out:
+ *   16 bytes "SA id" ‖ 1 byte type (1 = R-U-THERE, 2 = ACK, 3 = handshake) ‖ 4 bytes seq
+ *   ‖ 1 byte: the last byte of the HASH payload after the mutate hook (0 unless corrupted).
+ */
+class ScriptedEngine implements EnginePort {
+  received: Uint8Array[] = [];
+  timerCalls: string[] = [];
+  constructor(private readonly mutate: MutateHook, private readonly local: () => Endpoint) {}
+
+  static packet(sa: string, type: number, seq: number, hashTail = 0): Uint8Array {
+    const b = Buffer.alloc(22);
+    Buffer.from(sa, 'hex').copy(b, 0);
+    b[16] = type;
+    b.writeUInt32BE(seq >>> 0, 17);
+    b[21] = hashTail;
+    return new Uint8Array(b);
+  }
+
+  private summary(type: number, seq: number): MessageSummary {
+    return { exchangeType: type === 3 ? 2 : 5, messageId: type === 3 ? 0 : 0x1000 + seq, kind: type === 1 ? 'r-u-there' : type === 2 ? 'r-u-there-ack' : 'main-mode', seq };
+  }
+
+  private build(sa: string, to: Endpoint, type: number, seq: number, answer: boolean): EngineEffect {
+    const summary = this.summary(type, seq);
+    const plain = this.mutate(sa, summary, {
+      header: { initiatorCookie: new Uint8Array(8), responderCookie: new Uint8Array(8), exchangeType: summary.exchangeType, flags: { encryption: true, commit: false, authOnly: false }, messageId: summary.messageId },
+      payloads: [{ kind: 'hash', data: new Uint8Array(4) }],
+    });
+    const hash = plain.payloads[0];
+    const bytes = ScriptedEngine.packet(sa, type, seq, hash.kind === 'hash' ? hash.data[3] : 0xee);
+    return { type: 'send', datagram: { sa, from: this.local(), to, bytes, summary, answer } };
+  }
+
+  receive(d: { remote: Endpoint; bytes: Uint8Array }) {
+    this.received.push(d.bytes);
+    const sa = Buffer.from(d.bytes.subarray(0, 16)).toString('hex');
+    const type = d.bytes[16];
+    const seq = Buffer.from(d.bytes).readUInt32BE(17);
+    const effects: EngineEffect[] = type === 1 ? [{ type: 'event', sa, remote: d.remote, event: { kind: 'dpd-request', seq, messageId: 0x1000 + seq, ticket: d.remote } }] : [];
+    return { sa, summary: this.summary(type, seq), effects };
+  }
+  timer(sa: string, id: string): EngineEffect[] {
+    this.timerCalls.push(`${sa}/${id}`);
+    return [];
+  }
+  initiate(o: { to: Endpoint }) {
+    const sa = '11'.repeat(8) + '00'.repeat(8);
+    return { sa, effects: [this.build(sa, o.to, 3, 0, false), { type: 'set-timer' as const, sa, id: 'retransmit', ms: 500 }] };
+  }
+  quickMode(): EngineEffect[] {
+    return [];
+  }
+  sendDpd(sa: string, _now: bigint, seq = 7): EngineEffect[] {
+    return [{ type: 'cancel-timer', sa, id: 'retransmit' }];
+  }
+  answerDpd(sa: string, ticket: unknown, seq: number): EngineEffect[] {
+    return [this.build(sa, ticket as Endpoint, 2, seq, true)];
+  }
+  deleteSa(): EngineEffect[] {
+    return [];
+  }
+  sendInformational(): EngineEffect[] {
+    return [];
+  }
+  list(): string[] {
+    return [];
+  }
+}
+
+const SA_A = 'aa'.repeat(8) + 'bb'.repeat(8);
+const SA_B = 'cc'.repeat(8) + 'dd'.repeat(8);
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('peer/fake-peer with a scripted engine (loopback)', () => {
+  let clock: FakeClock;
+  let peer: FakePeer;
+  let engine: ScriptedEngine;
+  let dut: Socket;
+  let dutGot: Buffer[];
+  let peerAt: Endpoint;
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    peer = await FakePeer.start({
+      bind: [{ address: '127.0.0.1', port: 0 }],
+      clock,
+      createEngine: (hooks) => (engine = new ScriptedEngine(hooks.mutate, () => peer.endpoints[0])),
+    });
+    peerAt = peer.endpoints[0];
+    dut = createSocket('udp4');
+    dutGot = [];
+    dut.on('message', (m) => dutGot.push(m));
+    dut.bind(0, '127.0.0.1');
+    await once(dut, 'listening');
+  });
+
+  afterEach(async () => {
+    dut.close();
+    await peer.close();
+  });
+
+  const probe = (sa: string, seq: number) => dut.send(ScriptedEngine.packet(sa, 1, seq), peerAt.port, '127.0.0.1');
+  const ackSeqs = () => dutGot.filter((b) => b[16] === 2).map((b) => b.readUInt32BE(17));
+
+  it('answers R-U-THERE with the echoed seq and logs both datagrams with timestamps and summaries', async () => {
+    probe(SA_A, 1733077984);
+    await until(() => dutGot.length === 1, 'the ACK');
+    expect(ackSeqs()).to.deep.equal([1733077984]);
+    const d = peer.log.datagrams(SA_A);
+    expect(d.map((e) => [e.direction, e.summary?.kind, e.summary?.seq])).to.deep.equal([
+      ['in', 'r-u-there', 1733077984],
+      ['out', 'r-u-there-ack', 1733077984],
+    ]);
+    expect(d[0].t).to.equal(clock.now());
+    expect(d[1].remote.port).to.equal((dut.address() as { port: number }).port);
+  });
+
+  it('transforms the ACK seq for one SA only, and says so on the timeline', async () => {
+    peer.setBehaviour(SA_A, { ackSeq: { kind: 'plus-one' } });
+    probe(SA_A, 100);
+    probe(SA_B, 200);
+    await until(() => dutGot.length === 2, 'two ACKs');
+    expect(ackSeqs().sort()).to.deep.equal([101, 200]);
+    expect(peer.log.events.some((e) => e.type === 'mark' && e.label.startsWith('ack-seq-plus-one'))).to.equal(true);
+  });
+
+  it('answers stale with the seq of the previous probe on that SA', async () => {
+    peer.setBehaviour('*', { ackSeq: { kind: 'stale' } });
+    probe(SA_A, 10);
+    await until(() => dutGot.length === 1, 'first ACK');
+    probe(SA_A, 11);
+    await until(() => dutGot.length === 2, 'second ACK');
+    expect(ackSeqs()).to.deep.equal([9, 10]);
+  });
+
+  it('does not answer when DPD is ignored, and drops inbound unseen by the engine under silence-in', async () => {
+    peer.setBehaviour(SA_A, { dpd: 'ignore' });
+    peer.setBehaviour(SA_B, { silence: 'in' });
+    probe(SA_A, 1);
+    probe(SA_B, 2);
+    await until(() => peer.log.datagrams().length === 2, 'both probes logged');
+    expect(dutGot).to.have.length(0);
+    expect(engine.received).to.have.length(1);
+    expect(peer.log.datagrams(SA_B)[0]).to.include({ direction: 'in', behaviour: 'silence-in' });
+    expect(peer.log.events.some((e) => e.type === 'mark' && e.label.startsWith('dpd-ignore'))).to.equal(true);
+  });
+
+  it('silence-out keeps the answer off the wire but on the timeline as a mark', async () => {
+    peer.setBehaviour('*', { silence: 'out' });
+    probe(SA_A, 5);
+    await until(() => peer.log.events.some((e) => e.type === 'mark' && e.label.startsWith('silence-out')), 'the silence mark');
+    expect(dutGot).to.have.length(0);
+    expect(peer.log.datagrams(SA_A).map((e) => e.direction)).to.deep.equal(['in']);
+  });
+
+  it('delays answers on the injected clock', async () => {
+    peer.setBehaviour('*', { answerDelayMs: 2000 });
+    probe(SA_A, 5);
+    await until(() => peer.log.datagrams().length === 1, 'the probe');
+    const tIn = peer.log.datagrams()[0].t;
+    clock.advance(1999);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(dutGot).to.have.length(0);
+    clock.advance(1);
+    await until(() => dutGot.length === 1, 'the delayed ACK');
+    const out = peer.log.datagrams().find((e) => e.direction === 'out');
+    expect(out?.behaviour).to.equal('delay-2000ms');
+    expect(Number((out?.t ?? 0n) - tIn) / 1e6).to.equal(2000);
+  });
+
+  it('runs engine timers on the clock and cancels them on request', async () => {
+    const sa = peer.initiate({ from: peerAt, to: { address: '127.0.0.1', port: (dut.address() as { port: number }).port } });
+    await until(() => dutGot.length === 1, 'the first handshake message');
+    clock.advance(499);
+    expect(engine.timerCalls).to.deep.equal([]);
+    clock.advance(1);
+    expect(engine.timerCalls).to.deep.equal([`${sa}/retransmit`]);
+    // Re-arm, then let the engine cancel it (the scripted sendDpd does): it must never fire.
+    peer.initiate({ from: peerAt, to: { address: '127.0.0.1', port: (dut.address() as { port: number }).port } });
+    peer.probe(sa);
+    clock.advance(1000);
+    expect(engine.timerCalls).to.have.length(1);
+    expect(clock.pendingCount).to.equal(0);
+  });
+
+  it('corrupts outbound plaintext through the engine mutate hook, for the kinds asked only', async () => {
+    peer.setBehaviour(SA_A, { corrupt: { field: 'hash', kinds: ['r-u-there-ack'] } });
+    peer.setBehaviour(SA_B, { corrupt: { field: 'hash', kinds: ['delete'] } });
+    probe(SA_A, 1);
+    probe(SA_B, 2);
+    await until(() => dutGot.length === 2, 'both ACKs');
+    const tail = (seq: number) => dutGot.find((b) => b.readUInt32BE(17) === seq)?.[21];
+    expect(tail(1)).to.equal(1);
+    expect(tail(2)).to.equal(0);
+    expect(peer.log.events.filter((e) => e.type === 'mark' && e.label.startsWith('corrupt hash: r-u-there-ack'))).to.have.length(1);
+  });
+});
