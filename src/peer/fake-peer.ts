@@ -18,6 +18,7 @@ import {
 import { corruptMessage, corruptionApplies, type PlaintextMessage } from './corruption.js';
 import type { EngineEffect, EnginePort, InitiateOptions, MutateHook, OutboundDatagram } from './engine-port.js';
 import { EventLog } from './event-log.js';
+import { TimerSet } from './timer-set.js';
 import { UdpTransport, type Datagram } from './udp-transport.js';
 
 export interface FakePeerOptions {
@@ -37,14 +38,15 @@ export class FakePeer {
   private readonly engine: EnginePort;
   private readonly behaviours = new Map<string, Behaviour>();
   private defaultBehaviour: Behaviour = NORMAL_BEHAVIOUR;
-  private readonly timers = new Map<string, { cancel(): void }>();
-  private readonly pendingSends = new Set<{ cancel(): void }>();
+  /** Engine timers under `<sa>/<id>`, and delayed answers under anonymous keys. */
+  private readonly timers: TimerSet;
   private readonly dpdSeen = new Map<string, number[]>();
   private transport!: UdpTransport;
   private closed = false;
 
   private constructor(private readonly options: FakePeerOptions) {
     this.log = options.log ?? new EventLog();
+    this.timers = new TimerSet(options.clock);
     this.engine = options.createEngine({ mutate: (sa, summary, message) => this.mutate(sa, summary, message) });
   }
 
@@ -122,10 +124,7 @@ export class FakePeer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const t of this.timers.values()) t.cancel();
-    for (const t of this.pendingSends) t.cancel();
-    this.timers.clear();
-    this.pendingSends.clear();
+    this.timers.cancelAll();
     await this.transport.close();
     this.log.close();
   }
@@ -160,24 +159,12 @@ export class FakePeer {
         case 'send':
           this.send(effect.datagram);
           break;
-        case 'set-timer': {
-          const key = `${effect.sa}/${effect.id}`;
-          this.timers.get(key)?.cancel();
-          this.timers.set(
-            key,
-            this.options.clock.setTimeout(() => {
-              this.timers.delete(key);
-              if (!this.closed) this.run(this.engine.timer(effect.sa, effect.id, this.options.clock.now()));
-            }, effect.ms),
-          );
+        case 'set-timer':
+          this.timers.set(effect.ms, () => this.run(this.engine.timer(effect.sa, effect.id, this.options.clock.now())), `${effect.sa}/${effect.id}`);
           break;
-        }
-        case 'cancel-timer': {
-          const key = `${effect.sa}/${effect.id}`;
-          this.timers.get(key)?.cancel();
-          this.timers.delete(key);
+        case 'cancel-timer':
+          this.timers.cancel(`${effect.sa}/${effect.id}`);
           break;
-        }
         case 'event':
           this.onEngineEvent(effect);
           break;
@@ -210,11 +197,7 @@ export class FakePeer {
       transmit();
       return;
     }
-    const handle = this.options.clock.setTimeout(() => {
-      this.pendingSends.delete(handle);
-      if (!this.closed) transmit();
-    }, decision.delayMs);
-    this.pendingSends.add(handle);
+    this.timers.set(decision.delayMs, transmit);
   }
 
   private onEngineEvent(effect: Extract<EngineEffect, { type: 'event' }>): void {
