@@ -6,7 +6,7 @@
  * state file per lab name survives SIGKILL so the next start cleans up first.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../events.js';
@@ -120,6 +120,28 @@ export function cleanStale(lab: string, previous: LabState | undefined): void {
   applyStepsSync(planTeardown(lab, existingNamespaces()));
 }
 
+/**
+ * Removes labs of any name whose owner died without cleaning up (SIGKILL): they
+ * hold nothing anyone uses, but their root-namespace addresses would block a new
+ * lab's subnet.
+ */
+export function reapDeadLabs(stateDir: string, progress: (line: string) => void = () => undefined): void {
+  let files: string[];
+  try {
+    files = readdirSync(stateDir).filter((f) => f.endsWith('.json'));
+  } catch {
+    return;
+  }
+  for (const file of files) {
+    const lab = file.slice(0, -'.json'.length);
+    const s = readState(stateDir, lab);
+    if (!s || ownerAlive(s)) continue;
+    progress(`removing lab '${lab}' left behind by dead pid ${s.owner.pid}`);
+    cleanStale(lab, s);
+    removeState(stateDir, lab);
+  }
+}
+
 export class Lab {
   readonly names: LabNames;
   readonly supervisor: Supervisor;
@@ -210,6 +232,7 @@ export class Lab {
   private async build(previous: LabState | undefined, daemons: boolean): Promise<void> {
     if (previous) this.progress(`removing what an earlier run of lab '${this.spec.name}' (pid ${previous.owner.pid}) left behind`);
     cleanStale(this.spec.name, previous);
+    reapDeadLabs(this.stateDir, this.progress.bind(this));
     if (!this.spec.peerNetns) await checkSubnetFree(this.supervisor, this.spec.subnet, this.names.peerLink);
 
     this.progress('detecting the ESP data plane');
