@@ -1,0 +1,60 @@
+/**
+ * Whole ISAKMP messages: header, then either the payload chain or, with the
+ * E flag set, the ciphertext that src/ike decrypts and hands to decodePayloads().
+ */
+import { header, HEADER_LENGTH } from './header.js';
+import { payloadsLength, payloadTypeOf, readPayloads, writePayloads } from './payloads.js';
+import type { IsakmpMessage } from './types.js';
+import { WireReader } from './wire-reader.js';
+import { putBytes } from './wire-writer.js';
+
+function bodyLength(msg: IsakmpMessage): number {
+  return msg.encrypted ? msg.encrypted.length : payloadsLength(msg.payloads);
+}
+
+/** Bytes encodeMessage writes, trailing bytes included. */
+export function messageEncodingLength(msg: IsakmpMessage): number {
+  return HEADER_LENGTH + bodyLength(msg) + (msg.trailing?.length ?? 0);
+}
+
+/**
+ * Computes next-payload (type of payloads[0]) and length (header + body,
+ * without `trailing`) unless the message overrides them. When `encrypted` is
+ * present it is written as the body and `payloads` is ignored.
+ */
+export function encodeMessage(msg: IsakmpMessage): Uint8Array {
+  const out = new Uint8Array(messageEncodingLength(msg));
+  const first = msg.payloads[0];
+  header.write(
+    {
+      ...msg,
+      nextPayload: msg.nextPayload ?? (first ? payloadTypeOf(first) : 0),
+      length: msg.length ?? HEADER_LENGTH + bodyLength(msg),
+    },
+    out,
+    0,
+  );
+  const end = msg.encrypted ? (putBytes(out, HEADER_LENGTH, msg.encrypted), HEADER_LENGTH + msg.encrypted.length) : writePayloads(msg.payloads, out, HEADER_LENGTH);
+  if (msg.trailing) putBytes(out, end, msg.trailing);
+  return out;
+}
+
+/**
+ * Decodes one datagram. Anything after the header's length is kept in
+ * `trailing`; bytes between the last plaintext payload and the length are an
+ * error (ERR_WIRE_TRAILING_BYTES), since only ciphertext carries padding.
+ */
+export function decodeMessage(bytes: Uint8Array): IsakmpMessage {
+  const r = new WireReader(bytes);
+  const h = header.read(r, 0, bytes.length);
+  const version = h.version as number;
+  if (version >>> 4 !== 1) r.fail('ERR_WIRE_BAD_VERSION', 17, `major version ${version >>> 4} is not ISAKMP/IKEv1 (1)`);
+  const length = h.length as number;
+  if (length < HEADER_LENGTH) r.fail('ERR_WIRE_BAD_LENGTH', 24, `message length ${length} is shorter than the header`);
+  if (length > bytes.length) r.fail('ERR_WIRE_BAD_LENGTH', 24, `message length ${length} exceeds the ${bytes.length}-byte datagram`);
+  const trailing = bytes.length > length ? { trailing: bytes.slice(length) } : {};
+  if (h.flags.encryption) return { ...h, payloads: [], encrypted: bytes.slice(HEADER_LENGTH, length), ...trailing };
+  const { payloads, end } = readPayloads(r, h.nextPayload as number, HEADER_LENGTH, length);
+  if (end < length) r.fail('ERR_WIRE_TRAILING_BYTES', end, `${length - end} byte(s) after the last payload of an unencrypted message`);
+  return { ...h, payloads, ...trailing };
+}

@@ -1,0 +1,13 @@
+/** Any payload the codec does not model: the body bytes round-trip untouched. */
+import { payloadElement, toCodec } from './codec.js';
+import type { RawPayload } from './types.js';
+import { putBytes } from './wire-writer.js';
+
+export const rawPayload = toCodec(
+  payloadElement<RawPayload>('payload', {
+    bodyLength: (p) => p.body.length,
+    writeBody: (p, buf, offset) => putBytes(buf, offset, p.body),
+    // The payload type lives in the previous element's next-payload byte; payloads.ts fills it in.
+    readBody: (r, offset, end) => ({ kind: 'raw' as const, payloadType: 0, body: r.bytes(offset, end - offset, end, 'payload body') }),
+  }),
+);

@@ -1,0 +1,48 @@
+/**
+ * Bounds-checked reads for the decoders. Every read names the region it may
+ * not leave (`end`), so a lying length field can never make a decoder read
+ * into a neighbouring payload or past the datagram: it gets a WireError with
+ * the offset of the field instead of a RangeError.
+ */
+import { WireError, type ErrorCode } from '../errors.js';
+
+export class WireReader {
+  private readonly view: DataView;
+
+  /** `base` is added to every reported offset, so errors point into the whole message even when decoding a slice. */
+  constructor(
+    readonly buf: Uint8Array,
+    readonly base = 0,
+  ) {
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  fail(code: ErrorCode, offset: number, message: string): never {
+    throw new WireError(code, offset + this.base, message);
+  }
+
+  need(offset: number, n: number, end: number, what: string): void {
+    if (offset + n > end) this.fail('ERR_WIRE_TRUNCATED', offset, `${what}: need ${n} byte(s), ${Math.max(0, end - offset)} left`);
+  }
+
+  u8(offset: number, end: number, what: string): number {
+    this.need(offset, 1, end, what);
+    return this.view.getUint8(offset);
+  }
+
+  u16(offset: number, end: number, what: string): number {
+    this.need(offset, 2, end, what);
+    return this.view.getUint16(offset);
+  }
+
+  u32(offset: number, end: number, what: string): number {
+    this.need(offset, 4, end, what);
+    return this.view.getUint32(offset);
+  }
+
+  /** A copy, so decoded values never alias the caller's buffer. */
+  bytes(offset: number, n: number, end: number, what: string): Uint8Array {
+    this.need(offset, n, end, what);
+    return this.buf.slice(offset, offset + n);
+  }
+}
