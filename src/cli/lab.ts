@@ -78,8 +78,9 @@ function labName(flags: Flags): string {
 }
 
 export function formatStatus(s: LabStatus): string {
-  const out = [`lab ${s.lab}: ${s.status}${s.owner !== undefined && s.status !== 'down' ? ` (owner pid ${s.owner})` : ''}`];
-  if (s.status === 'down') return `${out[0]}\n`;
+  if (s.status === 'down') return `lab ${s.lab}: down\n`;
+  const owner = s.status === 'stale' ? `owner pid ${s.owner} died; 'dpd-harness lab down --name ${s.lab}' removes what it left` : `owner pid ${s.owner}`;
+  const out = [`lab ${s.lab}: ${s.status} (${owner})`];
   if (s.dataPlane) out.push(`  data plane     ${s.dataPlane}${s.dataPlane === 'emulated' ? ' (kernel without ESP: SA installs acknowledged by the shim, no ESP traffic)' : ''}`);
   if (s.dut) out.push(`  DUT            ${s.dut.kind} in netns ${s.dut.netns}, address ${s.dut.address} (subnet ${s.subnet})`);
   if (s.peerBind) out.push(`  peer bind      ${s.peerBind.addresses.join(', ')} in ${s.peerBind.netns ? `netns ${s.peerBind.netns}` : 'the root namespace'}`);

@@ -34,7 +34,10 @@ export class FileTail {
   private schedule(): void {
     if (this.stopped) return;
     this.timer = this.clock.setTimeout(() => {
-      this.reading = this.readNew().finally(() => this.schedule());
+      // A failed read (permissions, a vanished directory) must not crash the harness: try again next tick.
+      this.reading = this.readNew()
+        .catch(() => undefined)
+        .finally(() => this.schedule());
     }, this.intervalMs);
   }
 

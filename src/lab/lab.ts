@@ -57,7 +57,8 @@ export interface PeerBind {
 
 export interface LabStatus {
   lab: string;
-  status: LabState['status'] | 'down';
+  /** 'stale': the owner died without cleaning up; `lab down` (or the next up) removes it. */
+  status: LabState['status'] | 'down' | 'stale';
   owner?: number;
   dataPlane?: DataPlane;
   namespaces: string[];
@@ -349,7 +350,7 @@ export function readLabStatus(lab: string, stateDir = DEFAULT_STATE_DIR): LabSta
   const alive = ownerAlive(s);
   return {
     lab,
-    status: alive ? s.status : 'down',
+    status: alive ? s.status : 'stale',
     owner: s.owner.pid,
     ...(s.dataPlane ? { dataPlane: s.dataPlane } : {}),
     namespaces: s.namespaces,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Lab } from '../../src/lab/lab.js';
+import { Lab, readLabStatus } from '../../src/lab/lab.js';
 import { parseLabSpec } from '../../src/lab/lab-spec.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
 import { labSpecFor, leftovers } from './fixtures/lab-fixture.js';
@@ -50,6 +50,7 @@ describe('lab/crash recovery (harness killed mid-run) @root', function () {
     // Nothing ran in the killed process: namespace, root veth end and state file are still there.
     const stale = leftovers('tli5');
     expect(stale).to.include('netns tli5-dut').and.include('link tli5-p').and.include('state file');
+    expect(readLabStatus('tli5').status).to.equal('stale');
     await startAgainAndDown('tli5', '203.0.113.48/28');
   });
 
