@@ -1,7 +1,7 @@
 /**
  * `dpd-harness lab up|status|down`: real DUTs in network namespaces by hand.
- *   lab up --profile <file> [--no-daemons]   build the lab, print where everything is, stay in the
- *                                            foreground until Ctrl-C or `lab down` (then remove it all)
+ *   lab up --profile <file> [--no-daemons] [--follow]   build the lab, print where everything is, stay
+ *       in the foreground until Ctrl-C or `lab down` (then remove it all); --follow prints daemon log lines
  *   lab status [--name <lab> | --profile <file>] [--json]
  *   lab down   [--name <lab> | --profile <file>]   idempotent
  * Every failure is a typed error; main.ts turns ERR_LAB_* / ERR_CONFIG_* into exit code 2.
@@ -12,7 +12,7 @@ import { ConfigError, UsageError, EXIT } from '../errors.js';
 import { downByName, Lab, readLabStatus, requireRootUser, type LabStatus } from '../lab/lab.js';
 import { DEFAULT_LAB_NAME, LAB_NAME, parseLabSpec, type FieldPath, type LabSpec } from '../lab/lab-spec.js';
 
-const USAGE = `usage: dpd-harness lab up --profile <file> [--no-daemons]
+const USAGE = `usage: dpd-harness lab up --profile <file> [--no-daemons] [--follow]
        dpd-harness lab status [--name <lab> | --profile <file>] [--json]
        dpd-harness lab down [--name <lab> | --profile <file>]`;
 
@@ -21,10 +21,11 @@ interface Flags {
   name?: string;
   json: boolean;
   daemons: boolean;
+  follow: boolean;
 }
 
 function parseFlags(args: string[]): Flags {
-  const flags: Flags = { json: false, daemons: true };
+  const flags: Flags = { json: false, daemons: true, follow: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = (): string => {
@@ -36,6 +37,7 @@ function parseFlags(args: string[]): Flags {
     else if (a === '--name') flags.name = value();
     else if (a === '--json') flags.json = true;
     else if (a === '--no-daemons') flags.daemons = false;
+    else if (a === '--follow') flags.follow = true;
     else throw new UsageError(`unknown option '${a}'\n${USAGE}`);
   }
   return flags;
@@ -102,6 +104,14 @@ async function up(flags: Flags): Promise<number> {
   const lab = await Lab.up(spec, { daemons: flags.daemons, progress: (l) => process.stderr.write(`lab: ${l}\n`) });
   process.stdout.write(formatStatus(lab.status()));
   process.stdout.write(`lab ${spec.name} is up. Ctrl-C here, or 'dpd-harness lab down --name ${spec.name}' elsewhere, removes it.\n`);
+  if (flags.follow) {
+    for (const [role, adapter] of [['dut', lab.dut], ['peer', lab.peerDaemon]] as const) {
+      if (!adapter) continue;
+      void (async () => {
+        for await (const l of adapter.logLines()) process.stdout.write(`[${role}] ${l.line}\n`);
+      })();
+    }
+  }
   // Stay the owner until a signal: the exit guard then runs down() and ends the process.
   await new Promise<never>(() => setInterval(() => undefined, 1 << 30));
   return EXIT.OK;

@@ -160,6 +160,8 @@ export class Lab {
   private state: LabState;
   private unguard: (() => void) | undefined;
   private downing: Promise<void> | undefined;
+  /** A signal can arrive mid-build: down() waits for the build to settle so no step runs after teardown. */
+  private building: Promise<void> | undefined;
   private isDown = false;
 
   private constructor(
@@ -218,7 +220,8 @@ export class Lab {
     const previous = claim(lab.stateDir, lab.state);
     lab.unguard = guardExit({ stop: () => lab.down(), stopSync: () => lab.downSync() });
     try {
-      await lab.build(previous, daemons);
+      lab.building = lab.build(previous, daemons);
+      await lab.building;
     } catch (err) {
       await lab.down();
       throw err;
@@ -314,6 +317,7 @@ export class Lab {
   /** Stops daemons (adapters first, then whatever is left), removes namespaces, veths and the state file. Idempotent. */
   down(): Promise<void> {
     this.downing ??= (async () => {
+      await this.building?.catch(() => undefined);
       if (!this.isDown) {
         this.state.status = 'stopping';
         writeState(this.stateDir, this.state);
