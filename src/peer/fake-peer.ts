@@ -17,7 +17,9 @@ import {
 } from './behaviour.js';
 import { corruptMessage, corruptionApplies, type PlaintextMessage } from './corruption.js';
 import type { EngineEffect, EnginePort, InitiateOptions, MutateHook, OutboundDatagram } from './engine-port.js';
+import { encodeMessage, type IsakmpMessage } from '../wire/index.js';
 import { EventLog } from './event-log.js';
+import { cookiesOf, headerSummary } from './header-summary.js';
 import { TimerSet } from './timer-set.js';
 import { UdpTransport, type Datagram } from './udp-transport.js';
 
@@ -31,7 +33,6 @@ export interface FakePeerOptions {
 
 /** Behaviours are keyed by initiator cookie: it names an IKE SA from its first packet, before CKY-R is known. */
 const saKey = (sa: string): string => sa.slice(0, 16);
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
 export class FakePeer {
   readonly log: EventLog;
@@ -109,11 +110,18 @@ export class FakePeer {
     this.run(this.engine.sendInformational(sa, payloads, this.options.clock.now()));
   }
 
-  /** Bytes exactly as given (an encoded or deliberately malformed message), outside any SA state. */
+  /** Bytes exactly as given (a deliberately malformed message, or not ISAKMP at all), outside any SA state. */
   async sendRaw(from: string | Endpoint, to: Endpoint, bytes: Uint8Array): Promise<void> {
     const { t, sent } = this.transport.send(from, to, bytes);
-    this.log.push({ type: 'datagram', t, direction: 'out', local: this.transport.localEndpoint(from), remote: to, bytes, behaviour: 'raw' });
+    const sa = cookiesOf(bytes);
+    const summary = headerSummary(bytes);
+    this.log.push({ type: 'datagram', t, direction: 'out', local: this.transport.localEndpoint(from), remote: to, bytes, ...(sa ? { sa } : {}), ...(summary ? { summary } : {}), behaviour: 'raw' });
     await sent;
+  }
+
+  /** Any message the codec can build, sent in clear as given (lengths and next-payload fields are computed unless overridden). */
+  sendMessage(from: string | Endpoint, to: Endpoint, message: IsakmpMessage): Promise<void> {
+    return this.sendRaw(from, to, encodeMessage(message));
   }
 
   /** Adds a label to the timeline (phase changes, scenario steps). */
@@ -131,10 +139,11 @@ export class FakePeer {
 
   private onDatagram(d: Datagram): void {
     if (this.closed) return;
-    const guess = d.bytes.length >= 16 ? hex(d.bytes.subarray(0, 16)) : undefined;
+    const guess = cookiesOf(d.bytes);
     const verdict = inboundDecision(this.behaviour(guess));
     if (!verdict.deliver) {
-      this.log.push({ type: 'datagram', t: d.t, direction: 'in', local: d.local, remote: d.remote, bytes: d.bytes, sa: guess, behaviour: verdict.label });
+      const summary = headerSummary(d.bytes);
+      this.log.push({ type: 'datagram', t: d.t, direction: 'in', local: d.local, remote: d.remote, bytes: d.bytes, ...(guess ? { sa: guess } : {}), ...(summary ? { summary } : {}), behaviour: verdict.label });
       return;
     }
     const result = this.engine.receive(d, d.t);
@@ -145,7 +154,7 @@ export class FakePeer {
       local: d.local,
       remote: d.remote,
       bytes: d.bytes,
-      sa: result.sa ?? guess,
+      ...(result.sa ?? guess ? { sa: result.sa ?? guess } : {}),
       ...(result.summary ? { summary: result.summary } : {}),
       ...(result.rejected ? { rejected: result.rejected } : {}),
     });

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type { Endpoint, MessageSummary } from '../../src/events.js';
 import type { EngineEffect, EnginePort, MutateHook } from '../../src/peer/engine-port.js';
 import { FakePeer } from '../../src/peer/fake-peer.js';
+import { encodeMessage } from '../../src/wire/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 /**
@@ -210,5 +211,33 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
     expect(tail(1)).to.equal(1);
     expect(tail(2)).to.equal(0);
     expect(peer.log.events.filter((e) => e.type === 'mark' && e.label.startsWith('corrupt hash: r-u-there-ack'))).to.have.length(1);
+  });
+
+  it('sends a crafted (malformed) message exactly as the codec encodes it, and logs it as raw', async () => {
+    const message = {
+      initiatorCookie: Uint8Array.from(Buffer.from('aa'.repeat(8), 'hex')),
+      responderCookie: Uint8Array.from(Buffer.from('bb'.repeat(8), 'hex')),
+      exchangeType: 5,
+      flags: { encryption: false, commit: false, authOnly: false },
+      messageId: 0x01020304,
+      // Notify with SPI size 8 and 16 bytes of SPI: the inconsistency Libreswan answers with PAYLOAD-MALFORMED.
+      payloads: [{ kind: 'notify' as const, doi: 1, protocolId: 1, spiSize: 8, notifyType: 36136, spi: new Uint8Array(16), data: Uint8Array.from([0, 0, 0, 1]) }],
+    };
+    await peer.sendMessage(peerAt, { address: '127.0.0.1', port: (dut.address() as { port: number }).port }, message);
+    await until(() => dutGot.length === 1, 'the crafted message');
+    expect(Array.from(dutGot[0])).to.deep.equal(Array.from(encodeMessage(message)));
+    expect(dutGot[0][28 + 9]).to.equal(8);
+    const [out] = peer.log.datagrams(SA_A);
+    expect(out).to.include({ direction: 'out', behaviour: 'raw' });
+    expect(out.summary).to.deep.equal({ exchangeType: 5, messageId: 0x01020304, kind: 'informational' });
+  });
+
+  it('logs what it can read from the clear header of a datagram dropped by silence-in', async () => {
+    peer.setBehaviour('*', { silence: 'both' });
+    const bytes = encodeMessage({ initiatorCookie: new Uint8Array(8).fill(0xaa), responderCookie: new Uint8Array(8).fill(0xbb), exchangeType: 5, flags: { encryption: true, commit: false, authOnly: false }, messageId: 77, payloads: [], encrypted: new Uint8Array(64) });
+    dut.send(bytes, peerAt.port, '127.0.0.1');
+    await until(() => peer.log.datagrams().length === 1, 'the dropped datagram');
+    expect(engine.received).to.have.length(0);
+    expect(peer.log.datagrams(SA_A)[0].summary).to.deep.equal({ exchangeType: 5, messageId: 77, kind: 'informational' });
   });
 });
