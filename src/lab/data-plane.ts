@@ -6,7 +6,7 @@
  * (src/lab/shim/fake-xfrm-sa.c) into the daemons and reports the data plane
  * as 'emulated'.
  */
-import { LabCommandError, type Supervisor } from './supervisor.js';
+import { LabCommandError, Supervisor } from './supervisor.js';
 
 export type DataPlane = 'real' | 'emulated';
 
@@ -20,9 +20,9 @@ export const PROBE_SA_ARGS = [
 
 export const NO_ESP = /Requested type not found/;
 
-export async function detectDataPlane(supervisor: Supervisor, env?: Record<string, string>): Promise<DataPlane> {
+export async function detectDataPlane(supervisor: Supervisor = new Supervisor()): Promise<DataPlane> {
   try {
-    await supervisor.run('unshare', ['--net', ...PROBE_SA_ARGS], { timeoutMs: 10_000, env });
+    await supervisor.run('unshare', ['--net', ...PROBE_SA_ARGS], { timeoutMs: 10_000 });
     return 'real';
   } catch (err) {
     if (err instanceof LabCommandError && err.code === 'ERR_LAB_COMMAND_FAILED' && NO_ESP.test(err.stderr)) return 'emulated';
