@@ -19,6 +19,7 @@ import {
   transform,
   vendorIdPayload,
   DPD_VENDOR_ID,
+  type Codec,
   type Payload,
   type ProposalPayload,
   type TransformPayload,
@@ -116,8 +117,7 @@ describe('wire payload codecs', () => {
   ] as const) {
     it(`${name}: generic header + opaque data`, () => {
       const data = Uint8Array.from({ length: 20 }, (_, i) => i);
-      const value = { kind, data } as never;
-      const bytes = assertRoundTrip(codec, value, { kind, data, nextPayload: 0, reserved: 0, length: 24 } as never);
+      const bytes = assertRoundTrip(codec as Codec<Payload>, { kind, data } as Payload, { kind, data, nextPayload: 0, reserved: 0, length: 24 } as Payload);
       expect(toHex(bytes.subarray(0, 4))).to.equal('00000018');
     });
   }
