@@ -54,6 +54,14 @@ describe('lab/crash recovery (harness killed mid-run) @root', function () {
     await startAgainAndDown('tli5', '203.0.113.48/28');
   });
 
+  it('a lab left by a killed harness under another name does not block its subnet', async () => {
+    const child = await holdLab('tli5', '203.0.113.48/28');
+    child.kill('SIGKILL');
+    await exited(child);
+    await startAgainAndDown('tli6', '203.0.113.48/28');
+    expect(leftovers('tli5')).to.deep.equal([]);
+  });
+
   it('on SIGINT the harness stops its daemons and removes the lab itself before exiting', async () => {
     const child = await holdLab('tli6', '203.0.113.48/28');
     child.kill('SIGINT');
