@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'ERR_LAB_TIMEOUT'
   | 'ERR_LAB_DAEMON'
   | 'ERR_LAB_SUBNET_BUSY'
+  // report pcap writer (src/report/pcap-writer.ts)
+  | 'ERR_PCAP_BAD_DATAGRAM'
   // peer / runner / cli
   | 'ERR_PEER_SOCKET'
   | 'ERR_SCENARIO_ABORTED'
