@@ -1,18 +1,23 @@
 /**
  * `dpd-harness lab up|status|down`: real DUTs in network namespaces by hand.
- *   lab up --profile <file> [--no-daemons] [--follow]   build the lab, print where everything is, stay
- *       in the foreground until Ctrl-C or `lab down` (then remove it all); --follow prints daemon log lines
+ *   lab up --profile <file> [--no-daemons] [--foreground | --follow]   build the lab, print where
+ *       everything is, and return, leaving a detached owner process that holds it until `lab down`;
+ *       --foreground stays the owner itself until Ctrl-C; --follow also prints daemon log lines
  *   lab status [--name <lab> | --profile <file>] [--json]
  *   lab down   [--name <lab> | --profile <file>]   idempotent
  * Every failure is a typed error; main.ts turns ERR_LAB_* / ERR_CONFIG_* into exit code 2.
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import { ConfigError, UsageError, EXIT } from '../errors.js';
-import { downByName, Lab, readLabStatus, requireRootUser, type LabStatus } from '../lab/lab.js';
+import { ConfigError, LabError, UsageError, EXIT } from '../errors.js';
+import { DEFAULT_CACHE_DIR, downByName, Lab, readLabStatus, requireRootUser, type LabStatus } from '../lab/lab.js';
+import { assertFree, DEFAULT_STATE_DIR, readState } from '../lab/lab-state.js';
+import { systemClock } from '../peer/system-clock.js';
 import { DEFAULT_LAB_NAME, LAB_NAME, parseLabSpec, type FieldPath, type LabSpec } from '../lab/lab-spec.js';
 
-const USAGE = `usage: dpd-harness lab up --profile <file> [--no-daemons] [--follow]
+const USAGE = `usage: dpd-harness lab up --profile <file> [--no-daemons] [--foreground | --follow]
        dpd-harness lab status [--name <lab> | --profile <file>] [--json]
        dpd-harness lab down [--name <lab> | --profile <file>]`;
 
@@ -22,10 +27,11 @@ interface Flags {
   json: boolean;
   daemons: boolean;
   follow: boolean;
+  foreground: boolean;
 }
 
 function parseFlags(args: string[]): Flags {
-  const flags: Flags = { json: false, daemons: true, follow: false };
+  const flags: Flags = { json: false, daemons: true, follow: false, foreground: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = (): string => {
@@ -37,7 +43,8 @@ function parseFlags(args: string[]): Flags {
     else if (a === '--name') flags.name = value();
     else if (a === '--json') flags.json = true;
     else if (a === '--no-daemons') flags.daemons = false;
-    else if (a === '--follow') flags.follow = true;
+    else if (a === '--follow') flags.follow = flags.foreground = true;
+    else if (a === '--foreground') flags.foreground = true;
     else throw new UsageError(`unknown option '${a}'\n${USAGE}`);
   }
   return flags;
@@ -97,10 +104,11 @@ export function formatStatus(s: LabStatus): string {
   return `${out.join('\n')}\n`;
 }
 
-async function up(flags: Flags): Promise<number> {
+async function up(flags: Flags, args: string[]): Promise<number> {
   if (!flags.profile) throw new UsageError(`lab up needs --profile <file>\n${USAGE}`);
   const spec = loadLabSpecFromProfile(flags.profile);
   requireRootUser();
+  if (!flags.foreground) return upDetached(spec.name, args);
   const lab = await Lab.up(spec, { daemons: flags.daemons, progress: (l) => process.stderr.write(`lab: ${l}\n`) });
   process.stdout.write(formatStatus(lab.status()));
   process.stdout.write(`lab ${spec.name} is up. Ctrl-C here, or 'dpd-harness lab down --name ${spec.name}' elsewhere, removes it.\n`);
@@ -117,12 +125,59 @@ async function up(flags: Flags): Promise<number> {
   return EXIT.OK;
 }
 
+/** How long a detached `lab up` waits for its owner process to report the lab up (daemons included). */
+const DETACHED_START_LIMIT_MS = 180_000;
+
+/**
+ * `lab up` without --foreground: the same command runs again with --foreground as a
+ * detached owner process (its output in .cache/lab/<lab>.owner.log), and this one
+ * returns once the state file says the lab is up, so `lab status` / `lab down` can
+ * follow in the same shell.
+ */
+async function upDetached(name: string, args: string[]): Promise<number> {
+  // Checked here too, so a refused start does not truncate the running owner's log.
+  assertFree(DEFAULT_STATE_DIR, name);
+  const logFile = join(DEFAULT_CACHE_DIR, 'lab', `${name}.owner.log`);
+  mkdirSync(dirname(logFile), { recursive: true, mode: 0o700 });
+  const fd = openSync(logFile, 'w', 0o600);
+  const entry = process.argv[1];
+  const owner = spawn(process.execPath, [...process.execArgv, entry, 'lab', 'up', ...args, '--foreground'], {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  let exitCode: number | undefined;
+  owner.on('exit', (code) => (exitCode = code ?? EXIT.FAILED));
+  const sleep = () => new Promise<void>((r) => systemClock.setTimeout(r, 100));
+  const deadline = systemClock.now() + BigInt(DETACHED_START_LIMIT_MS) * 1_000_000n;
+  for (;;) {
+    const state = readState(DEFAULT_STATE_DIR, name);
+    if (state?.status === 'up' && state.owner.pid === owner.pid) {
+      owner.unref();
+      process.stdout.write(formatStatus(readLabStatus(name)));
+      process.stdout.write(`  owner log      ${logFile}\nlab ${name} is up. 'dpd-harness lab down --name ${name}' removes it.\n`);
+      return EXIT.OK;
+    }
+    if (exitCode !== undefined) {
+      // The owner already said what went wrong (dpd-harness: ERR_…): pass it on with its exit code.
+      const said = readFileSync(logFile, 'utf8').split('\n').filter((l) => l.startsWith('dpd-harness: ')).join('\n');
+      process.stderr.write(said ? `${said}\n` : `dpd-harness: lab up failed; see ${logFile}\n`);
+      return exitCode;
+    }
+    if (systemClock.now() > deadline) {
+      owner.kill('SIGTERM');
+      throw new LabError('ERR_LAB_TIMEOUT', `lab ${name} was not up after ${DETACHED_START_LIMIT_MS / 1000} s; see ${logFile}`);
+    }
+    await sleep();
+  }
+}
+
 export async function labCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const flags = parseFlags(rest);
   switch (sub) {
     case 'up':
-      return up(flags);
+      return up(flags, rest);
     case 'status': {
       const s = readLabStatus(labName(flags));
       process.stdout.write(flags.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));

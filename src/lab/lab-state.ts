@@ -89,14 +89,20 @@ export function claim(stateDir: string, state: LabState): LabState | undefined {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  const previous = readState(stateDir, state.lab);
+  const previous = assertFree(stateDir, state.lab);
+  // Dead owner (or a torn file): take over, then hand back what it left for cleanup.
+  writeState(stateDir, state);
+  return previous;
+}
+
+/** Throws ERR_LAB_NAME_BUSY while a live process owns the name; returns a dead owner's state. */
+export function assertFree(stateDir: string, lab: string): LabState | undefined {
+  const previous = readState(stateDir, lab);
   if (previous && ownerAlive(previous)) {
     throw new LabError(
       'ERR_LAB_NAME_BUSY',
-      `lab '${state.lab}' is in use by pid ${previous.owner.pid} (status ${previous.status}); stop it with 'dpd-harness lab down --name ${state.lab}' or choose another lab name`,
+      `lab '${lab}' is in use by pid ${previous.owner.pid} (status ${previous.status}); stop it with 'dpd-harness lab down --name ${lab}' or choose another lab name`,
     );
   }
-  // Dead owner (or a torn file): take over, then hand back what it left for cleanup.
-  writeState(stateDir, state);
   return previous;
 }

@@ -8,9 +8,13 @@ import { labCommand } from '../../src/cli/lab.js';
 import type { HarnessError } from '../../src/errors.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
 import { leftovers } from '../lab/fixtures/lab-fixture.js';
+import { processStartTime } from '../../src/lab/process-identity.js';
 
 const RUN_MAIN = fileURLToPath(new URL('./fixtures/run-main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Running, not a zombie waiting for init to reap it. */
+const processAlive = (pid: number): boolean => processStartTime(pid) !== undefined;
 
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', RUN_MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
@@ -89,20 +93,16 @@ describe('cli/lab', function () {
       requireCommands(this, 'ip', 'unshare', 'setpriv', 'sysctl');
     });
 
-    it('up prints where everything is and holds the lab; a second up is busy; down from elsewhere removes it all', async () => {
+    it('up returns once the lab is up, leaving an owner process; a second up is busy; down removes it all', () => {
       const file = profile('good.yaml', GOOD);
-      const up = spawn(process.execPath, ['--import', 'tsx', RUN_MAIN, 'lab', 'up', '--profile', file, '--no-daemons'], { cwd: ROOT });
-      let out = '';
-      up.stdout.on('data', (d) => (out += d));
-      const exited = new Promise<NodeJS.Signals | null>((r) => up.on('exit', (_c, s) => r(s)));
-      await new Promise<void>((resolve, reject) => {
-        up.stdout.on('data', () => out.includes('is up') && resolve());
-        up.on('exit', () => reject(new Error(`lab up exited early: ${out}`)));
-      });
-      expect(out).to.contain('DUT            strongswan in netns tli7-dut, address 203.0.113.33');
-      expect(out).to.contain('peer bind      203.0.113.34 in the root namespace');
-      expect(out).to.match(/data plane {5}(real|emulated)/);
-      expect(out).not.to.contain('cli-test-psk');
+      const up = cli(['lab', 'up', '--profile', file, '--no-daemons']);
+      expect(up.code, up.stderr).to.equal(0);
+      expect(up.stdout).to.contain('DUT            strongswan in netns tli7-dut, address 203.0.113.33');
+      expect(up.stdout).to.contain('peer bind      203.0.113.34 in the root namespace');
+      expect(up.stdout).to.match(/data plane {5}(real|emulated)/);
+      expect(up.stdout).not.to.contain('cli-test-psk');
+      const owner = Number(/owner pid (\d+)/.exec(up.stdout)?.[1]);
+      expect(processAlive(owner)).to.equal(true);
 
       const busy = cli(['lab', 'up', '--profile', file, '--no-daemons']);
       expect(busy.code).to.equal(2);
@@ -111,9 +111,24 @@ describe('cli/lab', function () {
 
       const down = cli(['lab', 'down', '--name', 'tli7']);
       expect([down.code, down.stdout]).to.deep.equal([0, 'lab tli7: removed\n']);
-      expect(await exited).to.equal('SIGTERM');
+      expect(processAlive(owner)).to.equal(false);
       expect(leftovers('tli7')).to.deep.equal([]);
       expect(cli(['lab', 'down', '--name', 'tli7']).stdout).to.equal('lab tli7: nothing to remove\n');
+    });
+
+    it('up --foreground holds the lab in the foreground until a signal, then removes it', async () => {
+      const file = profile('good.yaml', GOOD);
+      const up = spawn(process.execPath, ['--import', 'tsx', RUN_MAIN, 'lab', 'up', '--profile', file, '--no-daemons', '--foreground'], { cwd: ROOT });
+      let out = '';
+      const exited = new Promise<NodeJS.Signals | null>((r) => up.on('exit', (_c, s) => r(s)));
+      await new Promise<void>((resolve, reject) => {
+        up.stdout.on('data', (d) => (out += d) && out.includes('is up') && resolve());
+        up.on('exit', () => reject(new Error(`lab up exited early: ${out}`)));
+      });
+      expect(out).to.contain('lab tli7: up');
+      up.kill('SIGINT');
+      expect(await exited).to.equal('SIGINT');
+      expect(leftovers('tli7')).to.deep.equal([]);
     });
   });
 });
