@@ -1,4 +1,4 @@
-import { HarnessError, EXIT } from '../errors.js';
+import { type HarnessError, EXIT } from '../errors.js';
 
 const USAGE = `usage: dpd-harness <command> [options]
 
@@ -9,6 +9,14 @@ commands:
   lab up|status|down               real strongSwan / Libreswan DUTs in namespaces
   profile from-ios <config>        derive a profile from an IOS XE running config
 `;
+
+/**
+ * Recognised by shape, not instanceof: a loader (tsx under mocha) can give a lazily
+ * imported command its own copy of errors.ts, and the exit code must not depend on that.
+ */
+function isHarnessError(err: unknown): err is HarnessError {
+  return err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && (err as HarnessError).code.startsWith('ERR_');
+}
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -30,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await load())(rest);
   } catch (err) {
-    if (err instanceof HarnessError) {
+    if (isHarnessError(err)) {
       process.stderr.write(`dpd-harness: ${err.code}: ${err.message}\n`);
       return err.code === 'ERR_USAGE' || err.code.startsWith('ERR_CONFIG') || err.code.startsWith('ERR_LAB') ? EXIT.USAGE : EXIT.FAILED;
     }
