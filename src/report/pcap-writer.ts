@@ -11,6 +11,7 @@
  */
 import { HarnessError } from '../errors.js';
 import type { DatagramEvent, Endpoint } from '../events.js';
+import { parseIpAddress } from '../wire/ip-address.js';
 
 export class PcapError extends HarnessError {}
 
@@ -45,44 +46,8 @@ export function pcapFileHeader(): Uint8Array {
   return out;
 }
 
-function parseIpv4(address: string): Uint8Array | undefined {
-  const parts = address.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
-  return Uint8Array.from(parts.map(Number));
-}
-
-function parseIpv6(address: string): Uint8Array | undefined {
-  const bare = address.replace(/%.*$/, '');
-  const halves = bare.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (s: string): number[] | undefined => {
-    if (s === '') return [];
-    const out: number[] = [];
-    const items = s.split(':');
-    for (const [i, item] of items.entries()) {
-      const v4 = i === items.length - 1 ? parseIpv4(item) : undefined;
-      if (v4) out.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
-      else if (/^[0-9a-fA-F]{1,4}$/.test(item)) out.push(parseInt(item, 16));
-      else return undefined;
-    }
-    return out;
-  };
-  const head = groups(halves[0]);
-  const tail = halves.length === 2 ? groups(halves[1]) : [];
-  if (!head || !tail) return undefined;
-  const fill = 8 - head.length - tail.length;
-  if ((halves.length === 2 && fill < 1) || (halves.length === 1 && fill !== 0)) return undefined;
-  const words = [...head, ...new Array<number>(fill).fill(0), ...tail];
-  const out = new Uint8Array(16);
-  words.forEach((w, i) => {
-    out[2 * i] = w >> 8;
-    out[2 * i + 1] = w & 0xff;
-  });
-  return out;
-}
-
 function parseAddress(address: string): Uint8Array {
-  const parsed = parseIpv4(address) ?? parseIpv6(address);
+  const parsed = parseIpAddress(address);
   if (!parsed) throw new PcapError('ERR_PCAP_BAD_DATAGRAM', `not an IPv4 or IPv6 address: ${JSON.stringify(address)}`);
   return parsed;
 }
