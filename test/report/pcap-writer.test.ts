@@ -20,7 +20,18 @@ import {
   pcapRecord,
   type PcapDatagram,
 } from '../../src/report/pcap-writer.js';
-import { encodeMessage, DPD_VENDOR_ID, NOTIFY_TYPES, type IsakmpMessage, type Payload } from '../../src/wire/index.js';
+import {
+  encodeMessage,
+  idPayloadFor,
+  DPD_VENDOR_ID,
+  ENCAPSULATION_MODES,
+  ESP_TRANSFORM_IDS,
+  IPSEC_ATTRIBUTE_TYPES as Q,
+  IPSEC_AUTHENTICATION_ALGORITHMS,
+  NOTIFY_TYPES,
+  type IsakmpMessage,
+  type Payload,
+} from '../../src/wire/index.js';
 import { requireCommands } from '../support/environment.js';
 import { capturedBytes, loadFixture } from '../wire/fixtures.js';
 
@@ -138,6 +149,38 @@ describe('report/pcap-writer', () => {
       { kind: 'vendor-id', data: DPD_VENDOR_ID },
       { kind: 'vendor-id', data: hex('4a131c81070358455c5728f20e95452f') },
     ]);
+    // Quick Mode offer (RFC 2409 §5.5) with IPsec DOI attributes (RFC 2407 §4.5), sent in the clear for the judge.
+    const quickMode1 = msg(32, 0x77777777, [
+      { kind: 'hash', data: new Uint8Array(32).fill(0x5a) },
+      {
+        kind: 'sa',
+        doi: 1,
+        situation: 1,
+        proposals: [
+          {
+            proposalNumber: 1,
+            protocolId: 3,
+            spi: hex('c0ffee03'),
+            transforms: [
+              {
+                transformNumber: 1,
+                transformId: ESP_TRANSFORM_IDS.AES_CBC,
+                attributes: [
+                  { type: Q.SA_LIFE_TYPE, value: 1 },
+                  { type: Q.SA_LIFE_DURATION, value: 28800 },
+                  { type: Q.ENCAPSULATION_MODE, value: ENCAPSULATION_MODES.TUNNEL },
+                  { type: Q.AUTHENTICATION_ALGORITHM, value: IPSEC_AUTHENTICATION_ALGORITHMS.HMAC_SHA2_256 },
+                  { type: Q.KEY_LENGTH, value: 128 },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      { kind: 'nonce', data: new Uint8Array(32).fill(0x33) },
+      idPayloadFor({ type: 'ipv4-subnet', address: '10.2.0.0', mask: '255.255.255.0' }),
+      idPayloadFor({ type: 'ipv4-subnet', address: '10.1.0.0', mask: '255.255.255.0' }),
+    ]);
     const frames: PcapDatagram[] = [
       v4(mainMode1),
       v4(capturedBytes(loadFixture('strongswan-initiator-main-mode').messages[2])),
@@ -146,6 +189,7 @@ describe('report/pcap-writer', () => {
       v4(msg(5, 0x33333333, [{ kind: 'delete', doi: 1, protocolId: 3, spiSize: 4, spis: [hex('c0ffee01'), hex('c0ffee02')] }])),
       v4(msg(5, 0x44444444, [{ kind: 'delete', doi: 1, protocolId: 1, spiSize: 16, spis: [cookies] }])),
       v6(new Uint8Array([0, 0, 0, 0, ...msg(5, 0x55555555, [dpd(NOTIFY_TYPES.R_U_THERE, '00000007')])])),
+      v4(quickMode1),
     ];
 
     const FIELDS = [
@@ -156,6 +200,11 @@ describe('report/pcap-writer', () => {
       'isakmp.prop.transforms',
       'isakmp.trans.number',
       'isakmp.ike.attr.life_duration',
+      'isakmp.trans.id',
+      'isakmp.ipsec.attr.life_duration',
+      'isakmp.ipsec.attr.auth_algorithm',
+      'isakmp.id.data.ipv4_addr',
+      'isakmp.id.data.ipv4_subnet',
       'isakmp.vid_bytes',
       'isakmp.key_exchange.data',
       'isakmp.ike.nat_hash',
@@ -192,7 +241,7 @@ describe('report/pcap-writer', () => {
 
     it('reads back the payload types and fields we encoded', function () {
       this.timeout(60_000);
-      const [mm1, mm3, ruThere, ack, delEsp, delIsakmp, v6RuThere] = dissect(frames);
+      const [mm1, mm3, ruThere, ack, delEsp, delIsakmp, v6RuThere, qm1] = dissect(frames);
       expect(mm1).to.include({ 'isakmp.exchangetype': '2', 'isakmp.typepayload': '1|2|3|3|13|13', 'isakmp.prop.transforms': '2', 'isakmp.trans.number': '1|2', 'isakmp.ike.attr.life_duration': '86400' });
       expect(mm1['isakmp.vid_bytes'].replaceAll(':', '')).to.equal('afcad71368a1f1c96b8696fc77570100|4a131c81070358455c5728f20e95452f');
       expect(mm3['isakmp.typepayload']).to.equal('4|10|20|20');
@@ -204,6 +253,8 @@ describe('report/pcap-writer', () => {
       expect(delIsakmp).to.include({ 'isakmp.delete.protoid': '1', 'isakmp.spisize': '16' });
       expect(delIsakmp['isakmp.delete.spi'].replaceAll(':', '')).to.equal(toHex(cookies));
       expect(v6RuThere).to.include({ 'isakmp.notify.msgtype': '36136', 'isakmp.notify.data.dpd.are_you_there': '7' });
+      expect(qm1).to.include({ 'isakmp.exchangetype': '32', 'isakmp.typepayload': '8|1|2|3|10|5|5', 'isakmp.trans.id': '12', 'isakmp.ipsec.attr.life_duration': '28800', 'isakmp.ipsec.attr.auth_algorithm': '5' });
+      expect(qm1).to.include({ 'isakmp.id.data.ipv4_addr': '10.2.0.0|10.1.0.0', 'isakmp.id.data.ipv4_subnet': '255.255.255.0|255.255.255.0' });
     });
 
     it('flags a packet we break on purpose (the judge can fail)', function () {
