@@ -34,7 +34,13 @@ export function encodeMessage(msg: IsakmpMessage): Uint8Array {
     out,
     0,
   );
-  const end = msg.encrypted ? (putBytes(out, HEADER_LENGTH, msg.encrypted), HEADER_LENGTH + msg.encrypted.length) : writePayloads(msg.payloads, out, HEADER_LENGTH);
+  let end: number;
+  if (msg.encrypted) {
+    putBytes(out, HEADER_LENGTH, msg.encrypted);
+    end = HEADER_LENGTH + msg.encrypted.length;
+  } else {
+    end = writePayloads(msg.payloads, out, HEADER_LENGTH);
+  }
   if (msg.trailing) putBytes(out, end, msg.trailing);
   return out;
 }

@@ -15,30 +15,27 @@ import { saPayload } from './sa-payload.js';
 import type { Payload } from './types.js';
 import { WireReader } from './wire-reader.js';
 
+/** Payload types the codec models; every other type decodes as `raw`. */
+const KIND_OF_TYPE = new Map<number, Exclude<Payload['kind'], 'raw'>>([
+  [PAYLOAD_TYPES.SA, 'sa'],
+  [PAYLOAD_TYPES.KE, 'ke'],
+  [PAYLOAD_TYPES.ID, 'id'],
+  [PAYLOAD_TYPES.HASH, 'hash'],
+  [PAYLOAD_TYPES.NONCE, 'nonce'],
+  [PAYLOAD_TYPES.NOTIFY, 'notify'],
+  [PAYLOAD_TYPES.DELETE, 'delete'],
+  [PAYLOAD_TYPES.VENDOR_ID, 'vendor-id'],
+  [PAYLOAD_TYPES.NAT_D, 'nat-d'],
+  [PAYLOAD_TYPES.NAT_D_DRAFT, 'nat-d'],
+]);
+
+const TYPE_OF_KIND = new Map(Array.from(KIND_OF_TYPE, ([type, kind]) => [kind, type] as const));
+
 /** The next-payload number that announces `payload`. */
 export function payloadTypeOf(payload: Payload): number {
-  switch (payload.kind) {
-    case 'sa':
-      return PAYLOAD_TYPES.SA;
-    case 'ke':
-      return PAYLOAD_TYPES.KE;
-    case 'id':
-      return PAYLOAD_TYPES.ID;
-    case 'hash':
-      return PAYLOAD_TYPES.HASH;
-    case 'nonce':
-      return PAYLOAD_TYPES.NONCE;
-    case 'notify':
-      return PAYLOAD_TYPES.NOTIFY;
-    case 'delete':
-      return PAYLOAD_TYPES.DELETE;
-    case 'vendor-id':
-      return PAYLOAD_TYPES.VENDOR_ID;
-    case 'nat-d':
-      return payload.payloadType ?? PAYLOAD_TYPES.NAT_D;
-    case 'raw':
-      return payload.payloadType;
-  }
+  if (payload.kind === 'raw') return payload.payloadType;
+  if (payload.kind === 'nat-d') return payload.payloadType ?? PAYLOAD_TYPES.NAT_D;
+  return TYPE_OF_KIND.get(payload.kind) as number;
 }
 
 const ELEMENTS: { [K in Payload['kind']]: Element<Extract<Payload, { kind: K }>> } = {
@@ -54,39 +51,19 @@ const ELEMENTS: { [K in Payload['kind']]: Element<Extract<Payload, { kind: K }>>
   raw: rawPayload,
 };
 
-function elementOf(payload: Payload): Element<Payload> {
-  return ELEMENTS[payload.kind] as Element<Payload>;
+function elementOf(kind: Payload['kind']): Element<Payload> {
+  return ELEMENTS[kind] as Element<Payload>;
 }
 
-/** Decodes one payload announced as `type`; types the codec does not model come back as `raw`. */
+/** Decodes one payload announced as `type`. NAT-D and raw payloads record the type, which lives in the previous next-payload byte. */
 function readPayload(r: WireReader, type: number, offset: number, end: number): Payload {
-  switch (type) {
-    case PAYLOAD_TYPES.SA:
-      return saPayload.read(r, offset, end);
-    case PAYLOAD_TYPES.KE:
-      return kePayload.read(r, offset, end);
-    case PAYLOAD_TYPES.ID:
-      return idPayload.read(r, offset, end);
-    case PAYLOAD_TYPES.HASH:
-      return hashPayload.read(r, offset, end);
-    case PAYLOAD_TYPES.NONCE:
-      return noncePayload.read(r, offset, end);
-    case PAYLOAD_TYPES.NOTIFY:
-      return notifyPayload.read(r, offset, end);
-    case PAYLOAD_TYPES.DELETE:
-      return deletePayload.read(r, offset, end);
-    case PAYLOAD_TYPES.VENDOR_ID:
-      return vendorIdPayload.read(r, offset, end);
-    case PAYLOAD_TYPES.NAT_D:
-    case PAYLOAD_TYPES.NAT_D_DRAFT:
-      return { ...natDPayload.read(r, offset, end), payloadType: type };
-    default:
-      return { ...rawPayload.read(r, offset, end), payloadType: type };
-  }
+  const kind = KIND_OF_TYPE.get(type) ?? 'raw';
+  const payload = elementOf(kind).read(r, offset, end);
+  return kind === 'nat-d' || kind === 'raw' ? ({ ...payload, payloadType: type } as Payload) : payload;
 }
 
 export function payloadsLength(payloads: readonly Payload[]): number {
-  return payloads.reduce((sum, p) => sum + elementOf(p).length(p), 0);
+  return payloads.reduce((sum, p) => sum + elementOf(p.kind).length(p), 0);
 }
 
 /** Writes the chain; each payload's next-payload is the type of the one after it (0 for the last) unless overridden. */
@@ -94,7 +71,7 @@ export function writePayloads(payloads: readonly Payload[], buf: Uint8Array, off
   let at = offset;
   payloads.forEach((p, i) => {
     const next = payloads[i + 1];
-    at = elementOf(p).write({ ...p, nextPayload: p.nextPayload ?? (next ? payloadTypeOf(next) : 0) }, buf, at);
+    at = elementOf(p.kind).write({ ...p, nextPayload: p.nextPayload ?? (next ? payloadTypeOf(next) : 0) }, buf, at);
   });
   return at;
 }

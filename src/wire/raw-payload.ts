@@ -7,7 +7,7 @@ export const rawPayload = toCodec(
   payloadElement<RawPayload>('payload', {
     bodyLength: (p) => p.body.length,
     writeBody: (p, buf, offset) => putBytes(buf, offset, p.body),
-    // The payload type lives in the previous element's next-payload byte; payloads.ts fills it in.
+    // The type lives in the previous next-payload byte, out of reach here: payloads.ts overwrites this 0.
     readBody: (r, offset, end) => ({ kind: 'raw' as const, payloadType: 0, body: r.bytes(offset, end - offset, end, 'payload body') }),
   }),
 );

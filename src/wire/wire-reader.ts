@@ -22,6 +22,7 @@ export class WireReader {
   }
 
   need(offset: number, n: number, end: number, what: string): void {
+    if (n < 0) this.fail('ERR_WIRE_BAD_LENGTH', offset, `${what}: the fields before it leave ${n} byte(s)`);
     if (offset + n > end) this.fail('ERR_WIRE_TRUNCATED', offset, `${what}: need ${n} byte(s), ${Math.max(0, end - offset)} left`);
   }
 
