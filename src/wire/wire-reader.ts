@@ -23,7 +23,8 @@ export class WireReader {
 
   need(offset: number, n: number, end: number, what: string): void {
     if (n < 0) this.fail('ERR_WIRE_BAD_LENGTH', offset, `${what}: the fields before it leave ${n} byte(s)`);
-    if (offset + n > end) this.fail('ERR_WIRE_TRUNCATED', offset, `${what}: need ${n} byte(s), ${Math.max(0, end - offset)} left`);
+    // Reported at the field when part of it is there, else at the first missing byte: always inside or just past the data.
+    if (offset + n > end) this.fail('ERR_WIRE_TRUNCATED', Math.min(offset, end), `${what}: need ${n} byte(s), ${Math.max(0, end - offset)} left`);
   }
 
   u8(offset: number, end: number, what: string): number {
