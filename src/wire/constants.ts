@@ -202,7 +202,11 @@ export const AH_TRANSFORM_IDS = {
   SHA2_512: 7,
 } as const satisfies Table;
 
-/** Phase-1 attribute classes (RFC 2409 Appendix A). */
+/**
+ * Phase-1 attribute classes (RFC 2409 Appendix A). There is no table of PRF
+ * values: Appendix A defines none, so peers leave the PRF attribute out and
+ * use HMAC with the negotiated hash.
+ */
 export const IKE_ATTRIBUTE_TYPES = {
   ENCRYPTION_ALGORITHM: 1,
   HASH_ALGORITHM: 2,
