@@ -6,7 +6,7 @@
  * decisions at the socket, and recording what really went over the wire.
  */
 import { HarnessError } from '../errors.js';
-import type { Clock, Endpoint, HarnessEvent, MessageSummary } from '../events.js';
+import type { Clock, Endpoint, HarnessEvent, MessageSummary, SaStateEvent } from '../events.js';
 import {
   NORMAL_BEHAVIOUR,
   changeBehaviour,
@@ -33,6 +33,18 @@ export interface FakePeerOptions {
 
 /** Behaviours are keyed by initiator cookie: it names an IKE SA from its first packet, before CKY-R is known. */
 const saKey = (sa: string): string => sa.slice(0, 16);
+
+/** Whether two SA ids name the same IKE SA (one may predate the responder cookie). */
+export const sameSa = (a: string, b: string): boolean => saKey(a) === saKey(b);
+
+export interface SaStateMatch {
+  /** The SA (any id of it); absent: any SA. */
+  sa?: string;
+  /** The DUT address the SA is with; absent: any. */
+  remoteAddress?: string;
+  phase: 1 | 2;
+  state: SaStateEvent['state'];
+}
 
 export class FakePeer {
   readonly log: EventLog;
@@ -122,6 +134,20 @@ export class FakePeer {
   /** Any message the codec can build, sent in clear as given (lengths and next-payload fields are computed unless overridden). */
   sendMessage(from: string | Endpoint, to: Endpoint, message: IsakmpMessage): Promise<void> {
     return this.sendRaw(from, to, encodeMessage(message));
+  }
+
+  /** Resolves with the first sa-state event (logged since `since`, or still to come) that matches; ERR_SCENARIO_ABORTED after `timeoutMs`. */
+  waitForSaState(match: SaStateMatch, timeoutMs: number, since?: bigint): Promise<SaStateEvent> {
+    const what = `phase ${match.phase} ${match.state}${match.sa ? ` of SA ${match.sa}` : ''}${match.remoteAddress ? ` with ${match.remoteAddress}` : ''}`;
+    return this.log.waitFor(
+      (e): e is SaStateEvent =>
+        e.type === 'sa-state' &&
+        e.phase === match.phase &&
+        e.state === match.state &&
+        (match.sa === undefined || sameSa(e.sa, match.sa)) &&
+        (match.remoteAddress === undefined || e.remote.address === match.remoteAddress),
+      { clock: this.options.clock, timeoutMs, what, ...(since !== undefined ? { since } : {}) },
+    );
   }
 
   /** Adds a label to the timeline (phase changes, scenario steps). */

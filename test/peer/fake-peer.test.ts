@@ -47,7 +47,10 @@ class ScriptedEngine implements EnginePort {
     const sa = Buffer.from(d.bytes.subarray(0, 16)).toString('hex');
     const type = d.bytes[16];
     const seq = Buffer.from(d.bytes).readUInt32BE(17);
-    const effects: EngineEffect[] = type === 1 ? [{ type: 'event', sa, remote: d.remote, event: { kind: 'dpd-request', seq, messageId: 0x1000 + seq, ticket: d.remote } }] : [];
+    const effects: EngineEffect[] =
+      type === 1 ? [{ type: 'event', sa, remote: d.remote, event: { kind: 'dpd-request', seq, messageId: 0x1000 + seq, ticket: d.remote } }]
+      : type === 3 ? [{ type: 'event', sa, remote: d.remote, event: { kind: 'state', phase: 1, state: 'established' } }]
+      : [];
     return { sa, summary: this.summary(type, seq), effects };
   }
   timer(sa: string, id: string): EngineEffect[] {
@@ -239,5 +242,22 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
     await until(() => peer.log.datagrams().length === 1, 'the dropped datagram');
     expect(engine.received).to.have.length(0);
     expect(peer.log.datagrams(SA_A)[0].summary).to.deep.equal({ exchangeType: 5, messageId: 77, kind: 'informational' });
+  });
+
+  it('waits for an SA state by any id of the SA and by remote address', async () => {
+    const early = '11'.repeat(8) + '00'.repeat(8);
+    const established = peer.waitForSaState({ sa: early, phase: 1, state: 'established' }, 5000);
+    const other = peer.waitForSaState({ remoteAddress: '127.0.0.9', phase: 1, state: 'established' }, 1000);
+    dut.send(ScriptedEngine.packet('11'.repeat(8) + '22'.repeat(8), 3, 0), peerAt.port, '127.0.0.1');
+    const e = await established;
+    expect(e.sa).to.equal('11'.repeat(8) + '22'.repeat(8));
+    expect(e.remote.address).to.equal('127.0.0.1');
+    clock.advance(1000);
+    try {
+      await other;
+      expect.fail('no SA with 127.0.0.9 should be reported');
+    } catch (err) {
+      expect(err).to.have.property('code', 'ERR_SCENARIO_ABORTED');
+    }
   });
 });
