@@ -25,6 +25,8 @@ export interface Behaviour {
   ackSeq: SeqTransform;
   /** Applied to outbound plaintext before encryption (through the engine's mutate hook). */
   corrupt?: Corruption;
+  /** Leave the RFC 3706 vendor ID out of Main Mode: a DUT must then not use DPD (RFC 3706 §5.1). */
+  hideDpdVendorId?: boolean;
 }
 
 export const NORMAL_BEHAVIOUR: Readonly<Behaviour> = Object.freeze<Behaviour>({ silence: 'none', answerDelayMs: 0, dpd: 'answer', ackSeq: { kind: 'echo' } });

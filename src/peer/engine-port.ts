@@ -50,8 +50,13 @@ export interface ReceiveResult {
   effects: EngineEffect[];
 }
 
-/** Called for every outbound message after its HASH is computed, before it is encrypted. */
-export type MutateHook = (sa: string, summary: MessageSummary, message: PlaintextMessage) => PlaintextMessage;
+/** How the peer steers the engine per SA; consulted while the engine builds messages. */
+export interface EngineHooks {
+  /** Called for every outbound message after its HASH is computed, before it is encrypted. */
+  mutate(sa: string, summary: MessageSummary, message: PlaintextMessage): PlaintextMessage;
+  /** Whether to include the DPD vendor ID in this SA's Main Mode messages. */
+  advertiseDpd(sa: string): boolean;
+}
 
 export interface InitiateOptions {
   from: Endpoint;

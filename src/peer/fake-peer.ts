@@ -16,7 +16,7 @@ import {
   type Behaviour,
 } from './behaviour.js';
 import { corruptMessage, corruptionApplies, type PlaintextMessage } from './corruption.js';
-import type { EngineEffect, EnginePort, InitiateOptions, MutateHook, OutboundDatagram } from './engine-port.js';
+import type { EngineEffect, EngineHooks, EnginePort, InitiateOptions, OutboundDatagram } from './engine-port.js';
 import { encodeMessage, type IsakmpMessage } from '../wire/index.js';
 import { EventLog } from './event-log.js';
 import { cookiesOf, headerSummary } from './header-summary.js';
@@ -26,8 +26,8 @@ import { UdpTransport, type Datagram } from './udp-transport.js';
 export interface FakePeerOptions {
   bind: Endpoint[];
   clock: Clock;
-  /** Builds the engine; the peer passes the hook through which behaviours corrupt outbound plaintext. */
-  createEngine(hooks: { mutate: MutateHook }): EnginePort;
+  /** Builds the engine; the peer passes the hooks through which behaviours reach into message building. */
+  createEngine(hooks: EngineHooks): EnginePort;
   log?: EventLog;
 }
 
@@ -60,7 +60,10 @@ export class FakePeer {
   private constructor(private readonly options: FakePeerOptions) {
     this.log = options.log ?? new EventLog();
     this.timers = new TimerSet(options.clock);
-    this.engine = options.createEngine({ mutate: (sa, summary, message) => this.mutate(sa, summary, message) });
+    this.engine = options.createEngine({
+      mutate: (sa, summary, message) => this.mutate(sa, summary, message),
+      advertiseDpd: (sa) => !this.behaviour(sa).hideDpdVendorId,
+    });
   }
 
   static async start(options: FakePeerOptions): Promise<FakePeer> {
@@ -284,5 +287,6 @@ function describeSummary(s: MessageSummary): string {
 function describeBehaviour(b: Behaviour): string {
   const parts = [`silence=${b.silence}`, `answer-delay=${b.answerDelayMs}ms`, `dpd=${b.dpd}`, `ack-seq=${b.ackSeq.kind}${b.ackSeq.kind === 'constant' ? `(${b.ackSeq.value})` : ''}`];
   if (b.corrupt) parts.push(`corrupt=${b.corrupt.field}`);
+  if (b.hideDpdVendorId) parts.push('dpd-vid=hidden');
   return parts.join(' ');
 }

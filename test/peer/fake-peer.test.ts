@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import type { Endpoint, MessageSummary } from '../../src/events.js';
-import type { EngineEffect, EnginePort, MutateHook } from '../../src/peer/engine-port.js';
+import type { EngineEffect, EngineHooks, EnginePort } from '../../src/peer/engine-port.js';
 import { FakePeer } from '../../src/peer/fake-peer.js';
 import { encodeMessage } from '../../src/wire/index.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -16,7 +16,7 @@ import { FakeClock } from '../support/fake-clock.js';
 class ScriptedEngine implements EnginePort {
   received: Uint8Array[] = [];
   timerCalls: string[] = [];
-  constructor(private readonly mutate: MutateHook, private readonly local: () => Endpoint) {}
+  constructor(readonly hooks: EngineHooks, private readonly local: () => Endpoint) {}
 
   static packet(sa: string, type: number, seq: number, hashTail = 0): Uint8Array {
     const b = Buffer.alloc(22);
@@ -33,7 +33,7 @@ class ScriptedEngine implements EnginePort {
 
   private build(sa: string, to: Endpoint, type: number, seq: number, answer: boolean): EngineEffect {
     const summary = this.summary(type, seq);
-    const plain = this.mutate(sa, summary, {
+    const plain = this.hooks.mutate(sa, summary, {
       header: { initiatorCookie: new Uint8Array(8), responderCookie: new Uint8Array(8), exchangeType: summary.exchangeType, flags: { encryption: true, commit: false, authOnly: false }, messageId: summary.messageId },
       payloads: [{ kind: 'hash', data: new Uint8Array(4) }],
     });
@@ -105,7 +105,7 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
     peer = await FakePeer.start({
       bind: [{ address: '127.0.0.1', port: 0 }],
       clock,
-      createEngine: (hooks) => (engine = new ScriptedEngine(hooks.mutate, () => peer.endpoints[0])),
+      createEngine: (hooks) => (engine = new ScriptedEngine(hooks, () => peer.endpoints[0])),
     });
     peerAt = peer.endpoints[0];
     dut = createSocket('udp4');
@@ -259,5 +259,11 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
     } catch (err) {
       expect(err).to.have.property('code', 'ERR_SCENARIO_ABORTED');
     }
+  });
+
+  it('tells the engine per SA whether to advertise the DPD vendor ID', () => {
+    peer.setBehaviour(SA_A, { hideDpdVendorId: true });
+    expect(engine.hooks.advertiseDpd(SA_A)).to.equal(false);
+    expect(engine.hooks.advertiseDpd(SA_B)).to.equal(true);
   });
 });
