@@ -5,6 +5,7 @@
  * inside them. There is deliberately no place for a PSK or any other secret:
  * profile identity is vendor/product/version and how the DUT is reached.
  */
+import { createHash } from 'node:crypto';
 import type { HarnessEvent } from '../events.js';
 
 export type ScenarioStatus = 'passed' | 'failed' | 'expected-fail' | 'unexpected-pass' | 'skipped' | 'interrupted';
@@ -99,10 +100,17 @@ export function wallNsOf(result: Pick<ScenarioResult, 'startedAt' | 'startedWall
   return BigInt(Math.round(result.startedWallMs)) * 1_000_000n + (t - result.startedAt);
 }
 
-/** A file name stem for the scenario's pcap and key table: ids can contain anything a suite author typed. */
+/**
+ * A file name stem for the scenario's pcap and key table. Ids can contain
+ * anything a suite author typed; when the id had to be changed to be a safe
+ * name, a hash of the id keeps two different ids from sharing one file,
+ * whatever order the scenarios finish in.
+ */
 export function scenarioFileStem(result: Pick<ScenarioResult, 'id'>): string {
-  const stem = result.id.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
-  return stem === '' ? 'scenario' : stem;
+  const safe = result.id.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80);
+  if (safe === result.id) return safe;
+  const hash = createHash('sha256').update(result.id).digest('hex').slice(0, 8);
+  return safe === '' ? `scenario-${hash}` : `${safe}-${hash}`;
 }
 
 export function countByStatus(report: RunReport): Record<ScenarioStatus, number> {

@@ -1,0 +1,60 @@
+/**
+ * Wireshark's IKEv1 decryption table for one scenario, from its sa-keys
+ * events: the encryption key (SKEYID_e expanded to the cipher's key length,
+ * RFC 2409 Appendix B) per initiator cookie. Never the PSK: only these derived
+ * per-SA keys leave the harness, and only in this file and the command line.
+ */
+import type { SaKeysEvent } from '../events.js';
+import type { ScenarioResult } from './result-model.js';
+
+export interface Ikev1Key {
+  initiatorCookie: string;
+  encryptionKey: string;
+}
+
+const HEX = /^[0-9a-f]*$/;
+
+/** One entry per initiator cookie (a rekey of the same SA re-announces identical keys). */
+export function ikev1Keys(result: Pick<ScenarioResult, 'events'>): Ikev1Key[] {
+  const byCookie = new Map<string, Ikev1Key>();
+  for (const e of result.events) {
+    if (e.type !== 'sa-keys') continue;
+    const key = normalise(e);
+    if (key) byCookie.set(key.initiatorCookie, key);
+  }
+  return [...byCookie.values()];
+}
+
+/** Drops entries Wireshark would refuse (cookie not 8 bytes, key not hex), rather than write a table that breaks the whole UAT. */
+function normalise(e: SaKeysEvent): Ikev1Key | undefined {
+  const initiatorCookie = e.initiatorCookie.toLowerCase();
+  const encryptionKey = e.encryptionKey.toLowerCase();
+  if (initiatorCookie.length !== 16 || !HEX.test(initiatorCookie)) return undefined;
+  if (encryptionKey.length === 0 || encryptionKey.length % 2 !== 0 || !HEX.test(encryptionKey)) return undefined;
+  return { initiatorCookie, encryptionKey };
+}
+
+/**
+ * The file format of Wireshark's `ikev1_decryption_table` UAT (the file of that
+ * name in a Wireshark profile directory): one `"<icookie>","<key>"` line per SA.
+ */
+export function renderIkev1KeyTable(keys: readonly Ikev1Key[]): string {
+  return keys.map((k) => `"${k.initiatorCookie}","${k.encryptionKey}"\n`).join('');
+}
+
+/**
+ * tshark arguments that decrypt the scenario's pcap. On the command line the
+ * UAT record takes the hex UNQUOTED: quoted, tshark rejects it with "Length of
+ * Initiator's COOKIE must be 8 octets" (observed with tshark 4.0 on Debian 12).
+ */
+export function tsharkKeyArguments(keys: readonly Ikev1Key[]): string[] {
+  return keys.flatMap((k) => ['-o', `uat:ikev1_decryption_table:${k.initiatorCookie},${k.encryptionKey}`]);
+}
+
+/** A shell command line a user can paste: `tshark -r <pcap> -o 'uat:…' …`. */
+export function tsharkCommandLine(pcapPath: string, keys: readonly Ikev1Key[]): string {
+  const path = /^[A-Za-z0-9_./:,=+-]+$/.test(pcapPath) ? pcapPath : `'${pcapPath.replace(/'/g, `'\\''`)}'`;
+  // Cookie and key are validated hex, so single quotes need no escaping inside.
+  const options = keys.map((k) => `-o 'uat:ikev1_decryption_table:${k.initiatorCookie},${k.encryptionKey}'`);
+  return ['tshark', '-r', path, ...options].join(' ');
+}

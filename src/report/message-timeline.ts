@@ -1,0 +1,103 @@
+/**
+ * The message timeline of one scenario, derived from its datagram events: the
+ * rows of results.json and of the HTML diagram. Times are seconds since the
+ * scenario start; direction is from the fake peer's side ('in' = DUT → peer).
+ */
+import type { DatagramEvent, Endpoint, MessageKind } from '../events.js';
+import { EXCHANGE_TYPES, nameOf } from '../wire/constants.js';
+import { type ScenarioResult, secondsSinceStart } from './result-model.js';
+
+export interface TimelineMessage {
+  /** Seconds since the scenario start. */
+  t: number;
+  direction: 'in' | 'out';
+  /** The DUT's side of the exchange (the fake peer's remote endpoint). */
+  peer: Endpoint;
+  /** The fake peer's own endpoint. */
+  local: Endpoint;
+  /** ISAKMP exchange type number and its RFC 2408/2409 name; null when the header could not be read. */
+  exchangeType: number | null;
+  exchange: string | null;
+  kind: MessageKind;
+  /** Display label: "R-U-THERE", "Main Mode #3", "Delete". */
+  label: string;
+  /** DPD sequence number (R-U-THERE / R-U-THERE-ACK). */
+  seq: number | null;
+  /** ISAKMP message ID as 8 hex digits; null when unknown. */
+  messageId: string | null;
+  notifyType: number | null;
+  deleteSpis: string[] | null;
+  bytes: number;
+  /** CKY-I‖CKY-R hex of the IKE SA, when known. */
+  sa: string | null;
+  rejected: { code: string; message: string } | null;
+  behaviour: string | null;
+}
+
+const KIND_LABELS: Record<MessageKind, string> = {
+  'main-mode': 'Main Mode',
+  'aggressive-mode': 'Aggressive Mode',
+  'quick-mode': 'Quick Mode',
+  'r-u-there': 'R-U-THERE',
+  'r-u-there-ack': 'R-U-THERE-ACK',
+  delete: 'Delete',
+  notify: 'Notify',
+  informational: 'Informational',
+  unknown: 'unknown',
+};
+
+export function kindLabel(kind: MessageKind): string {
+  return KIND_LABELS[kind];
+}
+
+/** Exchange names as Wireshark prints them, so report and pcap use the same words. */
+function exchangeName(type: number): string {
+  switch (type) {
+    case EXCHANGE_TYPES.MAIN_MODE:
+      return 'Identity Protection (Main Mode)';
+    case EXCHANGE_TYPES.AGGRESSIVE_MODE:
+      return 'Aggressive';
+    case EXCHANGE_TYPES.INFORMATIONAL:
+      return 'Informational';
+    case EXCHANGE_TYPES.QUICK_MODE:
+      return 'Quick Mode';
+    default:
+      return nameOf(EXCHANGE_TYPES, type);
+  }
+}
+
+export function timelineMessage(result: Pick<ScenarioResult, 'startedAt'>, e: DatagramEvent): TimelineMessage {
+  const s = e.summary;
+  const kind = s?.kind ?? 'unknown';
+  const label = s?.step !== undefined ? `${kindLabel(kind)} #${s.step}` : kindLabel(kind);
+  return {
+    t: secondsSinceStart(result, e.t),
+    direction: e.direction,
+    peer: { ...e.remote },
+    local: { ...e.local },
+    exchangeType: s ? s.exchangeType : null,
+    exchange: s ? exchangeName(s.exchangeType) : null,
+    kind,
+    label,
+    seq: s?.seq ?? null,
+    messageId: s ? s.messageId.toString(16).padStart(8, '0') : null,
+    notifyType: s?.notifyType ?? null,
+    deleteSpis: s?.deleteSpis ? [...s.deleteSpis] : null,
+    bytes: e.bytes.length,
+    sa: e.sa ?? null,
+    rejected: e.rejected ? { ...e.rejected } : null,
+    behaviour: e.behaviour ?? null,
+  };
+}
+
+/** Every datagram the fake peer sent or received in this scenario, in time order. */
+export function messageTimeline(result: Pick<ScenarioResult, 'startedAt' | 'events'>): TimelineMessage[] {
+  return result.events
+    .filter((e): e is DatagramEvent => e.type === 'datagram')
+    .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))
+    .map((e) => timelineMessage(result, e));
+}
+
+export function formatEndpoint(e: Endpoint): string {
+  return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
+}

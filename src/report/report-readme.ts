@@ -1,0 +1,45 @@
+/**
+ * README.md of a report folder: what each file is, and the exact tshark
+ * command per scenario that shows the decrypted DPD notifications. This and
+ * the .ikev1-keys files are the only places derived IKE keys are written.
+ */
+import { tsharkCommandLine } from './ikev1-key-table.js';
+import type { RunReport } from './result-model.js';
+import { scenarioArtifacts } from './scenario-artifacts.js';
+
+/** Display filter for the messages a DPD test is about (field names as in tshark 4.0). */
+export const DPD_DISPLAY_FILTER = 'isakmp.notify.msgtype == 36136 || isakmp.notify.msgtype == 36137 || isakmp.typepayload == 12';
+
+export function renderReportReadme(report: RunReport): string {
+  const lines = [
+    '# dpd-harness report',
+    '',
+    `Profile: ${report.profile.vendor} ${report.profile.product} ${report.profile.version} (${report.profile.target}), data plane: ${report.dataPlane}.`,
+    report.interrupted ? '\nThe run was interrupted: the files cover the scenarios that finished.\n' : '',
+    '- `report.html`: the summary, checks and message timelines; open it in a browser (self-contained, works offline).',
+    '- `junit.xml`: for CI. Expected-fail scenarios count as passed and carry a `<system-out>` note.',
+    '- `results.json`: machine-readable results, format in docs/results-format.md of dpd-harness.',
+    '- `<scenario>.pcap`: every datagram the fake peer sent and received, with real addresses, ports and times.',
+    "- `<scenario>.ikev1-keys`: Wireshark's IKEv1 decryption table for that pcap. To use it in Wireshark, copy it as",
+    '  `ikev1_decryption_table` into your Wireshark profile folder, or enter the pairs under',
+    '  Preferences > Protocols > ISAKMP > IKEv1 Decryption Table.',
+    '',
+    'The PSK is never written here; the key tables hold only the per-SA encryption keys of this run.',
+    '',
+    '## Decrypting a scenario with tshark',
+    '',
+    'Run from this folder. On the command line the cookie and key are written without quotes',
+    "around each hex value (quoted, tshark says \"Length of Initiator's COOKIE must be 8 octets\").",
+    'Add `-Y "<filter>"` to see only DPD: `' + DPD_DISPLAY_FILTER + '`.',
+    '',
+  ];
+  for (const suite of report.suites) {
+    for (const s of suite.scenarios) {
+      const a = scenarioArtifacts(s);
+      if (!a) continue;
+      lines.push(`### ${suite.name}: ${s.title} (${s.status})`, '', '```sh', tsharkCommandLine(a.pcap, a.ikev1Keys), '```', '');
+      if (a.ikev1Keys.length === 0) lines.push('No IKE SA keys were recorded: the pcap shows the exchange unencrypted parts only.', '');
+    }
+  }
+  return lines.join('\n');
+}

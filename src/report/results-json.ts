@@ -1,0 +1,75 @@
+/**
+ * results.json, the machine-readable report (format: docs/results-format.md).
+ * Bump RESULTS_SCHEMA_VERSION on any change a consumer could trip over
+ * (renamed or removed field, changed meaning); adding a field does not.
+ */
+import { messageTimeline } from './message-timeline.js';
+import { countByStatus, type RunReport, type ScenarioResult, secondsSinceStart } from './result-model.js';
+import { daemonLogsOf, scenarioNotes } from './scenario-annotations.js';
+import { scenarioArtifacts } from './scenario-artifacts.js';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+const iso = (wallMs: number): string => new Date(wallMs).toISOString();
+
+/** Seconds rounded to the microsecond: ns precision in JSON numbers is noise to every reader. */
+const round6 = (n: number): number => Math.round(n * 1e6) / 1e6;
+
+function scenarioJson(s: ScenarioResult): unknown {
+  const artifacts = scenarioArtifacts(s);
+  return {
+    id: s.id,
+    suite: s.suite,
+    title: s.title,
+    status: s.status,
+    reason: s.reason ?? null,
+    startedAt: iso(s.startedWallMs),
+    durationMs: Math.round(s.durationMs),
+    checks: s.checks.map((c) => ({
+      name: c.name,
+      expected: c.expected,
+      observed: c.observed,
+      tolerance: c.tolerance ?? null,
+      unit: c.unit ?? null,
+      pass: c.pass,
+      detail: c.detail ?? null,
+    })),
+    expectedWindows: (s.expectedWindows ?? []).map((w) => ({ label: w.label, from: w.from, to: w.to })),
+    timeline: messageTimeline(s).map((m) => ({
+      t: round6(m.t),
+      direction: m.direction,
+      peer: m.peer,
+      local: m.local,
+      exchangeType: m.exchangeType,
+      exchange: m.exchange,
+      kind: m.kind,
+      label: m.label,
+      seq: m.seq,
+      messageId: m.messageId,
+      notifyType: m.notifyType,
+      deleteSpis: m.deleteSpis,
+      bytes: m.bytes,
+      sa: m.sa,
+      rejected: m.rejected,
+      behaviour: m.behaviour,
+    })),
+    notes: scenarioNotes(s).map((n) => ({ ...n, t: round6(n.t) })),
+    daemonLogs: daemonLogsOf(s).map((d) => ({ daemon: d.daemon, lines: d.lines.map((l) => ({ t: round6(secondsSinceStart(s, l.t)), line: l.line })) })),
+    files: artifacts && { pcap: artifacts.pcap, ikev1Keys: artifacts.keys, keyCount: artifacts.ikev1Keys.length },
+  };
+}
+
+export function renderResultsJson(report: RunReport): string {
+  const doc = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'dpd-harness', version: report.toolVersion },
+    startedAt: iso(report.startedWallMs),
+    finishedAt: report.finishedWallMs === undefined ? null : iso(report.finishedWallMs),
+    interrupted: report.interrupted,
+    profile: { vendor: report.profile.vendor, product: report.profile.product, version: report.profile.version, target: report.profile.target, file: report.profile.file ?? null },
+    dataPlane: report.dataPlane,
+    summary: { total: report.suites.reduce((n, s) => n + s.scenarios.length, 0), ...countByStatus(report) },
+    suites: report.suites.map((suite) => ({ name: suite.name, file: suite.file, scenarios: suite.scenarios.map(scenarioJson) })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
