@@ -38,6 +38,8 @@ export type ErrorCode =
   | 'ERR_LAB_SUBNET_BUSY'
   // report pcap writer (src/report/pcap-writer.ts)
   | 'ERR_PCAP_BAD_DATAGRAM'
+  // report writer (src/report/report-writer.ts)
+  | 'ERR_REPORT_WRITE'
   // peer / runner / cli
   | 'ERR_PEER_SOCKET'
   | 'ERR_SCENARIO_ABORTED'

@@ -1,0 +1,128 @@
+/**
+ * The file-system side of the reports. Every finished scenario is written at
+ * once (its pcap and key table) and the run-level files (junit.xml,
+ * results.json, report.html, README.md) are rewritten, each atomically
+ * (temp file + rename), so a run killed at any moment leaves complete files
+ * covering the scenarios that finished. All methods are synchronous on
+ * purpose: a SIGINT handler can call finish() and know the files are there.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HarnessError } from '../errors.js';
+import { type DatagramEvent } from '../events.js';
+import { renderIkev1KeyTable } from './ikev1-key-table.js';
+import { renderJunitXml } from './junit-xml.js';
+import { datagramFromEvent, pcapFile } from './pcap-writer.js';
+import { redactReport } from './redact-secrets.js';
+import { renderReportHtml } from './report-html.js';
+import { renderReportReadme } from './report-readme.js';
+import { type DataPlane, type ProfileIdentity, type RunReport, type ScenarioResult, type SuiteResult, wallNsOf } from './result-model.js';
+import { renderResultsJson } from './results-json.js';
+import { scenarioArtifacts } from './scenario-artifacts.js';
+
+export class ReportError extends HarnessError {}
+
+export interface ReportWriterOptions {
+  /** Output folder; created if missing. See defaultReportDir(). */
+  outDir: string;
+  toolVersion: string;
+  profile: ProfileIdentity;
+  dataPlane: DataPlane;
+  startedWallMs: number;
+  /** Suites in run order (sets the order and file of each suite in the reports); scenarios of an undeclared suite add it at the end. */
+  suites?: { name: string; file: string }[];
+  /** Strings to scrub from every report (the PSK, whatever its source). */
+  secrets?: readonly string[];
+}
+
+/** `reports/2026-11-28T14-50-07Z`: the run's start in UTC, without characters file systems dislike. */
+export function defaultReportDir(startedWallMs: number, base = 'reports'): string {
+  return join(base, new Date(startedWallMs).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-'));
+}
+
+export const REPORT_FILES = { junit: 'junit.xml', results: 'results.json', html: 'report.html', readme: 'README.md' } as const;
+
+export class ReportWriter {
+  readonly outDir: string;
+  private readonly options: ReportWriterOptions;
+  private readonly suites: SuiteResult[];
+  private finishedWallMs: number | undefined;
+  private interrupted = false;
+
+  constructor(options: ReportWriterOptions) {
+    this.options = options;
+    this.outDir = options.outDir;
+    this.suites = (options.suites ?? []).map((s) => ({ name: s.name, file: s.file, scenarios: [] }));
+    try {
+      mkdirSync(this.outDir, { recursive: true });
+    } catch (err) {
+      throw new ReportError('ERR_REPORT_WRITE', `cannot create report folder ${this.outDir}: ${(err as Error).message}`, { cause: err });
+    }
+    this.writeRunFiles();
+  }
+
+  /** The report as it stands, secrets removed: what every file is rendered from. */
+  report(): RunReport {
+    const report: RunReport = {
+      toolVersion: this.options.toolVersion,
+      startedWallMs: this.options.startedWallMs,
+      ...(this.finishedWallMs === undefined ? {} : { finishedWallMs: this.finishedWallMs }),
+      profile: { ...this.options.profile },
+      dataPlane: this.options.dataPlane,
+      interrupted: this.interrupted,
+      suites: this.suites.map((s) => ({ ...s, scenarios: [...s.scenarios] })),
+    };
+    return redactReport(report, this.options.secrets ?? []);
+  }
+
+  scenarioFinished(result: ScenarioResult): void {
+    if (this.finishedWallMs !== undefined) throw new ReportError('ERR_REPORT_WRITE', `scenario ${result.id} finished after the report was closed`);
+    let suite = this.suites.find((s) => s.name === result.suite);
+    if (!suite) this.suites.push((suite = { name: result.suite, file: '', scenarios: [] }));
+    const previous = suite.scenarios.findIndex((s) => s.id === result.id);
+    if (previous === -1) suite.scenarios.push(result);
+    else suite.scenarios[previous] = result;
+    try {
+      this.writeScenarioFiles(result);
+    } finally {
+      // Even when the pcap cannot be built (ERR_PCAP_BAD_DATAGRAM), the verdict reaches junit/results/html.
+      this.writeRunFiles();
+    }
+  }
+
+  finish(options: { interrupted: boolean; finishedWallMs: number }): void {
+    this.interrupted = options.interrupted;
+    this.finishedWallMs = options.finishedWallMs;
+    this.writeRunFiles();
+  }
+
+  private writeScenarioFiles(result: ScenarioResult): void {
+    const artifacts = scenarioArtifacts(result);
+    if (!artifacts) return;
+    const datagrams = result.events
+      .filter((e): e is DatagramEvent => e.type === 'datagram')
+      .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))
+      .map((e) => datagramFromEvent(e, (t) => wallNsOf(result, t)));
+    this.writeAtomically(artifacts.pcap, pcapFile(datagrams));
+    this.writeAtomically(artifacts.keys, renderIkev1KeyTable(artifacts.ikev1Keys));
+  }
+
+  private writeRunFiles(): void {
+    const report = this.report();
+    this.writeAtomically(REPORT_FILES.junit, renderJunitXml(report));
+    this.writeAtomically(REPORT_FILES.results, renderResultsJson(report));
+    this.writeAtomically(REPORT_FILES.html, renderReportHtml(report));
+    this.writeAtomically(REPORT_FILES.readme, renderReportReadme(report));
+  }
+
+  private writeAtomically(name: string, data: string | Uint8Array): void {
+    const path = join(this.outDir, name);
+    const temp = `${path}.tmp-${process.pid}`;
+    try {
+      writeFileSync(temp, data);
+      renameSync(temp, path);
+    } catch (err) {
+      throw new ReportError('ERR_REPORT_WRITE', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The timeline diagram of one scenario as inline SVG: two direction lanes
+ * (DUT → peer above, peer → DUT below) on a seconds axis from the scenario
+ * start, the expected windows as shaded bands, runner marks on the axis.
+ * Messages closer together than a few pixels in one lane (a Main Mode burst)
+ * are drawn as one marker labelled with a count, so labels stay readable;
+ * every marker carries a <title> tooltip with the full details.
+ */
+import type { MessageKind } from '../events.js';
+import { formatNumber } from './check-text.js';
+import { escapeMarkup } from './markup-escape.js';
+import { formatEndpoint, messageTimeline, type TimelineMessage } from './message-timeline.js';
+import type { ScenarioResult } from './result-model.js';
+import { scenarioNotes } from './scenario-annotations.js';
+
+const WIDTH = 1100;
+const LEFT = 118;
+const RIGHT = 24;
+const BAND_LABEL_ROW = 15;
+const LANE_HEIGHT = 74;
+const MIN_CLUSTER_GAP_PX = 9;
+
+/** Colours per kind, shared with the legend and the CSS of report.html. */
+export const KIND_COLOURS: Record<MessageKind, string> = {
+  'r-u-there': '#d9480f',
+  'r-u-there-ack': '#2b8a3e',
+  delete: '#c92a2a',
+  'main-mode': '#1c7ed6',
+  'aggressive-mode': '#1c7ed6',
+  'quick-mode': '#7048e8',
+  notify: '#e67700',
+  informational: '#495057',
+  unknown: '#868e96',
+};
+
+/** A round tick step giving about `target` ticks over `span` seconds. */
+function tickStep(span: number, target: number): number {
+  const steps = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600];
+  return steps.find((s) => span / s <= target) ?? Math.ceil(span / target / 3600) * 3600;
+}
+
+interface Cluster {
+  x: number;
+  messages: TimelineMessage[];
+}
+
+function clusters(messages: TimelineMessage[], x: (t: number) => number): Cluster[] {
+  const out: Cluster[] = [];
+  for (const m of messages) {
+    const last = out.at(-1);
+    const mx = x(m.t);
+    if (last && mx - x(last.messages.at(-1)!.t) < MIN_CLUSTER_GAP_PX && last.messages[0].kind === m.kind) last.messages.push(m);
+    else out.push({ x: mx, messages: [m] });
+  }
+  return out;
+}
+
+function tooltip(m: TimelineMessage): string {
+  const from = m.direction === 'in' ? formatEndpoint(m.peer) : formatEndpoint(m.local);
+  const to = m.direction === 'in' ? formatEndpoint(m.local) : formatEndpoint(m.peer);
+  const parts = [`+${m.t.toFixed(3)} s  ${m.label}`, `${from} → ${to}`];
+  if (m.seq !== null) parts.push(`seq ${m.seq}`);
+  if (m.messageId !== null) parts.push(`message ID ${m.messageId}`);
+  if (m.rejected) parts.push(`rejected: ${m.rejected.code}`);
+  if (m.behaviour) parts.push(`behaviour: ${m.behaviour}`);
+  return parts.join('\n');
+}
+
+function clusterLabel(c: Cluster): string {
+  const first = c.messages[0];
+  if (c.messages.length > 1) return `${first.label.replace(/ #\d+$/, '')} ×${c.messages.length}`;
+  return first.seq !== null ? `${first.label} ${first.seq}` : first.label;
+}
+
+/** Distinct rows for band labels so overlapping windows do not print over each other. */
+function bandRows(bands: { x1: number; x2: number; width: number }[]): number[] {
+  const rowEnds: number[] = [];
+  return bands.map((b) => {
+    const labelEnd = b.x1 + b.width;
+    let row = rowEnds.findIndex((end) => end < b.x1);
+    if (row === -1) row = rowEnds.push(labelEnd) - 1;
+    else rowEnds[row] = labelEnd;
+    return row;
+  });
+}
+
+export function renderTimelineSvg(result: ScenarioResult): string {
+  const messages = messageTimeline(result);
+  const windows = result.expectedWindows ?? [];
+  const marks = scenarioNotes(result).filter((n) => n.kind === 'mark');
+  const end = Math.max(result.durationMs / 1000, ...messages.map((m) => m.t), ...windows.map((w) => w.to), ...marks.map((m) => m.t), 1) * 1.03;
+  const plotWidth = WIDTH - LEFT - RIGHT;
+  const x = (t: number): number => LEFT + (Math.max(0, t) / end) * plotWidth;
+
+  const bands = windows.map((w) => ({ w, x1: x(w.from), x2: Math.max(x(w.to), x(w.from) + 2), width: w.label.length * 6.2 + 8 }));
+  const rows = bandRows(bands);
+  const bandLabelHeight = (Math.max(-1, ...rows) + 1) * BAND_LABEL_ROW;
+  const top = 8 + bandLabelHeight;
+  const laneIn = top;
+  const laneOut = top + LANE_HEIGHT;
+  const axisY = laneOut + LANE_HEIGHT;
+  const height = axisY + 34;
+
+  const parts: string[] = [];
+  parts.push(`<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="message timeline">`);
+  // Lanes.
+  parts.push(`<rect x="${LEFT}" y="${laneIn}" width="${plotWidth}" height="${LANE_HEIGHT}" class="lane"/>`);
+  parts.push(`<rect x="${LEFT}" y="${laneOut}" width="${plotWidth}" height="${LANE_HEIGHT}" class="lane lane-alt"/>`);
+  parts.push(`<text x="${LEFT - 10}" y="${laneIn + LANE_HEIGHT / 2 + 4}" class="lane-label" text-anchor="end">DUT → peer</text>`);
+  parts.push(`<text x="${LEFT - 10}" y="${laneOut + LANE_HEIGHT / 2 + 4}" class="lane-label" text-anchor="end">peer → DUT</text>`);
+  // Expected windows behind everything else.
+  bands.forEach((b, i) => {
+    const labelY = 8 + rows[i] * BAND_LABEL_ROW + 10;
+    parts.push(
+      `<g class="window"><title>${escapeMarkup(`expected: ${b.w.label}, ${formatNumber(b.w.from)}–${formatNumber(b.w.to)} s`)}</title>` +
+        `<rect x="${b.x1.toFixed(1)}" y="${laneIn}" width="${(b.x2 - b.x1).toFixed(1)}" height="${LANE_HEIGHT * 2}" class="band"/>` +
+        `<line x1="${b.x1.toFixed(1)}" y1="${labelY + 3}" x2="${b.x1.toFixed(1)}" y2="${laneIn}" class="band-tick"/>` +
+        `<text x="${(b.x1 + 3).toFixed(1)}" y="${labelY}" class="band-label">${escapeMarkup(b.w.label)}</text></g>`,
+    );
+  });
+  // Axis and grid.
+  const step = tickStep(end, 12);
+  parts.push(`<line x1="${LEFT}" y1="${axisY}" x2="${LEFT + plotWidth}" y2="${axisY}" class="axis"/>`);
+  for (let i = 0; i * step <= end + 1e-9; i++) {
+    const t = i * step;
+    const tx = x(t).toFixed(1);
+    parts.push(`<line x1="${tx}" y1="${laneIn}" x2="${tx}" y2="${axisY + 4}" class="grid"/>`);
+    parts.push(`<text x="${tx}" y="${axisY + 17}" class="tick" text-anchor="middle">${formatNumber(t)}</text>`);
+  }
+  parts.push(`<text x="${LEFT + plotWidth}" y="${axisY + 31}" class="tick" text-anchor="end">seconds since scenario start</text>`);
+  for (const m of marks) {
+    const mx = x(m.t).toFixed(1);
+    parts.push(`<g class="mark"><title>${escapeMarkup(`+${m.t.toFixed(3)} s ${m.text}`)}</title><path d="M${mx} ${axisY} l-4 -7 h8 z"/></g>`);
+  }
+  // Messages.
+  for (const [direction, laneY] of [['in', laneIn], ['out', laneOut]] as const) {
+    for (const c of clusters(messages.filter((m) => m.direction === direction), x)) {
+      const first = c.messages[0];
+      const colour = KIND_COLOURS[first.kind];
+      const baseY = laneY + LANE_HEIGHT - 12;
+      const cx = c.x.toFixed(1);
+      const rejected = c.messages.some((m) => m.rejected);
+      const title = c.messages.map(tooltip).join('\n\n');
+      parts.push(
+        `<g class="msg${rejected ? ' rejected' : ''}" data-kind="${first.kind}"><title>${escapeMarkup(title)}</title>` +
+          `<line x1="${cx}" y1="${baseY}" x2="${cx}" y2="${laneY + LANE_HEIGHT}" stroke="${colour}" class="stem"/>` +
+          `<circle cx="${cx}" cy="${baseY}" r="${c.messages.length > 1 ? 5 : 4}" fill="${rejected ? '#fff' : colour}" stroke="${colour}" stroke-width="2"/>` +
+          `<text x="${cx}" y="${baseY - 9}" transform="rotate(-40 ${cx} ${baseY - 9})" class="msg-label" fill="${colour}">${escapeMarkup(clusterLabel(c))}</text></g>`,
+      );
+    }
+  }
+  parts.push('</svg>');
+  return parts.join('');
+}
