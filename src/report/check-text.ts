@@ -10,22 +10,22 @@ export function formatNumber(n: number): string {
   return String(Math.round(n * 1000) / 1000);
 }
 
-function withUnit(value: number | string, unit: string | undefined): string {
+export function formatValue(value: number | string, unit: string | undefined): string {
   const text = typeof value === 'number' ? formatNumber(value) : value;
   return unit && typeof value === 'number' ? `${text} ${unit}` : text;
 }
 
 export function formatExpected(c: Check): string {
-  if (c.tolerance === undefined || typeof c.expected !== 'number') return withUnit(c.expected, c.unit);
-  return `${formatNumber(c.expected)} ± ${withUnit(c.tolerance, c.unit)}`;
+  if (c.tolerance === undefined || typeof c.expected !== 'number') return formatValue(c.expected, c.unit);
+  return `${formatNumber(c.expected)} ± ${formatValue(c.tolerance, c.unit)}`;
 }
 
 export function formatObserved(c: Check): string {
-  return c.observed === null ? 'nothing observed' : withUnit(c.observed, c.unit);
+  return c.observed === null ? 'nothing observed' : formatValue(c.observed, c.unit);
 }
 
 export function formatTolerance(c: Check): string {
-  return c.tolerance === undefined ? '' : withUnit(c.tolerance, c.unit);
+  return c.tolerance === undefined ? '' : formatValue(c.tolerance, c.unit);
 }
 
 /** One line for a failure message: `<name>: expected …, observed …[ (detail)]`. */

@@ -11,17 +11,21 @@
  */
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '\r': '&#13;' };
 
-/** Safe in element content and in single- or double-quoted attributes of both XML and HTML. */
+/**
+ * Safe in element content and in single- or double-quoted attributes of both
+ * XML and HTML. CR goes out as a reference because parsers turn a literal CR
+ * into LF (XML 1.0 §2.11).
+ */
 export function escapeMarkup(text: string): string {
-  return text.replace(NOT_XML_CHAR, '\uFFFD').replace(/[&<>"']/g, (c) => ENTITIES[c]);
+  return text.replace(NOT_XML_CHAR, '\uFFFD').replace(/[&<>"'\r]/g, (c) => ENTITIES[c]);
 }
 
 /**
- * Attribute values are normalised by XML parsers (§3.3.3: literal TAB/LF/CR
+ * Attribute values are normalised by XML parsers (§3.3.3: literal TAB/LF
  * become spaces), so keep multi-line text intact with character references.
  */
 export function escapeAttribute(text: string): string {
-  return escapeMarkup(text).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+  return escapeMarkup(text).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
 }

@@ -5,7 +5,7 @@
  * message list and the DUT's daemon logs. Derived IKE keys are not shown here
  * (they live in the .ikev1-keys files and README.md).
  */
-import { formatExpected, formatNumber, formatObserved, formatTolerance } from './check-text.js';
+import { formatNumber, formatObserved, formatTolerance, formatValue } from './check-text.js';
 import { escapeAttribute, escapeMarkup as esc } from './markup-escape.js';
 import { formatEndpoint, kindLabel, messageTimeline } from './message-timeline.js';
 import { countByStatus, type RunReport, type ScenarioResult, type ScenarioStatus, SCENARIO_STATUSES, secondsSinceStart } from './result-model.js';
@@ -59,6 +59,7 @@ section.scenario h3{margin:0;font-size:16px;display:flex;gap:10px;align-items:ce
 .meta a{color:inherit}
 .reason{margin:6px 0 10px;padding:6px 10px;background:var(--bg);border-radius:4px}
 h4{margin:14px 0 6px;font-size:13px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
+table.checks th:first-child{width:40%}
 table.checks td.verdict{font-weight:700;white-space:nowrap}
 table.checks tr.fail td{background:#ffebe9}
 table.checks tr.fail td.verdict{color:var(--failed)}
@@ -77,7 +78,6 @@ svg .band-tick{stroke:#54aeff;stroke-opacity:.6}
 svg .band-label{font:11px system-ui,sans-serif;fill:#0a3069}
 svg .axis{stroke:#57606a}svg .grid{stroke:#d8dee4;stroke-width:1}
 svg .tick{font:11px system-ui,sans-serif;fill:#57606a}
-svg .msg .stem{stroke-width:2}
 svg .msg-label{font:600 11px system-ui,sans-serif}
 svg .mark path{fill:#57606a}
 .legend{display:flex;flex-wrap:wrap;gap:4px 16px;font-size:12px;color:var(--muted);margin:6px 0 0}
@@ -136,7 +136,7 @@ function checksTable(s: ScenarioResult): string {
     .map(
       (c) =>
         `<tr class="check ${c.pass ? 'pass' : 'fail'}"><td>${esc(c.name)}${c.detail ? `<div class="detail">${esc(c.detail)}</div>` : ''}</td>` +
-        `<td class="num">${esc(formatExpected(c))}</td><td class="num">${esc(formatObserved(c))}</td><td class="num">${esc(formatTolerance(c))}</td>` +
+        `<td class="num">${esc(formatValue(c.expected, c.unit))}</td><td class="num">${esc(formatObserved(c))}</td><td class="num">${c.tolerance === undefined ? '' : `± ${esc(formatTolerance(c))}`}</td>` +
         `<td class="verdict">${c.pass ? '✓ pass' : '✗ fail'}</td></tr>`,
     )
     .join('');

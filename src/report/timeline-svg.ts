@@ -15,9 +15,14 @@ import { scenarioNotes } from './scenario-annotations.js';
 
 const WIDTH = 1100;
 const LEFT = 118;
-const RIGHT = 24;
+/** Room for the rotated label of a message near the end of the axis. */
+const RIGHT = 104;
+/** Room above the DUT → peer lane for its labels, which rise from the markers. */
+const TOP = 26;
+const LANE_HEIGHT = 96;
+/** Markers sit this far from the boundary between the lanes, so a probe and its answer line up. */
+const MARKER_INSET = 14;
 const BAND_LABEL_ROW = 15;
-const LANE_HEIGHT = 74;
 const MIN_CLUSTER_GAP_PX = 9;
 
 /** Colours per kind, shared with the legend and the CSS of report.html. */
@@ -92,29 +97,29 @@ export function renderTimelineSvg(result: ScenarioResult): string {
   const plotWidth = WIDTH - LEFT - RIGHT;
   const x = (t: number): number => LEFT + (Math.max(0, t) / end) * plotWidth;
 
+  const laneIn = TOP;
+  const laneOut = TOP + LANE_HEIGHT;
+  const axisY = laneOut + LANE_HEIGHT;
+  // Window labels go under the axis, away from the message labels.
   const bands = windows.map((w) => ({ w, x1: x(w.from), x2: Math.max(x(w.to), x(w.from) + 2), width: w.label.length * 6.2 + 8 }));
   const rows = bandRows(bands);
-  const bandLabelHeight = (Math.max(-1, ...rows) + 1) * BAND_LABEL_ROW;
-  const top = 8 + bandLabelHeight;
-  const laneIn = top;
-  const laneOut = top + LANE_HEIGHT;
-  const axisY = laneOut + LANE_HEIGHT;
-  const height = axisY + 34;
+  const bandTop = axisY + 30;
+  const height = bandTop + (Math.max(-1, ...rows) + 1) * BAND_LABEL_ROW + 6;
 
   const parts: string[] = [];
   parts.push(`<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="message timeline">`);
-  // Lanes.
   parts.push(`<rect x="${LEFT}" y="${laneIn}" width="${plotWidth}" height="${LANE_HEIGHT}" class="lane"/>`);
   parts.push(`<rect x="${LEFT}" y="${laneOut}" width="${plotWidth}" height="${LANE_HEIGHT}" class="lane lane-alt"/>`);
-  parts.push(`<text x="${LEFT - 10}" y="${laneIn + LANE_HEIGHT / 2 + 4}" class="lane-label" text-anchor="end">DUT → peer</text>`);
-  parts.push(`<text x="${LEFT - 10}" y="${laneOut + LANE_HEIGHT / 2 + 4}" class="lane-label" text-anchor="end">peer → DUT</text>`);
+  parts.push(`<text x="${LEFT - 10}" y="${laneIn + LANE_HEIGHT - MARKER_INSET + 4}" class="lane-label" text-anchor="end">DUT → peer</text>`);
+  parts.push(`<text x="${LEFT - 10}" y="${laneOut + MARKER_INSET + 4}" class="lane-label" text-anchor="end">peer → DUT</text>`);
+  parts.push(`<text x="${LEFT - 10}" y="${axisY + 17}" class="tick" text-anchor="end">time (s)</text>`);
   // Expected windows behind everything else.
   bands.forEach((b, i) => {
-    const labelY = 8 + rows[i] * BAND_LABEL_ROW + 10;
+    const labelY = bandTop + rows[i] * BAND_LABEL_ROW;
     parts.push(
       `<g class="window"><title>${escapeMarkup(`expected: ${b.w.label}, ${formatNumber(b.w.from)}–${formatNumber(b.w.to)} s`)}</title>` +
         `<rect x="${b.x1.toFixed(1)}" y="${laneIn}" width="${(b.x2 - b.x1).toFixed(1)}" height="${LANE_HEIGHT * 2}" class="band"/>` +
-        `<line x1="${b.x1.toFixed(1)}" y1="${labelY + 3}" x2="${b.x1.toFixed(1)}" y2="${laneIn}" class="band-tick"/>` +
+        `<line x1="${b.x1.toFixed(1)}" y1="${axisY}" x2="${b.x1.toFixed(1)}" y2="${labelY + 2}" class="band-tick"/>` +
         `<text x="${(b.x1 + 3).toFixed(1)}" y="${labelY}" class="band-label">${escapeMarkup(b.w.label)}</text></g>`,
     );
   });
@@ -127,25 +132,28 @@ export function renderTimelineSvg(result: ScenarioResult): string {
     parts.push(`<line x1="${tx}" y1="${laneIn}" x2="${tx}" y2="${axisY + 4}" class="grid"/>`);
     parts.push(`<text x="${tx}" y="${axisY + 17}" class="tick" text-anchor="middle">${formatNumber(t)}</text>`);
   }
-  parts.push(`<text x="${LEFT + plotWidth}" y="${axisY + 31}" class="tick" text-anchor="end">seconds since scenario start</text>`);
   for (const m of marks) {
     const mx = x(m.t).toFixed(1);
     parts.push(`<g class="mark"><title>${escapeMarkup(`+${m.t.toFixed(3)} s ${m.text}`)}</title><path d="M${mx} ${axisY} l-4 -7 h8 z"/></g>`);
   }
-  // Messages.
-  for (const [direction, laneY] of [['in', laneIn], ['out', laneOut]] as const) {
+  // Messages: DUT → peer markers at the bottom of the upper lane with labels rising,
+  // peer → DUT markers at the top of the lower lane with labels falling.
+  for (const [direction, markerY, angle] of [
+    ['in', laneOut - MARKER_INSET, -30],
+    ['out', laneOut + MARKER_INSET, 30],
+  ] as const) {
     for (const c of clusters(messages.filter((m) => m.direction === direction), x)) {
       const first = c.messages[0];
       const colour = KIND_COLOURS[first.kind];
-      const baseY = laneY + LANE_HEIGHT - 12;
       const cx = c.x.toFixed(1);
       const rejected = c.messages.some((m) => m.rejected);
       const title = c.messages.map(tooltip).join('\n\n');
+      const labelX = c.x + 7;
+      const labelY = markerY + (angle < 0 ? -7 : 11);
       parts.push(
         `<g class="msg${rejected ? ' rejected' : ''}" data-kind="${first.kind}"><title>${escapeMarkup(title)}</title>` +
-          `<line x1="${cx}" y1="${baseY}" x2="${cx}" y2="${laneY + LANE_HEIGHT}" stroke="${colour}" class="stem"/>` +
-          `<circle cx="${cx}" cy="${baseY}" r="${c.messages.length > 1 ? 5 : 4}" fill="${rejected ? '#fff' : colour}" stroke="${colour}" stroke-width="2"/>` +
-          `<text x="${cx}" y="${baseY - 9}" transform="rotate(-40 ${cx} ${baseY - 9})" class="msg-label" fill="${colour}">${escapeMarkup(clusterLabel(c))}</text></g>`,
+          `<circle cx="${cx}" cy="${markerY}" r="${c.messages.length > 1 ? 5 : 4}" fill="${rejected ? '#fff' : colour}" stroke="${colour}" stroke-width="2"/>` +
+          `<text x="${labelX.toFixed(1)}" y="${labelY}" transform="rotate(${angle} ${labelX.toFixed(1)} ${labelY})" class="msg-label" fill="${colour}">${escapeMarkup(clusterLabel(c))}</text></g>`,
       );
     }
   }
