@@ -1,0 +1,134 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { tsharkKeyArguments } from '../../src/report/ikev1-key-table.js';
+import { defaultReportDir, ReportWriter, type ReportWriterOptions } from '../../src/report/report-writer.js';
+import { scenarioArtifacts } from '../../src/report/scenario-artifacts.js';
+import { requireCommands } from '../support/environment.js';
+import { deadPeer, DUT, ENC_KEY, ICOOKIE, PEER, probesAnswered, PSK, seqReuse, START_WALL_MS } from './synthetic-run.js';
+import { childrenNamed, readXml } from './xml-reader.js';
+
+const run = promisify(execFile);
+
+describe('report: ReportWriter', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'report-writer-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const options = (): ReportWriterOptions => ({
+    outDir: join(dir, 'out'),
+    toolVersion: '0.1.0',
+    profile: { vendor: 'strongSwan', product: 'charon', version: '5.9.8', target: 'strongswan' },
+    dataPlane: 'emulated',
+    startedWallMs: START_WALL_MS,
+    suites: [
+      { name: 'failover', file: 'suites/failover.yaml' },
+      { name: 'dpd-basics', file: 'suites/dpd-basics.yaml' },
+    ],
+    secrets: [PSK],
+  });
+  const read = (name: string): string => readFileSync(join(dir, 'out', name), 'utf8');
+  const testcaseTitles = (): string[] => childrenNamed(readXml(read('junit.xml')), 'testsuite').flatMap((s) => childrenNamed(s, 'testcase').map((c) => c.attributes.name));
+  const resultIds = (): string[] => JSON.parse(read('results.json')).suites.flatMap((s: { scenarios: { id: string }[] }) => s.scenarios.map((x) => x.id));
+
+  it('interrupted after two scenarios: junit.xml and results.json hold exactly those, marked interrupted', () => {
+    const writer = new ReportWriter(options());
+    writer.scenarioFinished(probesAnswered);
+    writer.scenarioFinished(deadPeer);
+    writer.finish({ interrupted: true, finishedWallMs: START_WALL_MS + 45_000 });
+
+    expect(testcaseTitles()).to.deep.equal([probesAnswered.title, deadPeer.title]);
+    const junit = readXml(read('junit.xml'));
+    expect(junit.attributes).to.include({ tests: '2', failures: '1', errors: '0', time: '45.000' });
+    const results = JSON.parse(read('results.json'));
+    expect(results).to.deep.include({ interrupted: true, finishedAt: '2026-11-28T12:00:45.000Z' });
+    expect(resultIds()).to.deep.equal([probesAnswered.id, deadPeer.id]);
+    // A declared suite with nothing finished stays listed, empty.
+    expect(results.suites.map((s: { name: string; scenarios: unknown[] }) => [s.name, s.scenarios.length])).to.deep.equal([
+      ['failover', 0],
+      ['dpd-basics', 2],
+    ]);
+    expect(read('report.html')).to.contain('Run interrupted.');
+  });
+
+  it('every finished scenario is on disk at once, before finish(), with no temp files left', () => {
+    const writer = new ReportWriter(options());
+    expect(testcaseTitles()).to.deep.equal([]);
+    writer.scenarioFinished(seqReuse);
+    // What a killed run leaves behind: complete files covering what finished.
+    expect(testcaseTitles()).to.deep.equal([seqReuse.title]);
+    expect(resultIds()).to.deep.equal([seqReuse.id]);
+    const a = scenarioArtifacts(seqReuse)!;
+    expect(existsSync(join(dir, 'out', a.pcap))).to.equal(true);
+    expect(read(a.keys)).to.equal(`"${ICOOKIE}","${ENC_KEY}"\n`);
+    expect(readdirSync(join(dir, 'out')).filter((f) => f.includes('.tmp-'))).to.deep.equal([]);
+    expect(JSON.parse(read('results.json')).finishedAt).to.equal(null);
+  });
+
+  it('redacts the secrets it was given from every file; key material only in the key table and README', () => {
+    const writer = new ReportWriter(options());
+    writer.scenarioFinished(deadPeer);
+    writer.finish({ interrupted: false, finishedWallMs: START_WALL_MS + 30_000 });
+    const files = readdirSync(join(dir, 'out'));
+    for (const f of files) {
+      const text = readFileSync(join(dir, 'out', f)).toString('latin1');
+      expect(text, f).not.to.contain(PSK);
+      expect(text, f).not.to.contain(PSK.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;'));
+    }
+    expect(read('results.json')).to.contain('loaded IKE shared key [redacted]');
+    const withKey = files.filter((f) => readFileSync(join(dir, 'out', f), 'utf8').includes(ENC_KEY)).sort();
+    expect(withKey).to.deep.equal(['README.md', scenarioArtifacts(deadPeer)!.keys]);
+    expect(read('README.md')).to.contain(`tshark -r ${scenarioArtifacts(deadPeer)!.pcap} -o 'uat:ikev1_decryption_table:${ICOOKIE},${ENC_KEY}'`);
+  });
+
+  it('a scenario re-reported under the same id replaces the earlier result', () => {
+    const writer = new ReportWriter(options());
+    writer.scenarioFinished({ ...seqReuse, status: 'interrupted' });
+    writer.scenarioFinished(seqReuse);
+    expect(JSON.parse(read('results.json')).summary).to.include({ total: 1, 'expected-fail': 1, interrupted: 0 });
+  });
+
+  it('refuses scenarios after finish() and unwritable folders with ERR_REPORT_WRITE', () => {
+    const writer = new ReportWriter(options());
+    writer.finish({ interrupted: false, finishedWallMs: START_WALL_MS });
+    expect(() => writer.scenarioFinished(seqReuse)).to.throw().with.property('code', 'ERR_REPORT_WRITE');
+    writeFileSync(join(dir, 'a-file'), '');
+    expect(() => new ReportWriter({ ...options(), outDir: join(dir, 'a-file', 'sub') })).to.throw().with.property('code', 'ERR_REPORT_WRITE');
+  });
+
+  it('default folder: reports/<UTC start time> without colons', () => {
+    expect(defaultReportDir(Date.UTC(2026, 10, 28, 14, 50, 7, 123))).to.equal(join('reports', '2026-11-28T14-50-07Z'));
+  });
+
+  describe('the pcap, read by tshark', function () {
+    this.timeout(60_000);
+    before(function () {
+      requireCommands(this, 'tshark');
+    });
+
+    it('has every datagram with real addresses, ports and wall-clock times, and tshark takes the key table', async () => {
+      const writer = new ReportWriter(options());
+      writer.scenarioFinished(deadPeer);
+      const a = scenarioArtifacts(deadPeer)!;
+      const fields = ['frame.time_epoch', 'ip.src', 'ip.dst', 'udp.srcport', 'udp.dstport', 'isakmp.exchangetype', 'isakmp.notify.msgtype', 'isakmp.delete.spi'];
+      const { stdout, stderr } = await run('tshark', ['-n', '-r', join(dir, 'out', a.pcap), ...tsharkKeyArguments(a.ikev1Keys), '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])], { timeout: 50_000 });
+      expect(stderr).not.to.match(/error|invalid|must be/i);
+      const rows = stdout.trim().split('\n').map((l) => l.split('|'));
+      const datagrams = deadPeer.events.filter((e) => e.type === 'datagram');
+      expect(rows).to.have.length(datagrams.length);
+      // Main Mode #1 goes peer → DUT; R-U-THERE comes DUT → peer; times are start wall time + offset.
+      expect(rows[0].slice(1, 5)).to.deep.equal([PEER.address, DUT.address, String(PEER.port), String(DUT.port)]);
+      const probes = rows.filter((r) => r[6] === '36136');
+      expect(probes.map((r) => r.slice(1, 3))).to.deep.equal(Array(4).fill([DUT.address, PEER.address]));
+      const startS = (START_WALL_MS + 22_000) / 1000;
+      expect(probes.map((r) => Number(r[0]) - startS).map((t) => Math.round(t * 1e6) / 1e6)).to.deep.equal([10, 12.001, 14.002, 16.003]);
+      const del = rows.find((r) => r[7] !== '');
+      expect(del?.[7]).to.equal('0102030405060708a1a2a3a4a5a6a7a8');
+    });
+  });
+});
