@@ -8,6 +8,7 @@ import { tsharkKeyArguments } from '../../src/report/ikev1-key-table.js';
 import { defaultReportDir, ReportWriter, type ReportWriterOptions } from '../../src/report/report-writer.js';
 import { scenarioArtifacts } from '../../src/report/scenario-artifacts.js';
 import { requireCommands } from '../support/environment.js';
+import { DPD_SEQ, encryptedDpdExchange, KEY_HEX } from './encrypted-exchange.js';
 import { deadPeer, DUT, ENC_KEY, ICOOKIE, PEER, probesAnswered, PSK, seqReuse, START_WALL_MS } from './synthetic-run.js';
 import { childrenNamed, readXml } from './xml-reader.js';
 
@@ -129,6 +130,30 @@ describe('report: ReportWriter', () => {
       expect(probes.map((r) => Number(r[0]) - startS).map((t) => Math.round(t * 1e6) / 1e6)).to.deep.equal([10, 12.001, 14.002, 16.003]);
       const del = rows.find((r) => r[7] !== '');
       expect(del?.[7]).to.equal('0102030405060708a1a2a3a4a5a6a7a8');
+    });
+
+    it('decrypts an encrypted R-U-THERE with the written .ikev1-keys table (and not without it)', async () => {
+      const { events, messageId } = encryptedDpdExchange(seqReuse.startedAt, PEER, DUT);
+      const scenario = { ...seqReuse, id: 'dpd-basics/encrypted', events };
+      new ReportWriter(options()).scenarioFinished(scenario);
+      const a = scenarioArtifacts(scenario)!;
+      // Read the key table the way a user's script would: the UAT file's quoted pairs, unquoted for -o.
+      const pairs = read(a.keys).trim().split('\n').map((line) => line.replace(/"/g, ''));
+      expect(pairs).to.deep.equal([`1112131415161718,${KEY_HEX}`]);
+      const dissect = async (keyOptions: string[]): Promise<string[][]> => {
+        const fields = ['isakmp.messageid', 'isakmp.notify.msgtype', 'isakmp.notify.data.dpd.are_you_there'];
+        const { stdout } = await run('tshark', ['-n', '-r', join(dir, 'out', a.pcap), ...keyOptions, '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])], { timeout: 50_000 });
+        return stdout.trim().split('\n').map((l) => l.split('|'));
+      };
+      const decrypted = await dissect(pairs.flatMap((p) => ['-o', `uat:ikev1_decryption_table:${p}`]));
+      expect(decrypted.at(-1)).to.deep.equal([`0x${messageId.toString(16)}`, '36136', String(DPD_SEQ)]);
+      const withoutKeys = await dissect([]);
+      expect(withoutKeys.at(-1)?.slice(1)).to.deep.equal(['', '']);
+      // The command README.md gives the user works as pasted, from the report folder.
+      const command = read('README.md').split('\n').find((l) => l.startsWith(`tshark -r ${a.pcap} `));
+      expect(command).to.be.a('string');
+      const { stdout } = await run('sh', ['-c', `${command} -T fields -e isakmp.notify.data.dpd.are_you_there`], { cwd: join(dir, 'out'), timeout: 50_000 });
+      expect(stdout.trim().split('\n').at(-1)).to.equal(String(DPD_SEQ));
     });
   });
 });
