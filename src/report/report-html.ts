@@ -65,6 +65,7 @@ table.checks tr.fail td{background:#ffebe9}
 table.checks tr.fail td.verdict{color:var(--failed)}
 table.checks tr.pass td.verdict{color:var(--passed)}
 .detail{color:var(--muted);font-size:12.5px}
+table.msgs td:not(:last-child){white-space:nowrap}
 details{margin:8px 0}
 summary{cursor:pointer;color:#0969da;font-weight:500}
 pre.log{background:#0d1117;color:#e6edf3;padding:10px 12px;border-radius:6px;overflow:auto;max-height:420px;margin:6px 0 0;white-space:pre}
@@ -164,7 +165,7 @@ function messagesTable(s: ScenarioResult): string {
     })
     .join('');
   return (
-    `<details class="messages"><summary>Messages (${messages.length})</summary><table><thead><tr><th>t (s)</th><th>direction</th><th>from → to</th><th>exchange</th><th>message</th><th>seq</th><th>message ID</th><th>bytes</th><th>note</th></tr></thead>` +
+    `<details class="messages"><summary>Messages (${messages.length})</summary><table class="msgs"><thead><tr><th>t (s)</th><th>direction</th><th>from → to</th><th>exchange</th><th>message</th><th>seq</th><th>message ID</th><th>bytes</th><th>note</th></tr></thead>` +
     `<tbody>${rows}</tbody></table></details>`
   );
 }
