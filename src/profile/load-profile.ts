@@ -1,0 +1,178 @@
+/**
+ * Profile loading: YAML → schema check → semantic checks → DeviceProfile.
+ * Every problem is a ConfigError at file:line:col; all of a file's schema
+ * problems are reported together (ConfigErrors) before semantic ones.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { parseLabSpec } from '../lab/lab-spec.js';
+import type { DeviceProfile, DpdSemantics, IkeParameters, ProfileTarget } from './device-profile.js';
+import { peerAddresses } from './device-profile.js';
+import { checkSchema, type JsonSchema } from './schema-check.js';
+import { Secret } from './secret.js';
+import { ConfigErrors, YamlSource } from './yaml-source.js';
+
+const schemaFile = new URL('../../schema/profile.schema.json', import.meta.url);
+let cached: JsonSchema | undefined;
+export function profileSchema(): JsonSchema {
+  return (cached ??= JSON.parse(readFileSync(schemaFile, 'utf8')) as JsonSchema);
+}
+
+export interface LoadProfileOptions {
+  /** Environment for `psk: { env }`; default process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the schema check has vouched for the shape of `raw` */
+export function loadProfile(file: string, options: LoadProfileOptions = {}): DeviceProfile {
+  return profileFromSource(YamlSource.read(file), options);
+}
+
+export function profileFromSource(src: YamlSource, options: LoadProfileOptions = {}): DeviceProfile {
+  const raw = src.value() as any;
+  const violations = checkSchema(raw, profileSchema());
+  if (violations.length > 0) {
+    throw new ConfigErrors(violations.map((v) => src.error('ERR_CONFIG_SCHEMA', v.path, v.message, { key: v.atKey })));
+  }
+  const bad = (path: (string | number)[], message: string, code: 'ERR_CONFIG_SCHEMA' | 'ERR_CONFIG_SECRET' = 'ERR_CONFIG_SCHEMA'): never => {
+    throw src.error(code, path, message);
+  };
+
+  const target = loadTarget(src, raw, bad);
+  const psk = loadPsk(src, raw, target, options.env ?? process.env, bad);
+  const dpd = loadDpd(raw.dpd, bad);
+  const profile: DeviceProfile = {
+    file: src.file,
+    identity: { vendor: raw.identity.vendor, product: raw.identity.product, version: raw.identity.version },
+    target,
+    ike: loadIke(raw.ike ?? {}),
+    psk,
+    dpd,
+    expectFail: (raw.expect_fail ?? []).map((e: any) => ({ scenario: e.scenario, reason: e.reason })),
+  };
+  const addresses = peerAddresses(profile);
+  dpd.peers.forEach((index, i) => {
+    if (index >= addresses.length) {
+      bad(['dpd', 'peers', i], `peer index ${index} but the fake peer has ${addresses.length} address${addresses.length === 1 ? '' : 'es'} (${addresses.join(', ')})`);
+    }
+  });
+  return profile;
+}
+
+type Fail = (path: (string | number)[], message: string, code?: 'ERR_CONFIG_SCHEMA' | 'ERR_CONFIG_SECRET') => never;
+
+function loadTarget(src: YamlSource, raw: any, bad: Fail): ProfileTarget {
+  const kind = raw.target.kind as ProfileTarget['kind'];
+  if (kind === 'strongswan' || kind === 'libreswan') {
+    if (raw.lab === undefined) bad(['target', 'kind'], `target ${kind} runs in the lab: add a lab section (see docs/lab.md)`);
+    const lab = parseLabSpec(raw.lab, { file: src.file, base: ['lab'], locate: (path) => src.locate(path) });
+    if (lab.dutKind !== kind) bad(['lab', 'kind'], `lab.kind ${lab.dutKind} contradicts target.kind ${kind}`);
+    if (raw.target.address !== undefined) bad(['target', 'address'], 'only an external target has an address (the lab sets lab.dut_address)');
+    return { kind, lab };
+  }
+  if (raw.lab !== undefined) bad(['lab'], `a lab section needs target.kind strongswan or libreswan, not ${kind}`);
+  const peers: string[] = raw.target.peer_addresses ?? ['127.0.0.1'];
+  if (kind === 'external') {
+    if (raw.target.address === undefined) bad(['target'], 'an external target needs address: <host>[:port]');
+    const m = /^([^:\s]+)(?::(\d{1,5}))?$/.exec(raw.target.address);
+    const port = m?.[2] === undefined ? 500 : Number(m[2]);
+    if (!m || port < 1 || port > 65535) bad(['target', 'address'], `must be <host>[:port] with a port 1-65535, got ${JSON.stringify(raw.target.address)}`);
+    return { kind, address: m![1]!, port, peerAddresses: peers };
+  }
+  if (raw.target.address !== undefined) bad(['target', 'address'], 'only an external target has an address (the reference DUT listens on loopback)');
+  return { kind, peerAddresses: peers, dut: raw.dut ?? {} };
+}
+
+function loadPsk(src: YamlSource, raw: any, target: ProfileTarget, env: Record<string, string | undefined>, bad: Fail): Secret {
+  const labPsk = target.kind === 'strongswan' || target.kind === 'libreswan' ? new Secret(target.lab.psk, 'lab.psk') : undefined;
+  if (raw.psk === undefined) {
+    return labPsk ?? bad([], 'missing required field psk (value, env or file)');
+  }
+  let secret: Secret;
+  if (raw.psk.value !== undefined) secret = new Secret(raw.psk.value, 'inline');
+  else if (raw.psk.env !== undefined) {
+    const v = env[raw.psk.env];
+    if (v === undefined || v === '') bad(['psk', 'env'], `environment variable ${raw.psk.env} is not set`, 'ERR_CONFIG_SECRET');
+    secret = new Secret(v!, `env ${raw.psk.env}`);
+  } else {
+    const path = resolve(dirname(src.file), raw.psk.file);
+    let text = '';
+    try {
+      text = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      bad(['psk', 'file'], `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'ERR_CONFIG_SECRET');
+    }
+    if (text === '') bad(['psk', 'file'], `${path} is empty`, 'ERR_CONFIG_SECRET');
+    secret = new Secret(text, `file ${path}`);
+  }
+  if (labPsk && labPsk.reveal() !== secret.reveal()) bad(['psk'], 'differs from lab.psk (give the key once, in lab.psk)', 'ERR_CONFIG_SECRET');
+  return secret;
+}
+
+function loadDpd(d: any, bad: Fail): DpdSemantics {
+  const probeSpan = d.probes_before_dead * d.retry_interval;
+  if (d.action === 'failover') {
+    if (d.peers === undefined) bad(['dpd', 'action'], 'action failover needs dpd.peers (the ordered peer list)');
+    if (d.failover === undefined) bad(['dpd', 'action'], 'action failover needs dpd.failover { mechanism, within }');
+  } else if (d.peers !== undefined && d.failover === undefined) {
+    bad(['dpd', 'peers'], `a peer list without failover: set action failover, or describe the mechanism in dpd.failover`);
+  }
+  const peers: number[] = d.peers ?? [0];
+  const dup = peers.findIndex((p, i) => peers.indexOf(p) !== i);
+  if (dup !== -1) bad(['dpd', 'peers', dup], `peer ${peers[dup]} listed twice`);
+  return {
+    mode: d.mode,
+    interval: d.interval,
+    retryInterval: d.retry_interval,
+    probesBeforeDead: d.probes_before_dead,
+    deadTimeFrom: d.dead_time_from,
+    deadTimeout: d.dead_timeout ?? (d.dead_time_from === 'last-inbound' ? d.interval + probeSpan : probeSpan),
+    retrySeq: d.retry_seq,
+    deleteOnDead: d.delete_on_dead,
+    action: d.action,
+    peers,
+    ...(d.failover ? { failover: { mechanism: d.failover.mechanism, within: d.failover.within } } : {}),
+    tolerance: { absolute: d.tolerance.absolute ?? 0, relative: d.tolerance.relative ?? 0 },
+  };
+}
+
+function loadIke(ike: any): IkeParameters {
+  return {
+    proposals: (ike.proposals ?? [{ encryption: 'aes-128', hash: 'sha2-256', group: 'modp2048' }]).map((p: any) => ({ ...p })),
+    ...(ike.local_id === undefined ? {} : { localId: ike.local_id }),
+    ...(ike.remote_id === undefined ? {} : { remoteId: ike.remote_id }),
+    lifetime: { ike: ike.lifetime?.ike ?? 28800, ipsec: ike.lifetime?.ipsec ?? 3600 },
+  };
+}
+
+/** Seconds from the first unanswered probe to the dead declaration, whatever the profile counts from. */
+export function timeToDeadAfterFirstProbe(dpd: DpdSemantics): number {
+  return dpd.deadTimeFrom === 'last-inbound' ? dpd.deadTimeout - dpd.interval : dpd.deadTimeout;
+}
+
+/** The names suites may use in `${…}` expressions, and their values. */
+export function profileVariables(profile: DeviceProfile): Map<string, number> {
+  const d = profile.dpd;
+  const vars = new Map<string, number>([
+    ['dpd.interval', d.interval],
+    ['dpd.retry_interval', d.retryInterval],
+    ['dpd.probes_before_dead', d.probesBeforeDead],
+    ['dpd.dead_timeout', d.deadTimeout],
+    ['dpd.time_to_dead', timeToDeadAfterFirstProbe(d)],
+    ['dpd.peer_count', d.peers.length],
+    ['ike.lifetime.ike', profile.ike.lifetime.ike],
+    ['ike.lifetime.ipsec', profile.ike.lifetime.ipsec],
+  ]);
+  if (d.failover) vars.set('dpd.failover.within', d.failover.within);
+  return vars;
+}
+
+/** The profile's declared deviation for a scenario id (`<suite>/<scenario>`), if any. */
+export function expectedFailure(profile: DeviceProfile, scenarioId: string): { reason: string } | undefined {
+  return profile.expectFail.find((e) => globToRegExp(e.scenario).test(scenarioId));
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
