@@ -6,17 +6,17 @@
  * covering the scenarios that finished. All methods are synchronous on
  * purpose: a SIGINT handler can call finish() and know the files are there.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.js';
-import { type DatagramEvent } from '../events.js';
+import type { DatagramEvent, HarnessEvent } from '../events.js';
 import { renderIkev1KeyTable } from './ikev1-key-table.js';
 import { renderJunitXml } from './junit-xml.js';
-import { datagramFromEvent, pcapFile } from './pcap-writer.js';
+import { createPcapStream, datagramFromEvent, pcapFile } from './pcap-writer.js';
 import { redactReport } from './redact-secrets.js';
 import { renderReportHtml } from './report-html.js';
 import { renderReportReadme } from './report-readme.js';
-import { type DataPlane, type ProfileIdentity, type RunReport, type ScenarioResult, type SuiteResult, wallNsOf } from './result-model.js';
+import { type DataPlane, type ProfileIdentity, type RunReport, type ScenarioResult, type SuiteResult, scenarioFileStem, wallNsOf } from './result-model.js';
 import { renderResultsJson } from './results-json.js';
 import { scenarioArtifacts } from './scenario-artifacts.js';
 
@@ -90,6 +90,33 @@ export class ReportWriter {
     }
   }
 
+  /**
+   * Streams a running scenario's datagrams into its pcap as they happen (the
+   * pcap writer's append form), so even a run killed with SIGKILL leaves the
+   * packets of the scenario in progress. scenarioFinished() later replaces the
+   * file with the complete, time-ordered one.
+   */
+  liveCapture(scenario: Pick<ScenarioResult, 'id' | 'startedAt' | 'startedWallMs'>): { record(event: HarnessEvent): void } {
+    const path = join(this.outDir, `${scenarioFileStem(scenario)}.pcap`);
+    let started = false;
+    const write = (chunk: Uint8Array): void => {
+      try {
+        // The first chunk (the file header) truncates whatever an earlier run of this id left.
+        if (started) appendFileSync(path, chunk);
+        else writeFileSync(path, chunk);
+        started = true;
+      } catch (err) {
+        throw new ReportError('ERR_REPORT_WRITE', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+      }
+    };
+    const stream = createPcapStream(write);
+    return {
+      record: (event) => {
+        if (event.type === 'datagram') stream.append(datagramFromEvent(event, (t) => wallNsOf(scenario, t)));
+      },
+    };
+  }
+
   finish(options: { interrupted: boolean; finishedWallMs: number }): void {
     this.interrupted = options.interrupted;
     this.finishedWallMs = options.finishedWallMs;
@@ -98,7 +125,11 @@ export class ReportWriter {
 
   private writeScenarioFiles(result: ScenarioResult): void {
     const artifacts = scenarioArtifacts(result);
-    if (!artifacts) return;
+    if (!artifacts) {
+      // No datagram after all: drop the empty live capture so the folder matches results.json (files: null).
+      rmSync(join(this.outDir, `${scenarioFileStem(result)}.pcap`), { force: true });
+      return;
+    }
     const datagrams = result.events
       .filter((e): e is DatagramEvent => e.type === 'datagram')
       .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))

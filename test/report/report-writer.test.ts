@@ -87,6 +87,27 @@ describe('report: ReportWriter', () => {
     expect(read('README.md')).to.contain(`tshark -r ${scenarioArtifacts(deadPeer)!.pcap} -o 'uat:ikev1_decryption_table:${ICOOKIE},${ENC_KEY}'`);
   });
 
+  it('live capture: each datagram is in the pcap as it happens; the finished scenario replaces it', () => {
+    const writer = new ReportWriter(options());
+    const live = writer.liveCapture(deadPeer);
+    const path = join(dir, 'out', scenarioArtifacts(deadPeer)!.pcap);
+    const datagrams = deadPeer.events.filter((e) => e.type === 'datagram');
+    live.record(deadPeer.events.find((e) => e.type === 'mark')!);
+    expect(readFileSync(path).length).to.equal(24);
+    live.record(datagrams[0]);
+    live.record(datagrams[1]);
+    // 24-byte file header, then per record 16 bytes + IPv4 (20) + UDP (8) + payload.
+    const size = (n: number): number => 24 + datagrams.slice(0, n).reduce((sum, d) => sum + 16 + 28 + d.bytes.length, 0);
+    expect(readFileSync(path).length).to.equal(size(2));
+    writer.scenarioFinished(deadPeer);
+    expect(readFileSync(path).length).to.equal(size(datagrams.length));
+    // A scenario that never exchanged a datagram leaves no pcap behind.
+    const quiet = { ...seqReuse, events: [] };
+    writer.liveCapture(quiet);
+    writer.scenarioFinished(quiet);
+    expect(existsSync(join(dir, 'out', scenarioArtifacts(seqReuse)!.pcap))).to.equal(false);
+  });
+
   it('a scenario re-reported under the same id replaces the earlier result', () => {
     const writer = new ReportWriter(options());
     writer.scenarioFinished({ ...seqReuse, status: 'interrupted' });
