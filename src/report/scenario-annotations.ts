@@ -39,3 +39,12 @@ export function daemonLogsOf(result: Pick<ScenarioResult, 'daemonLogs' | 'events
   }
   return [...byDaemon.values()];
 }
+
+/**
+ * The part of a lab daemon's log that belongs to one scenario: lines stamped
+ * (on the events' monotonic clock) between its start and end. Takes the lab's
+ * DaemonHandle.snapshot() lines as they are.
+ */
+export function daemonLogWindow(daemon: string, lines: readonly { t: bigint; line: string }[], from: bigint, to: bigint): DaemonLog {
+  return { daemon, lines: lines.filter((l) => l.t >= from && l.t <= to).map((l) => ({ t: l.t, line: l.line })) };
+}
