@@ -38,7 +38,7 @@ export function renderReportReadme(report: RunReport): string {
       const a = scenarioArtifacts(s);
       if (!a) continue;
       lines.push(`### ${suite.name}: ${s.title} (${s.status})`, '', '```sh', tsharkCommandLine(a.pcap, a.ikev1Keys), '```', '');
-      if (a.ikev1Keys.length === 0) lines.push('No IKE SA keys were recorded: the pcap shows the exchange unencrypted parts only.', '');
+      if (a.ikev1Keys.length === 0) lines.push('No IKE SA keys were recorded for this scenario: only its unencrypted messages (Main Mode 1-4) can be read.', '');
     }
   }
   return lines.join('\n');
