@@ -1,0 +1,58 @@
+/**
+ * The typed plan a suite compiles to against one profile: every expression
+ * already evaluated to seconds or counts, every peer named by address index,
+ * so executing it needs no YAML and no profile arithmetic.
+ */
+import type { Behaviour, SeqTransform } from '../peer/behaviour.js';
+import type { MessageKind } from '../events.js';
+import type { Tolerance } from '../profile/device-profile.js';
+
+/** The instant a window or expected time counts from. */
+export type TimeOrigin = 'step' | 'phase' | 'first-probe';
+
+export type ProbeSeq = { kind: 'next' } | { kind: 'repeat' } | { kind: 'decrease' } | { kind: 'wrap' } | { kind: 'value'; value: number };
+
+export type CraftKind = 'bad-hash' | 'truncated' | 'wrong-spi-size' | 'unknown-cookies' | 'unencrypted' | 'replayed' | 'unknown-notify' | 'oversized';
+
+/** Expected time: exactly `at` ± tolerance, or anywhere in [from, to]. Seconds from `origin`. */
+export type Timing = { kind: 'at'; at: number; origin: TimeOrigin } | { kind: 'window'; from: number; to: number; origin: TimeOrigin };
+
+export type Step =
+  | { kind: 'bring-up'; initiator: 'peer' | 'dut'; peerIndex: number; timeoutS: number }
+  | { kind: 'behave'; change: Partial<Behaviour>; sendProbe?: ProbeSeq; sendCrafted?: CraftKind; dutTraffic?: boolean; label: string }
+  | { kind: 'wait'; seconds: number }
+  | { kind: 'expect-message'; message: MessageKind; direction: 'in' | 'out'; present: boolean; timing: Timing; peerIndex?: number }
+  | { kind: 'expect-probes'; count: number; spacing: number; firstAt?: number; origin: TimeOrigin; windowS: number }
+  | { kind: 'expect-seq'; relation: 'same' | 'increment' | 'echo' }
+  | { kind: 'expect-sa-gone'; gone: boolean; timing: Timing }
+  | { kind: 'expect-initiate'; peerIndex: number; timing: Timing };
+
+export interface PlannedStep {
+  step: Step;
+  /** `file:line` of the step in its suite, for failure messages. */
+  where: string;
+}
+
+export interface PlannedScenario {
+  /** `<suite>/<scenario id>`: unique in a run, what expect_fail patterns match. */
+  id: string;
+  suite: string;
+  title: string;
+  steps: PlannedStep[];
+  /** Set when the profile cannot run it: the scenario is reported skipped. */
+  skip?: string;
+  /** Set when the profile declares it a known deviation. */
+  expectFail?: string;
+  tolerance: Tolerance;
+  /** Address of each fake-peer index the DUT knows, in index order. */
+  peerAddresses: string[];
+}
+
+export interface PlannedSuite {
+  name: string;
+  file: string;
+  description?: string;
+  scenarios: PlannedScenario[];
+}
+
+export type { SeqTransform };
