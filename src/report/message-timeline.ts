@@ -3,7 +3,7 @@
  * rows of results.json and of the HTML diagram. Times are seconds since the
  * scenario start; direction is from the fake peer's side ('in' = DUT → peer).
  */
-import type { DatagramEvent, Endpoint, MessageKind } from '../events.js';
+import type { DatagramEvent, Endpoint, HarnessEvent, MessageKind } from '../events.js';
 import { EXCHANGE_TYPES, nameOf } from '../wire/constants.js';
 import { type ScenarioResult, secondsSinceStart } from './result-model.js';
 
@@ -90,12 +90,14 @@ export function timelineMessage(result: Pick<ScenarioResult, 'startedAt'>, e: Da
   };
 }
 
+/** The datagram events in time order: concurrent sockets can log them slightly out of order. */
+export function datagramsInOrder(events: readonly HarnessEvent[]): DatagramEvent[] {
+  return events.filter((e): e is DatagramEvent => e.type === 'datagram').sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+}
+
 /** Every datagram the fake peer sent or received in this scenario, in time order. */
 export function messageTimeline(result: Pick<ScenarioResult, 'startedAt' | 'events'>): TimelineMessage[] {
-  return result.events
-    .filter((e): e is DatagramEvent => e.type === 'datagram')
-    .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))
-    .map((e) => timelineMessage(result, e));
+  return datagramsInOrder(result.events).map((e) => timelineMessage(result, e));
 }
 
 export function formatEndpoint(e: Endpoint): string {

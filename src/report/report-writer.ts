@@ -9,9 +9,10 @@
 import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.js';
-import type { DatagramEvent, HarnessEvent } from '../events.js';
+import type { HarnessEvent } from '../events.js';
 import { renderIkev1KeyTable } from './ikev1-key-table.js';
 import { renderJunitXml } from './junit-xml.js';
+import { datagramsInOrder } from './message-timeline.js';
 import { createPcapStream, datagramFromEvent, pcapFile } from './pcap-writer.js';
 import { redactReport } from './redact-secrets.js';
 import { renderReportHtml } from './report-html.js';
@@ -130,10 +131,7 @@ export class ReportWriter {
       rmSync(join(this.outDir, `${scenarioFileStem(result)}.pcap`), { force: true });
       return;
     }
-    const datagrams = result.events
-      .filter((e): e is DatagramEvent => e.type === 'datagram')
-      .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))
-      .map((e) => datagramFromEvent(e, (t) => wallNsOf(result, t)));
+    const datagrams = datagramsInOrder(result.events).map((e) => datagramFromEvent(e, (t) => wallNsOf(result, t)));
     this.writeAtomically(artifacts.pcap, pcapFile(datagrams));
     this.writeAtomically(artifacts.keys, renderIkev1KeyTable(artifacts.ikev1Keys));
   }
