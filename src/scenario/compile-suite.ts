@@ -108,7 +108,7 @@ export function compileSuite(src: YamlSource, raw: Raw, profile: DeviceProfile):
   (raw.scenarios as Raw[]).forEach((s, i) => {
     const id = `${raw.suite}/${s.id}`;
     const base: PlannedScenario = {
-      id, suite: raw.suite, title: s.title, steps: [], tolerance: profile.dpd.tolerance, peerAddresses: profile.dpd.peers.map((p) => peerAddresses(profile)[p]!),
+      id, suite: raw.suite, title: s.title, steps: [], tolerance: profile.dpd.tolerance, peerAddresses: peerAddresses(profile),
     };
     const deviation = expectedFailure(profile, id);
     if (deviation) base.expectFail = deviation.reason;

@@ -44,7 +44,7 @@ export interface PlannedScenario {
   /** Set when the profile declares it a known deviation. */
   expectFail?: string;
   tolerance: Tolerance;
-  /** Address of each fake-peer index the DUT knows, in index order. */
+  /** The fake peer's addresses; steps name them by index. */
   peerAddresses: string[];
 }
 

@@ -1,0 +1,166 @@
+/**
+ * The timing and sequence assertions, pure: an expectation plus the event
+ * stream in, Checks with numbers out (expected, observed, tolerance, unit).
+ * Times are seconds from the expectation's origin; tolerance is the profile's
+ * absolute + relative × expected.
+ */
+import type { DatagramEvent, HarnessEvent, MessageKind } from '../events.js';
+import type { Tolerance } from '../profile/device-profile.js';
+import type { Check } from '../report/result-model.js';
+import type { Step, TimeOrigin, Timing } from './plan.js';
+import { SA_GONE_MARK, SA_PRESENT_MARK } from './target.js';
+
+export interface CheckContext {
+  events: readonly HarnessEvent[];
+  /** When the expectation step started, the current phase (last bring_up/behave) started. Monotonic ns. */
+  stepStart: bigint;
+  phaseStart: bigint;
+  tolerance: Tolerance;
+}
+
+const S = 1e9;
+const seconds = (ns: bigint): number => Number(ns) / S;
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+export function allowance(expected: number, tolerance: Tolerance): number {
+  return round(tolerance.absolute + tolerance.relative * Math.abs(expected));
+}
+
+const isMessage = (e: HarnessEvent, kind: MessageKind, direction: 'in' | 'out'): e is DatagramEvent =>
+  e.type === 'datagram' && e.direction === direction && e.summary?.kind === kind && e.rejected === undefined;
+
+/** Inbound R-U-THEREs from the DUT at or after `since`. */
+export function probesSince(events: readonly HarnessEvent[], since: bigint): DatagramEvent[] {
+  return events.filter((e): e is DatagramEvent => isMessage(e, 'r-u-there', 'in') && e.t >= since);
+}
+
+/** The instant `origin` names, or undefined when it has not happened (first-probe before any probe). */
+export function originTime(origin: TimeOrigin, ctx: CheckContext): bigint | undefined {
+  if (origin === 'step') return ctx.stepStart;
+  if (origin === 'phase') return ctx.phaseStart;
+  return probesSince(ctx.events, ctx.phaseStart)[0]?.t;
+}
+
+const ORIGIN_TEXT: Record<TimeOrigin, string> = { step: 'after the step started', phase: 'after the phase started', 'first-probe': 'after the first unanswered R-U-THERE' };
+
+/** The latest instant (s from the origin) at which the expectation can still be met. */
+export function timingEnd(timing: Timing, tolerance: Tolerance): number {
+  return timing.kind === 'at' ? timing.at + allowance(timing.at, tolerance) : timing.to + allowance(timing.to, tolerance);
+}
+
+function timingCheck(name: string, timing: Timing, observed: number | null, tolerance: Tolerance, detail?: string): Check {
+  if (timing.kind === 'at') {
+    const tol = allowance(timing.at, tolerance);
+    const pass = observed !== null && Math.abs(observed - timing.at) <= tol + 1e-9;
+    return { name, expected: timing.at, observed: observed === null ? null : round(observed), tolerance: tol, unit: 's', pass, ...(detail ? { detail } : {}) };
+  }
+  const lo = timing.from - allowance(timing.from, tolerance);
+  const hi = timing.to + allowance(timing.to, tolerance);
+  const pass = observed !== null && observed >= lo - 1e-9 && observed <= hi + 1e-9;
+  return {
+    name, expected: `${timing.from}–${timing.to} s`, observed: observed === null ? null : round(observed), tolerance: allowance(timing.to, tolerance), unit: 's', pass,
+    ...(detail ? { detail } : {}),
+  };
+}
+
+/** First event matching `match` inside the timing's window (tolerance included), as seconds from the origin. */
+function firstInWindow(ctx: CheckContext, timing: Timing, match: (e: HarnessEvent) => boolean): { origin?: bigint; at: number | null } {
+  const origin = originTime(timing.origin, ctx);
+  if (origin === undefined) return { at: null };
+  const lo = timing.kind === 'at' ? timing.at - allowance(timing.at, ctx.tolerance) : timing.from - allowance(timing.from, ctx.tolerance);
+  const hit = ctx.events.find((e) => match(e) && e.t >= origin && seconds(e.t - origin) >= Math.max(0, lo));
+  return { origin, at: hit ? seconds(hit.t - origin) : null };
+}
+
+export function checkMessage(step: Extract<Step, { kind: 'expect-message' }>, ctx: CheckContext, peerAddresses: readonly string[]): Check[] {
+  const wanted = (e: HarnessEvent): boolean =>
+    isMessage(e, step.message, step.direction) && (step.peerIndex === undefined || (e as DatagramEvent).local.address === peerAddresses[step.peerIndex]);
+  const what = `${step.message}${step.direction === 'in' ? ' from the DUT' : ' to the DUT'}`;
+  const { origin, at } = firstInWindow(ctx, step.timing, wanted);
+  if (origin === undefined) return [noOrigin(`${what} ${step.present ? 'arrives' : 'absent'}`, step.timing.origin)];
+  if (step.present) return [timingCheck(`${what} ${ORIGIN_TEXT[step.timing.origin]}`, step.timing, at, ctx.tolerance, at === null ? `no ${what} observed` : undefined)];
+  const end = step.timing.kind === 'at' ? step.timing.at : step.timing.to;
+  const start = step.timing.kind === 'at' ? 0 : step.timing.from;
+  const inside = ctx.events.filter((e) => wanted(e) && e.t >= origin && seconds(e.t - origin) >= start && seconds(e.t - origin) <= end);
+  return [{
+    name: `no ${what} within ${start}–${end} s ${ORIGIN_TEXT[step.timing.origin]}`, expected: 0, observed: inside.length, unit: 'messages', pass: inside.length === 0,
+    ...(inside.length ? { detail: `first at ${round(seconds(inside[0]!.t - origin))} s` } : {}),
+  }];
+}
+
+function noOrigin(name: string, origin: TimeOrigin): Check {
+  return { name, expected: 'a reference instant', observed: null, pass: false, detail: `${ORIGIN_TEXT[origin].replace('after ', '')}: never happened (no R-U-THERE from the DUT in this phase)` };
+}
+
+export interface ProbeSeries {
+  checks: Check[];
+  probes: DatagramEvent[];
+}
+
+export function checkProbes(step: Extract<Step, { kind: 'expect-probes' }>, ctx: CheckContext): ProbeSeries {
+  const origin = originTime(step.origin, ctx);
+  if (origin === undefined) return { checks: [noOrigin('R-U-THERE series', step.origin)], probes: [] };
+  const end = origin + BigInt(Math.round(step.windowS * S));
+  const probes = probesSince(ctx.events, origin).filter((e) => e.t <= end);
+  const checks: Check[] = [{
+    name: `R-U-THERE count within ${step.windowS} s`, expected: step.count, observed: probes.length, unit: 'probes', pass: probes.length === step.count,
+  }];
+  if (step.firstAt !== undefined) {
+    checks.push(timingCheck(`first R-U-THERE ${ORIGIN_TEXT[step.origin]}`, { kind: 'at', at: step.firstAt, origin: step.origin }, probes[0] ? seconds(probes[0].t - origin) : null, ctx.tolerance));
+  }
+  const tol = allowance(step.spacing, ctx.tolerance);
+  for (let i = 1; i < Math.min(probes.length, step.count); i++) {
+    const gap = seconds(probes[i]!.t - probes[i - 1]!.t);
+    checks.push({ name: `R-U-THERE spacing ${i}→${i + 1}`, expected: step.spacing, observed: round(gap), tolerance: tol, unit: 's', pass: Math.abs(gap - step.spacing) <= tol + 1e-9 });
+  }
+  return { checks, probes };
+}
+
+const next32 = (seq: number): number => (seq + 1) >>> 0;
+
+export function checkSeq(step: Extract<Step, { kind: 'expect-seq' }>, ctx: CheckContext, lastSeries: readonly DatagramEvent[]): Check[] {
+  if (step.relation === 'echo') {
+    const ours = ctx.events.filter((e): e is DatagramEvent => isMessage(e, 'r-u-there', 'out') && e.t >= ctx.phaseStart);
+    if (ours.length === 0) return [{ name: 'ACK echoes the R-U-THERE sequence number', expected: 'an R-U-THERE sent in this phase', observed: null, pass: false }];
+    return ours.map((probe, i) => {
+      const limit = ours[i + 1]?.t;
+      const ack = ctx.events.find((e): e is DatagramEvent => isMessage(e, 'r-u-there-ack', 'in') && e.t > probe.t && (limit === undefined || e.t < limit));
+      return {
+        name: `ACK ${i + 1} echoes sequence number`, expected: probe.summary!.seq ?? 'seq', observed: ack?.summary?.seq ?? null, pass: ack !== undefined && ack.summary?.seq === probe.summary?.seq,
+        ...(ack ? {} : { detail: 'no R-U-THERE-ACK before the next R-U-THERE' }),
+      };
+    });
+  }
+  const seqs = lastSeries.map((p) => p.summary?.seq);
+  if (seqs.length < 2) return [{ name: `R-U-THERE sequence numbers ${step.relation}`, expected: 'at least 2 probes', observed: seqs.length, unit: 'probes', pass: false }];
+  const checks: Check[] = [];
+  for (let i = 1; i < seqs.length; i++) {
+    const prev = seqs[i - 1];
+    const want = prev === undefined ? undefined : step.relation === 'same' ? prev : next32(prev);
+    checks.push({
+      name: `R-U-THERE ${i + 1} sequence number (${step.relation === 'same' ? 'reused' : 'incremented'})`, expected: want ?? 'seq', observed: seqs[i] ?? null, pass: want !== undefined && seqs[i] === want,
+    });
+  }
+  return checks;
+}
+
+export function checkSaGone(step: Extract<Step, { kind: 'expect-sa-gone' }>, ctx: CheckContext): Check[] {
+  if (!step.gone) {
+    const origin = originTime(step.timing.origin, ctx);
+    if (origin === undefined) return [noOrigin('SA still in DUT status', step.timing.origin)];
+    const end = origin + BigInt(Math.round((step.timing.kind === 'at' ? step.timing.at : step.timing.to) * S));
+    const gone = ctx.events.find((e) => e.type === 'mark' && e.label === SA_GONE_MARK && e.t >= ctx.stepStart && e.t <= end);
+    return [{ name: 'SA still in the DUT status', expected: 'present', observed: gone ? `gone at ${round(seconds(gone.t - origin))} s` : 'present', pass: gone === undefined }];
+  }
+  const { origin, at } = firstInWindow(ctx, step.timing, (e) => e.type === 'mark' && e.label === SA_GONE_MARK);
+  if (origin === undefined) return [noOrigin('SA gone from DUT status', step.timing.origin)];
+  const stillThere = ctx.events.some((e) => e.type === 'mark' && e.label === SA_PRESENT_MARK && e.t >= ctx.stepStart);
+  return [timingCheck(`SA gone from the DUT status ${ORIGIN_TEXT[step.timing.origin]}`, step.timing, at, ctx.tolerance, at === null && stillThere ? 'the DUT still lists the SA' : undefined)];
+}
+
+export function checkInitiate(step: Extract<Step, { kind: 'expect-initiate' }>, ctx: CheckContext, peerAddresses: readonly string[]): Check[] {
+  const address = peerAddresses[step.peerIndex];
+  const { origin, at } = firstInWindow(ctx, step.timing, (e) => isMessage(e, 'main-mode', 'in') && (e as DatagramEvent).local.address === address && ((e as DatagramEvent).summary?.step ?? 1) === 1);
+  if (origin === undefined) return [noOrigin(`DUT initiates to ${address}`, step.timing.origin)];
+  return [timingCheck(`DUT initiates Main Mode to peer ${address} ${ORIGIN_TEXT[step.timing.origin]}`, step.timing, at, ctx.tolerance, at === null ? `no Main Mode from the DUT to ${address}` : undefined)];
+}

@@ -1,0 +1,203 @@
+/**
+ * Runs one planned scenario against a ScenarioTarget: steps in order, waits on
+ * the injected clock, expectations evaluated by the pure checks once their
+ * window has closed (or as soon as the awaited thing was seen). Produces the
+ * ScenarioResult the reports read; never throws for a failing DUT.
+ */
+import { HarnessError } from '../errors.js';
+import type { Clock, DatagramEvent } from '../events.js';
+import { checkLine } from '../report/check-text.js';
+import type { Check, ScenarioResult, ScenarioStatus } from '../report/result-model.js';
+import { checkInitiate, checkMessage, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
+import type { PlannedScenario, Step, TimeOrigin } from './plan.js';
+import { SA_GONE_MARK, SA_PRESENT_MARK, type ScenarioTarget } from './target.js';
+
+export interface Progress {
+  scenario: string;
+  phase: string;
+  /** Monotonic ns when the current wait ends, if waiting. */
+  waitEndsAt?: bigint;
+}
+
+export interface ExecuteOptions {
+  clock: Clock;
+  onProgress?(p: Progress): void;
+  signal?: AbortSignal;
+  /** How often windows are re-examined and the DUT status polled (default 200 ms). */
+  pollMs?: number;
+}
+
+const NS_PER_S = 1e9;
+const toNs = (s: number): bigint => BigInt(Math.round(s * NS_PER_S));
+
+class Aborted extends HarnessError {
+  constructor() {
+    super('ERR_SCENARIO_ABORTED', 'interrupted');
+  }
+}
+
+function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Aborted());
+    const onAbort = (): void => {
+      timer.cancel();
+      reject(new Aborted());
+    };
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function describeStep(step: Step): string {
+  switch (step.kind) {
+    case 'bring-up': return `bring up SA (${step.initiator} initiates, peer ${step.peerIndex})`;
+    case 'behave': return `behave: ${step.label}`;
+    case 'wait': return `wait ${step.seconds} s`;
+    case 'expect-message': return `expect ${step.present ? '' : 'no '}${step.message}`;
+    case 'expect-probes': return `expect ${step.count} R-U-THERE, ${step.spacing} s apart`;
+    case 'expect-seq': return `expect sequence numbers ${step.relation}`;
+    case 'expect-sa-gone': return step.gone ? 'expect SA gone from DUT status' : 'expect SA kept in DUT status';
+    case 'expect-initiate': return `expect DUT to initiate to peer ${step.peerIndex}`;
+  }
+}
+
+export async function executeScenario(scenario: PlannedScenario, target: ScenarioTarget, options: ExecuteOptions): Promise<ScenarioResult> {
+  const { clock } = options;
+  const pollMs = options.pollMs ?? 200;
+  const startedAt = clock.now();
+  const startedWallMs = clock.wall();
+  const checks: Check[] = [];
+  let phaseStart = startedAt;
+  let lastSeries: DatagramEvent[] = [];
+  let peerIndex = 0;
+  let failure: string | undefined;
+  let interrupted = false;
+
+  const ctx = (stepStart: bigint): CheckContext => ({ events: target.events(), stepStart, phaseStart, tolerance: scenario.tolerance });
+  const progress = (phase: string, waitEndsAt?: bigint): void => options.onProgress?.({ scenario: scenario.id, phase, ...(waitEndsAt === undefined ? {} : { waitEndsAt }) });
+
+  /** Waits until `deadline(…)` passes or `done()` holds; the deadline may move once its origin is known. */
+  const waitFor = async (phase: string, deadline: () => bigint, done: () => boolean | Promise<boolean>): Promise<void> => {
+    for (;;) {
+      if (await done()) return;
+      const end = deadline();
+      const now = clock.now();
+      if (now >= end) return;
+      progress(phase, end);
+      await sleep(clock, Math.min(pollMs, Number(end - now) / 1e6), options.signal);
+    }
+  };
+
+  let saPresent: boolean | undefined;
+  const pollSa = async (): Promise<boolean> => {
+    const present = await target.dutHasSa(peerIndex);
+    if (present !== saPresent) target.mark(present ? SA_PRESENT_MARK : SA_GONE_MARK);
+    saPresent = present;
+    return present;
+  };
+
+  try {
+    for (const [i, { step, where }] of scenario.steps.entries()) {
+      const phase = `${i + 1}/${scenario.steps.length} ${describeStep(step)}`;
+      const stepStart = clock.now();
+      target.mark(`step ${phase}`);
+      progress(phase);
+      const originDeadline = (origin: TimeOrigin, end: number) => (): bigint => (originTime(origin, ctx(stepStart)) ?? stepStart) + toNs(end);
+      const stepChecks: Check[] = [];
+      switch (step.kind) {
+        case 'bring-up': {
+          peerIndex = step.peerIndex;
+          await target.bringUp({ initiator: step.initiator, peerIndex: step.peerIndex, timeoutMs: step.timeoutS * 1000 });
+          saPresent = undefined;
+          phaseStart = clock.now();
+          break;
+        }
+        case 'behave':
+          if (Object.keys(step.change).length > 0) target.setBehaviour(step.change);
+          if (step.dutTraffic !== undefined) await target.setDutTraffic(step.dutTraffic);
+          if (step.sendProbe) await target.sendProbe(step.sendProbe);
+          if (step.sendCrafted) await target.sendCrafted(step.sendCrafted);
+          phaseStart = clock.now();
+          break;
+        case 'wait':
+          await waitFor(phase, () => stepStart + toNs(step.seconds), () => false);
+          break;
+        case 'expect-message': {
+          const end = originDeadline(step.timing.origin, timingEnd(step.timing, scenario.tolerance));
+          await waitFor(phase, end, () => step.present && checkMessage(step, ctx(stepStart), scenario.peerAddresses)[0]!.pass);
+          stepChecks.push(...checkMessage(step, ctx(stepStart), scenario.peerAddresses));
+          break;
+        }
+        case 'expect-probes': {
+          await waitFor(phase, originDeadline(step.origin, step.windowS), () => false);
+          const series = checkProbes(step, ctx(stepStart));
+          lastSeries = series.probes;
+          stepChecks.push(...series.checks);
+          break;
+        }
+        case 'expect-seq':
+          stepChecks.push(...checkSeq(step, ctx(stepStart), lastSeries));
+          break;
+        case 'expect-sa-gone': {
+          const end = step.gone
+            ? originDeadline(step.timing.origin, timingEnd(step.timing, scenario.tolerance))
+            : originDeadline(step.timing.origin, step.timing.kind === 'at' ? step.timing.at : step.timing.to);
+          await waitFor(phase, end, async () => !(await pollSa()) && step.gone);
+          stepChecks.push(...checkSaGone(step, ctx(stepStart)));
+          break;
+        }
+        case 'expect-initiate': {
+          const end = originDeadline(step.timing.origin, timingEnd(step.timing, scenario.tolerance));
+          await waitFor(phase, end, () => checkInitiate(step, ctx(stepStart), scenario.peerAddresses)[0]!.pass);
+          stepChecks.push(...checkInitiate(step, ctx(stepStart), scenario.peerAddresses));
+          break;
+        }
+      }
+      checks.push(...stepChecks.map((c) => (c.pass ? c : { ...c, detail: [c.detail, `step at ${where}`].filter(Boolean).join('; ') })));
+    }
+  } catch (err) {
+    if (err instanceof Aborted) interrupted = true;
+    else failure = errorText(err);
+  } finally {
+    try {
+      await target.teardown();
+    } catch (err) {
+      failure ??= `teardown: ${(err as Error).message}`;
+    }
+  }
+
+  const failed = checks.filter((c) => !c.pass);
+  const verdict = interrupted ? 'interrupted' : failure !== undefined || failed.length > 0 ? 'failed' : 'passed';
+  const reason = failure ?? (failed.length > 0 ? failed.map(checkLine).join('\n') : undefined);
+  const { status, why } = applyExpectation(verdict, scenario.expectFail, reason);
+  const logs = target.daemonLogs?.();
+  return {
+    id: scenario.id,
+    suite: scenario.suite,
+    title: scenario.title,
+    status,
+    ...(why === undefined ? {} : { reason: why }),
+    startedAt,
+    startedWallMs,
+    durationMs: Number(clock.now() - startedAt) / 1e6,
+    checks,
+    events: [...target.events()],
+    ...(logs && logs.length ? { daemonLogs: logs } : {}),
+  };
+}
+
+function applyExpectation(verdict: 'passed' | 'failed' | 'interrupted', expectFail: string | undefined, reason: string | undefined): { status: ScenarioStatus; why?: string } {
+  if (verdict === 'interrupted') return { status: 'interrupted', why: 'run interrupted before the scenario finished' };
+  if (expectFail === undefined) return { status: verdict, ...(reason === undefined ? {} : { why: reason }) };
+  if (verdict === 'failed') return { status: 'expected-fail', why: `known deviation: ${expectFail}${reason ? `\n${reason}` : ''}` };
+  return { status: 'unexpected-pass', why: `declared as a known deviation (${expectFail}) but every check passed: update the profile` };
+}
+
+function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as Partial<HarnessError>).code;
+  return code ? `${code}: ${err.message}` : err.message;
+}

@@ -1,0 +1,48 @@
+/**
+ * What the plan executor drives: one fake-peer/DUT pairing for one scenario.
+ * The fake peer with the reference DUT, a lab DUT or an external device
+ * implements it; tests use an in-memory one. Each scenario gets its own
+ * target from the factory (its own SA, address or DUT instance), which is
+ * what lets scenarios run concurrently.
+ */
+import type { Clock, HarnessEvent } from '../events.js';
+import type { Behaviour } from '../peer/behaviour.js';
+import type { DataPlane, DaemonLog } from '../report/result-model.js';
+import type { CraftKind, ProbeSeq } from './plan.js';
+
+export interface ScenarioTarget {
+  /** Events of this scenario so far (datagrams, sa-state, marks), oldest first; the array may grow while the scenario runs. */
+  events(): readonly HarnessEvent[];
+  /** Adds a `mark` event to this scenario's stream. */
+  mark(label: string): void;
+  /** Establishes IKE + IPsec SAs with the DUT through fake-peer address `peerIndex`; resolves with the SA id. */
+  bringUp(options: { initiator: 'peer' | 'dut'; peerIndex: number; timeoutMs: number }): Promise<string>;
+  /** Changes the fake peer's behaviour on the current SA (on every SA of this scenario when none is up yet). */
+  setBehaviour(change: Partial<Behaviour>): void;
+  /** The fake peer sends one R-U-THERE on the current SA with the chosen sequence number. */
+  sendProbe(seq: ProbeSeq): Promise<void>;
+  /** The fake peer sends one malformed or hostile DPD message. */
+  sendCrafted(kind: CraftKind): Promise<void>;
+  /** Starts or stops protected traffic from the DUT towards the peer (what triggers on-demand DPD). */
+  setDutTraffic(on: boolean): Promise<void>;
+  /** Whether the DUT's status lists an IKE SA with fake-peer address `peerIndex`. */
+  dutHasSa(peerIndex: number): Promise<boolean>;
+  /** Daemon log lines of this scenario (lab DUTs). */
+  daemonLogs?(): DaemonLog[];
+  /** Removes the SAs and frees what the scenario held; must not throw for an already broken target. */
+  teardown(): Promise<void>;
+}
+
+export interface TargetFactory {
+  readonly clock: Clock;
+  /** How many scenarios this target can run at once (a lab DUT: 1 per peer address set). */
+  readonly maxJobs: number;
+  readonly dataPlane: DataPlane;
+  open(scenarioId: string): Promise<ScenarioTarget>;
+  /** Everything down (lab torn down, DUTs stopped); called once, also on SIGINT. */
+  close(): Promise<void>;
+}
+
+/** Label of the mark the executor records when the DUT's status no longer lists the SA. */
+export const SA_GONE_MARK = 'dut-status: SA gone';
+export const SA_PRESENT_MARK = 'dut-status: SA present';
