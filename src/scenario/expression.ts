@@ -96,6 +96,8 @@ export function parseExpression(text: string): Expr {
       expect(')');
       return { kind: 'call', fn: fn[1] as 'min' | 'max', args };
     }
+    const badNumber = /^\d[\w.]*/.exec(text.slice(i));
+    if (badNumber) throw new ExpressionError(i, `bad number '${badNumber[0]}' (units: s, ms)`);
     const word = /^[A-Za-z_]\w*/.exec(text.slice(i));
     if (word) throw new ExpressionError(i, `unknown name '${word[0]}' (variables are written \${${word[0]}}; functions: min, max; units: s, ms)`);
     throw new ExpressionError(i, `unexpected '${ch}'`);
