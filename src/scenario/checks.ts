@@ -67,7 +67,8 @@ function timingCheck(name: string, timing: Timing, observed: number | null, tole
 function firstInWindow(ctx: CheckContext, timing: Timing, match: (e: HarnessEvent) => boolean): { origin?: bigint; at: number | null } {
   const origin = originTime(timing.origin, ctx);
   if (origin === undefined) return { at: null };
-  const lo = timing.kind === 'at' ? timing.at - allowance(timing.at, ctx.tolerance) : timing.from - allowance(timing.from, ctx.tolerance);
+  // An `at` expectation takes the first occurrence, early or not, so an early one is reported with its time.
+  const lo = timing.kind === 'at' ? 0 : timing.from - allowance(timing.from, ctx.tolerance);
   const hit = ctx.events.find((e) => match(e) && e.t >= origin && seconds(e.t - origin) >= Math.max(0, lo));
   return { origin, at: hit ? seconds(hit.t - origin) : null };
 }

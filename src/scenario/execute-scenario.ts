@@ -23,8 +23,10 @@ export interface ExecuteOptions {
   clock: Clock;
   onProgress?(p: Progress): void;
   signal?: AbortSignal;
-  /** How often windows are re-examined and the DUT status polled (default 200 ms). */
+  /** How often windows are re-examined (default 200 ms). */
   pollMs?: number;
+  /** How often the DUT's SA status is polled from bring-up on, which bounds the precision of SA-gone times (default 250 ms). */
+  statusPollMs?: number;
 }
 
 const NS_PER_S = 1e9;
@@ -98,6 +100,17 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
     saPresent = present;
     return present;
   };
+  // The DUT's status is watched continuously from bring-up on, so an SA that vanishes
+  // during another step is timed to within statusPollMs, not when an expectation looks.
+  let statusTimer: { cancel(): void } | undefined;
+  let polling: Promise<unknown> = Promise.resolve();
+  let watching = false;
+  const watchStatus = (): void => {
+    if (!watching) return;
+    statusTimer = clock.setTimeout(() => {
+      polling = pollSa().catch(() => undefined).finally(watchStatus);
+    }, options.statusPollMs ?? 250);
+  };
 
   try {
     for (const [i, { step, where }] of scenario.steps.entries()) {
@@ -113,6 +126,10 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
           await target.bringUp({ initiator: step.initiator, peerIndex: step.peerIndex, timeoutMs: step.timeoutS * 1000 });
           saPresent = undefined;
           phaseStart = clock.now();
+          statusTimer?.cancel();
+          await pollSa();
+          watching = true;
+          watchStatus();
           break;
         }
         case 'behave':
@@ -162,6 +179,9 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
     if (err instanceof Aborted) interrupted = true;
     else failure = errorText(err);
   } finally {
+    watching = false;
+    statusTimer?.cancel();
+    await polling;
     try {
       await target.teardown();
     } catch (err) {
