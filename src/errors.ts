@@ -43,6 +43,7 @@ export type ErrorCode =
   // peer / runner / cli
   | 'ERR_PEER_SOCKET'
   | 'ERR_SCENARIO_ABORTED'
+  | 'ERR_TARGET_UNAVAILABLE'
   | 'ERR_USAGE';
 
 export class HarnessError extends Error {

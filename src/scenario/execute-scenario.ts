@@ -189,6 +189,7 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
     }
   }
 
+  progress('done');
   const failed = checks.filter((c) => !c.pass);
   const verdict = interrupted ? 'interrupted' : failure !== undefined || failed.length > 0 ? 'failed' : 'passed';
   const reason = failure ?? (failed.length > 0 ? failed.map(checkLine).join('\n') : undefined);

@@ -1,0 +1,118 @@
+/**
+ * `dpd-harness run [suites…] [--profile <file>] [--grep <pattern>] [--jobs N]
+ * [--out <dir>] [--reporter <name>]`. Defaults: suites/ against
+ * profiles/cisco-iosxe.yaml (the embedded reference DUT). Validation errors
+ * stop the run with exit code 2 before anything touches the network.
+ */
+import { readFileSync } from 'node:fs';
+import { EXIT, UsageError } from '../errors.js';
+import { systemClock } from '../peer/system-clock.js';
+import { formatConfigError } from '../profile/yaml-source.js';
+import { defaultReportDir } from '../report/report-writer.js';
+import { ConfigErrors } from '../profile/yaml-source.js';
+import { loadRunInputs } from '../scenario/load-inputs.js';
+import { plainProgress, ttyProgress } from '../scenario/progress-output.js';
+import { runPlan } from '../scenario/run-plan.js';
+import { createTargetFactory } from '../scenario/target-registry.js';
+
+export const DEFAULT_PROFILE = 'profiles/cisco-iosxe.yaml';
+export const DEFAULT_SUITES = ['suites'];
+const EXIT_INTERRUPTED = 130;
+
+export interface RunArgs {
+  suites: string[];
+  profile: string;
+  grep?: RegExp;
+  jobs?: number;
+  out?: string;
+  reporter: string;
+}
+
+export function parseRunArgs(args: readonly string[]): RunArgs {
+  const out: RunArgs = { suites: [], profile: DEFAULT_PROFILE, reporter: 'spec' };
+  const value = (i: number, name: string): string => {
+    const v = args[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    switch (a) {
+      case '--profile': out.profile = value(i++, a); break;
+      case '--out': out.out = value(i++, a); break;
+      case '--reporter': out.reporter = value(i++, a); break;
+      case '--grep':
+        try {
+          out.grep = new RegExp(value(i++, a));
+        } catch (err) {
+          throw new UsageError(`--grep: ${(err as Error).message}`);
+        }
+        break;
+      case '--jobs': {
+        const n = Number(value(i++, a));
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs needs a whole number ≥ 1, got ${args[i]}`);
+        out.jobs = n;
+        break;
+      }
+      default:
+        if (a.startsWith('-')) throw new UsageError(`run: unknown option ${a}`);
+        out.suites.push(a);
+    }
+  }
+  if (out.suites.length === 0) out.suites = [...DEFAULT_SUITES];
+  return out;
+}
+
+function toolVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function runCommand(args: string[]): Promise<number> {
+  const opts = parseRunArgs(args);
+  let inputs;
+  try {
+    inputs = loadRunInputs(opts.suites, opts.profile);
+  } catch (err) {
+    if (!(err instanceof ConfigErrors)) throw err;
+    process.stderr.write(`${formatConfigError(err)}\n`);
+    return EXIT.USAGE;
+  }
+  const clock = systemClock;
+  const factory = await createTargetFactory(inputs.profile, clock);
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    process.stderr.write('\ninterrupted: stopping scenarios, writing reports, tearing down\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  const progress = process.stderr.isTTY ? ttyProgress(process.stderr, clock) : plainProgress((l) => process.stderr.write(l));
+  // The status line sits on the terminal under mocha's output: clear it before mocha writes.
+  const stdoutWrite = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: never, ...rest: never[]) => {
+    progress.clear();
+    return stdoutWrite(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  try {
+    const outcome = await runPlan({
+      suites: inputs.suites,
+      profile: inputs.profile,
+      factory,
+      clock,
+      jobs: opts.jobs ?? factory.maxJobs,
+      ...(opts.grep ? { grep: opts.grep } : {}),
+      outDir: opts.out ?? defaultReportDir(clock.wall()),
+      reporter: opts.reporter,
+      toolVersion: toolVersion(),
+      signal: controller.signal,
+      onProgress: (p) => progress.update(p),
+    });
+    progress.stop();
+    process.stdout.write(`reports: ${outcome.outDir}\n`);
+    return controller.signal.aborted ? EXIT_INTERRUPTED : outcome.exitCode === 0 ? EXIT.OK : EXIT.FAILED;
+  } finally {
+    progress.stop();
+    process.stdout.write = stdoutWrite;
+    process.off('SIGINT', onSigint);
+  }
+}

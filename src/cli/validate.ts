@@ -1,0 +1,33 @@
+/**
+ * `dpd-harness validate <files or folders…> [--profile <file>]`: schema and
+ * semantic checks of suites and profiles, no network. With --profile, suites
+ * are also compiled against it (expressions evaluated with its numbers).
+ */
+import { EXIT, UsageError } from '../errors.js';
+import { formatConfigError } from '../profile/yaml-source.js';
+import { loadRunInputs, validateFiles } from '../scenario/load-inputs.js';
+
+export async function validateCommand(args: string[]): Promise<number> {
+  const files: string[] = [];
+  let profile: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--profile') {
+      profile = args[++i];
+      if (profile === undefined) throw new UsageError('--profile needs a file');
+    } else if (a.startsWith('-')) throw new UsageError(`validate: unknown option ${a} (usage: dpd-harness validate <files…> [--profile <file>])`);
+    else files.push(a);
+  }
+  if (files.length === 0 && !profile) throw new UsageError('usage: dpd-harness validate <suite or profile files or folders…> [--profile <file>]');
+  const { checked, errors } = validateFiles(profile ? [...files, profile] : files);
+  if (profile && errors.length === 0) {
+    try {
+      loadRunInputs(files, profile);
+    } catch (err) {
+      errors.push(err as never);
+    }
+  }
+  for (const c of checked) process.stdout.write(`${c.file}: ok (${c.kind}: ${c.summary})\n`);
+  for (const e of errors) process.stderr.write(`${formatConfigError(e)}\n`);
+  return errors.length > 0 ? EXIT.USAGE : EXIT.OK;
+}

@@ -1,0 +1,112 @@
+/**
+ * A run: planned suites → concurrent scenarios (scenario-pool) → mocha tests
+ * that await their scenario's result and assert with chai → reports written
+ * as each scenario finishes. SIGINT (the caller's AbortSignal) stops the
+ * scenarios, the reports are closed as interrupted and the target torn down.
+ */
+import { assert } from 'chai';
+import Mocha from 'mocha';
+import type { Clock } from '../events.js';
+import type { DeviceProfile } from '../profile/device-profile.js';
+import { checkLine } from '../report/check-text.js';
+import type { ScenarioResult } from '../report/result-model.js';
+import { ReportWriter } from '../report/report-writer.js';
+import type { Progress } from './execute-scenario.js';
+import type { PlannedSuite } from './plan.js';
+import { runPool } from './scenario-pool.js';
+import type { TargetFactory } from './target.js';
+
+export interface RunPlanOptions {
+  suites: PlannedSuite[];
+  profile: DeviceProfile;
+  factory: TargetFactory;
+  clock: Clock;
+  jobs: number;
+  /** Keeps scenarios whose id or title matches. */
+  grep?: RegExp;
+  outDir: string;
+  /** A mocha reporter name (spec, dot, tap, json…). */
+  reporter: string;
+  toolVersion: string;
+  signal: AbortSignal;
+  onProgress?(p: Progress): void;
+}
+
+export interface RunOutcome {
+  /** 0 all passed / expected-fail / skipped, 1 any failed, unexpected-pass or interrupted. */
+  exitCode: 0 | 1;
+  results: ScenarioResult[];
+  outDir: string;
+}
+
+const OK_STATUSES = new Set(['passed', 'expected-fail', 'skipped']);
+
+export async function runPlan(o: RunPlanOptions): Promise<RunOutcome> {
+  const suites = o.suites
+    .map((s) => ({ ...s, scenarios: s.scenarios.filter((x) => !o.grep || o.grep.test(x.id) || o.grep.test(x.title)) }))
+    .filter((s) => s.scenarios.length > 0);
+  const writer = new ReportWriter({
+    outDir: o.outDir,
+    toolVersion: o.toolVersion,
+    profile: { ...o.profile.identity, target: o.profile.target.kind, file: o.profile.file },
+    dataPlane: o.factory.dataPlane,
+    startedWallMs: o.clock.wall(),
+    suites: suites.map((s) => ({ name: s.name, file: s.file })),
+    secrets: [o.profile.psk.reveal()],
+  });
+  const results: ScenarioResult[] = [];
+  const pending = runPool(suites.flatMap((s) => s.scenarios), {
+    factory: o.factory,
+    clock: o.clock,
+    jobs: o.jobs,
+    signal: o.signal,
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    onFinished: (r) => {
+      results.push(r);
+      writer.scenarioFinished(r);
+    },
+  });
+
+  const mocha = new Mocha({ reporter: o.reporter, timeout: 0 });
+  for (const suite of suites) {
+    const mochaSuite = Mocha.Suite.create(mocha.suite, `${suite.name} (${suite.file})`);
+    for (const s of suite.scenarios) {
+      mochaSuite.addTest(new Mocha.Test(`${s.id.slice(suite.name.length + 1)}: ${s.title}`, async function (this: Mocha.Context) {
+        const r = await pending.get(s.id)!;
+        assertScenario(this, r);
+      }));
+    }
+  }
+  try {
+    await new Promise<number>((resolve) => mocha.run(resolve));
+  } finally {
+    await Promise.all(pending.values());
+    writer.finish({ interrupted: o.signal.aborted, finishedWallMs: o.clock.wall() });
+    await o.factory.close();
+  }
+  return { exitCode: results.every((r) => OK_STATUSES.has(r.status)) ? 0 : 1, results, outDir: writer.outDir };
+}
+
+function assertScenario(ctx: Mocha.Context, r: ScenarioResult): void {
+  switch (r.status) {
+    case 'passed':
+      return;
+    case 'expected-fail':
+      ctx.test!.title += ` (expected fail: ${r.reason?.split('\n')[0]?.replace(/^known deviation: /, '')})`;
+      return;
+    case 'skipped':
+      ctx.test!.title += ` (skipped: ${r.reason})`;
+      ctx.skip();
+      return;
+    case 'unexpected-pass':
+      assert.fail(`unexpected pass: ${r.reason}`);
+      return;
+    case 'interrupted':
+      assert.fail('interrupted');
+      return;
+    case 'failed': {
+      const failed = r.checks.filter((c) => !c.pass).map(checkLine);
+      assert.fail(failed.length > 0 ? failed.join('\n') : (r.reason ?? 'failed'));
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Which TargetFactory serves which profile target kind. The modules that can
+ * drive a DUT (the reference DUT in src/dut, the lab in src/lab, the fake peer
+ * against an external device) register here, loaded lazily so a run imports
+ * only what its profile needs:
+ *   targetFactories.reference = async () => (await import('../dut/reference-target.js')).createReferenceTargetFactory;
+ */
+import { HarnessError } from '../errors.js';
+import type { Clock } from '../events.js';
+import type { DeviceProfile } from '../profile/device-profile.js';
+import type { TargetKind } from '../report/result-model.js';
+import type { TargetFactory } from './target.js';
+
+export type CreateTargetFactory = (profile: DeviceProfile, clock: Clock) => Promise<TargetFactory>;
+
+export const targetFactories: Partial<Record<TargetKind, () => Promise<CreateTargetFactory>>> = {};
+
+export async function createTargetFactory(profile: DeviceProfile, clock: Clock): Promise<TargetFactory> {
+  const load = targetFactories[profile.target.kind];
+  if (!load) {
+    throw new HarnessError('ERR_TARGET_UNAVAILABLE', `no implementation is registered for target kind '${profile.target.kind}' (src/scenario/target-registry.ts); the profile and suites are valid`);
+  }
+  return (await load())(profile, clock);
+}
