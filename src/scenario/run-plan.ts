@@ -25,8 +25,8 @@ export interface RunPlanOptions {
   /** Keeps scenarios whose id or title matches. */
   grep?: RegExp;
   outDir: string;
-  /** A mocha reporter name (spec, dot, tap, json…). */
-  reporter: string;
+  /** A mocha reporter name (spec, dot, tap, json…) or class. */
+  reporter: string | Mocha.ReporterConstructor;
   toolVersion: string;
   signal: AbortSignal;
   onProgress?(p: Progress): void;

@@ -54,6 +54,7 @@ export function runPool(scenarios: readonly PlannedScenario[], o: PoolOptions): 
       finish(result);
     }
   };
-  for (let i = 0; i < Math.max(1, Math.min(o.jobs, queue.length)); i++) void worker();
+  const workers = Math.max(1, Math.min(o.jobs, queue.length));
+  for (let i = 0; i < workers; i++) void worker();
   return results;
 }
