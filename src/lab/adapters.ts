@@ -6,4 +6,7 @@
 import type { DutAdapterFactory } from './dut-adapter-types.js';
 import type { DutKind } from './lab-spec.js';
 
-export const dutAdapters: Partial<Record<DutKind, () => Promise<DutAdapterFactory>>> = {};
+export const dutAdapters: Partial<Record<DutKind, () => Promise<DutAdapterFactory>>> = {
+  strongswan: async () => (await import('./strongswan.js')).createStrongswanAdapter,
+  libreswan: async () => (await import('./libreswan.js')).createLibreswanAdapter,
+};

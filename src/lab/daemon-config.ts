@@ -1,0 +1,160 @@
+/**
+ * The settings a lab daemon is configured with, read from the opaque `dut:` (or
+ * `peer_daemon:`) mapping of a profile's `lab:` section. One typed shape serves
+ * both the strongSwan and the Libreswan renderer, so a profile describes the DUT
+ * once and either implementation renders it.
+ *
+ *   dut:
+ *     ike_proposals: [aes128-sha1-modp2048]   # strongSwan proposal syntax, for both daemons
+ *     esp_proposals: [aes128-sha1-modp2048]   # a DH group here means PFS
+ *     ike_lifetime: 10800                     # seconds
+ *     child_lifetime: 3600
+ *     dpd: { delay: 10, timeout: 30, action: clear }   # delay 0 disables DPD
+ *     keyingtries: 1
+ *     retransmit: { tries: 2, timeout: 2.0, base: 1.5 }  # strongSwan's knobs
+ *     failover: false        # true: one connection per peer, the next started when DPD takes one down
+ *     log_keys: false        # strongSwan: log IKE keys (for key-table cross-checks); never the PSK
+ */
+import type { FieldPath } from './lab-spec.js';
+
+export type DpdAction = 'clear' | 'hold' | 'restart';
+
+export interface Proposal {
+  encryption: 'aes128' | 'aes192' | 'aes256' | '3des';
+  integrity: 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512';
+  /** IKE: the DH group; ESP: the PFS group, absent without PFS. */
+  group?: 'modp1024' | 'modp1536' | 'modp2048' | 'modp3072' | 'modp4096' | 'ecp256' | 'ecp384';
+}
+
+export interface DaemonConfig {
+  ikeProposals: Proposal[];
+  espProposals: Proposal[];
+  ikeLifetime: number;
+  childLifetime: number;
+  dpd: { delay: number; timeout: number; action: DpdAction };
+  keyingtries: number;
+  retransmit: { tries: number; timeout: number; base: number };
+  failover: boolean;
+  logKeys: boolean;
+}
+
+/** A bad field in the daemon mapping; `path` is relative to it, the lab prefixes its own. */
+export class DaemonConfigError extends Error {
+  constructor(
+    readonly path: FieldPath,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ENCRYPTIONS = ['aes128', 'aes192', 'aes256', '3des'] as const;
+const INTEGRITIES = ['md5', 'sha1', 'sha256', 'sha384', 'sha512'] as const;
+const GROUPS = ['modp1024', 'modp1536', 'modp2048', 'modp3072', 'modp4096', 'ecp256', 'ecp384'] as const;
+const ACTIONS = ['clear', 'hold', 'restart'] as const;
+const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'failover', 'log_keys'];
+
+export const DEFAULT_PROPOSAL = 'aes128-sha1-modp2048';
+
+/** Parses `aes128-sha256-modp2048` (strongSwan's syntax, which both renderers translate from). */
+export function parseProposal(text: string, path: FieldPath, requireGroup: boolean): Proposal {
+  const parts = text.split('-');
+  const [enc, integ, group, ...rest] = parts;
+  const oneOf = <T extends string>(v: string | undefined, allowed: readonly T[], what: string): T => {
+    if (v === undefined || !(allowed as readonly string[]).includes(v)) {
+      throw new DaemonConfigError(path, `${JSON.stringify(text)}: ${what} ${JSON.stringify(v ?? '')} is not one of ${allowed.join(', ')}`);
+    }
+    return v as T;
+  };
+  if (rest.length > 0) throw new DaemonConfigError(path, `${JSON.stringify(text)}: expected encryption-integrity[-group]`);
+  const proposal: Proposal = {
+    encryption: oneOf(enc, ENCRYPTIONS, 'encryption'),
+    integrity: oneOf(integ, INTEGRITIES, 'integrity'),
+  };
+  if (group !== undefined) proposal.group = oneOf(group, GROUPS, 'group');
+  else if (requireGroup) throw new DaemonConfigError(path, `${JSON.stringify(text)}: an IKE proposal needs a DH group`);
+  return proposal;
+}
+
+export function formatProposal(p: Proposal): string {
+  return [p.encryption, p.integrity, ...(p.group ? [p.group] : [])].join('-');
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function number(v: unknown, path: FieldPath, fallback: number, min: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
+    throw new DaemonConfigError(path, `must be a number ≥ ${min}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+function proposals(v: unknown, path: FieldPath, requireGroup: boolean): Proposal[] {
+  if (v === undefined) return [parseProposal(DEFAULT_PROPOSAL, path, requireGroup)];
+  if (!Array.isArray(v) || v.length === 0) throw new DaemonConfigError(path, 'must be a non-empty list of proposals');
+  return v.map((p, i) => {
+    if (typeof p !== 'string') throw new DaemonConfigError([...path, i], 'must be a string such as aes128-sha1-modp2048');
+    return parseProposal(p, [...path, i], requireGroup);
+  });
+}
+
+export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
+  for (const key of Object.keys(raw)) {
+    if (!KEYS.includes(key)) throw new DaemonConfigError([key], `unknown field (expected one of ${KEYS.join(', ')})`);
+  }
+  const dpd = raw.dpd ?? {};
+  if (!isRecord(dpd)) throw new DaemonConfigError(['dpd'], 'must be a mapping with delay, timeout, action');
+  const action = dpd.action ?? 'clear';
+  if (typeof action !== 'string' || !(ACTIONS as readonly string[]).includes(action)) {
+    throw new DaemonConfigError(['dpd', 'action'], `must be one of ${ACTIONS.join(', ')}, got ${JSON.stringify(action)}`);
+  }
+  const retransmit = raw.retransmit ?? {};
+  if (!isRecord(retransmit)) throw new DaemonConfigError(['retransmit'], 'must be a mapping with tries, timeout, base');
+  const flag = (key: string): boolean => {
+    const v = raw[key] ?? false;
+    if (typeof v !== 'boolean') throw new DaemonConfigError([key], 'must be true or false');
+    return v;
+  };
+  const delay = number(dpd.delay, ['dpd', 'delay'], 10, 0);
+  return {
+    ikeProposals: proposals(raw.ike_proposals, ['ike_proposals'], true),
+    espProposals: proposals(raw.esp_proposals, ['esp_proposals'], false),
+    ikeLifetime: number(raw.ike_lifetime, ['ike_lifetime'], 10800, 60),
+    childLifetime: number(raw.child_lifetime, ['child_lifetime'], 3600, 60),
+    dpd: { delay, timeout: number(dpd.timeout, ['dpd', 'timeout'], delay * 3, 0), action: action as DpdAction },
+    keyingtries: number(raw.keyingtries, ['keyingtries'], 1, 0),
+    retransmit: {
+      tries: number(retransmit.tries, ['retransmit', 'tries'], 5, 0),
+      timeout: number(retransmit.timeout, ['retransmit', 'timeout'], 4, 0.1),
+      base: number(retransmit.base, ['retransmit', 'base'], 1.8, 1),
+    },
+    failover: flag('failover'),
+    logKeys: flag('log_keys'),
+  };
+}
+
+/**
+ * The connections a daemon gets: one per remote peer address when it has one
+ * local address (the DUT facing the fake peer's addresses), else one per local
+ * address towards the first remote (a peer daemon with several addresses).
+ * Names are stable so scenarios can initiate `peer2` and read it back in status.
+ */
+export interface Connection {
+  name: string;
+  local: string;
+  remote: string;
+}
+
+export function planConnections(role: 'dut' | 'peer', local: readonly string[], remote: readonly string[]): Connection[] {
+  const prefix = role === 'dut' ? 'peer' : 'dut';
+  if (local.length === 1) return remote.map((r, i) => ({ name: `${prefix}${i + 1}`, local: local[0], remote: r }));
+  return local.map((l, i) => ({ name: `${prefix}${i + 1}`, local: l, remote: remote[0] }));
+}
+
+/** Traffic selectors default to the hosts themselves when no inner subnets are configured. */
+export function trafficSelector(subnets: readonly string[], address: string): string {
+  return subnets.length > 0 ? subnets.join(',') : `${address}/32`;
+}

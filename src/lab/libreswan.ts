@@ -1,0 +1,154 @@
+/**
+ * Libreswan (pluto 4.10) as a lab daemon. pluto comes from Debian's package
+ * unpacked into the project cache (it conflicts with strongSwan's packages in
+ * apt); it hard-codes /usr/libexec/ipsec/addconn, so it runs in a private mount
+ * namespace with the unpacked usr/libexec bound over /usr/libexec.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DutAdapter, DutAdapterContext, SaListing } from './dut-adapter-types.js';
+import { planConnections, type Connection, type DaemonConfig } from './daemon-config.js';
+import { daemonConfigOf, daemonLogLines, removeStale, shimEnv, waitUntilReady, writeConfigFile } from './daemon-control.js';
+import { renderIpsecConf, renderIpsecSecrets, type LibreswanRender } from './libreswan-config.js';
+import type { DaemonHandle } from './supervisor.js';
+
+export function libreswanLibexec(cacheDir: string): string {
+  return join(cacheDir, 'libreswan', 'usr', 'libexec');
+}
+
+const STATE_LINE = /^(?:\d{3} )?#(\d+): "([^"]+)"\S* (STATE_\w+) \(([^)]*)\)/;
+
+/** `whack --showstates` → the lab's common shape: one listing per connection with an ISAKMP SA. */
+export function saListingsFromWhack(text: string, connections: readonly Connection[]): SaListing[] {
+  const byConn = new Map<string, SaListing>();
+  const listing = (conn: string): SaListing => {
+    let l = byConn.get(conn);
+    if (!l) {
+      const peer = connections.find((c) => c.name === conn)?.remote ?? '';
+      l = { conn, ike: { state: 'NONE', peer, established: false }, children: [] };
+      byConn.set(conn, l);
+    }
+    return l;
+  };
+  for (const line of text.split('\n')) {
+    const m = STATE_LINE.exec(line.trim());
+    if (!m) continue;
+    const [, serial, conn, state, words] = m;
+    const l = listing(conn);
+    if (/^STATE_(MAIN|AGGR)_/.test(state)) {
+      l.ike = { state, peer: l.ike.peer, established: /(ISAKMP|IKE) SA established/.test(words) };
+    } else if (/^STATE_QUICK_/.test(state)) {
+      l.children.push({ name: `#${serial}`, state, installed: /IPsec SA established/.test(words) });
+    }
+  }
+  return [...byConn.values()].filter((l) => l.ike.state !== 'NONE' || l.children.length > 0);
+}
+
+class LibreswanAdapter implements DutAdapter {
+  readonly kind = 'libreswan' as const;
+  private readonly config: DaemonConfig;
+  private readonly connections: Connection[];
+  private readonly libexec: string;
+  private readonly files: { conf: string; secrets: string; nss: string; run: string; ctl: string; log: string };
+  private handle: DaemonHandle | undefined;
+
+  constructor(private readonly ctx: DutAdapterContext) {
+    this.config = daemonConfigOf(ctx);
+    this.connections = planConnections(ctx.role, ctx.localAddresses, ctx.remoteAddresses);
+    this.libexec = libreswanLibexec(ctx.cacheDir);
+    const at = (f: string): string => join(ctx.workDir, f);
+    this.files = { conf: at('ipsec.conf'), secrets: at('ipsec.secrets'), nss: at('nss'), run: at('run'), ctl: at('run/pluto.ctl'), log: at('pluto.log') };
+  }
+
+  private render(): LibreswanRender {
+    return {
+      config: this.config,
+      connections: this.connections,
+      localSubnets: this.ctx.localSubnets,
+      remoteSubnets: this.ctx.remoteSubnets,
+      logFile: this.files.log,
+    };
+  }
+
+  private tool(name: string): string {
+    return join(this.libexec, 'ipsec', name);
+  }
+
+  private whack(args: string[], timeoutMs = 15_000): Promise<{ stdout: string }> {
+    // pluto under SIGSTOP makes whack block forever: the supervisor's timeout bounds it.
+    return this.ctx.supervisor.run(this.tool('whack'), ['--ctlsocket', this.files.ctl, ...args], { timeoutMs });
+  }
+
+  private writeConfig(): void {
+    writeConfigFile(this.files.conf, renderIpsecConf(this.render()));
+    writeConfigFile(this.files.secrets, renderIpsecSecrets(this.connections, this.ctx.psk), true);
+  }
+
+  async start(): Promise<void> {
+    mkdirSync(this.files.nss, { recursive: true, mode: 0o700 });
+    mkdirSync(this.files.run, { recursive: true, mode: 0o700 });
+    removeStale(this.files.ctl);
+    await this.ctx.supervisor.run('certutil', ['-N', '-d', `sql:${this.files.nss}`, '--empty-password']);
+    this.writeConfig();
+    this.handle = this.ctx.supervisor.spawnDaemon({
+      name: `pluto-${this.ctx.lab}-${this.ctx.role}`,
+      cmd: this.tool('pluto'),
+      args: ['--nofork', '--config', this.files.conf, '--secretsfile', this.files.secrets, '--nssdir', this.files.nss, '--rundir', this.files.run],
+      netns: this.ctx.netns,
+      env: shimEnv(this.ctx),
+      privateMounts: [
+        { type: 'bind', source: this.libexec, target: '/usr/libexec' },
+        { type: 'tmpfs', target: '/run' },
+      ],
+      logFile: this.files.log,
+    });
+    await waitUntilReady(this.handle, async () => {
+      await this.whack(['--status'], 3000);
+      return true;
+    }, 20_000, 'pluto');
+  }
+
+  async stop(): Promise<void> {
+    await this.handle?.stop();
+  }
+
+  async loadConfig(): Promise<void> {
+    this.writeConfig();
+    await this.whack(['--rereadsecrets']);
+    await this.ctx.supervisor.run(this.tool('addconn'), ['--config', this.files.conf, '--ctlsocket', this.files.ctl, '--autoall'], {
+      timeoutMs: 15_000,
+    });
+  }
+
+  async initiate(conn: string): Promise<void> {
+    await this.whack(['--name', conn, '--initiate'], 40_000);
+  }
+
+  async terminate(conn: string): Promise<void> {
+    await this.whack(['--name', conn, '--terminate']);
+  }
+
+  async listSas(): Promise<SaListing[]> {
+    const { stdout } = await this.whack(['--showstates']);
+    return saListingsFromWhack(stdout, this.connections);
+  }
+
+  logLines() {
+    return daemonLogLines(this.handle);
+  }
+
+  describe(): Record<string, string> {
+    return {
+      daemon: this.tool('pluto'),
+      netns: this.ctx.netns,
+      config: this.files.conf,
+      ctlsocket: this.files.ctl,
+      log: this.files.log,
+      conns: this.connections.map((c) => `${c.name}: ${c.local} -> ${c.remote}`).join('; '),
+    };
+  }
+}
+
+export function createLibreswanAdapter(ctx: DutAdapterContext): DutAdapter {
+  return new LibreswanAdapter(ctx);
+}

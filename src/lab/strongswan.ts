@@ -1,0 +1,129 @@
+/**
+ * strongSwan (charon 5.9) as a lab DUT: a private strongswan.conf through
+ * STRONGSWAN_CONF, a private /run (charon hard-codes /var/run/charon.pid, so
+ * several instances need their own), its own vici socket, and swanctl with
+ * --uri for every control operation.
+ */
+import { join } from 'node:path';
+import type { DutAdapter, DutAdapterContext, SaListing } from './dut-adapter-types.js';
+import { planConnections, type Connection, type DaemonConfig } from './daemon-config.js';
+import { daemonConfigOf, daemonLogLines, removeStale, shimEnv, waitUntilReady, writeConfigFile } from './daemon-control.js';
+import { renderStrongswanConf, renderSwanctlConf, type StrongswanRender } from './strongswan-config.js';
+import type { DaemonHandle } from './supervisor.js';
+import { parseListSas, type ViciSection } from './vici-text.js';
+
+export const CHARON = '/usr/lib/ipsec/charon';
+const SWANCTL = 'swanctl';
+
+/** swanctl's vici SA listing → the lab's common shape. */
+export function saListingsFromSwanctl(text: string, connections: readonly Connection[]): SaListing[] {
+  return parseListSas(text).map(({ conn, sa }) => {
+    const children = typeof sa['child-sas'] === 'object' && !Array.isArray(sa['child-sas']) ? (sa['child-sas'] as ViciSection) : {};
+    const state = String(sa.state ?? 'UNKNOWN');
+    return {
+      conn,
+      ike: {
+        state,
+        peer: String(sa['remote-host'] ?? connections.find((c) => c.name === conn)?.remote ?? ''),
+        established: state === 'ESTABLISHED',
+      },
+      children: Object.values(children)
+        .filter((c): c is ViciSection => typeof c === 'object' && !Array.isArray(c))
+        .map((c) => ({
+          name: String(c.name ?? ''),
+          state: String(c.state ?? 'UNKNOWN'),
+          installed: c.state === 'INSTALLED',
+          spis: [c['spi-in'], c['spi-out']].filter((s): s is string => typeof s === 'string'),
+        })),
+    };
+  });
+}
+
+class StrongswanAdapter implements DutAdapter {
+  readonly kind = 'strongswan' as const;
+  private readonly config: DaemonConfig;
+  private readonly connections: Connection[];
+  private readonly files: { conf: string; swanctl: string; vici: string; log: string; keyLog: string };
+  private handle: DaemonHandle | undefined;
+
+  constructor(private readonly ctx: DutAdapterContext) {
+    this.config = daemonConfigOf(ctx);
+    this.connections = planConnections(ctx.role, ctx.localAddresses, ctx.remoteAddresses);
+    const at = (f: string): string => join(ctx.workDir, f);
+    this.files = { conf: at('strongswan.conf'), swanctl: at('swanctl.conf'), vici: at('charon.vici'), log: at('charon.log'), keyLog: at('charon-keys.log') };
+  }
+
+  private render(): StrongswanRender {
+    return {
+      config: this.config,
+      connections: this.connections,
+      localSubnets: this.ctx.localSubnets,
+      remoteSubnets: this.ctx.remoteSubnets,
+      paths: { vici: this.files.vici, log: this.files.log, keyLog: this.files.keyLog },
+      emulated: this.ctx.dataPlane === 'emulated',
+    };
+  }
+
+  private swanctl(args: string[], timeoutMs = 15_000): Promise<{ stdout: string }> {
+    // --uri must follow the command word: swanctl parses options per command.
+    return this.ctx.supervisor.run(SWANCTL, [...args, '--uri', `unix://${this.files.vici}`], { timeoutMs });
+  }
+
+  async start(): Promise<void> {
+    writeConfigFile(this.files.conf, renderStrongswanConf(this.render()));
+    // A stale socket would make the readiness probe pass before charon listens.
+    removeStale(this.files.vici);
+    this.handle = this.ctx.supervisor.spawnDaemon({
+      name: `charon-${this.ctx.lab}-${this.ctx.role}`,
+      cmd: CHARON,
+      args: [],
+      netns: this.ctx.netns,
+      env: { STRONGSWAN_CONF: this.files.conf, ...shimEnv(this.ctx) },
+      privateMounts: [{ type: 'tmpfs', target: '/run' }],
+      logFile: this.files.log,
+    });
+    await waitUntilReady(this.handle, async () => (await this.swanctl(['--stats'], 3000)).stdout.length > 0, 20_000, 'charon');
+  }
+
+  async stop(): Promise<void> {
+    await this.handle?.stop();
+  }
+
+  async loadConfig(): Promise<void> {
+    writeConfigFile(this.files.swanctl, renderSwanctlConf(this.render(), this.ctx.psk), true);
+    await this.swanctl(['--load-all', '--noprompt', '--file', this.files.swanctl]);
+  }
+
+  async initiate(conn: string): Promise<void> {
+    await this.swanctl(['--initiate', '--child', 'net', '--ike', conn, '--timeout', '30'], 35_000);
+  }
+
+  async terminate(conn: string): Promise<void> {
+    await this.swanctl(['--terminate', '--ike', conn, '--timeout', '10'], 15_000);
+  }
+
+  async listSas(): Promise<SaListing[]> {
+    const { stdout } = await this.swanctl(['--list-sas', '--raw']);
+    return saListingsFromSwanctl(stdout, this.connections);
+  }
+
+  logLines() {
+    return daemonLogLines(this.handle);
+  }
+
+  describe(): Record<string, string> {
+    return {
+      daemon: CHARON,
+      netns: this.ctx.netns,
+      config: this.files.conf,
+      connections: this.files.swanctl,
+      vici: `unix://${this.files.vici}`,
+      log: this.files.log,
+      conns: this.connections.map((c) => `${c.name}: ${c.local} -> ${c.remote}`).join('; '),
+    };
+  }
+}
+
+export function createStrongswanAdapter(ctx: DutAdapterContext): DutAdapter {
+  return new StrongswanAdapter(ctx);
+}

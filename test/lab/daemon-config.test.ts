@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import { DaemonConfigError, parseDaemonConfig, parseProposal, planConnections } from '../../src/lab/daemon-config.js';
+import { libreswanProposal, renderIpsecConf, renderIpsecSecrets } from '../../src/lab/libreswan-config.js';
+import { renderStrongswanConf, renderSwanctlConf } from '../../src/lab/strongswan-config.js';
+
+const pathOf = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DaemonConfigError) return err.path.join('.');
+    throw err;
+  }
+  return 'no error';
+};
+
+describe('lab/daemon-config: the DUT settings both renderers share', () => {
+  it('fills defaults and keeps the DPD timers as given', () => {
+    const c = parseDaemonConfig({ dpd: { delay: 2, timeout: 10, action: 'restart' } });
+    expect(c.dpd).to.deep.equal({ delay: 2, timeout: 10, action: 'restart' });
+    expect(c.ikeProposals).to.deep.equal([{ encryption: 'aes128', integrity: 'sha1', group: 'modp2048' }]);
+    expect(parseDaemonConfig({ dpd: { delay: 7 } }).dpd.timeout).to.equal(21);
+  });
+
+  it('names the offending field of a bad setting', () => {
+    expect(pathOf(() => parseDaemonConfig({ dpd: { action: 'explode' } }))).to.equal('dpd.action');
+    expect(pathOf(() => parseDaemonConfig({ ike_proposals: ['aes128-sha1'] }))).to.equal('ike_proposals.0');
+    expect(pathOf(() => parseDaemonConfig({ esp_proposals: ['aes128-whirlpool'] }))).to.equal('esp_proposals.0');
+    expect(pathOf(() => parseDaemonConfig({ dpd_delay: 3 }))).to.equal('dpd_delay');
+    expect(pathOf(() => parseDaemonConfig({ keyingtries: -1 }))).to.equal('keyingtries');
+  });
+
+  it('plans one connection per peer address for the DUT, one per local address for a peer daemon', () => {
+    expect(planConnections('dut', ['203.0.113.1'], ['203.0.113.2', '203.0.113.3'])).to.deep.equal([
+      { name: 'peer1', local: '203.0.113.1', remote: '203.0.113.2' },
+      { name: 'peer2', local: '203.0.113.1', remote: '203.0.113.3' },
+    ]);
+    expect(planConnections('peer', ['203.0.113.2', '203.0.113.3'], ['203.0.113.1']).map((c) => c.name)).to.deep.equal(['dut1', 'dut2']);
+  });
+
+  it('translates proposals into Libreswan words', () => {
+    expect(libreswanProposal(parseProposal('aes256-sha256-ecp256', [], true))).to.equal('aes256-sha2_256;dh19');
+    expect(libreswanProposal(parseProposal('aes128-sha1', [], false))).to.equal('aes128-sha1');
+  });
+});
+
+describe('lab daemon config renderers', () => {
+  const config = parseDaemonConfig({ dpd: { delay: 3, timeout: 9, action: 'clear' }, esp_proposals: ['aes128-sha1'] });
+  const connections = planConnections('dut', ['203.0.113.1'], ['203.0.113.2']);
+  const psk = 'correct horse battery staple';
+  const ss = {
+    config,
+    connections,
+    localSubnets: ['198.51.100.0/28'],
+    remoteSubnets: [],
+    paths: { vici: '/w/charon.vici', log: '/w/charon.log', keyLog: '/w/keys.log' },
+    emulated: true,
+  };
+
+  it('strongSwan: IKEv1 connection with the DPD timers and action, PSK only in swanctl.conf secrets', () => {
+    const conf = renderStrongswanConf(ss);
+    const swanctl = renderSwanctlConf(ss, psk);
+    expect(conf).to.contain('socket = unix:///w/charon.vici').and.contain('xfrm_acq_expires = 86400').and.not.contain(psk);
+    expect(swanctl).to.match(/version = 1/).and.match(/dpd_delay = 3s/).and.match(/dpd_timeout = 9s/).and.match(/dpd_action = clear/);
+    expect(swanctl).to.contain('local_ts = 198.51.100.0/28').and.contain('remote_ts = 203.0.113.2/32');
+    expect(swanctl.split(psk)).to.have.length(2);
+    expect(swanctl.indexOf(psk)).to.be.greaterThan(swanctl.indexOf('secrets {'));
+  });
+
+  it('strongSwan: DPD delay 0 renders no DPD at all', () => {
+    const off = renderSwanctlConf({ ...ss, config: parseDaemonConfig({ dpd: { delay: 0 } }) }, psk);
+    expect(off).not.to.contain('dpd_delay');
+  });
+
+  it('Libreswan: ikev2=no, DPD settings, no PFS without a group; PSK only in ipsec.secrets', () => {
+    const conf = renderIpsecConf({ config, connections, localSubnets: [], remoteSubnets: [], logFile: '/w/pluto.log' });
+    expect(conf).to.contain('ikev1-policy=accept').and.contain('ikev2=no').and.contain('dpddelay=3').and.contain('dpdtimeout=9');
+    expect(conf).to.contain('pfs=no').and.contain('ike=aes128-sha1;modp2048').and.not.contain(psk);
+    expect(renderIpsecSecrets(connections, psk)).to.contain(`203.0.113.1 203.0.113.2 : PSK "${psk}"`);
+  });
+});
