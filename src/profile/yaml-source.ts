@@ -28,7 +28,12 @@ export class YamlSource {
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const source = new YamlSource(file, text, doc, lines);
     const first = doc.errors[0];
-    if (first) throw source.errorAtOffset('ERR_CONFIG_SYNTAX', first.pos[0], first.message.split('\n')[0] ?? first.message);
+    if (first) {
+      const message = first.message.split('\n')[0] ?? first.message;
+      // `${…}` starts a flow mapping inside `{ }`: the usual cause of this parser message in a suite.
+      const hint = /flow-map-start/.test(message) && text.includes('${') ? ' (quote expressions inside { }: "${dpd.interval} * 2")' : '';
+      throw source.errorAtOffset('ERR_CONFIG_SYNTAX', first.pos[0], message + hint);
+    }
     return source;
   }
 

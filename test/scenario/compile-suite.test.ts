@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import { loadProfile } from '../../src/profile/load-profile.js';
+import { YamlSource } from '../../src/profile/yaml-source.js';
+import { compileSuite, validateSuite } from '../../src/scenario/compile-suite.js';
+import type { PlannedSuite } from '../../src/scenario/plan.js';
+
+const cisco = loadProfile(new URL('../profile/fixtures/cisco-like.yaml', import.meta.url).pathname);
+const strongswan = loadProfile(new URL('../profile/fixtures/strongswan-lab.yaml', import.meta.url).pathname);
+
+const compile = (text: string, profile = cisco): PlannedSuite => {
+  const src = YamlSource.parse('s.yaml', text);
+  return compileSuite(src, validateSuite(src), profile);
+};
+
+const SUITE = `suite: demo
+scenarios:
+  - id: knobs
+    title: every behave knob
+    steps:
+      - bring_up: { initiator: dut, peer: 1, timeout: "2 * \${dpd.interval}" }
+      - behave: { silence: out, delay_ack: 1500ms, ack_seq: { const: 7 }, hide_dpd_vid: true, ignore_dpd: false }
+      - behave: { answer: true, send_probe: { seq: wrap }, send_crafted: bad-hash, traffic: true }
+      - expect_probes: { count: "\${dpd.probes_before_dead}", spacing: "\${dpd.retry_interval}", within: 12 }
+      - expect_seq: { relation: profile }
+      - expect_delete: { expected: profile, at: "\${dpd.time_to_dead}", from: first-probe }
+      - expect_message: { kind: r-u-there-ack, after: 0.1, within: "max(1, \${dpd.retry_interval})" }
+      - expect_initiate: { peer: 2, within: "\${dpd.failover.within}" }
+  - id: on-demand-only
+    title: skipped unless on-demand
+    requires: { dpd.mode: on-demand }
+    steps:
+      - bring_up: {}
+`;
+
+describe('scenario/compile-suite', () => {
+  it('compiles every step with the profile numbers, peers resolved through dpd.peers', () => {
+    const plan = compile(SUITE);
+    expect(plan.name).to.equal('demo');
+    const [knobs, onDemand] = plan.scenarios;
+    expect(knobs!.id).to.equal('demo/knobs');
+    expect(knobs!.peerAddresses).to.deep.equal(['127.0.0.2', '127.0.0.3', '127.0.0.4']);
+    expect(knobs!.steps.map((s) => s.step)).to.deep.equal([
+      { kind: 'bring-up', initiator: 'dut', peerIndex: 1, timeoutS: 20 },
+      { kind: 'behave', change: { silence: 'out', answerDelayMs: 1500, dpd: 'answer', hideDpdVendorId: true, ackSeq: { kind: 'constant', value: 7 } }, label: 'silence out, delay ACKs 1.5 s, answer R-U-THERE, hide DPD vendor ID, ACK seq const 7' },
+      { kind: 'behave', change: { silence: 'none', answerDelayMs: 0, dpd: 'answer', ackSeq: { kind: 'echo' } }, label: 'answer, send R-U-THERE (seq wrap), send crafted bad-hash, DUT traffic on', sendProbe: { kind: 'wrap' }, sendCrafted: 'bad-hash', dutTraffic: true },
+      { kind: 'expect-probes', count: 5, spacing: 2, origin: 'step', windowS: 12 },
+      { kind: 'expect-seq', relation: 'increment' },
+      { kind: 'expect-message', message: 'delete', direction: 'in', present: true, timing: { kind: 'at', at: 10, origin: 'first-probe' } },
+      { kind: 'expect-message', message: 'r-u-there-ack', direction: 'in', present: true, timing: { kind: 'window', from: 0.1, to: 2, origin: 'step' } },
+      { kind: 'expect-initiate', peerIndex: 2, timing: { kind: 'window', from: 0, to: 2, origin: 'step' } },
+    ]);
+    expect(knobs!.steps[0]!.where).to.equal('s.yaml:6');
+    expect(onDemand!.skip).to.equal('requires dpd.mode on-demand (profile: periodic)');
+  });
+
+  it('the same suite against strongSwan: reuse, no Delete, and skips what the profile cannot do', () => {
+    const plan = compile(SUITE.replace(/      - expect_initiate.*\n/, '').replace('peer: 1,', 'peer: 0,'), strongswan);
+    const steps = plan.scenarios[0]!.steps.map((s) => s.step);
+    expect(steps[4]).to.deep.equal({ kind: 'expect-seq', relation: 'same' });
+    expect(steps[5]).to.deep.include({ present: false, timing: { kind: 'at', at: 20, origin: 'first-probe' } });
+    expect(compile(SUITE, strongswan).scenarios[0]!.skip).to.equal("needs 3 peers in the DUT's peer list (profile dpd.peers has 1)");
+  });
+
+  it('a variable the profile lacks skips the scenario instead of failing the run', () => {
+    const text = SUITE.replace('peer: 2, within', 'peer: 0, within').replace('peer: 1,', 'peer: 0,');
+    expect(compile(text, strongswan).scenarios[0]!.skip).to.equal('profile has no dpd.failover.within');
+  });
+
+  it('a YAML syntax error from an unquoted expression in { } says to quote it', () => {
+    expect(() => YamlSource.parse('s.yaml', 'a: { b: ${dpd.interval} }\n')).to.throw(/quote expressions inside \{ \}/);
+  });
+
+  it('marks declared deviations with their reason', () => {
+    const plan = compile(SUITE.replace('suite: demo', 'suite: sequence-mismatch'));
+    expect(plan.scenarios.map((s) => s.expectFail)).to.deep.equal(['accepts ACKs with a wrong sequence number', 'accepts ACKs with a wrong sequence number']);
+  });
+});
