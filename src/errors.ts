@@ -40,6 +40,13 @@ export type ErrorCode =
   | 'ERR_PCAP_BAD_DATAGRAM'
   // report writer (src/report/report-writer.ts)
   | 'ERR_REPORT_WRITE'
+  // ICMP and raw sockets (src/peer/icmp-*.ts, src/peer/raw-capture*.ts): packet errors carry the byte offset
+  | 'ERR_ICMP_TRUNCATED'
+  | 'ERR_ICMP_BAD_LENGTH'
+  | 'ERR_ICMP_BAD_VALUE'
+  | 'ERR_ICMP_UNSUPPORTED'
+  | 'ERR_RAW_NOT_PERMITTED'
+  | 'ERR_RAW_SOCKET'
   // peer / runner / cli
   | 'ERR_PEER_SOCKET'
   | 'ERR_SCENARIO_ABORTED'
