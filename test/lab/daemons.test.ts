@@ -1,0 +1,113 @@
+/**
+ * Issue 3's evidence: real strongSwan 5.9 and Libreswan 4.10 come up in the lab,
+ * negotiate IKEv1 Main Mode (PSK) + Quick Mode with each other — no harness IKE
+ * code involved — exchange DPD (both logs show it), list the SA, and leave
+ * nothing behind.
+ */
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { DutAdapter } from '../../src/lab/dut-adapter-types.js';
+import { Lab } from '../../src/lab/lab.js';
+import { parseLabSpec } from '../../src/lab/lab-spec.js';
+import { requireCommands, requireRoot } from '../support/environment.js';
+import { leftovers } from './fixtures/lab-fixture.js';
+
+async function waitForLog(adapter: DutAdapter, pattern: RegExp, timeoutMs: number): Promise<string> {
+  const found = (async () => {
+    for await (const { line } of adapter.logLines()) if (pattern.test(line)) return line;
+    throw new Error(`log ended without ${pattern}`);
+  })();
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no log line ${pattern} within ${timeoutMs} ms`)), timeoutMs).unref());
+  return Promise.race([found, timeout]);
+}
+
+async function waitForSa(adapter: DutAdapter, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const sas = await adapter.listSas();
+    if (sas.some((s) => s.ike.established && s.children.some((c) => c.installed)) || Date.now() > deadline) return sas;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Daemon processes whose command line mentions this lab's work directory. */
+function daemonsOf(workDir: string): string[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        return cmd.includes(workDir) && /charon|pluto/.test(cmd) ? [`${pid} ${cmd}`] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+const labOf = (name: string, subnet: string, dutKind: string, peerKind: string, probing: 'dut' | 'peer') => {
+  const [net] = subnet.split('/');
+  const base = net.split('.').slice(0, 3).join('.');
+  const first = Number(net.split('.')[3]);
+  const dpdOn = { delay: 2, timeout: 10, action: 'clear' };
+  const dpdOff = { delay: 0 };
+  return parseLabSpec(
+    {
+      name,
+      kind: dutKind,
+      subnet,
+      dut_address: `${base}.${first + 1}`,
+      peer_addresses: [`${base}.${first + 2}`],
+      peer_netns: true,
+      psk: 'lab-daemons-test-psk',
+      dut: { dpd: probing === 'dut' ? dpdOn : dpdOff, ike_proposals: ['aes128-sha256-modp2048'], esp_proposals: ['aes128-sha1-modp2048'] },
+      peer_daemon: { kind: peerKind, dpd: probing === 'peer' ? dpdOn : dpdOff, ike_proposals: ['aes128-sha256-modp2048'], esp_proposals: ['aes128-sha1-modp2048'] },
+    },
+    { file: 'daemons.test' },
+  );
+};
+
+// The prober's "sent" and the answerer's "received/answered" lines, as each daemon logs them.
+const SENT = { strongswan: /sending DPD request/, libreswan: /DPD: sending R_U_THERE \d+/ };
+const ACKED = { strongswan: /parsed INFORMATIONAL_V1 request \d+ \[ HASH N\(DPD_ACK\) \]/, libreswan: /R_U_THERE_ACK, seqno received: (\d+) expected: \1/ };
+const ANSWERED = { strongswan: /generating INFORMATIONAL_V1 request \d+ \[ HASH N\(DPD_ACK\) \]/, libreswan: /Notify Message Type: v1N_R_U_THERE_ACK/ };
+
+describe('lab/daemons: strongSwan and Libreswan negotiate and run DPD with each other @root', function () {
+  this.timeout(90_000);
+  let lab: Lab | undefined;
+  before(function () {
+    requireRoot(this);
+    requireCommands(this, 'ip', 'unshare', 'setpriv', 'swanctl', 'certutil', '/usr/lib/ipsec/charon');
+  });
+  afterEach(async () => {
+    await lab?.down();
+    lab = undefined;
+  });
+
+  for (const [dutKind, peerKind, subnet] of [
+    ['strongswan', 'libreswan', '203.0.113.64/29'],
+    ['libreswan', 'strongswan', '203.0.113.72/29'],
+  ] as const) {
+    it(`${dutKind} DUT initiates to ${peerKind}: Main Mode + Quick Mode, both list the SA, DPD answered, nothing left after down`, async () => {
+      const name = `ldx${dutKind === 'strongswan' ? 's' : 'l'}`;
+      lab = await Lab.up(labOf(name, subnet, dutKind, peerKind, 'dut'));
+      const { dut, peerDaemon, workDir } = lab as Lab & { dut: DutAdapter; peerDaemon: DutAdapter };
+
+      await dut.initiate('peer1');
+      const mine = await waitForSa(dut, 10_000);
+      const theirs = await waitForSa(peerDaemon, 10_000);
+      expect(mine.map((s) => [s.ike.established, s.ike.peer, s.children.some((c) => c.installed)])).to.deep.equal([[true, lab.spec.peerAddresses[0], true]]);
+      expect(theirs.map((s) => [s.ike.established, s.ike.peer, s.children.some((c) => c.installed)])).to.deep.equal([[true, lab.spec.dutAddress, true]]);
+
+      // The DUT probes every 2 s; the other side answers and the DUT accepts the ACK.
+      expect(await waitForLog(dut, SENT[dutKind], 8_000)).to.match(SENT[dutKind]);
+      expect(await waitForLog(peerDaemon, ANSWERED[peerKind], 8_000)).to.match(ANSWERED[peerKind]);
+      expect(await waitForLog(dut, ACKED[dutKind], 8_000)).to.match(ACKED[dutKind]);
+      expect(await waitForSa(dut, 1_000)).to.have.length(1);
+
+      await lab.down();
+      lab = undefined;
+      expect(leftovers(name)).to.deep.equal([]);
+      expect(daemonsOf(workDir)).to.deep.equal([]);
+    });
+  }
+});
