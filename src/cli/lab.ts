@@ -3,12 +3,12 @@
  *   lab up --profile <file> [--no-daemons] [--foreground | --follow]   build the lab, print where
  *       everything is, and return, leaving a detached owner process that holds it until `lab down`;
  *       --foreground stays the owner itself until Ctrl-C; --follow also prints daemon log lines
- *   lab status [--name <lab> | --profile <file>] [--json]
- *   lab down   [--name <lab> | --profile <file>]   idempotent
+ *   lab status [--name <lab> | --profile <file>] [--json]   (no name: every lab with state on this machine)
+ *   lab down   [--name <lab> | --profile <file>]   idempotent (no name: every lab)
  * Every failure is a typed error; main.ts turns ERR_LAB_* / ERR_CONFIG_* into exit code 2.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { ConfigError, LabError, UsageError, EXIT } from '../errors.js';
@@ -84,6 +84,18 @@ function labName(flags: Flags): string {
   const name = flags.name ?? (flags.profile ? loadLabSpecFromProfile(flags.profile).name : DEFAULT_LAB_NAME);
   if (!LAB_NAME.test(name)) throw new UsageError(`bad lab name '${name}': 1-10 lowercase letters or digits, starting with a letter`);
   return name;
+}
+
+/** status/down without --name or --profile mean every lab this machine has state for (profiles name their labs). */
+function labNamesFor(flags: Flags): string[] {
+  if (flags.name || flags.profile) return [labName(flags)];
+  const recorded = existsSync(DEFAULT_STATE_DIR)
+    ? readdirSync(DEFAULT_STATE_DIR)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, -'.json'.length))
+        .filter((n) => LAB_NAME.test(n))
+    : [];
+  return recorded.length > 0 ? recorded.sort() : [DEFAULT_LAB_NAME];
 }
 
 export function formatStatus(s: LabStatus): string {
@@ -179,15 +191,17 @@ export async function labCommand(args: string[]): Promise<number> {
     case 'up':
       return up(flags, rest);
     case 'status': {
-      const s = readLabStatus(labName(flags));
-      process.stdout.write(flags.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
+      const all = labNamesFor(flags).map((name) => readLabStatus(name));
+      process.stdout.write(flags.json ? `${JSON.stringify(flags.name || flags.profile ? all[0] : all, null, 2)}\n` : all.map(formatStatus).join(''));
       return EXIT.OK;
     }
     case 'down': {
-      const name = labName(flags);
+      const names = labNamesFor(flags);
       requireRootUser();
-      const removed = await downByName(name);
-      process.stdout.write(removed ? `lab ${name}: removed\n` : `lab ${name}: nothing to remove\n`);
+      for (const name of names) {
+        const removed = await downByName(name);
+        process.stdout.write(removed ? `lab ${name}: removed\n` : `lab ${name}: nothing to remove\n`);
+      }
       return EXIT.OK;
     }
     default:
