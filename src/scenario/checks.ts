@@ -69,7 +69,9 @@ function firstInWindow(ctx: CheckContext, timing: Timing, match: (e: HarnessEven
   if (origin === undefined) return { at: null };
   // An `at` expectation takes the first occurrence, early or not, so an early one is reported with its time.
   const lo = timing.kind === 'at' ? 0 : timing.from - allowance(timing.from, ctx.tolerance);
-  const hit = ctx.events.find((e) => match(e) && e.t >= origin && seconds(e.t - origin) >= Math.max(0, lo));
+  // What happened exactly at a step's start belongs to the step before (the one that waited for it).
+  const after = (e: HarnessEvent): boolean => (timing.origin === 'step' ? e.t > origin : e.t >= origin);
+  const hit = ctx.events.find((e) => match(e) && after(e) && seconds(e.t - origin) >= Math.max(0, lo));
   return { origin, at: hit ? seconds(hit.t - origin) : null };
 }
 
@@ -153,8 +155,11 @@ export function checkSaGone(step: Extract<Step, { kind: 'expect-sa-gone' }>, ctx
     const gone = ctx.events.find((e) => e.type === 'mark' && e.label === SA_GONE_MARK && e.t >= ctx.stepStart && e.t <= end);
     return [{ name: 'SA still in the DUT status', expected: 'present', observed: gone ? `gone at ${round(seconds(gone.t - origin))} s` : 'present', pass: gone === undefined }];
   }
-  const { origin, at } = firstInWindow(ctx, step.timing, (e) => e.type === 'mark' && e.label === SA_GONE_MARK);
+  const { origin, at: seen } = firstInWindow(ctx, step.timing, (e) => e.type === 'mark' && e.label === SA_GONE_MARK);
   if (origin === undefined) return [noOrigin('SA gone from DUT status', step.timing.origin)];
+  // Already gone when the window opened: that counts as gone at its start.
+  const before = ctx.events.filter((e) => e.type === 'mark' && (e.label === SA_GONE_MARK || e.label === SA_PRESENT_MARK) && e.t < origin).pop();
+  const at = seen ?? (before?.type === 'mark' && before.label === SA_GONE_MARK ? 0 : null);
   const stillThere = ctx.events.some((e) => e.type === 'mark' && e.label === SA_PRESENT_MARK && e.t >= ctx.stepStart);
   return [timingCheck(`SA gone from the DUT status ${ORIGIN_TEXT[step.timing.origin]}`, step.timing, at, ctx.tolerance, at === null && stillThere ? 'the DUT still lists the SA' : undefined)];
 }

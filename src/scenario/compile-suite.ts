@@ -67,7 +67,7 @@ export function validateSuite(src: YamlSource): Raw {
       if (t && t.at === undefined && t.within === undefined) {
         errors.push(src.error('ERR_CONFIG_SCHEMA', [...at, Object.keys(st)[0]!], 'needs at (expected time) or within (window end)'));
       }
-      if (!steps.slice(0, j).some((p) => p.bring_up) && !st.bring_up && Object.keys(st)[0] !== 'wait') {
+      if (!steps.slice(0, j).some((p) => p.bring_up) && Object.keys(st)[0]!.startsWith('expect_')) {
         errors.push(src.error('ERR_CONFIG_SCHEMA', at, `${Object.keys(st)[0]} before any bring_up: there is no SA yet`));
       }
     });

@@ -113,9 +113,17 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
   };
 
   try {
+    // When an expectation is met early, the next step counts from the instant of what was seen,
+    // not from when the poll noticed it: chained expectations then measure DUT timing, not polling.
+    let carry: bigint | undefined;
+    const carryFrom = (c: CheckContext, origin: TimeOrigin, check: Check): void => {
+      const o = originTime(origin, c);
+      if (check.pass && o !== undefined && typeof check.observed === 'number') carry = o + toNs(check.observed);
+    };
     for (const [i, { step, where }] of scenario.steps.entries()) {
       const phase = `${i + 1}/${scenario.steps.length} ${describeStep(step)}`;
-      const stepStart = clock.now();
+      const stepStart = carry ?? clock.now();
+      carry = undefined;
       target.mark(`step ${phase}`);
       progress(phase);
       const originDeadline = (origin: TimeOrigin, end: number) => (): bigint => (originTime(origin, ctx(stepStart)) ?? stepStart) + toNs(end);
@@ -146,6 +154,7 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
           const end = originDeadline(step.timing.origin, timingEnd(step.timing, scenario.tolerance));
           await waitFor(phase, end, () => step.present && checkMessage(step, ctx(stepStart), scenario.peerAddresses)[0]!.pass);
           stepChecks.push(...checkMessage(step, ctx(stepStart), scenario.peerAddresses));
+          if (step.present) carryFrom(ctx(stepStart), step.timing.origin, stepChecks[0]!);
           break;
         }
         case 'expect-probes': {
@@ -170,6 +179,7 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
           const end = originDeadline(step.timing.origin, timingEnd(step.timing, scenario.tolerance));
           await waitFor(phase, end, () => checkInitiate(step, ctx(stepStart), scenario.peerAddresses)[0]!.pass);
           stepChecks.push(...checkInitiate(step, ctx(stepStart), scenario.peerAddresses));
+          carryFrom(ctx(stepStart), step.timing.origin, stepChecks[0]!);
           break;
         }
       }

@@ -102,3 +102,11 @@ describe('scenario/checks', () => {
     expect(checkInitiate(step, ctx([dgram(4, 'in', 'main-mode', undefined, '127.0.0.3')]), peers)[0]).to.deep.include({ observed: 4, tolerance: 0.6, pass: false });
   });
 });
+
+describe('scenario/checks: SA already gone', () => {
+  it('an SA gone before the window opens counts as gone at 0 s', () => {
+    const step = { kind: 'expect-sa-gone', gone: true, timing: { kind: 'window', from: 0, to: 1, origin: 'step' } } as const;
+    const events = [mark(0.2, SA_PRESENT_MARK), mark(3, SA_GONE_MARK)];
+    expect(checkSaGone(step, { events, stepStart: at(10), phaseStart: at(10), tolerance: { absolute: 0.5, relative: 0 } })[0]).to.deep.include({ observed: 0, pass: true });
+  });
+});

@@ -60,7 +60,8 @@ export class SimulatedTarget implements ScenarioTarget {
     this.datagram(o.initiator === 'dut' ? 'in' : 'out', 'main-mode');
     this.up = true;
     this.unanswered = 0;
-    this.schedule(this.dut.interval, () => this.probe());
+    // RFC 3706 §5.1: no DPD unless both sides sent the vendor ID.
+    if (!this.behaviour.hideDpdVendorId) this.schedule(this.dut.interval, () => this.probe());
     return 'sa';
   }
 

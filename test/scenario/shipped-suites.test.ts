@@ -1,0 +1,77 @@
+/**
+ * The suites in suites/ compile against every kind of profile, pass against a
+ * correct simulated Cisco-like DUT, and fail against the faults they are meant
+ * to catch (a suite that cannot fail is a defect).
+ */
+import { expect } from 'chai';
+import { loadProfile } from '../../src/profile/load-profile.js';
+import type { ScenarioResult } from '../../src/report/result-model.js';
+import { compileSuite, readSuite } from '../../src/scenario/compile-suite.js';
+import { executeScenario } from '../../src/scenario/execute-scenario.js';
+import { expandSuitePaths } from '../../src/scenario/load-inputs.js';
+import type { PlannedScenario } from '../../src/scenario/plan.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { SimulatedTarget, type SimulatedDut } from './simulated-target.js';
+
+const fixture = (name: string): string => new URL(`../profile/fixtures/${name}`, import.meta.url).pathname;
+const suiteDir = new URL('../../suites/', import.meta.url).pathname;
+const CISCO: SimulatedDut = { interval: 10, retry: 2, probes: 5, deleteOnDead: true, failoverAfter: 1, peers: ['127.0.0.2', '127.0.0.3', '127.0.0.4'] };
+
+function planned(profileFile: string): PlannedScenario[] {
+  const profile = loadProfile(profileFile);
+  return expandSuitePaths([suiteDir]).flatMap((file) => {
+    const { src, raw } = readSuite(file);
+    return compileSuite(src, raw, profile).scenarios;
+  });
+}
+
+async function run(scenario: PlannedScenario, dut: SimulatedDut): Promise<ScenarioResult> {
+  const clock = new FakeClock();
+  let done = false;
+  const promise = executeScenario(scenario, new SimulatedTarget(clock, dut), { clock, pollMs: 100 }).finally(() => { done = true; });
+  while (!done) {
+    await new Promise((r) => setImmediate(r));
+    clock.advance(50);
+  }
+  return promise;
+}
+
+describe('shipped suites (suites/*.yaml)', function () {
+  this.timeout(60_000);
+
+  it('compile against the Cisco-like and the strongSwan lab profile', () => {
+    const cisco = planned(fixture('cisco-like.yaml'));
+    const strongswan = planned(fixture('strongswan-lab.yaml'));
+    const suites = new Set(cisco.map((s) => s.suite));
+    expect([...suites].sort()).to.deep.equal(['delayed-ack', 'multi-peer-failover', 'negotiation', 'on-demand', 'responder', 'robustness', 'sequence-mismatch', 'silence']);
+    expect(strongswan.filter((s) => s.suite === 'multi-peer-failover').every((s) => s.skip !== undefined)).to.equal(true);
+    expect(cisco.filter((s) => s.suite === 'on-demand').every((s) => s.skip === 'requires dpd.mode on-demand (profile: periodic)')).to.equal(true);
+  });
+
+  it('every applicable scenario passes against a correct Cisco-like DUT', async () => {
+    const failures: string[] = [];
+    for (const s of planned(fixture('cisco-like.yaml')).filter((x) => !x.skip)) {
+      const r = await run({ ...s, expectFail: undefined } as PlannedScenario, CISCO);
+      if (r.status !== 'passed') failures.push(`${s.id}: ${r.reason}`);
+    }
+    expect(failures).to.deep.equal([]);
+  });
+
+  const faults: [string, Partial<SimulatedDut>, string[]][] = [
+    ['retry interval 3 s instead of 2', { retry: 3 }, ['silence/retries-after-silence', 'silence/dead-time-and-delete']],
+    ['too few probes (4)', { probes: 4 }, ['silence/retries-after-silence', 'silence/dead-time-and-delete', 'sequence-mismatch/ack-plus-one', 'delayed-ack/just-outside-dead-time']],
+    ['too many probes (6)', { probes: 6 }, ['silence/retries-after-silence', 'silence/silence-inbound-only', 'multi-peer-failover/primary-to-secondary']],
+    ['no Delete', { deleteOnDead: false }, ['silence/dead-time-and-delete']],
+    ['no failover', { failoverAfter: undefined }, ['multi-peer-failover/primary-to-secondary', 'multi-peer-failover/order-respected']],
+    ['failover too slow', { failoverAfter: 5 }, ['multi-peer-failover/primary-to-secondary']],
+  ];
+  for (const [fault, change, caughtBy] of faults) {
+    it(`a DUT with ${fault} fails ${caughtBy.join(', ')}`, async () => {
+      const byId = new Map(planned(fixture('cisco-like.yaml')).map((s) => [s.id, s]));
+      for (const id of caughtBy) {
+        const r = await run({ ...byId.get(id)!, expectFail: undefined } as PlannedScenario, { ...CISCO, ...change });
+        expect(r.status, id).to.equal('failed');
+      }
+    });
+  }
+});
