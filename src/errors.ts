@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'ERR_CONFIG_SCHEMA'
   | 'ERR_CONFIG_EXPRESSION'
   | 'ERR_CONFIG_SECRET'
+  | 'ERR_CONFIG_IOS'
   // lab (src/lab)
   | 'ERR_LAB_NOT_ROOT'
   | 'ERR_LAB_MISSING_PACKAGE'
@@ -51,6 +52,8 @@ export type ErrorCode =
   | 'ERR_PEER_SOCKET'
   | 'ERR_SCENARIO_ABORTED'
   | 'ERR_TARGET_UNAVAILABLE'
+  // reference DUT (src/dut): invalid in-process DUT settings (keepalive range, fault switch)
+  | 'ERR_DUT_CONFIG'
   | 'ERR_USAGE';
 
 export class HarnessError extends Error {
