@@ -1,0 +1,45 @@
+/**
+ * Byte helpers shared by the crypto modules. Results are plain Uint8Array (never a
+ * node Buffer) so callers' deep-equality checks compare bytes, not classes.
+ */
+import { CryptoError } from '../errors.js';
+
+export function toBytes(buffer: Uint8Array): Uint8Array {
+  return new Uint8Array(buffer);
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** Left-pads with zero bytes: DH values are fixed-width on the wire and in the key schedule. */
+export function leftPad(value: Uint8Array, length: number): Uint8Array {
+  if (value.length > length) {
+    throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `value of ${value.length} bytes does not fit in ${length}`);
+  }
+  const out = new Uint8Array(length);
+  out.set(value, length - value.length);
+  return out;
+}
+
+/** A message ID as the 4 header bytes in network order (RFC 2408 §3.1). */
+export function messageIdBytes(messageId: number): Uint8Array {
+  if (!Number.isInteger(messageId) || messageId < 0 || messageId > 0xffffffff) {
+    throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `message ID ${messageId} is not a 32-bit unsigned integer`);
+  }
+  return new Uint8Array([messageId >>> 24, (messageId >>> 16) & 0xff, (messageId >>> 8) & 0xff, messageId & 0xff]);
+}
+
+export function bytesToBigInt(bytes: Uint8Array): bigint {
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  return value;
+}

@@ -1,0 +1,129 @@
+/**
+ * IKEv1 Diffie-Hellman groups: MODP 2 (RFC 2409 §6.2), 5, 14, 15, 16 (RFC 3526) and
+ * ECP 19, 20 (RFC 5903). Private keys are drawn from the injected Random so a seeded
+ * run reproduces every KE payload.
+ */
+import { createDiffieHellman, createECDH, getDiffieHellman } from 'node:crypto';
+import type { Random } from '../events.js';
+import { CryptoError } from '../errors.js';
+import { bytesToBigInt, leftPad, toBytes } from './bytes.js';
+
+export type DhGroup = 2 | 5 | 14 | 15 | 16 | 19 | 20;
+
+export interface DhKeyPair {
+  group: DhGroup;
+  /** Left-padded to dhPublicLength(group); ECP is x‖y without the 0x04 prefix (RFC 5903 §7). */
+  publicKey: Uint8Array;
+  privateKey: Uint8Array;
+}
+
+type GroupSpec =
+  | { kind: 'modp'; nodeName: string; length: number; privateLength: number }
+  | { kind: 'ecp'; curve: string; length: number };
+
+/**
+ * MODP private exponents are shorter than the modulus, as RFC 3526 §8 allows: its table's
+ * upper exponent size for each group (240/320/420/480 bits); group 2 gets 256 bits.
+ * Full-length exponents would only make handshakes slower.
+ */
+const GROUPS: Record<DhGroup, GroupSpec> = {
+  2: { kind: 'modp', nodeName: 'modp2', length: 128, privateLength: 32 },
+  5: { kind: 'modp', nodeName: 'modp5', length: 192, privateLength: 30 },
+  14: { kind: 'modp', nodeName: 'modp14', length: 256, privateLength: 40 },
+  15: { kind: 'modp', nodeName: 'modp15', length: 384, privateLength: 53 },
+  16: { kind: 'modp', nodeName: 'modp16', length: 512, privateLength: 60 },
+  // RFC 5903 §3: the public value is the point's x‖y, each coordinate the field size.
+  19: { kind: 'ecp', curve: 'prime256v1', length: 64 },
+  20: { kind: 'ecp', curve: 'secp384r1', length: 96 },
+};
+
+/** A seeded Random may hand out an unusable key (zero, or ≥ the curve order); redraw a few times. */
+const PRIVATE_KEY_ATTEMPTS = 4;
+
+const primes = new Map<DhGroup, Buffer>();
+
+function spec(group: DhGroup): GroupSpec {
+  if (!Object.hasOwn(GROUPS, group)) {
+    throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported DH group ${String(group)}`);
+  }
+  return GROUPS[group];
+}
+
+function prime(group: DhGroup, nodeName: string): Buffer {
+  let p = primes.get(group);
+  if (p === undefined) {
+    p = getDiffieHellman(nodeName).getPrime();
+    primes.set(group, p);
+  }
+  return p;
+}
+
+export function dhPublicLength(group: DhGroup): number {
+  return spec(group).length;
+}
+
+function modp(group: DhGroup, nodeName: string, privateKey: Uint8Array) {
+  // Generator 2 for every MODP group (RFC 2409 §6.2, RFC 3526 §2–§5).
+  const dh = createDiffieHellman(prime(group, nodeName), 2);
+  dh.setPrivateKey(privateKey);
+  return dh;
+}
+
+function ecdh(curve: string, privateKey: Uint8Array) {
+  const ec = createECDH(curve);
+  try {
+    ec.setPrivateKey(privateKey);
+  } catch (cause) {
+    throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `not a valid ${curve} private key`, { cause });
+  }
+  return ec;
+}
+
+export function createDhKeyPair(group: DhGroup, random: Random): DhKeyPair {
+  const s = spec(group);
+  for (let attempt = 0; attempt < PRIVATE_KEY_ATTEMPTS; attempt++) {
+    if (s.kind === 'modp') {
+      const privateKey = random.bytes(s.privateLength);
+      // x = 0 or 1 gives the public value 1 or g, which any peer rejects.
+      if (bytesToBigInt(privateKey) < 2n) continue;
+      const publicKey = leftPad(modp(group, s.nodeName, privateKey).generateKeys(), s.length);
+      return { group, publicKey, privateKey };
+    }
+    const privateKey = random.bytes(s.length / 2);
+    let ec;
+    try {
+      ec = ecdh(s.curve, privateKey);
+    } catch {
+      continue;
+    }
+    // Drop the 0x04 uncompressed-point prefix (RFC 5903 §7).
+    return { group, publicKey: toBytes(ec.getPublicKey().subarray(1)), privateKey };
+  }
+  throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `random source gave no usable group ${group} private key in ${PRIVATE_KEY_ATTEMPTS} draws`);
+}
+
+/** g^xy: MODP left-padded to the modulus length (RFC 2409 §5); ECP the x coordinate (RFC 5903 §9). */
+export function dhSharedSecret(pair: DhKeyPair, peerPublic: Uint8Array): Uint8Array {
+  const s = spec(pair.group);
+  if (peerPublic.length !== s.length) {
+    throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `group ${pair.group} public value of ${peerPublic.length} bytes (must be ${s.length})`);
+  }
+  if (s.kind === 'modp') {
+    const p = prime(pair.group, s.nodeName);
+    const y = bytesToBigInt(peerPublic);
+    // Reject the small-subgroup values 0, 1 and p-1, and anything ≥ p (NIST SP 800-56A §5.6.2.3.1).
+    if (y < 2n || y > bytesToBigInt(p) - 2n) {
+      throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `group ${pair.group} public value out of range (1 < y < p-1)`);
+    }
+    return leftPad(modp(pair.group, s.nodeName, pair.privateKey).computeSecret(peerPublic), s.length);
+  }
+  const ec = ecdh(s.curve, pair.privateKey);
+  const point = new Uint8Array(1 + peerPublic.length);
+  point[0] = 0x04;
+  point.set(peerPublic, 1);
+  try {
+    return toBytes(ec.computeSecret(point));
+  } catch (cause) {
+    throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `group ${pair.group} public value is not a point on ${s.curve}`, { cause });
+  }
+}

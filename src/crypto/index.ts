@@ -1,0 +1,19 @@
+export { hash, hashLength, prf, type HashAlgorithm } from './hash-algorithm.js';
+export { cipherBlockSize, decryptCbc, encryptCbc, type CipherAlgorithm } from './cbc-cipher.js';
+export { createDhKeyPair, dhPublicLength, dhSharedSecret, type DhGroup, type DhKeyPair } from './dh-group.js';
+export {
+  deriveSkeyids,
+  hashI,
+  hashR,
+  ikev1EncryptionKey,
+  informationalHash,
+  phase1Iv,
+  phase2Iv,
+  quickModeHash1,
+  quickModeHash2,
+  quickModeHash3,
+  quickModeKeymat,
+  skeyidPreSharedKey,
+  type QuickModeKeymatInput,
+  type Skeyids,
+} from './ikev1-key-schedule.js';
