@@ -4,8 +4,8 @@
  * a packet that decrypts cleanly but is wrong in exactly one place. Each kind
  * mirrors a real interop bug (protocol-digest.md §9.6, §10).
  */
-import type { IsakmpHeader, Payload } from '../wire/types.js';
 import type { MessageKind } from '../events.js';
+import type { PlaintextMessage } from '../ike/engine-effects.js';
 
 export type Corruption = {
   /** Only messages of these kinds are damaged; all when absent. */
@@ -24,11 +24,6 @@ export type Corruption = {
   /** A generic-header length field written as given instead of computed. */
   | { field: 'payload-length'; payloadIndex: number; value: number }
 );
-
-export interface PlaintextMessage {
-  header: IsakmpHeader;
-  payloads: Payload[];
-}
 
 /** Whether this corruption applies to a message of `kind`. */
 export function corruptionApplies(corruption: Corruption, kind: MessageKind): boolean {

@@ -15,8 +15,8 @@ import {
   outboundDecision,
   type Behaviour,
 } from './behaviour.js';
-import { corruptMessage, corruptionApplies, type PlaintextMessage } from './corruption.js';
-import type { EngineEffect, EngineHooks, EnginePort, InitiateOptions, OutboundDatagram } from './engine-port.js';
+import { corruptMessage, corruptionApplies } from './corruption.js';
+import type { EngineEffect, EngineHooks, EnginePort, InitiateOptions, OutboundDatagram, PlaintextMessage } from './engine-port.js';
 import { encodeMessage, type IsakmpMessage } from '../wire/index.js';
 import { EventLog } from './event-log.js';
 import { cookiesOf, headerSummary } from './header-summary.js';

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { corruptMessage, corruptionApplies, type PlaintextMessage } from '../../src/peer/corruption.js';
+import { corruptMessage, corruptionApplies } from '../../src/peer/corruption.js';
+import type { PlaintextMessage } from '../../src/peer/engine-port.js';
 
 // An R-U-THERE plaintext laid out as in protocol-digest.md Appendix A (values made up there, too).
 const cookies = Uint8Array.from([0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00]);
