@@ -104,9 +104,14 @@ export class SimulatedTarget implements ScenarioTarget {
   }
 
   async sendProbe(seq: ProbeSeq): Promise<void> {
-    const value = seq.kind === 'value' ? seq.value : 77;
-    this.datagram('out', 'r-u-there', value);
-    this.clock.setTimeout(() => this.datagram('in', 'r-u-there-ack', value), 5);
+    const values = seq.kind === 'value' ? [seq.value] : seq.kind === 'wrap' ? [0xffffffff, 0] : [77];
+    for (const value of values) {
+      this.datagram('out', 'r-u-there', value);
+      await new Promise<void>((resolve) => this.clock.setTimeout(() => {
+        this.datagram('in', 'r-u-there-ack', value);
+        resolve();
+      }, 5));
+    }
   }
 
   async sendCrafted(kind: CraftKind): Promise<void> {

@@ -1,0 +1,193 @@
+/**
+ * A ScenarioTarget on the real fake peer (src/peer): the SA, behaviours,
+ * probes and crafted messages go over UDP to whatever DUT the factory set up
+ * (reference DUT, lab daemon, external device); `DutControl` is the DUT side
+ * the fake peer cannot see (its SA status, its traffic, its logs).
+ *
+ * Silence is realised at the peer so that what the DUT sends is still
+ * decrypted and recorded: `silence: in` (the DUT's packets get lost) becomes
+ * "decode, never answer R-U-THERE", `silence: both` becomes that plus nothing
+ * leaving. The DUT sees exactly what a silent peer would give it, and the
+ * timeline still names each R-U-THERE with its sequence number.
+ */
+import { randomBytes } from 'node:crypto';
+import { HarnessError } from '../errors.js';
+import type { Clock, DatagramEvent, Endpoint, HarnessEvent } from '../events.js';
+import type { Behaviour } from '../peer/behaviour.js';
+import type { FakePeer } from '../peer/fake-peer.js';
+import { sameSa } from '../peer/fake-peer.js';
+import type { DaemonLog } from '../report/result-model.js';
+import { DOI, EXCHANGE_TYPES, NOTIFY_TYPES, PROTOCOL_IDS, type IsakmpMessage } from '../wire/index.js';
+import type { CraftKind, ProbeSeq } from './plan.js';
+import type { ScenarioTarget } from './target.js';
+
+export interface DutControl {
+  /** Whether the DUT's status lists an IKE SA with the fake-peer address. */
+  hasSa(peerAddress: string): Promise<boolean>;
+  /** Protected traffic from the DUT towards the peer on or off; absent when the DUT cannot be made to send any. */
+  setTraffic?(on: boolean): Promise<void>;
+  daemonLogs?(since: bigint): DaemonLog[];
+}
+
+export interface PeerTargetOptions {
+  peer: FakePeer;
+  clock: Clock;
+  /** Where the DUT listens. */
+  dut: Endpoint;
+  /** The fake peer's local endpoints, by peer index. */
+  peerEndpoints: Endpoint[];
+  control: DutControl;
+  /** Closes the peer (and whatever else the scenario held) on teardown. */
+  release(): Promise<void>;
+}
+
+/** A silent peer realised so the DUT's messages are still decoded (see the header comment). */
+export function peerBehaviour(change: Partial<Behaviour>): Partial<Behaviour> {
+  if (change.silence === 'in') return { ...change, silence: 'none', dpd: 'ignore' };
+  if (change.silence === 'both') return { ...change, silence: 'out', dpd: 'ignore' };
+  if (change.silence === 'none' || change.silence === 'out') return { dpd: 'answer', ...change };
+  return change;
+}
+
+const MAX_SEQ = 0xffffffff;
+
+export class PeerScenarioTarget implements ScenarioTarget {
+  private readonly since: bigint;
+  private sa: string | undefined;
+  private peerIndex = 0;
+
+  constructor(private readonly o: PeerTargetOptions) {
+    this.since = o.clock.now();
+  }
+
+  events(): readonly HarnessEvent[] {
+    return this.o.peer.log.events.filter((e) => e.t >= this.since);
+  }
+
+  mark(label: string): void {
+    this.o.peer.mark(label);
+  }
+
+  async bringUp(options: { initiator: 'peer' | 'dut'; peerIndex: number; timeoutMs: number }): Promise<string> {
+    const local = this.o.peerEndpoints[options.peerIndex];
+    if (!local) throw new HarnessError('ERR_SCENARIO_ABORTED', `no fake-peer address for peer index ${options.peerIndex}`);
+    const since = this.o.clock.now();
+    this.peerIndex = options.peerIndex;
+    if (options.initiator === 'peer') {
+      this.sa = this.o.peer.initiate({ from: local, to: this.o.dut, quickMode: true });
+      await this.o.peer.waitForSaState({ sa: this.sa, phase: 2, state: 'established' }, options.timeoutMs, since);
+      return this.sa;
+    }
+    // The DUT sets the SA up towards this address (for instance after failing over to it).
+    const onThisAddress = (sa: string): boolean =>
+      this.o.peer.log.events.some((e) => e.type === 'datagram' && e.sa !== undefined && sameSa(e.sa, sa) && e.local.address === local.address);
+    const up = await this.o.peer.log.waitFor((e) => e.type === 'sa-state' && e.phase === 2 && e.state === 'established' && onThisAddress(e.sa), {
+      clock: this.o.clock, timeoutMs: options.timeoutMs, since, what: `IPsec SA set up by the DUT towards ${local.address}`,
+    });
+    this.sa = (up as { sa: string }).sa;
+    return this.sa;
+  }
+
+  setBehaviour(change: Partial<Behaviour>): void {
+    this.o.peer.setBehaviour(this.sa ?? '*', peerBehaviour(change));
+  }
+
+  private currentSa(): string {
+    if (this.sa === undefined) throw new HarnessError('ERR_SCENARIO_ABORTED', 'no SA: bring_up first');
+    return this.sa;
+  }
+
+  private lastOwnProbe(): DatagramEvent | undefined {
+    const sa = this.currentSa();
+    return this.events().filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'out' && e.summary?.kind === 'r-u-there' && e.sa !== undefined && sameSa(e.sa, sa)).pop();
+  }
+
+  async sendProbe(seq: ProbeSeq): Promise<void> {
+    const sa = this.currentSa();
+    const last = this.lastOwnProbe()?.summary?.seq;
+    switch (seq.kind) {
+      case 'next':
+        return this.o.peer.probe(sa);
+      case 'value':
+        return this.o.peer.probe(sa, seq.value);
+      case 'repeat':
+        return last === undefined ? this.o.peer.probe(sa) : this.o.peer.probe(sa, last);
+      case 'decrease':
+        return this.o.peer.probe(sa, last === undefined ? 1000 : (last - 1) >>> 0);
+      case 'wrap':
+        this.o.peer.probe(sa, MAX_SEQ);
+        await new Promise<void>((resolve) => this.o.clock.setTimeout(resolve, 100));
+        return this.o.peer.probe(sa, 0);
+    }
+  }
+
+  async sendCrafted(kind: CraftKind): Promise<void> {
+    const sa = this.currentSa();
+    const corrupt = (c: Behaviour['corrupt']): void => {
+      this.o.peer.setBehaviour(sa, { corrupt: c });
+      this.o.peer.probe(sa);
+      this.o.peer.setBehaviour(sa, { corrupt: undefined });
+    };
+    const from = this.o.peerEndpoints[this.peerIndex]!;
+    const previous = async (): Promise<Uint8Array> => {
+      const seen = this.lastOwnProbe();
+      if (seen) return seen.bytes;
+      this.o.peer.probe(sa);
+      return this.lastOwnProbe()?.bytes ?? new Uint8Array(0);
+    };
+    switch (kind) {
+      case 'bad-hash':
+        return corrupt({ field: 'hash', kinds: ['r-u-there'] });
+      case 'wrong-spi-size':
+        return corrupt({ field: 'notify-spi-size', value: 8, kinds: ['r-u-there'] });
+      case 'unknown-notify':
+        // Not a DPD type, not a Cisco-private one (protocol-digest §8): an unknown status notify.
+        return corrupt({ field: 'notify-type', value: 40001, kinds: ['r-u-there'] });
+      case 'oversized':
+        return corrupt({ field: 'payload-length', payloadIndex: 1, value: 0xffff, kinds: ['r-u-there'] });
+      case 'truncated': {
+        const bytes = await previous();
+        return this.o.peer.sendRaw(from, this.o.dut, bytes.subarray(0, Math.max(28, bytes.length - 7)));
+      }
+      case 'replayed':
+        return this.o.peer.sendRaw(from, this.o.dut, await previous());
+      case 'unknown-cookies': {
+        const bytes = Uint8Array.from(await previous());
+        bytes.set(randomBytes(16), 0);
+        return this.o.peer.sendRaw(from, this.o.dut, bytes);
+      }
+      case 'unencrypted': {
+        const cookies = Buffer.from(sa, 'hex');
+        const seq = Buffer.alloc(4);
+        seq.writeUInt32BE(((this.lastOwnProbe()?.summary?.seq ?? 0) + 1) >>> 0);
+        const message: IsakmpMessage = {
+          initiatorCookie: cookies.subarray(0, 8), responderCookie: cookies.subarray(8, 16),
+          exchangeType: EXCHANGE_TYPES.INFORMATIONAL, flags: { encryption: false, commit: false, authOnly: false }, messageId: randomBytes(4).readUInt32BE(0),
+          payloads: [{ kind: 'notify', doi: DOI.IPSEC, protocolId: PROTOCOL_IDS.ISAKMP, notifyType: NOTIFY_TYPES.R_U_THERE, spi: cookies, data: seq }],
+        };
+        return this.o.peer.sendMessage(from, this.o.dut, message);
+      }
+    }
+  }
+
+  async setDutTraffic(on: boolean): Promise<void> {
+    if (!this.o.control.setTraffic) throw new HarnessError('ERR_TARGET_UNAVAILABLE', 'this DUT cannot be made to send traffic (on-demand DPD scenarios need it)');
+    await this.o.control.setTraffic(on);
+  }
+
+  dutHasSa(peerIndex: number): Promise<boolean> {
+    return this.o.control.hasSa(this.o.peerEndpoints[peerIndex]!.address);
+  }
+
+  daemonLogs(): DaemonLog[] {
+    return this.o.control.daemonLogs?.(this.since) ?? [];
+  }
+
+  async teardown(): Promise<void> {
+    try {
+      if (this.sa !== undefined && this.o.peer.sas().some((s) => sameSa(s, this.sa!))) this.o.peer.deleteSa(this.sa, 'isakmp');
+    } finally {
+      await this.o.release();
+    }
+  }
+}
