@@ -145,7 +145,8 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
           if (step.dutTraffic !== undefined) await target.setDutTraffic(step.dutTraffic);
           if (step.sendProbe) await target.sendProbe(step.sendProbe);
           if (step.sendCrafted) await target.sendCrafted(step.sendCrafted);
-          phaseStart = clock.now();
+          // The phase starts with the change: what the probes it sent provoke belongs to it.
+          phaseStart = stepStart;
           break;
         case 'wait':
           await waitFor(phase, () => stepStart + toNs(step.seconds), () => false);

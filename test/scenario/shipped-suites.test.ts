@@ -48,6 +48,14 @@ describe('shipped suites (suites/*.yaml)', function () {
     expect(cisco.filter((s) => s.suite === 'on-demand').every((s) => s.skip === 'requires dpd.mode on-demand (profile: periodic)')).to.equal(true);
   });
 
+  it('compile against every profile in profiles/', () => {
+    const dir = new URL('../../profiles/', import.meta.url).pathname;
+    for (const file of expandSuitePaths([dir])) {
+      const scenarios = planned(file);
+      expect(scenarios.length, file).to.be.greaterThan(30);
+    }
+  });
+
   it('every applicable scenario passes against a correct Cisco-like DUT', async () => {
     const failures: string[] = [];
     for (const s of planned(fixture('cisco-like.yaml')).filter((x) => !x.skip)) {

@@ -103,15 +103,16 @@ export class SimulatedTarget implements ScenarioTarget {
     this.behaviour = { ...this.behaviour, ...change };
   }
 
+  /** Like the fake peer: a probe leaves at once, its ACK comes 5 ms later; `wrap` sends 0xffffffff, then 0 after 100 ms. */
   async sendProbe(seq: ProbeSeq): Promise<void> {
-    const values = seq.kind === 'value' ? [seq.value] : seq.kind === 'wrap' ? [0xffffffff, 0] : [77];
-    for (const value of values) {
+    const send = (value: number): void => {
       this.datagram('out', 'r-u-there', value);
-      await new Promise<void>((resolve) => this.clock.setTimeout(() => {
-        this.datagram('in', 'r-u-there-ack', value);
-        resolve();
-      }, 5));
-    }
+      this.clock.setTimeout(() => this.datagram('in', 'r-u-there-ack', value), 5);
+    };
+    if (seq.kind !== 'wrap') return send(seq.kind === 'value' ? seq.value : 77);
+    send(0xffffffff);
+    await new Promise<void>((resolve) => this.clock.setTimeout(resolve, 100));
+    send(0);
   }
 
   async sendCrafted(kind: CraftKind): Promise<void> {
