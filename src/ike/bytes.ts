@@ -1,0 +1,17 @@
+/** Small byte helpers the engine needs beside src/crypto/bytes.ts. */
+
+export const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  return diff === 0;
+}
+
+export const isZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
+
+/** A uniformly drawn 32-bit unsigned integer. */
+export function randomUint32(bytes: Uint8Array): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
+}

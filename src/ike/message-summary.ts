@@ -1,0 +1,47 @@
+/**
+ * A plaintext message in the words a network engineer uses on the timeline
+ * (src/events.ts MessageSummary): R-U-THERE with its seq, a Delete with its
+ * SPIs, Main Mode message 3 of 6.
+ */
+import type { MessageKind, MessageSummary } from '../events.js';
+import { EXCHANGE_TYPES, NOTIFY_TYPES } from '../wire/constants.js';
+import type { IsakmpHeader, Payload } from '../wire/types.js';
+import { hex } from './bytes.js';
+
+const KIND_BY_EXCHANGE: Record<number, MessageKind> = {
+  [EXCHANGE_TYPES.MAIN_MODE]: 'main-mode',
+  [EXCHANGE_TYPES.AGGRESSIVE_MODE]: 'aggressive-mode',
+  [EXCHANGE_TYPES.QUICK_MODE]: 'quick-mode',
+  [EXCHANGE_TYPES.INFORMATIONAL]: 'informational',
+};
+
+/** The 32-bit DPD sequence number of a notify's data, when it holds exactly 4 bytes (RFC 3706 §5.3). */
+export function dpdSeqOf(data: Uint8Array): number | undefined {
+  return data.length === 4 ? new DataView(data.buffer, data.byteOffset, 4).getUint32(0) : undefined;
+}
+
+/** From the clear header alone: for messages that could not be decrypted. */
+export function headerOnlySummary(h: Pick<IsakmpHeader, 'exchangeType' | 'messageId'>): MessageSummary {
+  return { exchangeType: h.exchangeType, messageId: h.messageId, kind: KIND_BY_EXCHANGE[h.exchangeType] ?? 'unknown' };
+}
+
+export function summarize(h: Pick<IsakmpHeader, 'exchangeType' | 'messageId'>, payloads: readonly Payload[], step?: number): MessageSummary {
+  const base: MessageSummary = { ...headerOnlySummary(h), ...(step === undefined ? {} : { step }) };
+  if (h.exchangeType !== EXCHANGE_TYPES.INFORMATIONAL) return base;
+  const del = payloads.find((p) => p.kind === 'delete');
+  if (del?.kind === 'delete') {
+    return { ...base, kind: 'delete', deleteProtocol: del.protocolId, deleteSpis: del.spis.map(hex) };
+  }
+  const notify = payloads.find((p) => p.kind === 'notify');
+  if (notify?.kind !== 'notify') return base;
+  const seq = dpdSeqOf(notify.data);
+  if (notify.notifyType === NOTIFY_TYPES.R_U_THERE || notify.notifyType === NOTIFY_TYPES.R_U_THERE_ACK) {
+    return {
+      ...base,
+      kind: notify.notifyType === NOTIFY_TYPES.R_U_THERE ? 'r-u-there' : 'r-u-there-ack',
+      notifyType: notify.notifyType,
+      ...(seq === undefined ? {} : { seq }),
+    };
+  }
+  return { ...base, kind: 'notify', notifyType: notify.notifyType };
+}
