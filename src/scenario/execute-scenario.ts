@@ -7,8 +7,8 @@
 import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent } from '../events.js';
 import { checkLine } from '../report/check-text.js';
-import type { Check, ScenarioResult, ScenarioStatus } from '../report/result-model.js';
-import { checkInitiate, checkMessage, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
+import type { Check, ExpectedWindow, ScenarioResult, ScenarioStatus } from '../report/result-model.js';
+import { allowance, checkInitiate, checkMessage, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
 import type { PlannedScenario, Step, TimeOrigin } from './plan.js';
 import { SA_GONE_MARK, SA_PRESENT_MARK, type ScenarioTarget } from './target.js';
 
@@ -72,6 +72,7 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
   const startedAt = clock.now();
   const startedWallMs = clock.wall();
   const checks: Check[] = [];
+  const windows: ExpectedWindow[] = [];
   let phaseStart = startedAt;
   let lastSeries: DatagramEvent[] = [];
   let peerIndex = 0;
@@ -185,6 +186,8 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
         }
       }
       checks.push(...stepChecks.map((c) => (c.pass ? c : { ...c, detail: [c.detail, `step at ${where}`].filter(Boolean).join('; ') })));
+      const window = expectedWindow(step, ctx(stepStart), startedAt);
+      if (window) windows.push(window);
     }
   } catch (err) {
     if (err instanceof Aborted) interrupted = true;
@@ -217,6 +220,7 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
     durationMs: Number(clock.now() - startedAt) / 1e6,
     checks,
     events: [...target.events()],
+    ...(windows.length ? { expectedWindows: windows } : {}),
     ...(logs && logs.length ? { daemonLogs: logs } : {}),
   };
 }
@@ -226,6 +230,28 @@ function applyExpectation(verdict: 'passed' | 'failed' | 'interrupted', expectFa
   if (expectFail === undefined) return { status: verdict, ...(reason === undefined ? {} : { why: reason }) };
   if (verdict === 'failed') return { status: 'expected-fail', why: `known deviation: ${expectFail}${reason ? `\n${reason}` : ''}` };
   return { status: 'unexpected-pass', why: `declared as a known deviation (${expectFail}) but every check passed: update the profile` };
+}
+
+/** Where the expectation wanted its message or state, in seconds since the scenario start, for the report's timeline. */
+function expectedWindow(step: Step, c: CheckContext, startedAt: bigint): ExpectedWindow | undefined {
+  const rel = (origin: TimeOrigin): number | undefined => {
+    const o = originTime(origin, c);
+    return o === undefined ? undefined : Number(o - startedAt) / NS_PER_S;
+  };
+  const label = describeStep(step).replace(/^expect /, '');
+  if (step.kind === 'expect-probes') {
+    const o = rel(step.origin);
+    return o === undefined ? undefined : { label, from: o, to: o + step.windowS };
+  }
+  if (step.kind !== 'expect-message' && step.kind !== 'expect-sa-gone' && step.kind !== 'expect-initiate') return undefined;
+  const o = rel(step.timing.origin);
+  if (o === undefined) return undefined;
+  const t = step.timing;
+  if (t.kind === 'at') {
+    const tol = allowance(t.at, c.tolerance);
+    return { label, from: o + t.at - tol, to: o + t.at + tol };
+  }
+  return { label, from: o + t.from, to: o + t.to };
 }
 
 function errorText(err: unknown): string {

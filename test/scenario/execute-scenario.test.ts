@@ -75,6 +75,11 @@ describe('scenario/execute-scenario (simulated Cisco-like DUT, fake clock)', () 
     expect(result.checks.find((c) => c.name.startsWith('first R-U-THERE'))).to.deep.include({ expected: 10, observed: 10, pass: true });
     expect(result.events.filter((e) => e.type === 'mark' && e.label.startsWith('step '))).to.have.length(3);
     expect(result.durationMs).to.be.closeTo(36_000, 200);
+    // For the report's timeline: the probe window from bring-up, the status window after it.
+    expect(result.expectedWindows?.map((w) => [w.label, Math.round(w.from), Math.round(w.to)])).to.deep.equal([
+      ['3 R-U-THERE, 10 s apart', 0, 35],
+      ['SA kept in DUT status', 35, 36],
+    ]);
   });
 
   it('a declared deviation turns failed into expected-fail and passed into unexpected-pass', async () => {
