@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { EXIT, UsageError } from '../errors.js';
 import { systemClock } from '../peer/system-clock.js';
-import { formatConfigError } from '../profile/yaml-source.js';
+import Mocha from 'mocha';
+import { ConfigErrors, formatConfigError } from '../profile/yaml-source.js';
 import { defaultReportDir } from '../report/report-writer.js';
-import { ConfigErrors } from '../profile/yaml-source.js';
 import { loadRunInputs } from '../scenario/load-inputs.js';
 import { plainProgress, ttyProgress } from '../scenario/progress-output.js';
 import { runPlan } from '../scenario/run-plan.js';
@@ -40,7 +40,13 @@ export function parseRunArgs(args: readonly string[]): RunArgs {
     switch (a) {
       case '--profile': out.profile = value(i++, a); break;
       case '--out': out.out = value(i++, a); break;
-      case '--reporter': out.reporter = value(i++, a); break;
+      case '--reporter': {
+        const name = value(i++, a);
+        const builtin = Object.keys(Mocha.reporters).filter((r) => /^[a-z-]+$/.test(r) && r !== 'base');
+        if (!builtin.includes(name)) throw new UsageError(`--reporter: unknown mocha reporter '${name}' (one of ${builtin.join(', ')})`);
+        out.reporter = name;
+        break;
+      }
       case '--grep':
         try {
           out.grep = new RegExp(value(i++, a));

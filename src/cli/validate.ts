@@ -4,7 +4,7 @@
  * are also compiled against it (expressions evaluated with its numbers).
  */
 import { EXIT, UsageError } from '../errors.js';
-import { formatConfigError } from '../profile/yaml-source.js';
+import { ConfigErrors, formatConfigError } from '../profile/yaml-source.js';
 import { loadRunInputs, validateFiles } from '../scenario/load-inputs.js';
 
 export async function validateCommand(args: string[]): Promise<number> {
@@ -24,7 +24,8 @@ export async function validateCommand(args: string[]): Promise<number> {
     try {
       loadRunInputs(files, profile);
     } catch (err) {
-      errors.push(err as never);
+      if (!(err instanceof ConfigErrors)) throw err;
+      errors.push(...err.errors);
     }
   }
   for (const c of checked) process.stdout.write(`${c.file}: ok (${c.kind}: ${c.summary})\n`);

@@ -30,7 +30,7 @@ describe('cli run / validate', () => {
   });
 
   it('run rejects bad options as usage errors', () => {
-    for (const args of [['--jobs', '0'], ['--jobs'], ['--grep', '('], ['--frobnicate']]) {
+    for (const args of [['--jobs', '0'], ['--jobs'], ['--grep', '('], ['--frobnicate'], ['--reporter', 'fancy']]) {
       expect(() => parseRunArgs(args), args.join(' ')).to.throw(HarnessError).with.property('code', 'ERR_USAGE');
     }
   });
