@@ -12,12 +12,13 @@
  *     dpd: { delay: 10, timeout: 30, action: clear }   # delay 0 disables DPD
  *     keyingtries: 1
  *     retransmit: { tries: 2, timeout: 2.0, base: 1.5 }  # strongSwan's knobs
- *     failover: false        # true: one connection per peer, the next started when DPD takes one down
+ *     start_action: none     # none: wait (responder, or initiate by command); start: initiate on load; trap: on traffic
  *     log_keys: false        # strongSwan: log IKE keys (for key-table cross-checks); never the PSK
  */
 import type { FieldPath } from './lab-spec.js';
 
 export type DpdAction = 'clear' | 'hold' | 'restart';
+export type StartAction = 'none' | 'start' | 'trap';
 
 export interface Proposal {
   encryption: 'aes128' | 'aes192' | 'aes256' | '3des';
@@ -34,7 +35,7 @@ export interface DaemonConfig {
   dpd: { delay: number; timeout: number; action: DpdAction };
   keyingtries: number;
   retransmit: { tries: number; timeout: number; base: number };
-  failover: boolean;
+  startAction: StartAction;
   logKeys: boolean;
 }
 
@@ -52,7 +53,8 @@ const ENCRYPTIONS = ['aes128', 'aes192', 'aes256', '3des'] as const;
 const INTEGRITIES = ['md5', 'sha1', 'sha256', 'sha384', 'sha512'] as const;
 const GROUPS = ['modp1024', 'modp1536', 'modp2048', 'modp3072', 'modp4096', 'ecp256', 'ecp384'] as const;
 const ACTIONS = ['clear', 'hold', 'restart'] as const;
-const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'failover', 'log_keys'];
+const START_ACTIONS = ['none', 'start', 'trap'] as const;
+const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'start_action', 'log_keys'];
 
 export const DEFAULT_PROPOSAL = 'aes128-sha1-modp2048';
 
@@ -111,6 +113,10 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
   if (typeof action !== 'string' || !(ACTIONS as readonly string[]).includes(action)) {
     throw new DaemonConfigError(['dpd', 'action'], `must be one of ${ACTIONS.join(', ')}, got ${JSON.stringify(action)}`);
   }
+  const startAction = raw.start_action ?? 'none';
+  if (typeof startAction !== 'string' || !(START_ACTIONS as readonly string[]).includes(startAction)) {
+    throw new DaemonConfigError(['start_action'], `must be one of ${START_ACTIONS.join(', ')}, got ${JSON.stringify(startAction)}`);
+  }
   const retransmit = raw.retransmit ?? {};
   if (!isRecord(retransmit)) throw new DaemonConfigError(['retransmit'], 'must be a mapping with tries, timeout, base');
   const flag = (key: string): boolean => {
@@ -131,7 +137,7 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
       timeout: number(retransmit.timeout, ['retransmit', 'timeout'], 4, 0.1),
       base: number(retransmit.base, ['retransmit', 'base'], 1.8, 1),
     },
-    failover: flag('failover'),
+    startAction: startAction as StartAction,
     logKeys: flag('log_keys'),
   };
 }
@@ -152,6 +158,19 @@ export function planConnections(role: 'dut' | 'peer', local: readonly string[], 
   const prefix = role === 'dut' ? 'peer' : 'dut';
   if (local.length === 1) return remote.map((r, i) => ({ name: `${prefix}${i + 1}`, local: local[0], remote: r }));
   return local.map((l, i) => ({ name: `${prefix}${i + 1}`, local: l, remote: remote[0] }));
+}
+
+/**
+ * The PSK as a token both secrets parsers read back byte for byte. Libreswan
+ * takes a quoted PSK verbatim, without escapes (ipsec.secrets(5)); strongSwan's
+ * settings parser treats a backslash inside quotes as an escape and decodes a
+ * value starting `0x`/`0s` even when quoted (swanctl.conf(5) `secret`). Both read
+ * `0x` + hex as raw bytes, so PSKs of plain characters stay readable and any
+ * other is written in hex.
+ */
+export function secretLiteral(psk: string): string {
+  if (/^[A-Za-z0-9 ._,:;@%+=\-/!?*~^()[\]]+$/.test(psk) && !/^0[xs]/i.test(psk)) return `"${psk}"`;
+  return `0x${Buffer.from(psk, 'utf8').toString('hex')}`;
 }
 
 /** Traffic selectors default to the hosts themselves when no inner subnets are configured. */

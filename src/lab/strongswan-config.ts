@@ -3,7 +3,7 @@
  * Pure: the adapter writes the files; tests read the text.
  */
 import type { Connection, DaemonConfig, Proposal } from './daemon-config.js';
-import { formatProposal, trafficSelector } from './daemon-config.js';
+import { formatProposal, secretLiteral, trafficSelector } from './daemon-config.js';
 
 export interface StrongswanPaths {
   vici: string;
@@ -20,8 +20,6 @@ export interface StrongswanRender {
   paths: StrongswanPaths;
   /** Whether the kernel lacks ESP and the shim fakes SA installs (larval states must then not expire). */
   emulated: boolean;
-  /** A command the updown hook runs to start connection `next` (failover), or undefined. */
-  updown?: string;
 }
 
 export function renderStrongswanConf(r: StrongswanRender): string {
@@ -111,7 +109,7 @@ export function renderSwanctlConf(r: StrongswanRender, psk: string): string {
         rekey_time = ${config.childLifetime}s
         mode = tunnel
         dpd_action = ${config.dpd.action}
-        start_action = none${r.updown ? `\n        updown = ${r.updown}` : ''}
+        start_action = ${config.startAction}
       }
     }
   }`,
@@ -122,7 +120,7 @@ export function renderSwanctlConf(r: StrongswanRender, psk: string): string {
       (c, i) => `  ike-${i + 1} {
     id-local = ${c.local}
     id-remote = ${c.remote}
-    secret = ${JSON.stringify(psk)}
+    secret = ${secretLiteral(psk)}
   }`,
     )
     .join('\n');

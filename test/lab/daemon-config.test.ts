@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DaemonConfigError, parseDaemonConfig, parseProposal, planConnections } from '../../src/lab/daemon-config.js';
+import { DaemonConfigError, parseDaemonConfig, parseProposal, planConnections, secretLiteral } from '../../src/lab/daemon-config.js';
 import { libreswanProposal, renderIpsecConf, renderIpsecSecrets } from '../../src/lab/libreswan-config.js';
 import { renderStrongswanConf, renderSwanctlConf } from '../../src/lab/strongswan-config.js';
 
@@ -27,6 +27,15 @@ describe('lab/daemon-config: the DUT settings both renderers share', () => {
     expect(pathOf(() => parseDaemonConfig({ esp_proposals: ['aes128-whirlpool'] }))).to.equal('esp_proposals.0');
     expect(pathOf(() => parseDaemonConfig({ dpd_delay: 3 }))).to.equal('dpd_delay');
     expect(pathOf(() => parseDaemonConfig({ keyingtries: -1 }))).to.equal('keyingtries');
+    expect(pathOf(() => parseDaemonConfig({ start_action: 'route' }))).to.equal('start_action');
+  });
+
+  it('writes a plain PSK quoted and any other as hex bytes both secrets parsers decode', () => {
+    expect(secretLiteral('dpd-harness lab/1')).to.equal('"dpd-harness lab/1"');
+    // Libreswan would keep the backslash of an escaped quote; strongSwan would decode "0x…" as hex.
+    expect(secretLiteral('a"b\\c')).to.equal('0x6122625c63');
+    expect(secretLiteral('0xdeadbeef')).to.equal('0x30786465616462656566');
+    expect(secretLiteral('grüße')).to.equal('0x6772c3bcc39f65');
   });
 
   it('plans one connection per peer address for the DUT, one per local address for a peer daemon', () => {
@@ -64,6 +73,8 @@ describe('lab daemon config renderers', () => {
     expect(swanctl).to.contain('local_ts = 198.51.100.0/28').and.contain('remote_ts = 203.0.113.2/32');
     expect(swanctl.split(psk)).to.have.length(2);
     expect(swanctl.indexOf(psk)).to.be.greaterThan(swanctl.indexOf('secrets {'));
+    expect(swanctl).to.match(/start_action = none/);
+    expect(renderSwanctlConf({ ...ss, config: parseDaemonConfig({ start_action: 'trap' }) }, psk)).to.match(/start_action = trap/);
   });
 
   it('strongSwan: DPD delay 0 renders no DPD at all', () => {
@@ -76,5 +87,8 @@ describe('lab daemon config renderers', () => {
     expect(conf).to.contain('ikev1-policy=accept').and.contain('ikev2=no').and.contain('dpddelay=3').and.contain('dpdtimeout=9');
     expect(conf).to.contain('pfs=no').and.contain('ike=aes128-sha1;modp2048').and.not.contain(psk);
     expect(renderIpsecSecrets(connections, psk)).to.contain(`203.0.113.1 203.0.113.2 : PSK "${psk}"`);
+    expect(conf).to.contain('auto=add');
+    const starting = renderIpsecConf({ config: parseDaemonConfig({ start_action: 'start' }), connections, localSubnets: [], remoteSubnets: [], logFile: '/w/pluto.log' });
+    expect(starting).to.contain('auto=start').and.not.contain('auto=add');
   });
 });

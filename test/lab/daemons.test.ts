@@ -2,10 +2,13 @@
  * Issue 3's evidence: real strongSwan 5.9 and Libreswan 4.10 come up in the lab,
  * negotiate IKEv1 Main Mode (PSK) + Quick Mode with each other — no harness IKE
  * code involved — exchange DPD (both logs show it), list the SA, and leave
- * nothing behind.
+ * nothing behind. Same-kind pairs run two instances of one daemon at once. The
+ * PSK has a quote and a backslash, so both daemons read it from its hex form,
+ * and no daemon log (strongSwan's key log included) may contain it.
  */
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DutAdapter } from '../../src/lab/dut-adapter-types.js';
 import { Lab } from '../../src/lab/lab.js';
 import { parseLabSpec } from '../../src/lab/lab-spec.js';
@@ -44,6 +47,19 @@ function daemonsOf(workDir: string): string[] {
     });
 }
 
+const PSK = 'lab "daemons" test\\psk';
+const PSK_HEX = Buffer.from(PSK).toString('hex');
+// strongSwan dumps byte strings 16 bytes a line: `   0: 6C 61 62 …  lab "daemons" te`.
+const PSK_DUMP = [PSK_HEX.slice(0, 32).toUpperCase().replace(/(..)(?!$)/g, '$1 '), PSK.slice(0, 16)];
+
+async function allLines(adapter: DutAdapter): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const { line } of adapter.logLines()) lines.push(line);
+  return lines;
+}
+
+const leaksPsk = (lines: readonly string[]): string[] => lines.filter((l) => [PSK, PSK_HEX, ...PSK_DUMP].some((s) => l.includes(s)));
+
 const labOf = (name: string, subnet: string, dutKind: string, peerKind: string, probing: 'dut' | 'peer') => {
   const [net] = subnet.split('/');
   const base = net.split('.').slice(0, 3).join('.');
@@ -58,8 +74,8 @@ const labOf = (name: string, subnet: string, dutKind: string, peerKind: string, 
       dut_address: `${base}.${first + 1}`,
       peer_addresses: [`${base}.${first + 2}`],
       peer_netns: true,
-      psk: 'lab-daemons-test-psk',
-      dut: { dpd: probing === 'dut' ? dpdOn : dpdOff, ike_proposals: ['aes128-sha256-modp2048'], esp_proposals: ['aes128-sha1-modp2048'] },
+      psk: PSK,
+      dut: { dpd: probing === 'dut' ? dpdOn : dpdOff, log_keys: dutKind === 'strongswan', ike_proposals: ['aes128-sha256-modp2048'], esp_proposals: ['aes128-sha1-modp2048'] },
       peer_daemon: { kind: peerKind, dpd: probing === 'peer' ? dpdOn : dpdOff, ike_proposals: ['aes128-sha256-modp2048'], esp_proposals: ['aes128-sha1-modp2048'] },
     },
     { file: 'daemons.test' },
@@ -86,9 +102,11 @@ describe('lab/daemons: strongSwan and Libreswan negotiate and run DPD with each 
   for (const [dutKind, peerKind, subnet] of [
     ['strongswan', 'libreswan', '203.0.113.64/29'],
     ['libreswan', 'strongswan', '203.0.113.72/29'],
+    ['strongswan', 'strongswan', '203.0.113.80/29'],
+    ['libreswan', 'libreswan', '203.0.113.88/29'],
   ] as const) {
-    it(`${dutKind} DUT initiates to ${peerKind}: Main Mode + Quick Mode, both list the SA, DPD answered, nothing left after down`, async () => {
-      const name = `ldx${dutKind === 'strongswan' ? 's' : 'l'}`;
+    it(`${dutKind} DUT initiates to ${peerKind}: Main Mode + Quick Mode, both list the SA, DPD answered, no PSK in logs, nothing left after down`, async () => {
+      const name = `ldx${dutKind[0]}${peerKind[0]}`;
       lab = await Lab.up(labOf(name, subnet, dutKind, peerKind, 'dut'));
       const { dut, peerDaemon, workDir } = lab as Lab & { dut: DutAdapter; peerDaemon: DutAdapter };
 
@@ -103,9 +121,17 @@ describe('lab/daemons: strongSwan and Libreswan negotiate and run DPD with each 
       expect(await waitForLog(peerDaemon, ANSWERED[peerKind], 8_000)).to.match(ANSWERED[peerKind]);
       expect(await waitForLog(dut, ACKED[dutKind], 8_000)).to.match(ACKED[dutKind]);
       expect(await waitForSa(dut, 1_000)).to.have.length(1);
+      if (dutKind === 'strongswan') {
+        const keyLog = readFileSync(join(workDir, 'dut', 'charon-keys.log'), 'utf8').split('\n');
+        expect(keyLog.some((l) => l.includes('SKEYID'))).to.equal(true);
+        expect(leaksPsk(keyLog)).to.deep.equal([]);
+      }
 
       await lab.down();
       lab = undefined;
+      const logs = [...(await allLines(dut)), ...(await allLines(peerDaemon))];
+      expect(logs.some((l) => SENT[dutKind].test(l))).to.equal(true);
+      expect(leaksPsk(logs)).to.deep.equal([]);
       expect(leftovers(name)).to.deep.equal([]);
       expect(daemonsOf(workDir)).to.deep.equal([]);
     });
