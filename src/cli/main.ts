@@ -22,6 +22,7 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   lab: async () => (await import('./lab.js')).labCommand,
+  profile: async () => (await import('./profile.js')).profileCommand,
   run: async () => (await import('./run.js')).runCommand,
   validate: async () => (await import('./validate.js')).validateCommand,
 };
