@@ -24,6 +24,8 @@ import type { ScenarioTarget } from './target.js';
 export interface DutControl {
   /** Whether the DUT's status lists an IKE SA with the fake-peer address. */
   hasSa(peerAddress: string): Promise<boolean>;
+  /** Makes the DUT start Main Mode towards fake-peer index `peerIndex` (daemons configured not to initiate by themselves). */
+  initiate?(peerIndex: number): Promise<void>;
   /** Protected traffic from the DUT towards the peer on or off; absent when the DUT cannot be made to send any. */
   setTraffic?(on: boolean): Promise<void>;
   daemonLogs?(since: bigint): DaemonLog[];
@@ -78,7 +80,9 @@ export class PeerScenarioTarget implements ScenarioTarget {
       await this.o.peer.waitForSaState({ sa: this.sa, phase: 2, state: 'established' }, options.timeoutMs, since);
       return this.sa;
     }
-    // The DUT sets the SA up towards this address (for instance after failing over to it).
+    // The DUT sets the SA up towards this address: by itself (after failing over to it, say), or told to.
+    const dutStarted = this.events().some((e) => e.type === 'datagram' && e.direction === 'in' && e.summary?.kind === 'main-mode' && e.local.address === local.address);
+    if (!dutStarted) await this.o.control.initiate?.(options.peerIndex);
     const onThisAddress = (sa: string): boolean =>
       this.o.peer.log.events.some((e) => e.type === 'datagram' && e.sa !== undefined && sameSa(e.sa, sa) && e.local.address === local.address);
     const up = await this.o.peer.log.waitFor((e) => e.type === 'sa-state' && e.phase === 2 && e.state === 'established' && onThisAddress(e.sa), {

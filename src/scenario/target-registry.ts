@@ -13,7 +13,10 @@ import type { TargetFactory } from './target.js';
 
 export type CreateTargetFactory = (profile: DeviceProfile, clock: Clock) => Promise<TargetFactory>;
 
-export const targetFactories: Partial<Record<TargetKind, () => Promise<CreateTargetFactory>>> = {};
+export const targetFactories: Partial<Record<TargetKind, () => Promise<CreateTargetFactory>>> = {
+  strongswan: async () => (await import('./lab-target.js')).createLabTargetFactory,
+  libreswan: async () => (await import('./lab-target.js')).createLabTargetFactory,
+};
 
 export async function createTargetFactory(profile: DeviceProfile, clock: Clock): Promise<TargetFactory> {
   const load = targetFactories[profile.target.kind];

@@ -1,0 +1,50 @@
+/**
+ * The fake peer's IKE engine configuration derived from a profile: the
+ * profile's proposals in the engine's terms, the PSK for the DUT's address,
+ * and traffic selectors when the DUT has inner subnets (the lab).
+ */
+import type { Random } from '../events.js';
+import type { EspProposal, IkeEngineConfig, Phase1Proposal, Subnet } from '../ike/index.js';
+import type { DeviceProfile, IkeProposal } from '../profile/device-profile.js';
+
+const CIPHER: Record<IkeProposal['encryption'], Pick<Phase1Proposal, 'cipher' | 'keyLength'>> = {
+  'aes-128': { cipher: 'aes-cbc', keyLength: 16 },
+  'aes-192': { cipher: 'aes-cbc', keyLength: 24 },
+  'aes-256': { cipher: 'aes-cbc', keyLength: 32 },
+  '3des': { cipher: '3des-cbc', keyLength: 24 },
+};
+const HASH: Record<IkeProposal['hash'], Phase1Proposal['hash']> = { md5: 'md5', sha1: 'sha1', 'sha2-256': 'sha256', 'sha2-384': 'sha384', 'sha2-512': 'sha512' };
+// RFC 2409 §6 / RFC 3526 group numbers.
+const GROUP: Record<IkeProposal['group'], Phase1Proposal['group']> = { modp1024: 2, modp1536: 5, modp2048: 14, modp3072: 15, modp4096: 16 };
+
+/** What every DUT in this project accepts for ESP (strongSwan/Libreswan defaults, IOS XE transform sets). */
+const ESP_OFFER: Omit<EspProposal, 'lifetimeSeconds'>[] = [
+  { cipher: 'aes-cbc', keyLength: 16, integrity: 'sha1' },
+  { cipher: 'aes-cbc', keyLength: 16, integrity: 'sha256' },
+];
+
+export function subnetOf(prefix: string): Subnet {
+  const [address, len] = prefix.split('/') as [string, string];
+  const bits = Number(len);
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return { address, mask: [24, 16, 8, 0].map((s) => (mask >>> s) & 0xff).join('.') };
+}
+
+export function engineConfigFor(profile: DeviceProfile, random: Random): IkeEngineConfig {
+  const psk = new TextEncoder().encode(profile.psk.reveal());
+  const t = profile.target;
+  const selectors =
+    'lab' in t && t.lab.peerSubnets.length > 0 && t.lab.dutSubnets.length > 0
+      ? { trafficSelectors: { local: subnetOf(t.lab.peerSubnets[0]!), remote: subnetOf(t.lab.dutSubnets[0]!) } }
+      : {};
+  return {
+    random,
+    psk: () => psk,
+    proposals: profile.ike.proposals.map((p) => ({ ...CIPHER[p.encryption], hash: HASH[p.hash], group: GROUP[p.group], lifetimeSeconds: profile.ike.lifetime.ike })),
+    espProposals: ESP_OFFER.map((p) => ({ ...p, lifetimeSeconds: profile.ike.lifetime.ipsec })),
+    ...selectors,
+    ...(profile.ike.localId ? { localId: /^\d+\.\d+\.\d+\.\d+$/.test(profile.ike.localId) ? { type: 'ipv4-addr', address: profile.ike.localId } : { type: 'fqdn', name: profile.ike.localId } } : {}),
+    // The fake peer's own probes: a new number each time, so sequence scenarios control repeats explicitly.
+    dpdSequence: { retry: 'increment' },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * TargetFactory for lab DUTs (strongSwan, Libreswan): brings the lab up from
+ * the profile's `lab:` section, and gives each scenario a fresh fake peer on
+ * the lab's peer addresses (UDP/500, root namespace) with the real IKE engine.
+ * One DUT serves every peer address, so scenarios run one at a time.
+ */
+import type { Clock, Endpoint } from '../events.js';
+import { IkeEngine } from '../ike/index.js';
+import type { DaemonLogLine } from '../lab/dut-adapter-types.js';
+import { Lab } from '../lab/lab.js';
+import { FakePeer } from '../peer/fake-peer.js';
+import { systemRandom } from '../peer/system-random.js';
+import type { DeviceProfile } from '../profile/device-profile.js';
+import type { DaemonLog } from '../report/result-model.js';
+import { engineConfigFor } from './engine-config.js';
+import { PeerScenarioTarget } from './peer-target.js';
+import type { ScenarioTarget, TargetFactory } from './target.js';
+
+const IKE_PORT = 500;
+/** The lab adapters name the DUT's connection to peer address i `peer<i+1>` (src/lab/daemon-config.ts). */
+const connName = (peerIndex: number): string => `peer${peerIndex + 1}`;
+
+export async function createLabTargetFactory(profile: DeviceProfile, clock: Clock, progress: (line: string) => void = () => undefined): Promise<TargetFactory> {
+  if (!('lab' in profile.target)) throw new Error('createLabTargetFactory needs a lab profile');
+  const spec = profile.target.lab;
+  const lab = await Lab.up(spec, { clock, progress });
+  const dut = lab.dut;
+  const logLines: DaemonLogLine[] = [];
+  let collecting = true;
+  if (dut) {
+    void (async () => {
+      for await (const line of dut.logLines()) {
+        if (!collecting) break;
+        logLines.push(line);
+      }
+    })().catch(() => undefined);
+  }
+  const dutEndpoint: Endpoint = { address: spec.dutAddress, port: IKE_PORT };
+  const peerEndpoints = lab.peerBind.addresses.map((address) => ({ address, port: IKE_PORT }));
+  const config = engineConfigFor(profile, systemRandom);
+
+  return {
+    clock,
+    maxJobs: 1,
+    dataPlane: lab.status().dataPlane ?? 'emulated',
+    async open(): Promise<ScenarioTarget> {
+      const peer = await FakePeer.start({ bind: peerEndpoints, clock, createEngine: (hooks) => new IkeEngine(config, hooks) });
+      return new PeerScenarioTarget({
+        peer,
+        clock,
+        dut: dutEndpoint,
+        peerEndpoints,
+        control: {
+          async hasSa(peerAddress) {
+            const sas = (await dut?.listSas()) ?? [];
+            return sas.some((s) => s.ike.established && s.ike.peer.split(/[[\]:]/).includes(peerAddress));
+          },
+          async initiate(peerIndex) {
+            await dut?.initiate(connName(peerIndex));
+          },
+          daemonLogs(since): DaemonLog[] {
+            const lines = logLines.filter((l) => l.t >= since);
+            return lines.length ? [{ daemon: `${spec.dutKind} (${spec.name})`, lines }] : [];
+          },
+        },
+        release: async () => {
+          await peer.close();
+          // The next scenario starts from a DUT without SAs (a dead one may linger in hold).
+          for (const [i] of peerEndpoints.entries()) await dut?.terminate(connName(i)).catch(() => undefined);
+        },
+      });
+    },
+    async close() {
+      collecting = false;
+      await lab.down();
+    },
+  };
+}
