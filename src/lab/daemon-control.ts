@@ -3,6 +3,7 @@
  * files, waiting for a control socket, and the daemon log as timestamped lines.
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import type { Clock } from '../events.js';
 import type { DaemonLogLine, DutAdapterContext } from './dut-adapter-types.js';
 import { LabError } from '../errors.js';
 import { DaemonConfigError, parseDaemonConfig, type DaemonConfig } from './daemon-config.js';
@@ -34,12 +35,18 @@ export function removeStale(path: string): void {
  * Polls `probe` until it resolves true; fails with the daemon's last log lines
  * when the daemon exits or the deadline passes, so a bad config says why.
  */
-export async function waitUntilReady(handle: DaemonHandle, probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+export async function waitUntilReady(
+  clock: Clock,
+  handle: DaemonHandle,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = clock.now() + BigInt(timeoutMs) * 1_000_000n;
+  while (clock.now() < deadline) {
     if (!handle.running) break;
     if (await probe().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise<void>((r) => clock.setTimeout(r, 100));
   }
   const tail = handle
     .snapshot()

@@ -17,8 +17,14 @@ export function libreswanLibexec(cacheDir: string): string {
 }
 
 const STATE_LINE = /^(?:\d{3} )?#(\d+): "([^"]+)"\S* (STATE_\w+) \(([^)]*)\)/;
+/** The line after an IPsec SA's state line: `#2: "peer1" esp.<spi>@<host> esp.<spi>@<host> …`. */
+const SPI_LINE = /^(?:\d{3} )?#(\d+): "([^"]+)"\S* esp\.([0-9a-f]+)@(\S+) esp\.([0-9a-f]+)@/;
 
-/** `whack --showstates` → the lab's common shape: one listing per connection with an ISAKMP SA. */
+/**
+ * `whack --showstates` → the lab's common shape: one listing per connection with
+ * an ISAKMP SA. SPIs are ordered [inbound, outbound] like strongSwan's: the
+ * inbound one is the SPI at this host's address.
+ */
 export function saListingsFromWhack(text: string, connections: readonly Connection[]): SaListing[] {
   const byConn = new Map<string, SaListing>();
   const listing = (conn: string): SaListing => {
@@ -30,7 +36,17 @@ export function saListingsFromWhack(text: string, connections: readonly Connecti
     }
     return l;
   };
+  const spis = new Map<string, string[]>();
   for (const line of text.split('\n')) {
+    const e = SPI_LINE.exec(line.trim());
+    if (e) {
+      const [, serial, conn, firstSpi, firstHost, secondSpi] = e;
+      // Same 8-digit form as swanctl's, whatever leading zeros whack prints.
+      const [first, second] = [firstSpi, secondSpi].map((spi) => spi.padStart(8, '0'));
+      const outboundFirst = connections.find((c) => c.name === conn)?.remote === firstHost;
+      spis.set(`#${serial}`, outboundFirst ? [second, first] : [first, second]);
+      continue;
+    }
     const m = STATE_LINE.exec(line.trim());
     if (!m) continue;
     const [, serial, conn, state, words] = m;
@@ -39,6 +55,12 @@ export function saListingsFromWhack(text: string, connections: readonly Connecti
       l.ike = { state, peer: l.ike.peer, established: /(ISAKMP|IKE) SA established/.test(words) };
     } else if (/^STATE_QUICK_/.test(state)) {
       l.children.push({ name: `#${serial}`, state, installed: /IPsec SA established/.test(words) });
+    }
+  }
+  for (const l of byConn.values()) {
+    for (const c of l.children) {
+      const found = c.name === undefined ? undefined : spis.get(c.name);
+      if (found) c.spis = found;
     }
   }
   return [...byConn.values()].filter((l) => l.ike.state !== 'NONE' || l.children.length > 0);
@@ -102,7 +124,7 @@ class LibreswanAdapter implements DutAdapter {
       ],
       logFile: this.files.log,
     });
-    await waitUntilReady(this.handle, async () => {
+    await waitUntilReady(this.ctx.clock, this.handle, async () => {
       await this.whack(['--status'], 3000);
       return true;
     }, 20_000, 'pluto');

@@ -82,7 +82,7 @@ class StrongswanAdapter implements DutAdapter {
       privateMounts: [{ type: 'tmpfs', target: '/run' }],
       logFile: this.files.log,
     });
-    await waitUntilReady(this.handle, async () => (await this.swanctl(['--stats'], 3000)).stdout.length > 0, 20_000, 'charon');
+    await waitUntilReady(this.ctx.clock, this.handle, async () => (await this.swanctl(['--stats'], 3000)).stdout.length > 0, 20_000, 'charon');
   }
 
   async stop(): Promise<void> {

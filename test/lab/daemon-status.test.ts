@@ -33,7 +33,8 @@ describe('lab daemon status parsers', () => {
   it('Libreswan: IKE SA and IPsec SA by connection, peer from the rendered connection', () => {
     const [sa] = saListingsFromWhack(WHACK_SHOWSTATES, [{ name: 'peer1', local: '203.0.113.65', remote: '203.0.113.66' }]);
     expect(sa.ike).to.deep.equal({ state: 'STATE_MAIN_I4', peer: '203.0.113.66', established: true });
-    expect(sa.children).to.deep.equal([{ name: '#2', state: 'STATE_QUICK_I2', installed: true }]);
+    // esp.c8192b6e@203.0.113.66 is the SPI at the peer: outbound.
+    expect(sa.children).to.deep.equal([{ name: '#2', state: 'STATE_QUICK_I2', installed: true, spis: ['4a41badd', 'c8192b6e'] }]);
     expect(saListingsFromWhack('', [])).to.deep.equal([]);
   });
 });

@@ -115,6 +115,9 @@ describe('lab/daemons: strongSwan and Libreswan negotiate and run DPD with each 
       const theirs = await waitForSa(peerDaemon, 10_000);
       expect(mine.map((s) => [s.ike.established, s.ike.peer, s.children.some((c) => c.installed)])).to.deep.equal([[true, lab.spec.peerAddresses[0], true]]);
       expect(theirs.map((s) => [s.ike.established, s.ike.peer, s.children.some((c) => c.installed)])).to.deep.equal([[true, lab.spec.dutAddress, true]]);
+      // One SA pair seen from both ends: my inbound SPI is their outbound one.
+      const spis = (sas: typeof mine) => sas[0].children.find((c) => c.installed)?.spis ?? [];
+      expect(spis(mine)).to.have.length(2).and.deep.equal([...spis(theirs)].reverse());
 
       // The DUT probes every 2 s; the other side answers and the DUT accepts the ACK.
       expect(await waitForLog(dut, SENT[dutKind], 8_000)).to.match(SENT[dutKind]);
