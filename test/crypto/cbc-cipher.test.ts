@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { cipherBlockSize, decryptCbc, encryptCbc, type CipherAlgorithm } from '../../src/crypto/cbc-cipher.js';
 import { CryptoError } from '../../src/errors.js';
 import { fromHex, text, toHex } from './hex.js';
@@ -92,6 +93,46 @@ describe('crypto/cbc-cipher', () => {
     const decrypted = decryptCbc('aes-cbc', key, iv, encryptCbc('aes-cbc', key, iv, padded));
     expect(decrypted).to.deep.equal(padded);
     expect(encryptCbc('aes-cbc', key, iv, new Uint8Array(0))).to.have.length(0);
+  });
+
+  const keyed = fc.oneof(
+    fc.record({ alg: fc.constant<CipherAlgorithm>('aes-cbc'), key: fc.constantFrom(16, 24, 32).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })) }),
+    fc.record({ alg: fc.constant<CipherAlgorithm>('3des-cbc'), key: fc.uint8Array({ minLength: 24, maxLength: 24 }) }),
+  );
+  const blocks = (alg: CipherAlgorithm, min: number) =>
+    fc.integer({ min, max: 6 }).chain((n) => fc.uint8Array({ minLength: n * cipherBlockSize(alg), maxLength: n * cipherBlockSize(alg) }));
+
+  it('property: decrypt(encrypt(p)) = p for every key size and whole-block length', () => {
+    fc.assert(
+      fc.property(
+        keyed.chain(({ alg, key }) => fc.tuple(fc.constant(alg), fc.constant(key), blocks(alg, 0), blocks(alg, 1).map((b) => b.slice(0, cipherBlockSize(alg))))),
+        ([alg, key, plaintext, iv]) => {
+          const ciphertext = encryptCbc(alg, key, iv, plaintext);
+          expect(ciphertext).to.have.length(plaintext.length);
+          expect(decryptCbc(alg, key, iv, ciphertext)).to.deep.equal(plaintext);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('property: CBC chains, so encrypting A then B with IV = last block of A equals encrypting A|B (the IKEv1 IV chain, RFC 2409 App. B)', () => {
+    fc.assert(
+      fc.property(
+        keyed.chain(({ alg, key }) => fc.tuple(fc.constant(alg), fc.constant(key), blocks(alg, 1), blocks(alg, 1), blocks(alg, 1))),
+        ([alg, key, a, b, ivSource]) => {
+          const bs = cipherBlockSize(alg);
+          const iv = ivSource.slice(0, bs);
+          const first = encryptCbc(alg, key, iv, a);
+          const second = encryptCbc(alg, key, first.slice(first.length - bs), b);
+          const joined = new Uint8Array(a.length + b.length);
+          joined.set(a);
+          joined.set(b, a.length);
+          expect(toHex(encryptCbc(alg, key, iv, joined))).to.equal(toHex(first) + toHex(second));
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('block sizes: 16 for AES, 8 for 3DES', () => {

@@ -65,6 +65,42 @@ describe('crypto/dh-group', () => {
     });
   }
 
+  describe('MODP against a BigInt oracle (y = 2^x mod p, RFC 2409 §6.2 / RFC 3526 generator 2)', () => {
+    const big = (b: Uint8Array): bigint => BigInt(`0x${toHex(b) || '0'}`);
+    const modPow = (base: bigint, exponent: bigint, modulus: bigint): bigint => {
+      let result = 1n;
+      let b = base % modulus;
+      for (let e = exponent; e > 0n; e >>= 1n) {
+        if (e & 1n) result = (result * b) % modulus;
+        b = (b * b) % modulus;
+      }
+      return result;
+    };
+    for (const [group, name] of [
+      [2, 'modp2'],
+      [5, 'modp5'],
+      [14, 'modp14'],
+    ] as const) {
+      it(`group ${group}: public value and shared secret, left-padded`, () => {
+        const p = big(Uint8Array.from(getDiffieHellman(name).getPrime()));
+        const random = seededRandom(`oracle-${group}`);
+        const a = createDhKeyPair(group, random);
+        const b = createDhKeyPair(group, random);
+        expect(big(a.publicKey)).to.equal(modPow(2n, big(a.privateKey), p));
+        expect(big(dhSharedSecret(a, b.publicKey))).to.equal(modPow(big(b.publicKey), big(a.privateKey), p));
+      });
+    }
+
+    it('keeps leading zero bytes: a small peer value gives a secret still the modulus length', () => {
+      // x = 2 gives g^x = 4, and with the peer value 4 g^xy = 16: both far shorter than the modulus.
+      const pair = createDhKeyPair(14, fixedRandom(fromHex('00'.repeat(39) + '02')));
+      expect(toHex(pair.publicKey)).to.equal('00'.repeat(255) + '04');
+      const peer = new Uint8Array(256);
+      peer[255] = 4;
+      expect(toHex(dhSharedSecret(pair, peer))).to.equal('00'.repeat(255) + '10');
+    });
+  });
+
   describe('MODP peer values outside 1 < y < p-1 are rejected', () => {
     for (const group of [2, 14] as const) {
       const prime = Uint8Array.from(getDiffieHellman(group === 2 ? 'modp2' : 'modp14').getPrime());

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { prf } from '../../src/crypto/hash-algorithm.js';
 import {
   deriveSkeyids,
@@ -42,6 +43,29 @@ describe('crypto/ikev1-key-schedule (structure and input checks)', () => {
     const gqm = fromHex('01'.repeat(8));
     const pfs = quickModeKeymat('sha1', skeyidD, { ...base, gqm, length: 20 });
     expect(toHex(pfs)).to.equal(toHex(prf('sha1', skeyidD, gqm, Uint8Array.of(3), base.spi, base.niB, base.nrB)));
+  });
+
+  it('property: a shorter KEYMAT or expanded key is a prefix of a longer one (one stream, truncated)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('md5', 'sha1', 'sha256', 'sha384', 'sha512' as const),
+        fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 1, max: 200 }),
+        (alg, key, x, y) => {
+          const [short, long] = x < y ? [x, y] : [y, x];
+          const input = { protocol: 3, spi: fromHex('01020304'), niB: text('ni'), nrB: text('nr') };
+          const shortKeymat = quickModeKeymat(alg, key, { ...input, length: short });
+          const longKeymat = quickModeKeymat(alg, key, { ...input, length: long });
+          expect(shortKeymat).to.have.length(short);
+          expect(toHex(longKeymat).startsWith(toHex(shortKeymat))).to.equal(true);
+          const longKey = ikev1EncryptionKey(alg, key, long);
+          expect(longKey).to.have.length(long);
+          if (short > key.length) expect(toHex(longKey).startsWith(toHex(ikev1EncryptionKey(alg, key, short)))).to.equal(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 
   it('phase-2 hashes and IVs write the message ID as 4 bytes big-endian', () => {

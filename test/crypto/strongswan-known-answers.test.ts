@@ -8,11 +8,12 @@ import { expect } from 'chai';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cipherBlockSize, decryptCbc, type CipherAlgorithm } from '../../src/crypto/cbc-cipher.js';
-import { dhPublicLength, type DhGroup } from '../../src/crypto/dh-group.js';
-import type { HashAlgorithm } from '../../src/crypto/hash-algorithm.js';
+// Through the package index: this is the surface src/ike codes against.
 import {
+  cipherBlockSize,
+  decryptCbc,
   deriveSkeyids,
+  dhPublicLength,
   hashI,
   hashR,
   ikev1EncryptionKey,
@@ -23,7 +24,10 @@ import {
   quickModeHash3,
   quickModeKeymat,
   skeyidPreSharedKey,
-} from '../../src/crypto/ikev1-key-schedule.js';
+  type CipherAlgorithm,
+  type DhGroup,
+  type HashAlgorithm,
+} from '../../src/crypto/index.js';
 import { fromHex, text, toHex } from './hex.js';
 import { HEADER_LENGTH, PAYLOAD, firstProposalSpi, onlyPayload, readHeader, walkPayloads } from './isakmp-walk.js';
 
