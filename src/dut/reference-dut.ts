@@ -1,0 +1,268 @@
+/**
+ * The reference DUT: an in-process IKEv1 device with Cisco IOS XE DPD behaviour.
+ * The IKE engine (src/ike, in the DUT role) does the protocol; the Cisco policy
+ * (cisco-dpd-policy.ts) decides when to probe, when the peer is dead and where to
+ * fail over; this class only carries decisions out on the peer's UDP transport and
+ * timer set (src/peer), so one socket and timer implementation serves both sides.
+ */
+import type { Clock, Endpoint, HarnessEvent, Random } from '../events.js';
+import type { SaListing } from '../lab/dut-adapter-types.js';
+import type { EngineEffect, EngineEvent, EngineHooks, EnginePort, InboundDatagram } from '../peer/engine-port.js';
+import { TimerSet } from '../peer/timer-set.js';
+import { UdpTransport } from '../peer/udp-transport.js';
+import { decodeMessage } from '../wire/index.js';
+import { DPD_VENDOR_ID } from '../wire/vendor-ids.js';
+import { CiscoDpdPolicy, type DpdAction, type DpdInput } from './cisco-dpd-policy.js';
+import type { DpdFaults, Keepalive } from './keepalive-config.js';
+
+export interface ReferenceDutConfig {
+  clock: Clock;
+  random: Random;
+  /** Where the DUT listens (loopback, unprivileged port in tests). */
+  local: Endpoint;
+  /** The fake peer's endpoints; `peerOrder` indexes into them. */
+  peerEndpoints: Endpoint[];
+  /** The crypto map's `set peer` order. */
+  peerOrder: number[];
+  keepalive: Keepalive;
+  onDead: 'failover' | 'clear';
+  faults?: DpdFaults;
+  /** Builds the IKE engine in the DUT role (answering nothing on its own: `autoAnswerDpd: false`). */
+  createEngine: (hooks: EngineHooks) => EnginePort;
+  /** Marks for the scenario's event stream (peer declared dead, ignored ACKs…). */
+  onEvent?: (event: HarnessEvent) => void;
+}
+
+interface SaRecord {
+  peerIndex: number;
+  phase1: string;
+  /** Phase-2 SAs by their `detail` from the engine. */
+  children: string[];
+}
+
+const ISAKMP_MAIN_MODE = 2;
+
+/** What carries datagrams out: the UDP transport in use, a recorder in unit tests. */
+export type SendDatagram = (from: Endpoint, to: Endpoint, bytes: Uint8Array) => void;
+
+export class ReferenceDut {
+  private readonly engine: EnginePort;
+  private readonly policy: CiscoDpdPolicy;
+  private readonly timers: TimerSet;
+  private readonly sas = new Map<string, SaRecord>();
+  /** Initiator cookies (hex) of the Main Modes whose peer sent the RFC 3706 vendor ID. */
+  private readonly dpdVendorIds = new Set<string>();
+  /** SAs removed without telling the peer (the no-Delete fault): their datagrams are dropped like unknown cookies. */
+  private readonly forgotten = new Set<string>();
+  private current: string | undefined;
+  private pendingTicket: unknown;
+  private closed = false;
+
+  constructor(private readonly config: ReferenceDutConfig, private readonly send: SendDatagram) {
+    this.timers = new TimerSet(config.clock);
+    this.engine = config.createEngine({ mutate: (_sa, _summary, message) => message, advertiseDpd: () => true });
+    this.policy = new CiscoDpdPolicy({
+      keepalive: config.keepalive,
+      peers: config.peerOrder,
+      onDead: config.onDead,
+      faults: config.faults ?? {},
+      // [RFC 3706 §6] first sequence number random, high bit clear so it does not wrap soon.
+      firstSeq: () => new DataView(config.random.bytes(4).buffer.slice(0)).getUint32(0) & 0x7fffffff,
+    });
+  }
+
+  /** Binds the DUT's UDP socket and starts it. */
+  static async open(config: ReferenceDutConfig): Promise<{ dut: ReferenceDut; close(): Promise<void> }> {
+    let dut: ReferenceDut | undefined;
+    const transport = await UdpTransport.open({
+      bind: [config.local],
+      clock: config.clock,
+      onDatagram: (d) => dut?.receive({ local: d.local, remote: d.remote, bytes: d.bytes }),
+    });
+    const local = transport.endpoints[0]!;
+    dut = new ReferenceDut({ ...config, local }, (from, to, bytes) => { transport.send(from, to, bytes); });
+    const opened = dut;
+    return { dut: opened, close: async () => { opened.close(); await transport.close(); } };
+  }
+
+  get localEndpoint(): Endpoint {
+    return this.config.local;
+  }
+
+  /** Starts Main Mode (and Quick Mode after it) towards the peer at `peerIndex`. */
+  initiate(peerIndex: number): void {
+    const to = this.config.peerEndpoints[peerIndex];
+    if (!to) throw new RangeError(`no peer endpoint ${peerIndex}`);
+    const { effects } = this.engine.initiate({ from: this.config.local, to, quickMode: true }, this.config.clock.now());
+    this.apply(effects);
+  }
+
+  /** The DUT has (or stops having) protected traffic for its peer: what on-demand DPD waits for. */
+  setOutboundTraffic(pending: boolean): void {
+    this.decide({ type: 'outbound-traffic', pending });
+  }
+
+  receive(datagram: InboundDatagram): void {
+    if (this.closed) return;
+    const cookies = cookiesOf(datagram.bytes);
+    if (cookies !== undefined && [...this.forgotten].some((sa) => sa.startsWith(cookies.slice(0, 16)))) return;
+    this.noteDpdVendorId(datagram.bytes);
+    const result = this.engine.receive(datagram, this.config.clock.now());
+    if (result.rejected) this.mark(`rejected ${result.rejected.code}: ${result.rejected.message}`);
+    this.apply(result.effects);
+  }
+
+  /** The SAs in the lab adapters' common shape, so scenarios can assert "SA gone". */
+  listSas(): SaListing[] {
+    return [...this.sas.entries()].map(([, sa]) => ({
+      ike: { state: 'ESTABLISHED', peer: this.config.peerEndpoints[sa.peerIndex]?.address ?? '?', established: true },
+      children: sa.children.map((name) => ({ name, state: 'INSTALLED', installed: true })),
+    }));
+  }
+
+  close(): void {
+    this.closed = true;
+    this.timers.cancelAll();
+  }
+
+  /** RFC 3706 §5.1: DPD is used only when the peer's Main Mode message carried the DPD vendor ID (MM1/MM2 are in clear). */
+  private noteDpdVendorId(bytes: Uint8Array): void {
+    if (bytes.length < 28 || bytes[18] !== ISAKMP_MAIN_MODE || (bytes[19]! & 1) !== 0) return;
+    try {
+      const message = decodeMessage(bytes);
+      const hasDpd = message.payloads.some((p) => p.kind === 'vendor-id' && equalBytes(p.data, DPD_VENDOR_ID));
+      if (hasDpd) this.dpdVendorIds.add(hex(bytes.subarray(0, 8)));
+    } catch {
+      // Undecodable: the engine rejects it with a typed reason.
+    }
+  }
+
+  private apply(effects: EngineEffect[]): void {
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'send':
+          this.send(effect.datagram.from, effect.datagram.to, effect.datagram.bytes);
+          break;
+        case 'set-timer':
+          this.timers.set(effect.ms, () => this.apply(this.engine.timer(effect.sa, effect.id, this.config.clock.now())), `${effect.sa}/${effect.id}`);
+          break;
+        case 'cancel-timer':
+          this.timers.cancel(`${effect.sa}/${effect.id}`);
+          break;
+        case 'event':
+          this.onEngineEvent(effect.sa, effect.remote, effect.event);
+          break;
+      }
+    }
+  }
+
+  private onEngineEvent(sa: string, remote: Endpoint, event: EngineEvent): void {
+    const isCurrent = this.current !== undefined && sameSa(this.current, sa);
+    switch (event.kind) {
+      case 'state': {
+        if (event.phase === 1 && event.state === 'established') {
+          const peerIndex = this.config.peerEndpoints.findIndex((p) => p.address === remote.address && p.port === remote.port);
+          this.sas.set(sa, { peerIndex, phase1: sa, children: [] });
+          this.current = sa;
+          this.decide({ type: 'established', peerIndex, dpdVendorId: this.dpdVendorIds.has(sa.slice(0, 16)) });
+        } else if (event.phase === 2 && event.state === 'established') {
+          this.recordFor(sa)?.children.push(event.detail ?? 'ipsec');
+        } else if (event.phase === 2 && event.state === 'deleted') {
+          const record = this.recordFor(sa);
+          if (record) record.children = [];
+        } else if (event.phase === 1 && (event.state === 'deleted' || event.state === 'failed' || event.state === 'expired')) {
+          this.dropSa(sa);
+          if (isCurrent) this.decide({ type: 'sa-gone' });
+        }
+        return;
+      }
+      case 'dpd-request':
+        if (!isCurrent) return;
+        this.pendingTicket = event.ticket;
+        this.decide({ type: 'probe', seq: event.seq });
+        return;
+      case 'dpd-ack':
+        if (isCurrent) this.decide({ type: 'ack', seq: event.seq });
+        return;
+      case 'delete-received':
+      case 'notify-received':
+        if (isCurrent) this.decide({ type: 'inbound' });
+        return;
+      case 'sa-keys':
+        return;
+    }
+  }
+
+  private decide(input: DpdInput): void {
+    const now = this.config.clock.now();
+    for (const action of this.policy.handle(input, now)) this.carryOut(action);
+  }
+
+  private carryOut(action: DpdAction): void {
+    const sa = this.current;
+    const now = this.config.clock.now();
+    switch (action.type) {
+      case 'send-probe':
+        if (sa) this.apply(this.engine.sendDpd(sa, now, action.seq));
+        return;
+      case 'send-ack':
+        if (sa) this.apply(this.engine.answerDpd(sa, this.pendingTicket, action.seq, now));
+        return;
+      case 'arm-timer':
+        this.timers.set(Number(action.at - now) / 1e6, () => this.decide({ type: 'timer' }), 'dpd');
+        return;
+      case 'disarm-timer':
+        this.timers.cancel('dpd');
+        return;
+      case 'send-delete':
+        if (sa) this.apply(this.engine.deleteSa(sa, action.what, now));
+        return;
+      case 'remove-sas':
+        if (sa) {
+          // With Delete sent the engine has let the SA go; without (a fault), the DUT forgets it all the same.
+          if (this.engine.list().some((id) => sameSa(id, sa))) this.forgotten.add(sa);
+          this.dropSa(sa);
+        }
+        this.current = undefined;
+        return;
+      case 'initiate':
+        this.mark(`failover: Main Mode to peer ${action.peerIndex}`);
+        this.initiate(action.peerIndex);
+        return;
+      case 'peer-dead':
+        this.mark(`peer ${action.peerIndex} dead after ${action.unansweredProbes} unanswered R-U-THERE`);
+        return;
+      case 'ignored':
+        this.mark(action.reason);
+        return;
+    }
+  }
+
+  private recordFor(sa: string): SaRecord | undefined {
+    for (const [id, record] of this.sas) if (sameSa(id, sa)) return record;
+    return undefined;
+  }
+
+  private dropSa(sa: string): void {
+    for (const id of [...this.sas.keys()]) if (sameSa(id, sa)) this.sas.delete(id);
+  }
+
+  private mark(label: string): void {
+    this.config.onEvent?.({ type: 'mark', t: this.config.clock.now(), label: `reference-dut: ${label}` });
+  }
+}
+
+/** docs/engine.md: an SA id is CKY-I‖CKY-R in hex, with zeros for CKY-R until it is known; CKY-I identifies it. */
+const sameSa = (a: string, b: string): boolean => a.slice(0, 16) === b.slice(0, 16);
+
+function cookiesOf(bytes: Uint8Array): string | undefined {
+  return bytes.length >= 16 ? hex(bytes.subarray(0, 16)) : undefined;
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
