@@ -1,0 +1,237 @@
+/**
+ * The evidence that the fake peer's packets are real IKEv1: the harness's own
+ * engine, on UDP/500 in this process, against strongSwan 5.9 (charon) and
+ * Libreswan 4.10 (pluto) running as lab DUTs in a network namespace. For each
+ * daemon and two proposal sets: Main Mode + Quick Mode with the peer as
+ * initiator and as responder, DPD both ways (the DUT's probes answered and the
+ * peer's probes echoed), and Delete both ways, checked on the wire (the peer's
+ * event stream), in the DUT's status and in the DUT's log.
+ */
+import { expect } from 'chai';
+import type { DatagramEvent, HarnessEvent } from '../../src/events.js';
+import { IkeEngine, type EspProposal, type Phase1Proposal } from '../../src/ike/index.js';
+import type { DutAdapter, SaListing } from '../../src/lab/dut-adapter-types.js';
+import { Lab } from '../../src/lab/lab.js';
+import { parseLabSpec, type DutKind } from '../../src/lab/lab-spec.js';
+import { FakePeer } from '../../src/peer/fake-peer.js';
+import { systemClock } from '../../src/peer/system-clock.js';
+import { systemRandom } from '../../src/peer/system-random.js';
+import { requireCommands, requireRoot } from '../support/environment.js';
+
+const PSK = 'fpx-interop-psk';
+const DPD_DELAY_S = 2;
+const DPD_TIMEOUT_S = 6;
+
+interface ProposalSet {
+  name: string;
+  ike: Phase1Proposal;
+  esp: EspProposal;
+}
+
+// Both sets with PFS in MODP2048: Libreswan proposes and expects PFS by default (pfs=yes).
+const PROPOSAL_SETS: ProposalSet[] = [
+  {
+    name: 'aes128-sha1-modp2048',
+    ike: { cipher: 'aes-cbc', keyLength: 16, hash: 'sha1', group: 14, lifetimeSeconds: 3600 },
+    esp: { cipher: 'aes-cbc', keyLength: 16, integrity: 'sha1', pfsGroup: 14, lifetimeSeconds: 1200 },
+  },
+  {
+    name: 'aes256-sha256-modp2048',
+    ike: { cipher: 'aes-cbc', keyLength: 32, hash: 'sha256', group: 14, lifetimeSeconds: 3600 },
+    esp: { cipher: 'aes-cbc', keyLength: 32, integrity: 'sha256', pfsGroup: 14, lifetimeSeconds: 1200 },
+  },
+];
+
+interface DaemonCase {
+  kind: DutKind;
+  lab: string;
+  /** Link subnet /28 and inner /29s, all inside this engineer's 198.51.100.0/25. */
+  net: string;
+  dutSubnet: string;
+  peerSubnet: string;
+  /** The DUT's log line that shows it received our R-U-THERE-ACK. */
+  ackLogged: RegExp;
+  /** The DUT's log line that would show it gave up on us. */
+  deadLogged: RegExp;
+}
+
+const DAEMONS: DaemonCase[] = [
+  {
+    kind: 'strongswan',
+    lab: 'fpxss',
+    net: '198.51.100.96',
+    dutSubnet: '198.51.100.112/29',
+    peerSubnet: '198.51.100.120/29',
+    ackLogged: /parsed INFORMATIONAL_V1 request \d+ \[ HASH N\(DPD_ACK\) \]/,
+    deadLogged: /DPD check timed out/,
+  },
+  {
+    kind: 'libreswan',
+    lab: 'fpxls',
+    net: '198.51.100.32',
+    dutSubnet: '198.51.100.48/29',
+    peerSubnet: '198.51.100.56/29',
+    ackLogged: /R_U_THERE_ACK/,
+    deadLogged: /DPD action/,
+  },
+];
+
+const host = (base: string, n: number): string => base.replace(/\d+$/, (last) => String(Number(last) + n));
+const subnetOf = (cidr: string) => {
+  const [address, bits] = cidr.split('/');
+  const mask = (0xffffffff << (32 - Number(bits))) >>> 0;
+  return { address, mask: [24, 16, 8, 0].map((s) => (mask >>> s) & 0xff).join('.') };
+};
+
+async function poll(what: string, timeoutMs: number, check: () => Promise<boolean> | boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const isDatagram = (e: HarnessEvent): e is DatagramEvent => e.type === 'datagram';
+
+for (const daemon of DAEMONS) {
+  describe(`interop: fake peer vs ${daemon.kind} DUT in the lab @root`, function () {
+    this.timeout(60_000);
+    let lab: Lab;
+    let dut: DutAdapter;
+    const logLines: string[] = [];
+    const dutAddress = host(daemon.net, 1);
+
+    before(async function () {
+      requireRoot(this);
+      requireCommands(this, 'ip', 'unshare', ...(daemon.kind === 'strongswan' ? ['/usr/lib/ipsec/charon', 'swanctl'] : ['certutil']));
+      const spec = parseLabSpec(
+        {
+          name: daemon.lab,
+          kind: daemon.kind,
+          subnet: `${daemon.net}/28`,
+          dut_address: dutAddress,
+          peer_addresses: PROPOSAL_SETS.map((_, i) => host(daemon.net, 2 + i)),
+          dut_subnets: [daemon.dutSubnet],
+          peer_subnets: [daemon.peerSubnet],
+          psk: PSK,
+          dut: {
+            ike_proposals: PROPOSAL_SETS.map((p) => p.name),
+            esp_proposals: PROPOSAL_SETS.map((p) => p.name),
+            dpd: { delay: DPD_DELAY_S, timeout: DPD_TIMEOUT_S, action: 'clear' },
+            retransmit: { tries: 2, timeout: 2.0, base: 1.5 },
+          },
+        },
+        { file: 'test/interop/fake-peer-vs-daemons.test.ts' },
+      );
+      lab = await Lab.up(spec);
+      dut = lab.dut as DutAdapter;
+      void (async () => {
+        for await (const l of dut.logLines()) logLines.push(l.line);
+      })();
+    });
+
+    after(async () => {
+      await lab?.down();
+    });
+
+    afterEach(function () {
+      // A failure is debugged from the DUT's side of the story.
+      if (this.currentTest?.state === 'failed') console.log(`--- ${daemon.kind} log (last 60 lines)\n${logLines.slice(-60).join('\n')}`);
+    });
+
+    PROPOSAL_SETS.forEach((set, index) => {
+      describe(`proposal set ${set.name}`, () => {
+        let peer: FakePeer;
+        const peerAddress = (): string => lab.peerBind.addresses[index];
+        const conn = `peer${index + 1}`;
+        const dutEndpoint = { address: dutAddress, port: 500 };
+        const listed = async (): Promise<SaListing | undefined> => (await dut.listSas()).find((s) => s.conn === conn && s.ike.established);
+
+        before(async () => {
+          peer = await FakePeer.start({
+            bind: [{ address: peerAddress(), port: 500 }],
+            clock: systemClock,
+            createEngine: (hooks) =>
+              new IkeEngine(
+                {
+                  random: systemRandom,
+                  psk: (remote) => (remote.address === dutAddress ? new TextEncoder().encode(PSK) : undefined),
+                  proposals: [set.ike],
+                  espProposals: [set.esp],
+                  trafficSelectors: { local: subnetOf(daemon.peerSubnet), remote: subnetOf(daemon.dutSubnet) },
+                  retransmitMs: [1000, 2000, 4000],
+                },
+                hooks,
+              ),
+          });
+        });
+
+        after(async () => {
+          await peer?.close();
+        });
+
+        let sa: string;
+
+        it('the peer initiates Main Mode + Quick Mode and the DUT lists the SA', async () => {
+          const started = systemClock.now();
+          sa = peer.initiate({ from: { address: peerAddress(), port: 500 }, to: dutEndpoint, quickMode: true });
+          await peer.waitForSaState({ sa, phase: 2, state: 'established' }, 15_000, started);
+          await poll(`${daemon.kind} lists ${conn} with an installed child SA`, 10_000, async () => (await listed())?.children.some((c) => c.installed) ?? false);
+          const rejected = peer.log.datagrams().filter((d) => d.rejected);
+          expect(rejected, 'datagrams the engine refused').to.deep.equal([]);
+        });
+
+        it("answers the DUT's R-U-THEREs with the echoed sequence number, and the DUT logs them as answered, not timed out", async () => {
+          const since = systemClock.now();
+          const logFrom = logLines.length;
+          // Long enough for the DUT to have declared us dead (dpd_timeout) had any ACK gone missing.
+          await new Promise((r) => setTimeout(r, (DPD_TIMEOUT_S + 1) * 1000));
+          const ours = peer.log.datagrams().filter((d) => d.t >= since);
+          const probes = ours.filter((d) => d.direction === 'in' && d.summary?.kind === 'r-u-there');
+          const acks = ours.filter((d) => d.direction === 'out' && d.summary?.kind === 'r-u-there-ack');
+          expect(probes.length, 'R-U-THEREs from the DUT').to.be.at.least(2);
+          expect(acks.map((a) => a.summary?.seq)).to.deep.equal(probes.map((p) => p.summary?.seq));
+          const newLog = logLines.slice(logFrom);
+          expect(newLog.filter((l) => daemon.ackLogged.test(l)).length, 'ACKs in the DUT log').to.be.at.least(probes.length - 1);
+          expect(newLog.filter((l) => daemon.deadLogged.test(l)), 'DPD death in the DUT log').to.deep.equal([]);
+          expect(await listed(), 'SA still listed').to.not.equal(undefined);
+        });
+
+        it("the DUT answers the peer's R-U-THERE with the same sequence number", async () => {
+          const since = systemClock.now();
+          peer.probe(sa);
+          const sent = ((await peer.log.waitFor((e) => isDatagram(e) && e.direction === 'out' && e.summary?.kind === 'r-u-there', { clock: systemClock, timeoutMs: 2000, since })) as DatagramEvent).summary;
+          const ack = (await peer.log.waitFor((e) => isDatagram(e) && e.direction === 'in' && e.summary?.kind === 'r-u-there-ack', { clock: systemClock, timeoutMs: 5000, since })) as DatagramEvent;
+          expect(ack.summary?.seq).to.equal(sent?.seq);
+          expect(ack.rejected).to.equal(undefined);
+        });
+
+        it("a Delete from the peer makes the SA disappear from the DUT's status", async () => {
+          peer.deleteSa(sa, 'ipsec');
+          peer.deleteSa(sa, 'isakmp');
+          await poll(`${daemon.kind} no longer lists ${conn}`, 10_000, async () => (await listed()) === undefined);
+        });
+
+        it('the DUT initiates, the peer completes Main Mode + Quick Mode as responder and answers its DPD', async () => {
+          const since = systemClock.now();
+          await dut.initiate(conn);
+          const up = await peer.waitForSaState({ remoteAddress: dutAddress, phase: 2, state: 'established' }, 15_000, since);
+          sa = up.sa;
+          await poll(`${daemon.kind} lists ${conn}`, 10_000, async () => (await listed()) !== undefined);
+          const probe = (await peer.log.waitFor((e) => isDatagram(e) && e.direction === 'in' && e.summary?.kind === 'r-u-there' && e.sa === sa, { clock: systemClock, timeoutMs: (DPD_DELAY_S + 3) * 1000, since })) as DatagramEvent;
+          const ack = (await peer.log.waitFor((e) => isDatagram(e) && e.direction === 'out' && e.summary?.kind === 'r-u-there-ack' && e.sa === sa, { clock: systemClock, timeoutMs: 2000, since: probe.t })) as DatagramEvent;
+          expect(ack.summary?.seq).to.equal(probe.summary?.seq);
+        });
+
+        it('a Delete from the DUT is recognised by the peer', async () => {
+          const since = systemClock.now();
+          await dut.terminate(conn);
+          const del = (await peer.log.waitFor((e) => isDatagram(e) && e.direction === 'in' && e.summary?.kind === 'delete' && e.sa === sa, { clock: systemClock, timeoutMs: 10_000, since })) as DatagramEvent;
+          expect(del.rejected).to.equal(undefined);
+          await peer.waitForSaState({ sa, phase: 1, state: 'deleted' }, 10_000, since);
+        });
+      });
+    });
+  });
+}
