@@ -122,7 +122,7 @@ export function dhSharedSecret(pair: DhKeyPair, peerPublic: Uint8Array): Uint8Ar
   point[0] = 0x04;
   point.set(peerPublic, 1);
   try {
-    return toBytes(ec.computeSecret(point));
+    return leftPad(ec.computeSecret(point), s.length / 2);
   } catch (cause) {
     throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `group ${pair.group} public value is not a point on ${s.curve}`, { cause });
   }
