@@ -13,6 +13,7 @@
  *     keyingtries: 1
  *     retransmit: { tries: 2, timeout: 2.0, base: 1.5 }  # strongSwan's knobs
  *     start_action: none     # none: wait (responder, or initiate by command); start: initiate on load; trap: on traffic
+ *     control_timeout: 15    # seconds a swanctl/whack call may take (a SIGSTOPped daemon never answers)
  *     log_keys: false        # strongSwan: log IKE keys (for key-table cross-checks); never the PSK
  */
 import type { FieldPath } from './lab-spec.js';
@@ -36,6 +37,8 @@ export interface DaemonConfig {
   keyingtries: number;
   retransmit: { tries: number; timeout: number; base: number };
   startAction: StartAction;
+  /** Seconds; initiation gets its own, longer bound (it waits for the negotiation). */
+  controlTimeout: number;
   logKeys: boolean;
 }
 
@@ -54,7 +57,7 @@ const INTEGRITIES = ['md5', 'sha1', 'sha256', 'sha384', 'sha512'] as const;
 const GROUPS = ['modp1024', 'modp1536', 'modp2048', 'modp3072', 'modp4096', 'ecp256', 'ecp384'] as const;
 const ACTIONS = ['clear', 'hold', 'restart'] as const;
 const START_ACTIONS = ['none', 'start', 'trap'] as const;
-const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'start_action', 'log_keys'];
+const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'start_action', 'control_timeout', 'log_keys'];
 
 export const DEFAULT_PROPOSAL = 'aes128-sha1-modp2048';
 
@@ -138,6 +141,7 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
       base: number(retransmit.base, ['retransmit', 'base'], 1.8, 1),
     },
     startAction: startAction as StartAction,
+    controlTimeout: number(raw.control_timeout, ['control_timeout'], 15, 1),
     logKeys: flag('log_keys'),
   };
 }

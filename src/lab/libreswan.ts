@@ -96,7 +96,7 @@ class LibreswanAdapter implements DutAdapter {
     return join(this.libexec, 'ipsec', name);
   }
 
-  private whack(args: string[], timeoutMs = 15_000): Promise<{ stdout: string }> {
+  private whack(args: string[], timeoutMs = this.config.controlTimeout * 1000): Promise<{ stdout: string }> {
     // pluto under SIGSTOP makes whack block forever: the supervisor's timeout bounds it.
     return this.ctx.supervisor.run(this.tool('whack'), ['--ctlsocket', this.files.ctl, ...args], { timeoutMs });
   }
@@ -138,7 +138,7 @@ class LibreswanAdapter implements DutAdapter {
     this.writeConfig();
     await this.whack(['--rereadsecrets']);
     await this.ctx.supervisor.run(this.tool('addconn'), ['--config', this.files.conf, '--ctlsocket', this.files.ctl, '--autoall'], {
-      timeoutMs: 15_000,
+      timeoutMs: this.config.controlTimeout * 1000,
     });
   }
 

@@ -64,7 +64,7 @@ class StrongswanAdapter implements DutAdapter {
     };
   }
 
-  private swanctl(args: string[], timeoutMs = 15_000): Promise<{ stdout: string }> {
+  private swanctl(args: string[], timeoutMs = this.config.controlTimeout * 1000): Promise<{ stdout: string }> {
     // --uri must follow the command word: swanctl parses options per command.
     return this.ctx.supervisor.run(SWANCTL, [...args, '--uri', `unix://${this.files.vici}`], { timeoutMs });
   }
@@ -99,7 +99,9 @@ class StrongswanAdapter implements DutAdapter {
   }
 
   async terminate(conn: string): Promise<void> {
-    await this.swanctl(['--terminate', '--ike', conn, '--timeout', '10'], 15_000);
+    // swanctl's own --timeout lets it report a hung delete itself; the hard bound leaves it room to say so.
+    const seconds = this.config.controlTimeout;
+    await this.swanctl(['--terminate', '--ike', conn, '--timeout', String(seconds)], seconds * 1000 + 5000);
   }
 
   async listSas(): Promise<SaListing[]> {

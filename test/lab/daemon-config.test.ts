@@ -19,6 +19,7 @@ describe('lab/daemon-config: the DUT settings both renderers share', () => {
     expect(c.dpd).to.deep.equal({ delay: 2, timeout: 10, action: 'restart' });
     expect(c.ikeProposals).to.deep.equal([{ encryption: 'aes128', integrity: 'sha1', group: 'modp2048' }]);
     expect(parseDaemonConfig({ dpd: { delay: 7 } }).dpd.timeout).to.equal(21);
+    expect(parseDaemonConfig({}).controlTimeout).to.equal(15);
   });
 
   it('names the offending field of a bad setting', () => {
@@ -28,6 +29,7 @@ describe('lab/daemon-config: the DUT settings both renderers share', () => {
     expect(pathOf(() => parseDaemonConfig({ dpd_delay: 3 }))).to.equal('dpd_delay');
     expect(pathOf(() => parseDaemonConfig({ keyingtries: -1 }))).to.equal('keyingtries');
     expect(pathOf(() => parseDaemonConfig({ start_action: 'route' }))).to.equal('start_action');
+    expect(pathOf(() => parseDaemonConfig({ control_timeout: 0 }))).to.equal('control_timeout');
   });
 
   it('writes a plain PSK quoted and any other as hex bytes both secrets parsers decode', () => {

@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DutAdapter } from '../../src/lab/dut-adapter-types.js';
+import { HarnessError } from '../../src/errors.js';
 import { Lab } from '../../src/lab/lab.js';
 import { parseLabSpec } from '../../src/lab/lab-spec.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
@@ -33,14 +34,19 @@ async function waitForSa(adapter: DutAdapter, timeoutMs: number) {
   }
 }
 
-/** Daemon processes whose command line mentions this lab's work directory. */
+/**
+ * Daemon processes of this lab: pluto names its work directory on the command
+ * line, charon only in STRONGSWAN_CONF, so both the command line and the
+ * environment are searched.
+ */
 function daemonsOf(workDir: string): string[] {
   return readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
     .flatMap((pid) => {
       try {
         const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-        return cmd.includes(workDir) && /charon|pluto/.test(cmd) ? [`${pid} ${cmd}`] : [];
+        const env = readFileSync(`/proc/${pid}/environ`, 'utf8');
+        return /charon|pluto/.test(cmd) && (cmd.includes(workDir) || env.includes(workDir)) ? [`${pid} ${cmd}`] : [];
       } catch {
         return [];
       }
@@ -60,12 +66,12 @@ async function allLines(adapter: DutAdapter): Promise<string[]> {
 
 const leaksPsk = (lines: readonly string[]): string[] => lines.filter((l) => [PSK, PSK_HEX, ...PSK_DUMP].some((s) => l.includes(s)));
 
-const labOf = (name: string, subnet: string, dutKind: string, peerKind: string, probing: 'dut' | 'peer') => {
+/** The DUT probes every 2 s; the peer daemon runs no DPD of its own, so every R-U-THERE in the logs is the DUT's. */
+const labOf = (name: string, subnet: string, dutKind: string, peerKind: string, extra: Record<string, unknown> = {}) => {
   const [net] = subnet.split('/');
   const base = net.split('.').slice(0, 3).join('.');
   const first = Number(net.split('.')[3]);
-  const dpdOn = { delay: 2, timeout: 10, action: 'clear' };
-  const dpdOff = { delay: 0 };
+  const proposals = { ike_proposals: ['aes128-sha256-modp2048'], esp_proposals: ['aes128-sha1-modp2048'] };
   return parseLabSpec(
     {
       name,
@@ -75,8 +81,8 @@ const labOf = (name: string, subnet: string, dutKind: string, peerKind: string, 
       peer_addresses: [`${base}.${first + 2}`],
       peer_netns: true,
       psk: PSK,
-      dut: { dpd: probing === 'dut' ? dpdOn : dpdOff, log_keys: dutKind === 'strongswan', ike_proposals: ['aes128-sha256-modp2048'], esp_proposals: ['aes128-sha1-modp2048'] },
-      peer_daemon: { kind: peerKind, dpd: probing === 'peer' ? dpdOn : dpdOff, ike_proposals: ['aes128-sha256-modp2048'], esp_proposals: ['aes128-sha1-modp2048'] },
+      dut: { dpd: { delay: 2, timeout: 10, action: 'clear' }, log_keys: dutKind === 'strongswan', ...proposals, ...extra },
+      peer_daemon: { kind: peerKind, dpd: { delay: 0 }, ...proposals, ...extra },
     },
     { file: 'daemons.test' },
   );
@@ -107,9 +113,10 @@ describe('lab/daemons: strongSwan and Libreswan negotiate and run DPD with each 
   ] as const) {
     it(`${dutKind} DUT initiates to ${peerKind}: Main Mode + Quick Mode, both list the SA, DPD answered, no PSK in logs, nothing left after down`, async () => {
       const name = `ldx${dutKind[0]}${peerKind[0]}`;
-      lab = await Lab.up(labOf(name, subnet, dutKind, peerKind, 'dut'));
+      lab = await Lab.up(labOf(name, subnet, dutKind, peerKind));
       const { dut, peerDaemon, workDir } = lab as Lab & { dut: DutAdapter; peerDaemon: DutAdapter };
 
+      expect(daemonsOf(workDir)).to.have.length(2);
       await dut.initiate('peer1');
       const mine = await waitForSa(dut, 10_000);
       const theirs = await waitForSa(peerDaemon, 10_000);
@@ -139,4 +146,31 @@ describe('lab/daemons: strongSwan and Libreswan negotiate and run DPD with each 
       expect(daemonsOf(workDir)).to.deep.equal([]);
     });
   }
+
+  it('SIGSTOPped daemons: every control call fails with ERR_LAB_TIMEOUT after control_timeout, down() still removes everything', async () => {
+    const name = 'ldxst';
+    lab = await Lab.up(labOf(name, '203.0.113.96/29', 'libreswan', 'strongswan', { control_timeout: 3 }));
+    const { dut, peerDaemon, workDir } = lab as Lab & { dut: DutAdapter; peerDaemon: DutAdapter };
+    const groups = lab.status().daemons.map((d) => d.pid);
+    expect(groups).to.have.length(2);
+    expect(daemonsOf(workDir)).to.have.length(2);
+    // Each daemon is its own process group: this stops the daemon whatever wrapper started it.
+    for (const pid of groups) process.kill(-pid, 'SIGSTOP');
+
+    for (const adapter of [dut, peerDaemon]) {
+      const started = performance.now();
+      const err: unknown = await adapter.listSas().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const elapsedMs = performance.now() - started;
+      expect(err, adapter.kind).to.be.instanceOf(HarnessError).with.property('code', 'ERR_LAB_TIMEOUT');
+      expect(elapsedMs, adapter.kind).to.be.within(3000, 8000);
+    }
+
+    await lab.down();
+    lab = undefined;
+    expect(leftovers(name)).to.deep.equal([]);
+    expect(daemonsOf(workDir)).to.deep.equal([]);
+  });
 });
