@@ -128,9 +128,13 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
     return v;
   };
   const delay = number(dpd.delay, ['dpd', 'delay'], 10, 0);
+  const espProposals = proposals(raw.esp_proposals, ['esp_proposals'], false);
+  if (new Set(espProposals.map((p) => p.group !== undefined)).size > 1) {
+    throw new DaemonConfigError(['esp_proposals'], 'either every proposal names a DH group (PFS) or none does: Libreswan has one pfs= switch per connection');
+  }
   return {
     ikeProposals: proposals(raw.ike_proposals, ['ike_proposals'], true),
-    espProposals: proposals(raw.esp_proposals, ['esp_proposals'], false),
+    espProposals,
     ikeLifetime: number(raw.ike_lifetime, ['ike_lifetime'], 10800, 60),
     childLifetime: number(raw.child_lifetime, ['child_lifetime'], 3600, 60),
     dpd: { delay, timeout: number(dpd.timeout, ['dpd', 'timeout'], delay * 3, 0), action: action as DpdAction },

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { DaemonConfigError, parseDaemonConfig, parseProposal, planConnections, secretLiteral } from '../../src/lab/daemon-config.js';
+import { parseLabSpec } from '../../src/lab/lab-spec.js';
 import { libreswanProposal, renderIpsecConf, renderIpsecSecrets } from '../../src/lab/libreswan-config.js';
 import { renderStrongswanConf, renderSwanctlConf } from '../../src/lab/strongswan-config.js';
 
@@ -30,6 +33,7 @@ describe('lab/daemon-config: the DUT settings both renderers share', () => {
     expect(pathOf(() => parseDaemonConfig({ keyingtries: -1 }))).to.equal('keyingtries');
     expect(pathOf(() => parseDaemonConfig({ start_action: 'route' }))).to.equal('start_action');
     expect(pathOf(() => parseDaemonConfig({ control_timeout: 0 }))).to.equal('control_timeout');
+    expect(pathOf(() => parseDaemonConfig({ esp_proposals: ['aes128-sha1-modp2048', 'aes128-sha1'] }))).to.equal('esp_proposals');
   });
 
   it('writes a plain PSK quoted and any other as hex bytes both secrets parsers decode', () => {
@@ -93,4 +97,30 @@ describe('lab daemon config renderers', () => {
     const starting = renderIpsecConf({ config: parseDaemonConfig({ start_action: 'start' }), connections, localSubnets: [], remoteSubnets: [], logFile: '/w/pluto.log' });
     expect(starting).to.contain('auto=start').and.not.contain('auto=add');
   });
+});
+
+describe('lab daemon profiles: the shipped lab sections render for their DUT', () => {
+  for (const kind of ['strongswan', 'libreswan'] as const) {
+    it(`profiles/${kind}.yaml`, () => {
+      const file = `profiles/${kind}.yaml`;
+      const doc = parseYaml(readFileSync(file, 'utf8')) as { lab: unknown; dpd: { interval: number; dead_timeout: number; action: string } };
+      const spec = parseLabSpec(doc.lab, { file, base: ['lab'] });
+      expect(spec.dutKind).to.equal(kind);
+      const config = parseDaemonConfig(spec.dut);
+      const connections = planConnections('dut', [spec.dutAddress], spec.peerAddresses);
+      expect(connections.map((c) => c.remote)).to.deep.equal(spec.peerAddresses);
+      const text =
+        kind === 'strongswan'
+          ? renderSwanctlConf(
+              { config, connections, localSubnets: spec.dutSubnets, remoteSubnets: spec.peerSubnets, paths: { vici: '/w/v', log: '/w/l', keyLog: '/w/k' }, emulated: true },
+              spec.psk,
+            )
+          : renderIpsecConf({ config, connections, localSubnets: spec.dutSubnets, remoteSubnets: spec.peerSubnets, logFile: '/w/pluto.log' });
+      // The profile's DPD timers reach the daemon as written.
+      const dpd = kind === 'strongswan' ? [`dpd_delay = ${config.dpd.delay}s`, `dpd_timeout = ${config.dpd.timeout}s`] : [`dpddelay=${config.dpd.delay}`, `dpdtimeout=${config.dpd.timeout}`];
+      for (const line of dpd) expect(text).to.contain(line);
+      // …and agree with the behaviour the profile's dpd: section promises the checks.
+      expect(config.dpd).to.deep.equal({ delay: doc.dpd.interval, timeout: doc.dpd.dead_timeout, action: doc.dpd.action });
+    });
+  }
 });
