@@ -24,6 +24,7 @@ const commands: Record<string, () => Promise<Command>> = {
   lab: async () => (await import('./lab.js')).labCommand,
   profile: async () => (await import('./profile.js')).profileCommand,
   run: async () => (await import('./run.js')).runCommand,
+  serve: async () => (await import('./serve.js')).serveCommand,
   validate: async () => (await import('./validate.js')).validateCommand,
 };
 

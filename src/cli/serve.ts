@@ -1,18 +1,24 @@
 /**
  * `dpd-harness serve --profile <file> [--listen <address>[:<port>]]…`: the fake
- * peer as a long-lived responder (manual interop checks, ike-scan). It answers
- * Main Mode, Quick Mode and DPD as the profile says, prints one line per
- * event, and stops cleanly on SIGINT / SIGTERM.
+ * peer as a long-lived responder (manual interop checks, ike-scan). It accepts
+ * the profile's IKE proposals and PSK, advertises DPD, answers R-U-THERE,
+ * prints one line per event, and stops cleanly on SIGINT / SIGTERM.
  */
-import { UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import type { Clock, Endpoint } from '../events.js';
+import { IkeEngine } from '../ike/index.js';
+import { loadProfile } from '../profile/load-profile.js';
 import type { EngineHooks, EnginePort } from '../peer/engine-port.js';
 import { eventLine } from '../peer/event-line.js';
 import { FakePeer } from '../peer/fake-peer.js';
 import { parseListenAddress } from '../peer/listen-address.js';
+import { engineConfigFromProfile } from '../peer/profile-engine-config.js';
+import { systemClock } from '../peer/system-clock.js';
+import { systemRandom } from '../peer/system-random.js';
 
 export const SERVE_USAGE = `usage: dpd-harness serve --profile <file> [--listen <address>[:<port>]]…
-  --listen   address (and port, default 500) to answer on; repeat for several; default 127.0.0.1:500`;
+  --listen   address (and port, default 500; 0 = any free port) to answer on;
+             repeat for several; default 127.0.0.1:500`;
 
 export interface ServeArgs {
   profile: string;
@@ -66,3 +72,17 @@ export function closeOnSignal(peer: FakePeer): Promise<void> {
     process.on('SIGTERM', stop);
   });
 }
+
+export async function serveCommand(args: string[]): Promise<number> {
+  const { profile: file, listen } = parseServeArgs(args);
+  const config = engineConfigFromProfile(loadProfile(file), systemRandom);
+  const peer = await startServe({
+    listen,
+    clock: systemClock,
+    createEngine: (hooks) => new IkeEngine(config, hooks),
+    print: (line) => process.stdout.write(`${line}\n`),
+  });
+  await closeOnSignal(peer);
+  return EXIT.OK;
+}
+

@@ -1,9 +1,17 @@
 import { expect } from 'chai';
+import { execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseServeArgs, startServe } from '../../src/cli/serve.js';
 import { systemClock } from '../../src/peer/system-clock.js';
+import { requireCommands } from '../support/environment.js';
 import { ScriptedEngine } from '../support/scripted-engine.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+const PROFILE = join(ROOT, 'test', 'fixtures', 'peer', 'serve-profile.yaml');
 
 describe('cli/serve', () => {
   it('parses --profile and repeated --listen, defaulting to 127.0.0.1:500', () => {
@@ -46,6 +54,42 @@ describe('cli/serve', () => {
     } finally {
       client.close();
       await peer.close();
+    }
+  });
+});
+
+describe('cli/serve as a process, recognised by ike-scan (loopback)', function () {
+  this.timeout(60_000);
+
+  before(function () {
+    requireCommands(this, 'ike-scan');
+  });
+
+  it('answers Main Mode advertising DPD, and exits 0 on SIGTERM', async () => {
+    const args = ['serve', '--profile', PROFILE, '--listen', '127.0.0.1:0'];
+    const script = `import(${JSON.stringify(MAIN)}).then(async (m) => { process.exitCode = await m.main(${JSON.stringify(args)}); })`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+      const deadline = Date.now() + 30_000;
+      let port: string | undefined;
+      while (!(port = /listening on 127\.0\.0\.1:(\d+)/.exec(out)?.[1])) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`serve did not start: ${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // AES-128 / SHA-1 / PSK / MODP2048, the profile's first proposal (ike-scan --trans=enc[/bits],hash,auth,group).
+      const scan = execFileSync('ike-scan', ['--sport=0', '-d', port, '--trans=7/128,2,1,14', '127.0.0.1'], { timeout: 20_000 }).toString();
+      expect(scan).to.match(/Main Mode Handshake returned/);
+      expect(scan).to.include('Dead Peer Detection v1.0');
+      expect(scan).to.include('1 returned handshake');
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const [code] = await exited;
+      expect(code).to.equal(0);
+      expect(out).to.match(/in {2}127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+ main-mode #1/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
 });
