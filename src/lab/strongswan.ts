@@ -121,6 +121,7 @@ class StrongswanAdapter implements DutAdapter {
       connections: this.files.swanctl,
       vici: `unix://${this.files.vici}`,
       log: this.files.log,
+      ...(this.config.logKeys ? { keys: this.files.keyLog } : {}),
       conns: this.connections.map((c) => `${c.name}: ${c.local} -> ${c.remote}`).join('; '),
     };
   }
