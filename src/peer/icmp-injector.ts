@@ -64,8 +64,12 @@ export function buildUnreachable(request: UnreachableRequest): { packet: Uint8Ar
     encodeIpv4Udp({ source: remote.address, destination: local.address }, { header: { sourcePort: remote.port, destinationPort: local.port }, payload: bytes });
   const icmp = icmpUnreachable.encode({ code, quote: quoteOf(original, request.quote ?? 'rfc1812') });
   const from = request.from ?? local.address;
-  // RFC 792: the error goes back to the original datagram's source.
-  const packet = ipv4Packet.encode({ header: { source: from, destination: remote.address, protocol: IP_PROTOCOL.ICMP, ttl: request.ttl ?? 64, flags: 0 }, payload: icmp });
+  // RFC 792: the error goes back to the original datagram's source. TOS 0xc0 (precedence "internetwork control")
+  // and no DF are what Linux puts on its own ICMP errors (the capture in test/peer/icmp-message.test.ts).
+  const packet = ipv4Packet.encode({
+    header: { source: from, destination: remote.address, protocol: IP_PROTOCOL.ICMP, tos: 0xc0, ttl: request.ttl ?? 64, flags: 0 },
+    payload: icmp,
+  });
   return { packet, from, to: remote.address, code };
 }
 

@@ -9,6 +9,8 @@ import { FakeClock } from '../support/fake-clock.js';
 const DUT = { address: '203.0.113.130', port: 4500 };
 const PEER = { address: '203.0.113.129', port: 500 };
 const PAYLOAD = new Uint8Array(200).fill(0x5a);
+const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
+const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 interface SendCall {
   buffer: Buffer;
@@ -68,6 +70,19 @@ describe('buildUnreachable', () => {
     expect(icmp.original.complete).to.equal(true);
     const sent = encodeIpv4Udp({ source: DUT.address, destination: PEER.address }, { header: { sourcePort: 4500, destinationPort: 500 }, payload: PAYLOAD });
     expect(Buffer.from(icmp.quote).equals(Buffer.from(sent))).to.equal(true);
+  });
+
+  it('sends what the Linux kernel itself sends for a closed port, up to the IP ID the kernel fills in', () => {
+    // Captured 2026-11-28 on Linux 6.18.44 (see icmp-message.test.ts): the kernel's port unreachable for this datagram.
+    const received = hex('4500003313b040004011adf5cb00718acb0071899e601387001f79456470642d6861726e6573732069636d7020766563746f72');
+    const linux = hex(`45c0004f8b81000040017558cb007189cb00718a0303129200000000${toHex(received)}`);
+    const { packet } = buildUnreachable({
+      datagram: { local: { address: '203.0.113.137', port: 4999 }, remote: { address: '203.0.113.138', port: 40544 }, bytes: Buffer.from('dpd-harness icmp vector') },
+      code: 'port',
+      received,
+    });
+    const withoutId = (b: Uint8Array): string => toHex(Uint8Array.from([...b.subarray(0, 4), ...b.subarray(6, 10), ...b.subarray(12)]));
+    expect(withoutId(packet)).to.equal(withoutId(linux));
   });
 
   it('quotes a captured packet byte for byte, from a router address when asked', () => {
