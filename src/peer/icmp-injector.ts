@@ -12,6 +12,7 @@
  */
 import { HarnessError } from '../errors.js';
 import type { Clock, Endpoint } from '../events.js';
+import { parseIpv4 } from '../wire/ip-address.js';
 import { IP_PROTOCOL, encodeIpv4Udp, ipv4Packet } from './icmp-ipv4-udp.js';
 import { UNREACHABLE_NAMES, icmpUnreachable, quoteOf, type UnreachableName } from './icmp-message.js';
 import { includeIpHeader, openRawSocket, rawSocketError, systemRawSocket, type RawSocket, type RawSocketFactory } from './raw-capture-socket.js';
@@ -50,7 +51,7 @@ export interface IcmpSent {
   packet: Uint8Array;
 }
 
-const isIpv4 = (address: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(address);
+const isIpv4 = (address: string): boolean => parseIpv4(address) !== undefined;
 
 /** The whole IPv4 packet carrying the ICMP error; pure, so scenarios and tests can build one without a socket. */
 export function buildUnreachable(request: UnreachableRequest): { packet: Uint8Array; from: string; to: string; code: number } {
