@@ -73,7 +73,8 @@ describe('IcmpInjector in a network namespace @root', function () {
   ): Promise<{ sport: number; error: string; pcap: string }> {
     const l = lab as LabNamespace;
     const pcap = join(dir, `${name}.pcap`);
-    const dump = await captureIn(l, pcap, `host ${l.nsAddress}`);
+    // ARP is left out so that the two packets waited for below are the datagram and the ICMP error.
+    const dump = await captureIn(l, pcap, `host ${l.nsAddress} and (udp or icmp)`);
     const client = udpClientIn(l, l.rootAddress, 500, PAYLOAD, clientWaitMs);
     try {
       await waitUntil(() => clientLines(client.stdout()).some((x) => x.sent !== undefined) || client.child.exitCode !== null, 30_000, 'the client to send');
