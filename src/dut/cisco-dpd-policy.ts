@@ -154,7 +154,9 @@ export class CiscoDpdPolicy {
   }
 
   private timer(now: bigint): DpdAction[] {
-    if (this.deadline === undefined || now < this.deadline) return [];
+    if (this.deadline === undefined) return [];
+    // Real timers may fire a little before the monotonic deadline: wait for the rest.
+    if (now < this.deadline) return [{ type: 'arm-timer', at: this.deadline }];
     this.deadline = undefined;
     if (this.phase.kind === 'probing') {
       const sent = this.phase.outstanding.length;

@@ -217,6 +217,15 @@ describe('dut/cisco-dpd-policy', () => {
       expect(h.times('send-probe')).to.deep.equal([17]);
     });
 
+    it('a timer that fires before the deadline re-arms for the rest instead of probing early or stalling', () => {
+      const h = new Harness();
+      h.send({ type: 'established', peerIndex: 0, dpdVendorId: true });
+      h.advance(9.999);
+      expect(h.send({ type: 'timer' })).to.deep.equal([{ type: 'arm-timer', at: 10_000_000_000n }]);
+      h.advance(0.002);
+      expect(h.times('send-probe')).to.deep.equal([10]);
+    });
+
     it('stops when the SA goes away for another reason', () => {
       const h = new Harness();
       h.send({ type: 'established', peerIndex: 0, dpdVendorId: true });

@@ -1,0 +1,82 @@
+/**
+ * TargetFactory for the embedded reference DUT (profile `target.kind: reference`):
+ * each scenario gets its own fake peer on the profile's loopback addresses and its
+ * own reference DUT on 127.0.0.1, both on ephemeral ports, so scenarios run
+ * concurrently without root. Register it in src/scenario/target-registry.ts:
+ *   targetFactories.reference = async () => (await import('../dut/reference-target.js')).createReferenceTargetFactory;
+ */
+import type { Clock, Endpoint } from '../events.js';
+import { IkeEngine } from '../ike/index.js';
+import { FakePeer } from '../peer/fake-peer.js';
+import { systemRandom } from '../peer/system-random.js';
+import { peerAddresses, type DeviceProfile } from '../profile/device-profile.js';
+import { engineConfigFor } from '../scenario/engine-config.js';
+import { PeerScenarioTarget } from '../scenario/peer-target.js';
+import type { ScenarioTarget, TargetFactory } from '../scenario/target.js';
+import { ReferenceDut } from './reference-dut.js';
+import { referenceDutSettings } from './reference-dut-settings.js';
+
+const DUT_ADDRESS = '127.0.0.1';
+/** Scenarios at once: each holds two sockets and a few timers, so the bound is the machine's patience, not the DUT. */
+const MAX_JOBS = 8;
+
+export async function createReferenceTargetFactory(profile: DeviceProfile, clock: Clock): Promise<TargetFactory> {
+  const settings = referenceDutSettings(profile);
+  const addresses = peerAddresses(profile);
+  const random = systemRandom;
+
+  return {
+    clock,
+    maxJobs: MAX_JOBS,
+    dataPlane: 'emulated',
+    async open(): Promise<ScenarioTarget> {
+      const peer = await FakePeer.start({
+        bind: addresses.map((address) => ({ address, port: 0 })),
+        clock,
+        createEngine: (hooks) => new IkeEngine(engineConfigFor(profile, random), hooks),
+      });
+      const peerEndpoints: Endpoint[] = peer.endpoints;
+      let opened: Awaited<ReturnType<typeof ReferenceDut.open>>;
+      try {
+        opened = await ReferenceDut.open({
+          clock,
+          random,
+          local: { address: DUT_ADDRESS, port: 0 },
+          peerEndpoints,
+          peerOrder: settings.peerOrder,
+          keepalive: settings.keepalive,
+          onDead: settings.onDead,
+          faults: settings.faults,
+          // The DUT role: same engine, its own Random; it answers R-U-THERE only when the Cisco policy says so.
+          createEngine: (hooks) => new IkeEngine({ ...engineConfigFor(profile, random), autoAnswerDpd: false, respond: true }, hooks),
+        });
+      } catch (err) {
+        await peer.close();
+        throw err;
+      }
+      const { dut } = opened;
+      return new PeerScenarioTarget({
+        peer,
+        clock,
+        dut: dut.localEndpoint,
+        peerEndpoints,
+        control: {
+          async hasSa(peerAddress) {
+            return dut.listSas().some((s) => s.ike.established && s.ike.peer === peerAddress);
+          },
+          async initiate(peerIndex) {
+            dut.initiate(peerIndex);
+          },
+          async setTraffic(on) {
+            dut.setOutboundTraffic(on);
+          },
+        },
+        release: async () => {
+          await opened.close();
+          await peer.close();
+        },
+      });
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The reference DUT end to end on loopback: real IKE engine on both sides, real UDP,
+ * the system clock. Short timers (allow_short_timers) keep it to a few seconds; the
+ * assertions are about what happened (probes, sequence numbers, Delete, failover),
+ * the timing itself is asserted on a fake clock in cisco-dpd-policy.test.ts.
+ */
+import { expect } from 'chai';
+import type { DatagramEvent, HarnessEvent } from '../../src/events.js';
+import { createReferenceTargetFactory } from '../../src/dut/reference-target.js';
+import { systemClock } from '../../src/peer/system-clock.js';
+import { profileFromSource } from '../../src/profile/load-profile.js';
+import { YamlSource } from '../../src/profile/yaml-source.js';
+import type { ScenarioTarget, TargetFactory } from '../../src/scenario/target.js';
+
+const PROFILE = `identity: { vendor: Cisco, product: IOS XE, version: reference DUT (test) }
+target: { kind: reference, peer_addresses: [127.0.0.2, 127.0.0.3, 127.0.0.4] }
+psk: { value: reference-target-test }
+dpd:
+  mode: periodic
+  interval: 0.6
+  retry_interval: 0.2
+  probes_before_dead: 5
+  dead_time_from: first-unanswered-probe
+  retry_seq: increment
+  delete_on_dead: true
+  action: failover
+  peers: [0, 1, 2]
+  failover: { mechanism: crypto map set peer list, within: 2 }
+  tolerance: { absolute: 0.5, relative: 0.05 }
+dut: { allow_short_timers: true }
+`;
+
+const fromDut = (events: readonly HarnessEvent[], kind: string): DatagramEvent[] =>
+  events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'in' && e.summary?.kind === kind);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('dut/reference-target (loopback, real engine)', function () {
+  this.timeout(30_000);
+  let factory: TargetFactory;
+  let target: ScenarioTarget | undefined;
+
+  before(async () => {
+    factory = await createReferenceTargetFactory(profileFromSource(YamlSource.parse('t.yaml', PROFILE)), systemClock);
+  });
+  afterEach(async () => {
+    await target?.teardown();
+    target = undefined;
+  });
+  after(async () => {
+    await factory.close();
+  });
+
+  it('probes an answering peer with incrementing sequence numbers and keeps the SA', async () => {
+    target = await factory.open('probe');
+    await target.bringUp({ initiator: 'peer', peerIndex: 0, timeoutMs: 10_000 });
+    await until('three R-U-THEREs', () => fromDut(target!.events(), 'r-u-there').length >= 3, 15_000);
+    const seqs = fromDut(target.events(), 'r-u-there').map((e) => e.summary!.seq!);
+    expect(seqs.slice(1, 3).map((s, i) => s - seqs[i]!)).to.deep.equal([1, 1]);
+    expect(await target.dutHasSa(0)).to.equal(true);
+  });
+
+  it('answers the peer\'s R-U-THERE echoing its sequence number', async () => {
+    target = await factory.open('responder');
+    await target.bringUp({ initiator: 'peer', peerIndex: 0, timeoutMs: 10_000 });
+    await target.sendProbe({ kind: 'value', value: 123456 });
+    await until('the ACK', () => fromDut(target!.events(), 'r-u-there-ack').length > 0, 5_000);
+    expect(fromDut(target.events(), 'r-u-there-ack')[0]!.summary!.seq).to.equal(123456);
+  });
+
+  it('silent peer: five probes, Delete, SA gone, Main Mode to the second listed peer', async () => {
+    target = await factory.open('silence');
+    await target.bringUp({ initiator: 'peer', peerIndex: 0, timeoutMs: 10_000 });
+    target.setBehaviour({ silence: 'both' });
+    await until('the DUT to drop the SA', async () => !(await target!.dutHasSa(0)), 15_000);
+    await until('Main Mode towards 127.0.0.3', () => fromDut(target!.events(), 'main-mode').some((e) => e.local.address === '127.0.0.3'), 5_000);
+    const probesOnFirst = fromDut(target.events(), 'r-u-there').filter((e) => e.local.address === '127.0.0.2');
+    const deletes = fromDut(target.events(), 'delete');
+    expect(deletes.length).to.be.greaterThanOrEqual(1);
+    const lastProbes = probesOnFirst.slice(-5);
+    expect(lastProbes).to.have.length(5);
+    expect(deletes[0]!.t > lastProbes[4]!.t).to.equal(true);
+  });
+});
