@@ -98,6 +98,13 @@ export function putField(buf: Uint8Array, offset: number, value: number, bits: 8
   for (let i = bits / 8 - 1, v = value; i >= 0; i--, v = Math.floor(v / 256)) buf[offset + i] = v % 256;
 }
 
+/** `buf` (checked to hold `length` bytes at `offset`) or a new buffer of exactly the right size. */
+export function outputBuffer(buf: Uint8Array | undefined, offset: number, length: number): Uint8Array {
+  const out = buf ?? new Uint8Array(offset + length);
+  if (offset + length > out.length) throw new WireError('ERR_ICMP_BAD_VALUE', offset, `buffer too small for ${length} byte(s)`);
+  return out;
+}
+
 function addressBytes(text: string, offset: number, what: string): Uint8Array {
   const bytes = parseIpv4(text);
   if (!bytes) throw new WireError('ERR_ICMP_BAD_VALUE', offset, `${what} ${JSON.stringify(text)} is not an IPv4 address`);
@@ -174,7 +181,7 @@ function readIpv4Header(r: PacketReader, offset: number, end: number): DecodedIp
 export const ipv4Packet: Codec<Ipv4Packet> & { decodeHeader(buf: Uint8Array, offset?: number, end?: number): DecodedIpv4Header } = {
   encodingLength: (p) => headerLengthOf(p.header) + p.payload.length,
   encode(p, buf, offset = 0) {
-    const out = buf ?? new Uint8Array(offset + headerLengthOf(p.header) + p.payload.length);
+    const out = outputBuffer(buf, offset, headerLengthOf(p.header) + p.payload.length);
     const at = writeIpv4Header(p.header, p.payload.length, out, offset);
     out.set(p.payload, at);
     return out;
@@ -215,7 +222,7 @@ export const udpDatagram: Codec<UdpDatagram> & {
 } = {
   encodingLength: (d) => UDP_HEADER + d.payload.length,
   encode(d, buf, offset = 0) {
-    const out = buf ?? new Uint8Array(offset + UDP_HEADER + d.payload.length);
+    const out = outputBuffer(buf, offset, UDP_HEADER + d.payload.length);
     putField(out, offset, d.header.sourcePort, 16, 'source port');
     putField(out, offset + 2, d.header.destinationPort, 16, 'destination port');
     putField(out, offset + 4, d.header.length ?? UDP_HEADER + d.payload.length, 16, 'UDP length');

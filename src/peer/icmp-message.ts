@@ -8,7 +8,7 @@
  */
 import { WireError } from '../errors.js';
 import { checksumHolds, internetChecksum } from './icmp-internet-checksum.js';
-import { IP_PROTOCOL, PacketReader, ipv4Packet, putField, udpDatagram, type DecodedIpv4Header, type UdpHeader } from './icmp-ipv4-udp.js';
+import { IP_PROTOCOL, PacketReader, ipv4Packet, outputBuffer, putField, udpDatagram, type DecodedIpv4Header, type UdpHeader } from './icmp-ipv4-udp.js';
 
 export const ICMP_TYPE = { DESTINATION_UNREACHABLE: 3 } as const;
 
@@ -76,8 +76,7 @@ export const icmpUnreachable: IcmpUnreachableCodec = {
   encodingLength: (m) => ICMP_HEADER + m.quote.length,
   encode(m, buf, offset = 0) {
     const length = ICMP_HEADER + m.quote.length;
-    const out = buf ?? new Uint8Array(offset + length);
-    if (offset + length > out.length) throw new WireError('ERR_ICMP_BAD_VALUE', offset, `buffer too small for ${length} byte(s)`);
+    const out = outputBuffer(buf, offset, length);
     putField(out, offset, m.type ?? ICMP_TYPE.DESTINATION_UNREACHABLE, 8, 'ICMP type');
     putField(out, offset + 1, m.code, 8, 'ICMP code');
     putField(out, offset + 2, 0, 16, 'ICMP checksum');

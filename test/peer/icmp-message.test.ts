@@ -168,6 +168,14 @@ describe('icmpUnreachable encode / decode', () => {
     }
   });
 
+  it('encodes into a given buffer at an offset, the same bytes as alone, and refuses a buffer too small', () => {
+    const message = { code: 3, quote: quoteOf(original, 'rfc792') };
+    const alone = icmpUnreachable.encode(message);
+    const into = icmpUnreachable.encode(message, new Uint8Array(20 + alone.length), 20);
+    expect(toHex(into.subarray(20))).to.equal(toHex(alone));
+    expect(thrown(() => icmpUnreachable.encode(message, new Uint8Array(alone.length + 3), 4))).to.include({ code: 'ERR_ICMP_BAD_VALUE', offset: 4 });
+  });
+
   it('refuses to encode values that do not fit their fields', () => {
     expect(thrown(() => icmpUnreachable.encode({ code: 256, quote: new Uint8Array(28) }))).to.include({ code: 'ERR_ICMP_BAD_VALUE', offset: 1 });
     expect(thrown(() => encodeIpv4Udp({ source: 'dut.example', destination: '203.0.113.129' }, { header: { sourcePort: 1, destinationPort: 2 }, payload: new Uint8Array(0) }))).to.include({ code: 'ERR_ICMP_BAD_VALUE' });
