@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { HarnessError, WireError } from '../../src/errors.js';
 import { encodeIpv4Udp, ipv4Packet } from '../../src/peer/icmp-ipv4-udp.js';
 import type { RawSocket, RawSocketFactory } from '../../src/peer/raw-capture-socket.js';
@@ -79,6 +80,30 @@ describe('RawCapture (fed raw socket)', () => {
     expect(packets).to.deep.equal([]);
     expect(errors).to.have.length(1);
     expect(errors[0]).to.be.instanceOf(WireError).and.include({ code: 'ERR_ICMP_BAD_LENGTH', offset: 24 });
+  });
+
+  it('never throws at the socket, whatever arrives: undecodable packets to a watched address become WireErrors', () => {
+    const valid = udp(DUT, PEER, new Uint8Array(16).fill(3));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 80 }),
+          fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }).map((edits) => {
+            const b = Uint8Array.from(valid);
+            // Addresses (bytes 12–19) stay watched, so every damaged field reaches the decoder.
+            for (const [at, v] of edits) if (at < 12 || at > 19) b[at] = v;
+            return b;
+          }),
+        ),
+        (bytes) => {
+          const raw = feedableSocket();
+          const { errors } = open(new FakeClock(), raw);
+          raw.deliver(bytes);
+          for (const e of errors) expect(e).to.be.instanceOf(WireError);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 
   it('reports socket failures as ERR_RAW_SOCKET and a refused socket as ERR_RAW_NOT_PERMITTED', () => {
