@@ -165,7 +165,7 @@ describe('lab/daemons: strongSwan and Libreswan negotiate and run DPD with each 
       );
       const elapsedMs = performance.now() - started;
       expect(err, adapter.kind).to.be.instanceOf(HarnessError).with.property('code', 'ERR_LAB_TIMEOUT');
-      expect(elapsedMs, adapter.kind).to.be.within(3000, 8000);
+      expect(elapsedMs, adapter.kind).to.be.within(3000, 12_000); // below the 15 s default: the profile's bound applied
     }
 
     await lab.down();
