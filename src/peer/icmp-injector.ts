@@ -59,12 +59,16 @@ export function buildUnreachable(request: UnreachableRequest): { packet: Uint8Ar
   if (!isIpv4(local.address) || !isIpv4(remote.address)) {
     throw new HarnessError('ERR_ICMP_UNSUPPORTED', `ICMP errors are built for IPv4 only (ICMPv6 is not implemented): ${remote.address} → ${local.address}`);
   }
+  if (local.address === '0.0.0.0' && !request.received) {
+    // A wildcard-bound socket does not know which of its addresses the DUT used, and the DUT matches the quote by it.
+    throw new HarnessError('ERR_ICMP_BAD_VALUE', 'the datagram arrived on a socket bound to 0.0.0.0: bind the peer address, or pass the captured packet as `received`');
+  }
   const code = typeof request.code === 'number' ? request.code : UNREACHABLE_NAMES[request.code];
   const original =
     request.received ??
     encodeIpv4Udp({ source: remote.address, destination: local.address }, { header: { sourcePort: remote.port, destinationPort: local.port }, payload: bytes });
   const icmp = icmpUnreachable.encode({ code, quote: quoteOf(original, request.quote ?? 'rfc1812') });
-  const from = request.from ?? local.address;
+  const from = request.from ?? (local.address === '0.0.0.0' ? ipv4Packet.decodeHeader(original).destination : local.address);
   // RFC 792: the error goes back to the original datagram's source. TOS 0xc0 (precedence "internetwork control")
   // and no DF are what Linux puts on its own ICMP errors (the capture in test/peer/icmp-message.test.ts).
   const packet = ipv4Packet.encode({

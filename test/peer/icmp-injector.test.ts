@@ -101,6 +101,13 @@ describe('buildUnreachable', () => {
     expect(Buffer.from(named.packet).equals(Buffer.from(numeric.packet))).to.equal(true);
   });
 
+  it('needs the captured packet when the peer socket is bound to the wildcard address, and then answers from its destination', () => {
+    const wildcard = { address: '0.0.0.0', port: 500 };
+    expect(codeOf(() => buildUnreachable({ datagram: { local: wildcard, remote: DUT, bytes: PAYLOAD }, code: 'port' }))).to.equal('ERR_ICMP_BAD_VALUE');
+    const received = encodeIpv4Udp({ source: DUT.address, destination: PEER.address }, { header: { sourcePort: 4500, destinationPort: 500 }, payload: PAYLOAD });
+    expect(buildUnreachable({ datagram: { local: wildcard, remote: DUT, bytes: PAYLOAD }, code: 'port', received }).from).to.equal(PEER.address);
+  });
+
   it('refuses IPv6 endpoints with ERR_ICMP_UNSUPPORTED (no ICMPv6 yet)', () => {
     expect(codeOf(() => buildUnreachable({ datagram: { local: { address: '2001:db8::1', port: 500 }, remote: { address: '2001:db8::2', port: 500 }, bytes: PAYLOAD }, code: 'port' }))).to.equal(
       'ERR_ICMP_UNSUPPORTED',
