@@ -63,28 +63,40 @@ function timingCheck(name: string, timing: Timing, observed: number | null, tole
   };
 }
 
+/** What happened exactly at a step's start belongs to the step before (the one that waited for it). */
+const after = (kind: TimeOrigin, origin: bigint) => (e: HarnessEvent): boolean => (kind === 'step' ? e.t > origin : e.t >= origin);
+
 /** First event matching `match` inside the timing's window (tolerance included), as seconds from the origin. */
-function firstInWindow(ctx: CheckContext, timing: Timing, match: (e: HarnessEvent) => boolean): { origin?: bigint; at: number | null } {
+function firstInWindow(ctx: CheckContext, timing: Timing, match: (e: HarnessEvent) => boolean): { origin?: bigint; at: number | null; t?: bigint } {
   const origin = originTime(timing.origin, ctx);
   if (origin === undefined) return { at: null };
   // An `at` expectation takes the first occurrence, early or not, so an early one is reported with its time.
   const lo = timing.kind === 'at' ? 0 : timing.from - allowance(timing.from, ctx.tolerance);
-  // What happened exactly at a step's start belongs to the step before (the one that waited for it).
-  const after = (e: HarnessEvent): boolean => (timing.origin === 'step' ? e.t > origin : e.t >= origin);
-  const hit = ctx.events.find((e) => match(e) && after(e) && seconds(e.t - origin) >= Math.max(0, lo));
-  return { origin, at: hit ? seconds(hit.t - origin) : null };
+  const hit = ctx.events.find((e) => match(e) && after(timing.origin, origin)(e) && seconds(e.t - origin) >= Math.max(0, lo));
+  return { origin, at: hit ? seconds(hit.t - origin) : null, ...(hit ? { t: hit.t } : {}) };
+}
+
+const messageMatcher = (step: Extract<Step, { kind: 'expect-message' }>, peerAddresses: readonly string[]) => (e: HarnessEvent): boolean =>
+  isMessage(e, step.message, step.direction) && (step.peerIndex === undefined || (e as DatagramEvent).local.address === peerAddresses[step.peerIndex]);
+
+const initiateMatcher = (step: Extract<Step, { kind: 'expect-initiate' }>, peerAddresses: readonly string[]) => (e: HarnessEvent): boolean =>
+  isMessage(e, 'main-mode', 'in') && (e as DatagramEvent).local.address === peerAddresses[step.peerIndex] && ((e as DatagramEvent).summary?.step ?? 1) === 1;
+
+/** The instant of the message an expect-message / expect-initiate step found, when it found one. */
+export function matchedAt(step: Extract<Step, { kind: 'expect-message' | 'expect-initiate' }>, ctx: CheckContext, peerAddresses: readonly string[]): bigint | undefined {
+  const match = step.kind === 'expect-message' ? messageMatcher(step, peerAddresses) : initiateMatcher(step, peerAddresses);
+  return firstInWindow(ctx, step.timing, match).t;
 }
 
 export function checkMessage(step: Extract<Step, { kind: 'expect-message' }>, ctx: CheckContext, peerAddresses: readonly string[]): Check[] {
-  const wanted = (e: HarnessEvent): boolean =>
-    isMessage(e, step.message, step.direction) && (step.peerIndex === undefined || (e as DatagramEvent).local.address === peerAddresses[step.peerIndex]);
+  const wanted = messageMatcher(step, peerAddresses);
   const what = `${step.message}${step.direction === 'in' ? ' from the DUT' : ' to the DUT'}`;
   const { origin, at } = firstInWindow(ctx, step.timing, wanted);
   if (origin === undefined) return [noOrigin(`${what} ${step.present ? 'arrives' : 'absent'}`, step.timing.origin)];
   if (step.present) return [timingCheck(`${what} ${ORIGIN_TEXT[step.timing.origin]}`, step.timing, at, ctx.tolerance, at === null ? `no ${what} observed` : undefined)];
   const end = step.timing.kind === 'at' ? step.timing.at : step.timing.to;
   const start = step.timing.kind === 'at' ? 0 : step.timing.from;
-  const inside = ctx.events.filter((e) => wanted(e) && e.t >= origin && seconds(e.t - origin) >= start && seconds(e.t - origin) <= end);
+  const inside = ctx.events.filter((e) => wanted(e) && after(step.timing.origin, origin)(e) && seconds(e.t - origin) >= start && seconds(e.t - origin) <= end);
   return [{
     name: `no ${what} within ${start}–${end} s ${ORIGIN_TEXT[step.timing.origin]}`, expected: 0, observed: inside.length, unit: 'messages', pass: inside.length === 0,
     ...(inside.length ? { detail: `first at ${round(seconds(inside[0]!.t - origin))} s` } : {}),
@@ -166,7 +178,7 @@ export function checkSaGone(step: Extract<Step, { kind: 'expect-sa-gone' }>, ctx
 
 export function checkInitiate(step: Extract<Step, { kind: 'expect-initiate' }>, ctx: CheckContext, peerAddresses: readonly string[]): Check[] {
   const address = peerAddresses[step.peerIndex];
-  const { origin, at } = firstInWindow(ctx, step.timing, (e) => isMessage(e, 'main-mode', 'in') && (e as DatagramEvent).local.address === address && ((e as DatagramEvent).summary?.step ?? 1) === 1);
+  const { origin, at } = firstInWindow(ctx, step.timing, initiateMatcher(step, peerAddresses));
   if (origin === undefined) return [noOrigin(`DUT initiates to ${address}`, step.timing.origin)];
   return [timingCheck(`DUT initiates Main Mode to peer ${address} ${ORIGIN_TEXT[step.timing.origin]}`, step.timing, at, ctx.tolerance, at === null ? `no Main Mode from the DUT to ${address}` : undefined)];
 }

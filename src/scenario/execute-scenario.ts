@@ -8,7 +8,7 @@ import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent } from '../events.js';
 import { checkLine } from '../report/check-text.js';
 import type { Check, ExpectedWindow, ScenarioResult, ScenarioStatus } from '../report/result-model.js';
-import { allowance, checkInitiate, checkMessage, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
+import { allowance, checkInitiate, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
 import type { PlannedScenario, Step, TimeOrigin } from './plan.js';
 import { SA_GONE_MARK, SA_PRESENT_MARK, type ScenarioTarget } from './target.js';
 
@@ -116,14 +116,15 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
   try {
     // When an expectation is met early, the next step counts from the instant of what was seen,
     // not from when the poll noticed it: chained expectations then measure DUT timing, not polling.
+    // A behave step takes no time of its own, so it hands its start on to the step after it.
     let carry: bigint | undefined;
-    const carryFrom = (c: CheckContext, origin: TimeOrigin, check: Check): void => {
-      const o = originTime(origin, c);
-      if (check.pass && o !== undefined && typeof check.observed === 'number') carry = o + toNs(check.observed);
+    const carryFrom = (step: Extract<Step, { kind: 'expect-message' | 'expect-initiate' }>, c: CheckContext, check: Check): void => {
+      if (check.pass) carry = matchedAt(step, c, scenario.peerAddresses);
     };
     for (const [i, { step, where }] of scenario.steps.entries()) {
       const phase = `${i + 1}/${scenario.steps.length} ${describeStep(step)}`;
-      const stepStart = carry ?? clock.now();
+      const carried = carry;
+      const stepStart = carried ?? clock.now();
       carry = undefined;
       target.mark(`step ${phase}`);
       progress(phase);
@@ -148,6 +149,7 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
           if (step.sendCrafted) await target.sendCrafted(step.sendCrafted);
           // The phase starts with the change: what the probes it sent provoke belongs to it.
           phaseStart = stepStart;
+          carry = carried;
           break;
         case 'wait':
           await waitFor(phase, () => stepStart + toNs(step.seconds), () => false);
@@ -156,7 +158,7 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
           const end = originDeadline(step.timing.origin, timingEnd(step.timing, scenario.tolerance));
           await waitFor(phase, end, () => step.present && checkMessage(step, ctx(stepStart), scenario.peerAddresses)[0]!.pass);
           stepChecks.push(...checkMessage(step, ctx(stepStart), scenario.peerAddresses));
-          if (step.present) carryFrom(ctx(stepStart), step.timing.origin, stepChecks[0]!);
+          if (step.present) carryFrom(step, ctx(stepStart), stepChecks[0]!);
           break;
         }
         case 'expect-probes': {
@@ -181,7 +183,7 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
           const end = originDeadline(step.timing.origin, timingEnd(step.timing, scenario.tolerance));
           await waitFor(phase, end, () => checkInitiate(step, ctx(stepStart), scenario.peerAddresses)[0]!.pass);
           stepChecks.push(...checkInitiate(step, ctx(stepStart), scenario.peerAddresses));
-          carryFrom(ctx(stepStart), step.timing.origin, stepChecks[0]!);
+          carryFrom(step, ctx(stepStart), stepChecks[0]!);
           break;
         }
       }
