@@ -50,6 +50,7 @@ export class RawCapture {
     const socket = openRawSocket('udp', options.socketFactory ?? systemRawSocket);
     socket.on('message', (buffer) => {
       const t = options.clock.now();
+      // A view on the addon's receive buffer, which the next packet overwrites: everything reported below is a copy.
       const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
       let header: DecodedIpv4Header;
       try {
@@ -59,9 +60,8 @@ export class RawCapture {
         if (!(err instanceof WireError)) throw err;
         return;
       }
-      if (!watched.has(header.source) && !watched.has(header.destination)) return;
+      if (header.protocol !== IP_PROTOCOL.UDP || (!watched.has(header.source) && !watched.has(header.destination))) return;
       try {
-        if (header.protocol !== IP_PROTOCOL.UDP) return;
         ipv4Packet.decode(bytes); // throws when the total length runs past the bytes read
         // Decoded in place, so an error's offset counts from the start of the IP packet.
         const udp = udpDatagram.decode(bytes, header.headerLength, header.totalLength);
