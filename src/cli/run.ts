@@ -91,7 +91,8 @@ export async function runCommand(args: string[]): Promise<number> {
     process.stderr.write('\ninterrupted: stopping scenarios, writing reports, tearing down\n');
     controller.abort();
   };
-  process.once('SIGINT', onSigint);
+  // `on`, not `once`: while a lab is up its exit guard re-raises SIGINT unless someone else still listens.
+  process.on('SIGINT', onSigint);
   const progress = process.stderr.isTTY ? ttyProgress(process.stderr, clock) : plainProgress((l) => process.stderr.write(l));
   // The status line sits on the terminal under mocha's output: clear it before mocha writes.
   const stdoutWrite = process.stdout.write.bind(process.stdout);
