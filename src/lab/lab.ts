@@ -119,6 +119,8 @@ function killIfSame(id: ProcessIdentity): void {
 export function cleanStale(lab: string, previous: LabState | undefined): void {
   for (const d of previous?.daemons ?? []) killIfSame(d);
   applyStepsSync(planTeardown(lab, existingNamespaces()));
+  // The work directory holds root-only copies of the PSK (swanctl.conf, ipsec.secrets).
+  if (previous?.workDir) rmSync(previous.workDir, { recursive: true, force: true });
 }
 
 /**
@@ -328,6 +330,8 @@ export class Lab {
       await this.supervisor.stopAll();
       const teardown = planTeardown(this.spec.name, existingNamespaces());
       await applySteps(this.supervisor, teardown).catch(() => applyStepsSync(teardown));
+      // Daemon logs were read into memory for the reports; the configs hold the PSK.
+      rmSync(this.workDir, { recursive: true, force: true });
       removeState(this.stateDir, this.spec.name);
       this.isDown = true;
       this.unguard?.();

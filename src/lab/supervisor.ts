@@ -225,6 +225,8 @@ export class Supervisor {
         stopping ??= (async () => {
           if (!running) return exited;
           signalGroup('SIGTERM');
+          // A daemon a scenario froze (SIGSTOP) only acts on SIGTERM once it runs again.
+          signalGroup('SIGCONT');
           const timer = this.clock.setTimeout(() => signalGroup('SIGKILL'), graceMs);
           const result = await exited;
           timer.cancel();
