@@ -124,3 +124,24 @@ describe('lab daemon profiles: the shipped lab sections render for their DUT', (
     });
   }
 });
+
+describe('lab/daemon-config through parseLabSpec', () => {
+  it('reports a bad DUT setting at its field before any daemon starts', async () => {
+    const { parseLabSpec, LabSpecError } = await import('../../src/lab/lab-spec.js');
+    const spec = {
+      kind: 'strongswan',
+      subnet: '203.0.113.0/28',
+      dut_address: '203.0.113.1',
+      peer_addresses: ['203.0.113.2'],
+      psk: 'x',
+      dut: { dpd: { delay: 2, action: 'explode' } },
+    };
+    try {
+      parseLabSpec(spec, { file: 'p.yaml', base: ['lab'] });
+      expect.fail('no error');
+    } catch (err) {
+      expect(err).to.be.instanceOf(LabSpecError);
+      expect((err as InstanceType<typeof LabSpecError>).field).to.equal('lab.dut.dpd.action');
+    }
+  });
+});
