@@ -88,8 +88,9 @@ describe('lab/lab-spec parseLabSpec', () => {
   it('accepts a peer daemon only in peer-namespace mode', () => {
     expect(errorFor({ peer_daemon: { kind: 'libreswan' } }).field).to.equal('lab.peer_daemon');
     expect(errorFor({ peer_netns: true, peer_daemon: { kind: 'openswan' } }).field).to.equal('lab.peer_daemon.kind');
-    const spec = parseLabSpec({ ...valid(), peer_netns: true, peer_daemon: { kind: 'libreswan', dpd: 'x' } }, source);
-    expect(spec.peerDaemon).to.deep.equal({ kind: 'libreswan', config: { dpd: 'x' } });
+    const spec = parseLabSpec({ ...valid(), peer_netns: true, peer_daemon: { kind: 'libreswan', dpd: { delay: 3 } } }, source);
+    expect(spec.peerDaemon).to.deep.equal({ kind: 'libreswan', config: { dpd: { delay: 3 } } });
+    expect(errorFor({ peer_netns: true, peer_daemon: { kind: 'libreswan', dpd: 'x' } }).field).to.equal('lab.peer_daemon.dpd');
   });
 
   it('places the error at the position the locator gives', () => {
