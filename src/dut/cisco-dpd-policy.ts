@@ -118,11 +118,12 @@ export class CiscoDpdPolicy {
   private ack(seq: number, now: bigint): DpdAction[] {
     if (this.phase.kind === 'down') return [{ type: 'ignored', reason: `R-U-THERE-ACK seq ${seq} with no SA up` }];
     if (this.phase.kind !== 'probing') return [{ type: 'ignored', reason: `R-U-THERE-ACK seq ${seq} with no probe outstanding` }];
-    // [RFC 3706 §6.2] the sender SHOULD reject an ACK that echoes no R-U-THERE it sent; an ACK for any
-    // probe of the unanswered run still proves the peer alive (a late answer to the first probe).
-    const matches = this.phase.outstanding.includes(seq >>> 0);
-    if (!matches && this.faults.acceptWrongSeqAck !== true) {
-      return [{ type: 'ignored', reason: `R-U-THERE-ACK seq ${seq} matches no outstanding probe (${this.phase.outstanding.join(', ')})` }];
+    // [RFC 3706 §6.2] the sender SHOULD reject an ACK whose sequence number does not match. Only the latest
+    // R-U-THERE counts: with a new number on every retry, an older number is indistinguishable from a
+    // peer echoing the wrong one (seq−1, stale), which must not pass as liveness (racoon does the same).
+    const latest = this.phase.outstanding[this.phase.outstanding.length - 1]!;
+    if (seq >>> 0 !== latest && this.faults.acceptWrongSeqAck !== true) {
+      return [{ type: 'ignored', reason: `R-U-THERE-ACK seq ${seq >>> 0} does not echo the latest R-U-THERE (seq ${latest})` }];
     }
     this.heard(now);
     return this.rearm(now);

@@ -42,7 +42,7 @@ export interface DpdFaults {
   noDelete?: boolean;
   /** ACKs to the peer's R-U-THERE carry the DUT's own counter instead of the echoed sequence number. */
   ackSeqNotEchoed?: boolean;
-  /** An ACK whose sequence number matches no outstanding probe is still taken as liveness. */
+  /** An ACK that does not echo the latest R-U-THERE's sequence number is still taken as liveness. */
   acceptWrongSeqAck?: boolean;
   /** Probes even when the peer did not send the RFC 3706 vendor ID. */
   probeWithoutDpdVendorId?: boolean;

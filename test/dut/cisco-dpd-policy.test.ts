@@ -137,18 +137,27 @@ describe('dut/cisco-dpd-policy', () => {
       expect(h.times('peer-dead')).to.deep.equal([35]);
     });
 
-    it('an ACK for an earlier probe of the unanswered run is liveness; the next probe is one interval after the run began', () => {
+    it('an ACK echoing the latest probe ends the run; the next probe is one interval after the run began', () => {
       const h = new Harness();
       h.send({ type: 'established', peerIndex: 0, dpdVendorId: true });
       h.advance(13); // probes at 10 and 12 unanswered
-      const first = h.of('send-probe')[0]!.seq;
-      h.send({ type: 'ack', seq: first });
+      h.send({ type: 'ack', seq: h.of('send-probe')[1]!.seq });
       h.advance(7.5);
       expect(h.times('send-probe')).to.deep.equal([10, 12, 20]);
       expect(h.of('peer-dead')).to.have.length(0);
     });
 
-    it('an ACK with a sequence number no outstanding probe carries is not liveness', () => {
+    it('an ACK for an earlier probe of the run (seq−1 of the latest, stale) is not liveness', () => {
+      const h = new Harness();
+      h.send({ type: 'established', peerIndex: 0, dpdVendorId: true });
+      h.advance(13);
+      h.send({ type: 'ack', seq: h.of('send-probe')[0]!.seq });
+      h.advance(10);
+      expect(h.times('send-probe')).to.deep.equal([10, 12, 14, 16, 18]);
+      expect(h.times('peer-dead')).to.deep.equal([20]);
+    });
+
+    it('an ACK carrying seq+1 is not liveness', () => {
       const h = new Harness();
       h.answerProbes(0.05, (s) => s + 1);
       h.send({ type: 'established', peerIndex: 0, dpdVendorId: true });
