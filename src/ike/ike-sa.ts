@@ -21,7 +21,7 @@ import {
   quickModeHash3,
   skeyidPreSharedKey,
 } from '../crypto/ikev1-key-schedule.js';
-import { IkeError } from '../errors.js';
+import { IkeError, WireError } from '../errors.js';
 import type { Endpoint, MessageSummary } from '../events.js';
 import { DOI, EXCHANGE_TYPES, NOTIFY_TYPES, PROTOCOL_IDS } from '../wire/constants.js';
 import { idPayloadFor } from '../wire/identification.js';
@@ -165,6 +165,7 @@ export class IkeSa {
     const sent = sa.sendClear(effects, sa.header(EXCHANGE_TYPES.MAIN_MODE, 0), payloads, 1, false);
     // HASH_I/HASH_R cover the SA payload as it went out, whatever a behaviour did to it.
     sa.saiB = bodyOf(sent.payloads.find((p): p is SaPayload => p.kind === 'sa'));
+    sa.lastSent = sent.bytes;
     sa.armRetransmit(effects);
     return { sa, effects };
   }
@@ -307,7 +308,7 @@ export class IkeSa {
 
   private onMm5(msg: IsakmpMessage): Outcome {
     const keys = this.keys as Keys;
-    const opened = openMessage(keys.cipher, this.iv, msg.nextPayload as number, msg.encrypted as Uint8Array);
+    const opened = this.openPhase1(keys, msg);
     const summary = summarize(msg, opened.payloads, 5);
     const id = opened.payloads.find((p): p is IdPayload => p.kind === 'id');
     const hash = opened.payloads.find((p) => p.kind === 'hash');
@@ -327,7 +328,7 @@ export class IkeSa {
 
   private onMm6(msg: IsakmpMessage): Outcome {
     const keys = this.keys as Keys;
-    const opened = openMessage(keys.cipher, this.iv, msg.nextPayload as number, msg.encrypted as Uint8Array);
+    const opened = this.openPhase1(keys, msg);
     const summary = summarize(msg, opened.payloads, 6);
     const id = opened.payloads.find((p): p is IdPayload => p.kind === 'id');
     const hash = opened.payloads.find((p) => p.kind === 'hash');
@@ -342,6 +343,19 @@ export class IkeSa {
     effects.push(this.event({ kind: 'state', phase: 1, state: 'established' }));
     if (this.quickModeAfterPhase1) effects.push(...this.startQuickMode());
     return { summary, effects };
+  }
+
+  /**
+   * MM5/MM6 under the new keys. With different pre-shared keys the plaintext is noise
+   * that does not parse, so a decode failure here is an authentication failure.
+   */
+  private openPhase1(keys: Keys, msg: IsakmpMessage): Opened {
+    try {
+      return openMessage(keys.cipher, this.iv, msg.nextPayload as number, msg.encrypted as Uint8Array);
+    } catch (err) {
+      if (!(err instanceof WireError)) throw err;
+      return this.authFailed(`Main Mode message ${this.role === 'responder' ? 5 : 6} (it does not decrypt to payloads: ${err.message})`, headerOnlySummary(msg));
+    }
   }
 
   private authFailed(what: string, summary: MessageSummary): never {
@@ -732,9 +746,13 @@ export class IkeSa {
     effects.push({ type: 'send', datagram: { sa: this.id, from: this.local, to: this.remote, bytes, summary, answer } });
   }
 
+  /**
+   * Sends bytes already sent once. Not through pushSend: a resent answer is already
+   * cached, and recording it again would grow the very list being resent (endlessly).
+   */
   private resend(effects: EngineEffect[], bytes: Uint8Array, answer: boolean): void {
     const h = { exchangeType: bytes[18], messageId: new DataView(bytes.buffer, bytes.byteOffset + 20, 4).getUint32(0) };
-    this.pushSend(effects, bytes, headerOnlySummary(h), answer);
+    effects.push({ type: 'send', datagram: { sa: this.id, from: this.local, to: this.remote, bytes, summary: headerOnlySummary(h), answer } });
   }
 
   private rememberInformational(messageId: number, answered: Answered): void {
