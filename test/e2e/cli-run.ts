@@ -22,10 +22,16 @@ export interface CliRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves when the output matches, rejects on exit or after timeoutMs. */
   waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void>;
+  /** Ends the child if it still runs (test clean-up after a failure). */
+  stop(): Promise<void>;
 }
 
-export function startRun(args: readonly string[]): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', RUN_MAIN, 'run', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `dpd-harness <args…>` from source. The child leads its own process group, so
+ * `process.kill(-child.pid, 'SIGINT')` is what Ctrl-C on a terminal delivers.
+ */
+export function startCli(args: readonly string[]): CliRun {
+  const child = spawn(process.execPath, ['--import', 'tsx', RUN_MAIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let text = '';
   const waiters = new Set<() => void>();
   const append = (chunk: Buffer): void => {
@@ -44,6 +50,11 @@ export function startRun(args: readonly string[]): CliRun {
     child,
     output: () => text,
     exited,
+    stop: async () => {
+      if (done) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
     waitForOutput: (pattern, timeoutMs) =>
       new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => finish(new Error(`no ${pattern} in the run's output within ${timeoutMs} ms:\n${text}`)), timeoutMs);

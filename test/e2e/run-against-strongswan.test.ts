@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { requireCommands, requireRoot } from '../support/environment.js';
 import { childrenNamed, readXml } from '../report/xml-reader.js';
-import { labLeftovers, notifyTypesInPcap, readLabProfile, readResults, scenariosOf, SMOKE_SUITE, startRun, type ScenarioJson, type TimelineMessage } from './cli-run.js';
+import { labLeftovers, notifyTypesInPcap, readLabProfile, readResults, scenariosOf, SMOKE_SUITE, startCli, type CliRun, type ScenarioJson, type TimelineMessage } from './cli-run.js';
 
 const execFileAsync = promisify(execFile);
 const R_U_THERE = 36136; // RFC 3706 §5.2
@@ -32,20 +32,22 @@ describe('e2e: dpd-harness run against a strongSwan lab DUT @root', function () 
   let outDir: string;
   let exit: { code: number | null; signal: NodeJS.Signals | null };
   let output: string;
+  let run: CliRun | undefined;
   let scenario: (id: string) => ScenarioJson;
 
   before(async function () {
     requireRoot(this);
     requireCommands(this, 'ip', 'tshark', 'chromium', '/usr/lib/ipsec/charon', '/usr/sbin/swanctl');
     outDir = mkdtempSync(join(tmpdir(), 'dpdh-e2e-run-'));
-    const run = startRun([SMOKE_SUITE, '--profile', profile.file, '--out', outDir]);
+    run = startCli(['run', SMOKE_SUITE, '--profile', profile.file, '--out', outDir]);
     exit = await run.exited;
     output = run.output();
     const scenarios = scenariosOf(readResults(outDir));
     scenario = (id) => scenarios.find((s) => s.id === `dpd-smoke/${id}`)!;
   });
 
-  after(() => {
+  after(async () => {
+    await run?.stop();
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
