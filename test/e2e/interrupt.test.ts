@@ -55,6 +55,9 @@ describe('e2e: interrupting dpd-harness run against a strongSwan lab DUT @root',
     const run = start(['run', SMOKE_SUITE, '--profile', profile.file, '--out', dir]);
     await run.waitForOutput(FIRST_DONE, 120_000);
     await run.waitForOutput(SECOND_WAITING, 60_000);
+    // The leftover probe sees the live lab, so its empty answer at the end means something.
+    const live = labLeftovers(profile.lab).map((l) => l.split(' ')[0]);
+    expect(live).to.include.members(['namespace', 'link', 'state', 'process']);
     process.kill(-run.child.pid!, 'SIGINT');
     const exit = await run.exited;
     expect(exit, run.output()).to.deep.equal({ code: EXIT_INTERRUPTED, signal: null });
@@ -79,6 +82,8 @@ describe('e2e: interrupting dpd-harness run against a strongSwan lab DUT @root',
     expect(root.attributes).to.include({ tests: '3', failures: '0', errors: '2', skipped: '0' });
     const cases = childrenNamed(childrenNamed(root, 'testsuite')[0]!, 'testcase');
     expect(cases.map((c) => c.children.map((x) => `${x.name}:${x.attributes.type ?? ''}`))).to.deep.equal([[], ['error:interrupted'], ['error:interrupted']]);
+
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).to.contain('<b>Run interrupted.</b>');
 
     expect(labLeftovers(profile.lab)).to.deep.equal([]);
   });
