@@ -45,8 +45,16 @@ export interface IkeProposal {
   group: 'modp1024' | 'modp1536' | 'modp2048' | 'modp3072' | 'modp4096';
 }
 
+export interface EspProposalSpec {
+  encryption: IkeProposal['encryption'];
+  integrity: 'md5' | 'sha1' | 'sha2-256' | 'sha2-384' | 'sha2-512';
+}
+
 export interface IkeParameters {
   proposals: IkeProposal[];
+  espProposals: EspProposalSpec[];
+  /** Quick Mode PFS group; absent: no PFS. */
+  pfsGroup?: IkeProposal['group'];
   localId?: string;
   remoteId?: string;
   /** Seconds. */

@@ -140,6 +140,8 @@ function loadDpd(d: any, bad: Fail): DpdSemantics {
 function loadIke(ike: any): IkeParameters {
   return {
     proposals: (ike.proposals ?? [{ encryption: 'aes-128', hash: 'sha2-256', group: 'modp2048' }]).map((p: any) => ({ ...p })),
+    espProposals: (ike.esp_proposals ?? [{ encryption: 'aes-128', integrity: 'sha1' }, { encryption: 'aes-128', integrity: 'sha2-256' }]).map((p: any) => ({ ...p })),
+    ...(ike.pfs_group === undefined ? {} : { pfsGroup: ike.pfs_group }),
     ...(ike.local_id === undefined ? {} : { localId: ike.local_id }),
     ...(ike.remote_id === undefined ? {} : { remoteId: ike.remote_id }),
     lifetime: { ike: ike.lifetime?.ike ?? 28800, ipsec: ike.lifetime?.ipsec ?? 3600 },

@@ -5,7 +5,7 @@
  */
 import type { Random } from '../events.js';
 import type { EspProposal, IkeEngineConfig, Phase1Proposal, Subnet } from '../ike/index.js';
-import type { DeviceProfile, IkeProposal } from '../profile/device-profile.js';
+import type { DeviceProfile, EspProposalSpec, IkeProposal } from '../profile/device-profile.js';
 
 const CIPHER: Record<IkeProposal['encryption'], Pick<Phase1Proposal, 'cipher' | 'keyLength'>> = {
   'aes-128': { cipher: 'aes-cbc', keyLength: 16 },
@@ -17,11 +17,7 @@ const HASH: Record<IkeProposal['hash'], Phase1Proposal['hash']> = { md5: 'md5', 
 // RFC 2409 §6 / RFC 3526 group numbers.
 const GROUP: Record<IkeProposal['group'], Phase1Proposal['group']> = { modp1024: 2, modp1536: 5, modp2048: 14, modp3072: 15, modp4096: 16 };
 
-/** What every DUT in this project accepts for ESP (strongSwan/Libreswan defaults, IOS XE transform sets). */
-const ESP_OFFER: Omit<EspProposal, 'lifetimeSeconds'>[] = [
-  { cipher: 'aes-cbc', keyLength: 16, integrity: 'sha1' },
-  { cipher: 'aes-cbc', keyLength: 16, integrity: 'sha256' },
-];
+const INTEGRITY: Record<EspProposalSpec['integrity'], EspProposal['integrity']> = { md5: 'md5', sha1: 'sha1', 'sha2-256': 'sha256', 'sha2-384': 'sha384', 'sha2-512': 'sha512' };
 
 export function subnetOf(prefix: string): Subnet {
   const [address, len] = prefix.split('/') as [string, string];
@@ -41,7 +37,12 @@ export function engineConfigFor(profile: DeviceProfile, random: Random): IkeEngi
     random,
     psk: () => psk,
     proposals: profile.ike.proposals.map((p) => ({ ...CIPHER[p.encryption], hash: HASH[p.hash], group: GROUP[p.group], lifetimeSeconds: profile.ike.lifetime.ike })),
-    espProposals: ESP_OFFER.map((p) => ({ ...p, lifetimeSeconds: profile.ike.lifetime.ipsec })),
+    espProposals: profile.ike.espProposals.map((p) => ({
+      ...CIPHER[p.encryption],
+      integrity: INTEGRITY[p.integrity],
+      ...(profile.ike.pfsGroup ? { pfsGroup: GROUP[profile.ike.pfsGroup] } : {}),
+      lifetimeSeconds: profile.ike.lifetime.ipsec,
+    })),
     ...selectors,
     ...(profile.ike.localId ? { localId: /^\d+\.\d+\.\d+\.\d+$/.test(profile.ike.localId) ? { type: 'ipv4-addr', address: profile.ike.localId } : { type: 'fqdn', name: profile.ike.localId } } : {}),
     // The fake peer's own probes: a new number each time, so sequence scenarios control repeats explicitly.

@@ -2,8 +2,7 @@
  * Which TargetFactory serves which profile target kind. The modules that can
  * drive a DUT (the reference DUT in src/dut, the lab in src/lab, the fake peer
  * against an external device) register here, loaded lazily so a run imports
- * only what its profile needs:
- *   targetFactories.reference = async () => (await import('../dut/reference-target.js')).createReferenceTargetFactory;
+ * only what its profile needs.
  */
 import { HarnessError } from '../errors.js';
 import type { Clock } from '../events.js';
@@ -14,6 +13,7 @@ import type { TargetFactory } from './target.js';
 export type CreateTargetFactory = (profile: DeviceProfile, clock: Clock) => Promise<TargetFactory>;
 
 export const targetFactories: Partial<Record<TargetKind, () => Promise<CreateTargetFactory>>> = {
+  reference: async () => (await import('../dut/reference-target.js')).createReferenceTargetFactory,
   strongswan: async () => (await import('./lab-target.js')).createLabTargetFactory,
   libreswan: async () => (await import('./lab-target.js')).createLabTargetFactory,
 };
