@@ -1,0 +1,116 @@
+/**
+ * Mutation evidence (issue 6): each fault switch of the reference DUT makes the suite
+ * scenario meant to catch it fail, and the correct reference DUT passes the same
+ * scenarios. Real suites from suites/, the real runner step executor, the real IKE
+ * engine on both sides over loopback UDP. Timers are scaled down (allow_short_timers:
+ * keepalive 2 s, retry 0.5 s) and every scenario runs concurrently, so the whole file
+ * takes about as long as its slowest scenario.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createReferenceTargetFactory } from '../../src/dut/reference-target.js';
+import type { DpdFaults } from '../../src/dut/keepalive-config.js';
+import { systemClock } from '../../src/peer/system-clock.js';
+import type { ScenarioResult } from '../../src/report/result-model.js';
+import { executeScenario } from '../../src/scenario/execute-scenario.js';
+import { loadRunInputs } from '../../src/scenario/load-inputs.js';
+
+function profileText(mode: 'periodic' | 'on-demand', faults: DpdFaults): string {
+  return `identity: { vendor: Cisco, product: IOS XE, version: reference DUT (mutation test) }
+target: { kind: reference, peer_addresses: [127.0.0.2, 127.0.0.3, 127.0.0.4] }
+psk: { value: mutation-test }
+dpd:
+  mode: ${mode}
+  interval: 2
+  retry_interval: 0.5
+  probes_before_dead: 5
+  dead_time_from: first-unanswered-probe
+  retry_seq: increment
+  delete_on_dead: true
+  action: failover
+  peers: [0, 1, 2]
+  failover: { mechanism: crypto map set peer list, within: 1 }
+  tolerance: { absolute: 0.3, relative: 0.05 }
+dut: { allow_short_timers: true, faults: ${JSON.stringify(faults)} }
+`;
+}
+
+interface Case {
+  /** `<suite>/<scenario id>`. */
+  scenario: string;
+  faults: DpdFaults;
+  mode?: 'periodic' | 'on-demand';
+}
+
+/** Fault → the scenario meant to catch it. */
+const MUTANTS: Case[] = [
+  { scenario: 'silence/retries-after-silence', faults: { retrySeconds: 1 } },
+  { scenario: 'silence/dead-time-and-delete', faults: { probesBeforeDead: 3 } },
+  { scenario: 'silence/dead-time-and-delete', faults: { probesBeforeDead: 8 } },
+  { scenario: 'silence/dead-time-and-delete', faults: { noTeardown: true } },
+  { scenario: 'silence/dead-time-and-delete', faults: { noDelete: true } },
+  { scenario: 'responder/ack-echoes-sequence', faults: { ackSeqNotEchoed: true } },
+  { scenario: 'sequence-mismatch/ack-plus-one', faults: { acceptWrongSeqAck: true } },
+  { scenario: 'negotiation/without-vendor-id-no-probes', faults: { probeWithoutDpdVendorId: true } },
+];
+
+/** The same scenarios against the correct DUT (and on-demand, which needs its own profile). */
+const CONTROLS: Case[] = [
+  ...new Set(MUTANTS.map((m) => m.scenario)),
+].map((scenario) => ({ scenario, faults: {} }) as Case).concat([
+  { scenario: 'on-demand/idle-no-probes', faults: {}, mode: 'on-demand' },
+  { scenario: 'on-demand/traffic-triggers-probes', faults: {}, mode: 'on-demand' },
+]);
+
+const label = (c: Case): string => `${c.scenario} ${c.mode ?? 'periodic'} ${JSON.stringify(c.faults)}`;
+
+describe('dut/mutation: fault switches against the suites (loopback, real engine)', function () {
+  this.timeout(120_000);
+  const results = new Map<string, ScenarioResult>();
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rdx-mutation-'));
+    const run = async (c: Case, i: number): Promise<void> => {
+      const file = join(dir, `profile-${i}.yaml`);
+      writeFileSync(file, profileText(c.mode ?? 'periodic', c.faults));
+      const suite = c.scenario.split('/')[0]!;
+      const { profile, suites } = loadRunInputs([`suites/${suite}.yaml`], file);
+      const scenario = suites[0]!.scenarios.find((s) => s.id === c.scenario);
+      if (!scenario || scenario.skip) throw new Error(`scenario ${c.scenario} missing or skipped: ${scenario?.skip ?? ''}`);
+      const factory = await createReferenceTargetFactory(profile, systemClock);
+      const target = await factory.open(scenario.id);
+      try {
+        results.set(label(c), await executeScenario(scenario, target, { clock: systemClock }));
+      } finally {
+        await target.teardown();
+        await factory.close();
+      }
+    };
+    await Promise.all([...MUTANTS, ...CONTROLS].map(run));
+  });
+
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const failedChecks = (r: ScenarioResult): string => r.checks.filter((c) => !c.pass).map((c) => `${c.name}: ${c.detail ?? ''}`).join('; ');
+
+  for (const c of CONTROLS) {
+    it(`correct DUT passes ${c.scenario}${c.mode ? ` (${c.mode})` : ''}`, () => {
+      const r = results.get(label(c))!;
+      expect(r.status, `${r.reason ?? ''} ${failedChecks(r)}`).to.equal('passed');
+    });
+  }
+
+  for (const m of MUTANTS) {
+    it(`fault ${JSON.stringify(m.faults)} fails ${m.scenario}`, () => {
+      const r = results.get(label(m))!;
+      expect(r.status).to.equal('failed');
+      // Failed on a check (a timing, count, sequence or Delete expectation), not on a broken bring-up.
+      expect(r.checks.filter((c) => !c.pass), r.reason).to.not.be.empty;
+    });
+  }
+});
