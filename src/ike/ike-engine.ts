@@ -21,6 +21,8 @@ export interface InitiateOptions {
   to: Endpoint;
   /** Run Quick Mode as soon as phase 1 is up. */
   quickMode?: boolean;
+  /** Phase-1 exchange; Main Mode when absent. */
+  mode?: 'main' | 'aggressive';
 }
 
 /** The first 16 hex digits of an SA id: CKY-I, which names the SA before CKY-R is known. */
@@ -49,10 +51,11 @@ export class IkeEngine {
         const outcome = sa.handle(msg, datagram.bytes);
         return { sa: sa.id, summary: outcome.summary ?? summary, effects: this.settle(sa, outcome.effects) };
       }
-      if (!this.startsMainMode(msg)) {
-        throw new IkeError('ERR_IKE_UNKNOWN_SA', 'no IKE SA with these cookies, and not Main Mode message 1');
+      if (!this.startsPhase1(msg)) {
+        throw new IkeError('ERR_IKE_UNKNOWN_SA', 'no IKE SA with these cookies, and not Main or Aggressive Mode message 1');
       }
-      const responder = IkeSa.respond(this.config, this.hooks, datagram.local, datagram.remote, msg, datagram.bytes);
+      const respond = msg.exchangeType === EXCHANGE_TYPES.AGGRESSIVE_MODE ? IkeSa.respondAggressive : IkeSa.respond;
+      const responder = respond(this.config, this.hooks, datagram.local, datagram.remote, msg, datagram.bytes);
       this.sas.set(hex(responder.sa.ckyI), responder.sa);
       return { sa: responder.sa.id, summary: responder.outcome.summary ?? summary, effects: responder.outcome.effects };
     } catch (err) {
@@ -66,8 +69,9 @@ export class IkeEngine {
     }
   }
 
-  private startsMainMode(msg: IsakmpMessage): boolean {
-    return this.config.respond !== false && msg.exchangeType === EXCHANGE_TYPES.MAIN_MODE && isZero(msg.responderCookie) && !msg.flags.encryption && msg.messageId === 0;
+  private startsPhase1(msg: IsakmpMessage): boolean {
+    const phase1 = msg.exchangeType === EXCHANGE_TYPES.MAIN_MODE || msg.exchangeType === EXCHANGE_TYPES.AGGRESSIVE_MODE;
+    return this.config.respond !== false && phase1 && isZero(msg.responderCookie) && !msg.flags.encryption && msg.messageId === 0;
   }
 
   /** Forgets SAs that are over, once their last effects are out. */
@@ -83,7 +87,8 @@ export class IkeEngine {
   }
 
   initiate(options: InitiateOptions, _now: bigint): { sa: string; effects: EngineEffect[] } {
-    const { sa, effects } = IkeSa.initiate(this.config, this.hooks, options.from, options.to);
+    const start = options.mode === 'aggressive' ? IkeSa.initiateAggressive : IkeSa.initiate;
+    const { sa, effects } = start(this.config, this.hooks, options.from, options.to);
     sa.quickModeAfterPhase1 = options.quickMode ?? false;
     this.sas.set(hex(sa.ckyI), sa);
     return { sa: sa.id, effects };

@@ -44,6 +44,8 @@ type Phase1State =
   | 'mm5-sent'
   | 'mm2-sent'
   | 'mm4-sent'
+  | 'am1-sent'
+  | 'am2-sent'
   | 'established'
   | 'deleted'
   | 'failed';
@@ -109,6 +111,8 @@ export class IkeSa {
   private ni: Uint8Array = new Uint8Array(0);
   private nr: Uint8Array = new Uint8Array(0);
   private psk: Uint8Array | undefined;
+  /** Aggressive Mode responder: the initiator's IDii_b from AM1, which HASH_I in AM3 covers. */
+  private peerIdB: Uint8Array = new Uint8Array(0);
   /** Phase-1 CBC chain: the IV for the next MM5/MM6, then the last MM6 cipher block (the phase-2 IV seed). */
   private iv: Uint8Array = new Uint8Array(0);
   private lastSent: Uint8Array | undefined;
@@ -204,8 +208,10 @@ export class IkeSa {
     this.answering = [];
     switch (msg.exchangeType) {
       case EXCHANGE_TYPES.MAIN_MODE:
+      case EXCHANGE_TYPES.AGGRESSIVE_MODE:
       case EXCHANGE_TYPES.QUICK_MODE: {
-        const outcome = msg.exchangeType === EXCHANGE_TYPES.MAIN_MODE ? this.mainMode(msg) : this.quickMode(msg);
+        const outcome =
+          msg.exchangeType === EXCHANGE_TYPES.MAIN_MODE ? this.mainMode(msg) : msg.exchangeType === EXCHANGE_TYPES.AGGRESSIVE_MODE ? this.aggressiveMode(msg) : this.quickMode(msg);
         this.lastAnswered = { request: bytes, responses: this.answering };
         return outcome;
       }
@@ -217,8 +223,8 @@ export class IkeSa {
   }
 
   private mainMode(msg: IsakmpMessage): Outcome {
-    if (this.state === 'established') {
-      throw new IkeError('ERR_IKE_UNEXPECTED', 'Main Mode message after phase 1 completed');
+    if (this.state === 'established' || this.state === 'am1-sent' || this.state === 'am2-sent') {
+      throw new IkeError('ERR_IKE_UNEXPECTED', `Main Mode message in state ${this.state}`);
     }
     const step = { 'mm1-sent': 2, 'mm3-sent': 4, 'mm5-sent': 6, 'mm2-sent': 3, 'mm4-sent': 5 }[this.state as 'mm1-sent'];
     const encrypted = step >= 5;
@@ -346,7 +352,7 @@ export class IkeSa {
   }
 
   /**
-   * MM5/MM6 under the new keys. With different pre-shared keys the plaintext is noise
+   * MM5/MM6 (and an encrypted AM3) under the new keys. With different pre-shared keys the plaintext is noise
    * that does not parse, so a decode failure here is an authentication failure.
    */
   private openPhase1(keys: Keys, msg: IsakmpMessage): Opened {
@@ -354,8 +360,133 @@ export class IkeSa {
       return openMessage(keys.cipher, this.iv, msg.nextPayload as number, msg.encrypted as Uint8Array);
     } catch (err) {
       if (!(err instanceof WireError)) throw err;
-      return this.authFailed(`Main Mode message ${this.role === 'responder' ? 5 : 6} (it does not decrypt to payloads: ${err.message})`, headerOnlySummary(msg));
+      return this.authFailed(`${msg.exchangeType === EXCHANGE_TYPES.AGGRESSIVE_MODE ? 'Aggressive Mode message 3' : `Main Mode message ${this.role === 'responder' ? 5 : 6}`} (it does not decrypt to payloads: ${err.message})`, headerOnlySummary(msg));
     }
+  }
+
+  // ----------------------------------------------------------- Aggressive Mode
+  // RFC 2409 §5.4 with a pre-shared key: AM1 HDR, SA, KE, Ni, IDii; AM2 HDR, SA, KE, Nr,
+  // IDir, HASH_R; AM3 HDR*, HASH_I. AM3 goes out encrypted under the phase-1 IV as
+  // Libreswan sends it (ikev1_aggr.c), and its last cipher block seeds the phase-2 IVs;
+  // a clear AM3 is accepted too, leaving hash(g^xi | g^xr) as the seed.
+
+  static initiateAggressive(config: IkeEngineConfig, hooks: EngineHooks, local: Endpoint, remote: Endpoint): { sa: IkeSa; effects: EngineEffect[] } {
+    const first = config.proposals[0];
+    if (!first) throw new IkeError('ERR_IKE_NO_PROPOSAL', 'no phase-1 proposals configured');
+    const sa = new IkeSa('initiator', config, hooks, local, remote, nonZero(config, 8));
+    // AM1 carries one KE, so every transform offered must use its group.
+    sa.offered = config.proposals.filter((p) => p.group === first.group);
+    sa.dh = createDhKeyPair(first.group, config.random);
+    sa.gxi = sa.dh.publicKey;
+    sa.ni = config.random.bytes(NONCE_LENGTH);
+    sa.state = 'am1-sent';
+    const payloads: Payload[] = [phase1Offer(sa.offered), { kind: 'ke', data: sa.gxi }, { kind: 'nonce', data: sa.ni }, sa.localIdPayload()];
+    if (hooks.advertiseDpd(sa.id)) payloads.push({ kind: 'vendor-id', data: DPD_VENDOR_ID });
+    const effects: EngineEffect[] = [sa.event({ kind: 'state', phase: 1, state: 'negotiating' })];
+    const sent = sa.sendClear(effects, sa.header(EXCHANGE_TYPES.AGGRESSIVE_MODE, 0), payloads, 1, false);
+    sa.saiB = bodyOf(sent.payloads.find((p): p is SaPayload => p.kind === 'sa'));
+    sa.lastSent = sent.bytes;
+    sa.armRetransmit(effects);
+    return { sa, effects };
+  }
+
+  /** A responder SA for Aggressive Mode message 1; throws IkeError when it cannot be answered. */
+  static respondAggressive(config: IkeEngineConfig, hooks: EngineHooks, local: Endpoint, remote: Endpoint, msg: IsakmpMessage, bytes: Uint8Array): { sa: IkeSa; outcome: Outcome } {
+    const offer = msg.payloads.find((p): p is SaPayload => p.kind === 'sa');
+    const id = msg.payloads.find((p): p is IdPayload => p.kind === 'id');
+    if (!offer || !id) throw new IkeError('ERR_IKE_MALFORMED', 'Aggressive Mode message 1 needs SA, KE, Nonce and ID payloads');
+    const { ke, nonce } = keAndNonce(msg.payloads, 1);
+    const choice = choosePhase1(offer, config.proposals);
+    if (!choice) throw new IkeError('ERR_IKE_NO_PROPOSAL', 'no offered phase-1 transform matches a configured proposal');
+    const sa = new IkeSa('responder', config, hooks, local, remote, msg.initiatorCookie.slice());
+    sa.ckyR = nonZero(config, 8);
+    sa.saiB = bodyOf(offer);
+    sa.offered = [choice.chosen];
+    sa.peerIdB = bodyOf(id);
+    sa.peerAdvertisedDpd = hasDpdVendorId(msg.payloads);
+    const dh = createDhKeyPair(choice.chosen.group, config.random);
+    const nr = config.random.bytes(NONCE_LENGTH);
+    const keys = sa.deriveKeys(choice.chosen, dh, ke, nonce, dh.publicKey, nr);
+    sa.dh = dh;
+    sa.gxi = ke;
+    sa.gxr = dh.publicKey;
+    sa.ni = nonce;
+    sa.nr = nr;
+    const effects: EngineEffect[] = [sa.event({ kind: 'state', phase: 1, state: 'negotiating' })];
+    sa.installKeys(keys, effects);
+    const ownId = sa.localIdPayload();
+    const hash = hashR(keys.proposal.hash, keys.skeyid, sa.gxr, sa.gxi, sa.ckyR, sa.ckyI, sa.saiB, bodyOf(ownId));
+    const payloads: Payload[] = [choice.reply, { kind: 'ke', data: sa.gxr }, { kind: 'nonce', data: nr }, ownId, { kind: 'hash', data: hash }];
+    if (hooks.advertiseDpd(sa.id)) payloads.push({ kind: 'vendor-id', data: DPD_VENDOR_ID });
+    sa.sendClear(effects, sa.header(EXCHANGE_TYPES.AGGRESSIVE_MODE, 0), payloads, 2, true);
+    sa.lastAnswered = { request: bytes, responses: sa.answering };
+    sa.state = 'am2-sent';
+    return { sa, outcome: { summary: summarize(msg, msg.payloads, 1), effects } };
+  }
+
+  private aggressiveMode(msg: IsakmpMessage): Outcome {
+    if (this.state === 'am1-sent') {
+      if (msg.flags.encryption) throw new IkeError('ERR_IKE_UNEXPECTED', 'Aggressive Mode message 2 must not be encrypted');
+      return this.onAm2(msg);
+    }
+    if (this.state === 'am2-sent') return this.onAm3(msg);
+    throw new IkeError('ERR_IKE_UNEXPECTED', `Aggressive Mode message in state ${this.state}`);
+  }
+
+  private onAm2(msg: IsakmpMessage): Outcome {
+    const reply = msg.payloads.find((p): p is SaPayload => p.kind === 'sa');
+    const id = msg.payloads.find((p): p is IdPayload => p.kind === 'id');
+    const hash = msg.payloads.find((p) => p.kind === 'hash');
+    if (!reply || !id || !hash) throw new IkeError('ERR_IKE_MALFORMED', 'Aggressive Mode message 2 needs SA, KE, Nonce, ID and HASH payloads');
+    if (isZero(msg.responderCookie)) throw new IkeError('ERR_IKE_MALFORMED', 'Aggressive Mode message 2 with a zero responder cookie');
+    const { ke, nonce } = keAndNonce(msg.payloads, 2);
+    const chosen = acceptedPhase1(reply, this.offered);
+    if (!chosen) throw new IkeError('ERR_IKE_NO_PROPOSAL', 'the responder chose a transform that was not offered');
+    const summary = summarize(msg, msg.payloads, 2);
+    const oldId = this.id;
+    this.ckyR = msg.responderCookie.slice();
+    const dh = this.dh as DhKeyPair;
+    const keys = this.deriveKeys(chosen, dh, this.gxi, this.ni, ke, nonce);
+    const expected = hashR(chosen.hash, keys.skeyid, ke, this.gxi, this.ckyR, this.ckyI, this.saiB, bodyOf(id));
+    const effects: EngineEffect[] = [];
+    this.cancelTimer(effects, 'retransmit', oldId);
+    if (!equalBytes(expected, hash.data)) {
+      this.fail(effects, 'HASH_R does not verify');
+      throw new IkeRejection('ERR_IKE_AUTH_FAILED', 'HASH_R does not verify (pre-shared keys differ?)', summary, effects);
+    }
+    this.gxr = ke;
+    this.nr = nonce;
+    this.offered = [chosen];
+    this.peerAdvertisedDpd = hasDpdVendorId(msg.payloads);
+    this.installKeys(keys, effects);
+    const hashIValue = hashI(chosen.hash, keys.skeyid, this.gxi, this.gxr, this.ckyI, this.ckyR, this.saiB, bodyOf(this.localIdPayload()));
+    const sealed = this.sendSealed(effects, this.header(EXCHANGE_TYPES.AGGRESSIVE_MODE, 0), [{ kind: 'hash', data: hashIValue }], this.iv, 3, true);
+    this.iv = sealed.lastBlock;
+    this.lastSent = undefined;
+    this.state = 'established';
+    effects.push(this.event({ kind: 'state', phase: 1, state: 'established' }));
+    if (this.quickModeAfterPhase1) effects.push(...this.startQuickMode());
+    return { summary, effects };
+  }
+
+  private onAm3(msg: IsakmpMessage): Outcome {
+    const keys = this.keys as Keys;
+    let payloads = msg.payloads;
+    if (msg.flags.encryption) {
+      const opened = this.openPhase1(keys, msg);
+      payloads = opened.payloads;
+      this.iv = opened.lastBlock;
+    }
+    const summary = summarize(msg, payloads, 3);
+    const hash = payloads.find((p) => p.kind === 'hash');
+    if (!hash) throw new IkeError('ERR_IKE_MALFORMED', 'Aggressive Mode message 3 needs a HASH payload');
+    const expected = hashI(keys.proposal.hash, keys.skeyid, this.gxi, this.gxr, this.ckyI, this.ckyR, this.saiB, this.peerIdB);
+    if (!equalBytes(expected, hash.data)) return this.authFailed('HASH_I', summary);
+    const effects: EngineEffect[] = [];
+    for (const p of payloads) if (p.kind === 'notify') effects.push(this.event({ kind: 'notify-received', notifyType: p.notifyType }));
+    this.state = 'established';
+    effects.push(this.event({ kind: 'state', phase: 1, state: 'established' }));
+    return { summary, effects };
   }
 
   private authFailed(what: string, summary: MessageSummary): never {
