@@ -53,6 +53,17 @@ function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** A target call that gives way to Ctrl-C (a bring-up can wait 30 s); teardown then cleans up after it. */
+function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) return reject(new Aborted());
+    const onAbort = (): void => reject(new Aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export function describeStep(step: Step): string {
   switch (step.kind) {
     case 'bring-up': return `bring up SA (${step.initiator} initiates, peer ${step.peerIndex})`;
@@ -133,7 +144,7 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
       switch (step.kind) {
         case 'bring-up': {
           peerIndex = step.peerIndex;
-          await target.bringUp({ initiator: step.initiator, peerIndex: step.peerIndex, timeoutMs: step.timeoutS * 1000 });
+          await abortable(target.bringUp({ initiator: step.initiator, peerIndex: step.peerIndex, timeoutMs: step.timeoutS * 1000 }), options.signal);
           saPresent = undefined;
           phaseStart = clock.now();
           statusTimer?.cancel();
@@ -144,9 +155,9 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
         }
         case 'behave':
           if (Object.keys(step.change).length > 0) target.setBehaviour(step.change);
-          if (step.dutTraffic !== undefined) await target.setDutTraffic(step.dutTraffic);
-          if (step.sendProbe) await target.sendProbe(step.sendProbe);
-          if (step.sendCrafted) await target.sendCrafted(step.sendCrafted);
+          if (step.dutTraffic !== undefined) await abortable(target.setDutTraffic(step.dutTraffic), options.signal);
+          if (step.sendProbe) await abortable(target.sendProbe(step.sendProbe), options.signal);
+          if (step.sendCrafted) await abortable(target.sendCrafted(step.sendCrafted), options.signal);
           // The phase starts with the change: what the probes it sent provoke belongs to it.
           phaseStart = stepStart;
           carry = carried;

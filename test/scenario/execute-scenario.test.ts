@@ -98,3 +98,17 @@ describe('scenario/execute-scenario (simulated Cisco-like DUT, fake clock)', () 
     expect(target.tornDown).to.equal(true);
   });
 });
+
+describe('scenario/execute-scenario: abort during a bring-up', () => {
+  it('does not wait for the bring-up to time out', async () => {
+    const clock = new FakeClock();
+    const target = new SimulatedTarget(clock, CISCO);
+    target.bringUp = () => new Promise(() => undefined);
+    const controller = new AbortController();
+    const promise = executeScenario(byId('periodic-interval'), target, { clock, signal: controller.signal });
+    controller.abort();
+    const result = await promise;
+    expect(result.status).to.equal('interrupted');
+    expect(target.tornDown).to.equal(true);
+  });
+});
