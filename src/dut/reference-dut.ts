@@ -67,7 +67,10 @@ export class ReferenceDut {
       onDead: config.onDead,
       faults: config.faults ?? {},
       // [RFC 3706 §6] first sequence number random, high bit clear so it does not wrap soon.
-      firstSeq: () => new DataView(config.random.bytes(4).buffer.slice(0)).getUint32(0) & 0x7fffffff,
+      firstSeq: () => {
+        const b = config.random.bytes(4);
+        return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) & 0x7fffffff;
+      },
     });
   }
 
