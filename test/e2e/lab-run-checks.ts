@@ -1,10 +1,11 @@
 /**
  * Issue 5 evidence, from the outside: `dpd-harness run` in a child process runs
- * the smoke suite against real strongSwan 5.9 (charon) in the lab, and every
- * artefact is checked with the tool an engineer would use on it: a strict XML
- * parser for junit.xml, JSON for results.json, tshark with the written key table
- * for the pcaps, headless Chromium for report.html. The lab must be gone afterwards.
- * Lab dpdss (profiles/strongswan.yaml, 198.51.100.192/28).
+ * the smoke suite against a real lab DUT, and every artefact is checked with the
+ * tool an engineer would use on it: a strict XML parser for junit.xml, JSON for
+ * results.json, tshark with the written key table for the pcaps, headless
+ * Chromium for report.html. DPD expectations come from the profile (sequence
+ * numbers on retry, Delete on dead), so one set of checks serves every lab DUT.
+ * The lab must be gone afterwards.
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
@@ -25,131 +26,142 @@ const TITLES = {
   dead: 'smoke dead time - a silent peer is retried and declared dead on time',
 };
 
-describe('e2e: dpd-harness run against a strongSwan lab DUT @root', function () {
-  this.timeout(240_000);
-  const profile = readLabProfile('profiles/strongswan.yaml');
-  const { dpd } = profile;
-  let outDir: string;
-  let exit: { code: number | null; signal: NodeJS.Signals | null };
-  let output: string;
-  let run: CliRun | undefined;
-  let scenario: (id: string) => ScenarioJson;
+export interface LabDut {
+  /** As people name it, for the describe title. */
+  name: string;
+  /** Relative to the repository. */
+  profile: string;
+  /** What requireCommands needs for this DUT (its daemon and control tool). */
+  commands: string[];
+}
 
-  before(async function () {
-    requireRoot(this);
-    requireCommands(this, 'ip', 'tshark', 'chromium', '/usr/lib/ipsec/charon', '/usr/sbin/swanctl');
-    outDir = mkdtempSync(join(tmpdir(), 'dpdh-e2e-run-'));
-    run = startCli(['run', SMOKE_SUITE, '--profile', profile.file, '--out', outDir]);
-    exit = await run.exited;
-    output = run.output();
-    const scenarios = scenariosOf(readResults(outDir));
-    scenario = (id) => scenarios.find((s) => s.id === `dpd-smoke/${id}`)!;
+export function describeLabRun(dut: LabDut): void {
+  describe(`e2e: dpd-harness run against a ${dut.name} lab DUT @root`, function () {
+    this.timeout(240_000);
+    const profile = readLabProfile(dut.profile);
+    const { dpd } = profile;
+    let outDir: string;
+    let exit: { code: number | null; signal: NodeJS.Signals | null };
+    let output: string;
+    let run: CliRun | undefined;
+    let scenario: (id: string) => ScenarioJson;
+
+    before(async function () {
+      requireRoot(this);
+      requireCommands(this, 'ip', 'tshark', 'chromium', ...dut.commands);
+      outDir = mkdtempSync(join(tmpdir(), 'dpdh-e2e-run-'));
+      run = startCli(['run', SMOKE_SUITE, '--profile', profile.file, '--out', outDir]);
+      exit = await run.exited;
+      output = run.output();
+      const scenarios = scenariosOf(readResults(outDir));
+      scenario = (id) => scenarios.find((s) => s.id === `dpd-smoke/${id}`)!;
+    });
+
+    after(async () => {
+      await run?.stop();
+      if (outDir) rmSync(outDir, { recursive: true, force: true });
+    });
+
+    it('exits 0 (every scenario passed), names the report folder, and leaves no lab behind', () => {
+      expect(exit, output).to.deep.equal({ code: 0, signal: null });
+      expect(output).to.contain(`reports: ${outDir}`);
+      expect(labLeftovers(profile.lab)).to.deep.equal([]);
+    });
+
+    it('junit.xml is well-formed XML with one passed testcase per scenario', () => {
+      const root = readXml(readFileSync(join(outDir, 'junit.xml'), 'utf8'));
+      expect(root.name).to.equal('testsuites');
+      expect(root.attributes).to.include({ tests: '3', failures: '0', errors: '0', skipped: '0' });
+      const suites = childrenNamed(root, 'testsuite');
+      expect(suites.map((s) => [s.attributes.name, s.attributes.tests])).to.deep.equal([['dpd-smoke', '3']]);
+      const cases = childrenNamed(suites[0]!, 'testcase');
+      expect(cases.map((c) => c.attributes.name)).to.deep.equal([TITLES.responder, TITLES.interval, TITLES.dead]);
+      for (const c of cases) expect(c.children.map((x) => x.name), c.attributes.name).to.deep.equal([]);
+    });
+
+    it('results.json: every scenario passed every check, the run finished and was not interrupted', () => {
+      const results = readResults(outDir);
+      expect(results).to.include({ schemaVersion: 1, interrupted: false });
+      expect(results.finishedAt).to.be.a('string');
+      expect(results.summary).to.include({ total: 3, passed: 3, failed: 0, interrupted: 0 });
+      for (const s of scenariosOf(results)) {
+        expect(s.status, `${s.id}: ${s.reason}`).to.equal('passed');
+        expect(s.checks.length, s.id).to.be.greaterThan(0);
+        expect(s.checks.filter((c) => !c.pass), s.id).to.deep.equal([]);
+      }
+    });
+
+    const inbound = (s: ScenarioJson, kind: string): TimelineMessage[] => s.timeline.filter((m) => m.direction === 'in' && m.kind === kind);
+
+    it("results.json timeline: the DUT's R-U-THEREs while answered come every interval with sequence numbers +1, each ACKed with its number", () => {
+      const s = scenario('probes-while-answered');
+      const probes = inbound(s, 'r-u-there');
+      expect(probes.length).to.be.at.least(2);
+      const tolerance = dpd.tolerance.absolute + dpd.tolerance.relative * dpd.interval;
+      expect(probes[0]!.t).to.be.closeTo(dpd.interval, tolerance);
+      for (let i = 1; i < probes.length; i++) {
+        expect(probes[i]!.t - probes[i - 1]!.t, `spacing ${i}→${i + 1}`).to.be.closeTo(dpd.interval, tolerance);
+        expect(probes[i]!.seq, `seq of probe ${i + 1}`).to.equal(probes[i - 1]!.seq! + 1);
+      }
+      const acks = s.timeline.filter((m) => m.direction === 'out' && m.kind === 'r-u-there-ack').map((m) => m.seq);
+      expect(acks.slice(0, probes.length)).to.deep.equal(probes.map((p) => p.seq));
+    });
+
+    it("results.json timeline: a silent peer gets probes_before_dead R-U-THEREs at increasing times, sequence numbers as the profile says, Delete as the profile says", () => {
+      const s = scenario('silent-peer-declared-dead');
+      const probes = inbound(s, 'r-u-there');
+      expect(probes.length).to.equal(dpd.probes_before_dead);
+      const tolerance = dpd.tolerance.absolute + dpd.tolerance.relative * dpd.retry_interval;
+      for (let i = 1; i < probes.length; i++) expect(probes[i]!.t - probes[i - 1]!.t, `spacing ${i}→${i + 1}`).to.be.closeTo(dpd.retry_interval, tolerance);
+      const step = dpd.retry_seq === 'reuse' ? 0 : 1;
+      expect(probes.map((p) => p.seq! - probes[0]!.seq!)).to.deep.equal(probes.map((_, i) => i * step));
+      expect(s.timeline.filter((m) => m.direction === 'out' && m.kind === 'r-u-there-ack'), 'the silent peer sent no ACK').to.deep.equal([]);
+      expect(inbound(s, 'delete').length > 0, 'Delete from the DUT').to.equal(dpd.delete_on_dead);
+    });
+
+    it('results.json timeline: our R-U-THERE is answered by an ACK with the same sequence number', () => {
+      const s = scenario('ack-echoes-probe');
+      const ours = s.timeline.filter((m) => m.direction === 'out' && m.kind === 'r-u-there');
+      const acks = inbound(s, 'r-u-there-ack');
+      expect(ours).to.have.length(1);
+      expect(acks.map((a) => a.seq)).to.deep.equal([ours[0]!.seq]);
+      expect(acks[0]!.t).to.be.greaterThan(ours[0]!.t);
+    });
+
+    it('tshark decrypts the R-U-THERE / R-U-THERE-ACK notifies in each pcap with the written key table, and sees none without it', () => {
+      const expected: Record<string, number[]> = {
+        'ack-echoes-probe': [R_U_THERE, R_U_THERE_ACK],
+        'probes-while-answered': [R_U_THERE, R_U_THERE_ACK, R_U_THERE, R_U_THERE_ACK],
+        'silent-peer-declared-dead': Array<number>(dpd.probes_before_dead).fill(R_U_THERE),
+      };
+      for (const [id, types] of Object.entries(expected)) {
+        const files = scenario(id).files!;
+        expect(files.keyCount, id).to.equal(1);
+        const decrypted = notifyTypesInPcap(outDir, files).filter((t) => t === R_U_THERE || t === R_U_THERE_ACK);
+        expect(decrypted.slice(0, types.length), id).to.deep.equal(types);
+        expect(notifyTypesInPcap(outDir, files, false), `${id} without keys`).to.deep.equal([]);
+      }
+    });
+
+    it('no report file contains the PSK', () => {
+      for (const f of readdirSync(outDir)) expect(readFileSync(join(outDir, f), 'latin1'), f).not.to.contain(profile.psk);
+    });
+
+    it('report.html renders in headless Chromium with every scenario, its checks and its timeline', async () => {
+      const userData = mkdtempSync(join(tmpdir(), 'dpdh-e2e-chromium-'));
+      try {
+        const { stdout } = await execFileAsync(
+          'chromium',
+          ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${userData}`, '--dump-dom', `file://${join(outDir, 'report.html')}`],
+          { timeout: 100_000, maxBuffer: 32 * 1024 * 1024 },
+        );
+        for (const title of Object.values(TITLES)) expect(stdout).to.contain(title);
+        const checks = scenariosOf(readResults(outDir)).reduce((n, s) => n + s.checks.length, 0);
+        expect(stdout.match(/<tr class="check pass">/g) ?? []).to.have.length(checks);
+        expect(stdout.match(/<svg class="timeline"/g) ?? []).to.have.length(3);
+      } finally {
+        rmSync(userData, { recursive: true, force: true });
+      }
+    });
   });
-
-  after(async () => {
-    await run?.stop();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-  });
-
-  it('exits 0 (every scenario passed), names the report folder, and leaves no lab behind', () => {
-    expect(exit, output).to.deep.equal({ code: 0, signal: null });
-    expect(output).to.contain(`reports: ${outDir}`);
-    expect(labLeftovers(profile.lab)).to.deep.equal([]);
-  });
-
-  it('junit.xml is well-formed XML with one passed testcase per scenario', () => {
-    const root = readXml(readFileSync(join(outDir, 'junit.xml'), 'utf8'));
-    expect(root.name).to.equal('testsuites');
-    expect(root.attributes).to.include({ tests: '3', failures: '0', errors: '0', skipped: '0' });
-    const suites = childrenNamed(root, 'testsuite');
-    expect(suites.map((s) => [s.attributes.name, s.attributes.tests])).to.deep.equal([['dpd-smoke', '3']]);
-    const cases = childrenNamed(suites[0]!, 'testcase');
-    expect(cases.map((c) => c.attributes.name)).to.deep.equal([TITLES.responder, TITLES.interval, TITLES.dead]);
-    for (const c of cases) expect(c.children.map((x) => x.name), c.attributes.name).to.deep.equal([]);
-  });
-
-  it('results.json: every scenario passed every check, the run finished and was not interrupted', () => {
-    const results = readResults(outDir);
-    expect(results).to.include({ schemaVersion: 1, interrupted: false });
-    expect(results.finishedAt).to.be.a('string');
-    expect(results.summary).to.include({ total: 3, passed: 3, failed: 0, interrupted: 0 });
-    for (const s of scenariosOf(results)) {
-      expect(s.status, `${s.id}: ${s.reason}`).to.equal('passed');
-      expect(s.checks.length, s.id).to.be.greaterThan(0);
-      expect(s.checks.filter((c) => !c.pass), s.id).to.deep.equal([]);
-    }
-  });
-
-  const inbound = (s: ScenarioJson, kind: string): TimelineMessage[] => s.timeline.filter((m) => m.direction === 'in' && m.kind === kind);
-
-  it("results.json timeline: the DUT's R-U-THEREs while answered come every interval with sequence numbers +1, each ACKed with its number", () => {
-    const s = scenario('probes-while-answered');
-    const probes = inbound(s, 'r-u-there');
-    expect(probes.length).to.be.at.least(2);
-    const tolerance = dpd.tolerance.absolute + dpd.tolerance.relative * dpd.interval;
-    expect(probes[0]!.t).to.be.closeTo(dpd.interval, tolerance);
-    for (let i = 1; i < probes.length; i++) {
-      expect(probes[i]!.t - probes[i - 1]!.t, `spacing ${i}→${i + 1}`).to.be.closeTo(dpd.interval, tolerance);
-      expect(probes[i]!.seq, `seq of probe ${i + 1}`).to.equal(probes[i - 1]!.seq! + 1);
-    }
-    const acks = s.timeline.filter((m) => m.direction === 'out' && m.kind === 'r-u-there-ack').map((m) => m.seq);
-    expect(acks.slice(0, probes.length)).to.deep.equal(probes.map((p) => p.seq));
-  });
-
-  it("results.json timeline: a silent peer gets probes_before_dead R-U-THEREs at increasing times, sequence numbers as the profile says, Delete as the profile says", () => {
-    const s = scenario('silent-peer-declared-dead');
-    const probes = inbound(s, 'r-u-there');
-    expect(probes.length).to.equal(dpd.probes_before_dead);
-    const tolerance = dpd.tolerance.absolute + dpd.tolerance.relative * dpd.retry_interval;
-    for (let i = 1; i < probes.length; i++) expect(probes[i]!.t - probes[i - 1]!.t, `spacing ${i}→${i + 1}`).to.be.closeTo(dpd.retry_interval, tolerance);
-    const step = dpd.retry_seq === 'reuse' ? 0 : 1;
-    expect(probes.map((p) => p.seq! - probes[0]!.seq!)).to.deep.equal(probes.map((_, i) => i * step));
-    expect(s.timeline.filter((m) => m.direction === 'out' && m.kind === 'r-u-there-ack'), 'the silent peer sent no ACK').to.deep.equal([]);
-    expect(inbound(s, 'delete').length > 0, 'Delete from the DUT').to.equal(dpd.delete_on_dead);
-  });
-
-  it('results.json timeline: our R-U-THERE is answered by an ACK with the same sequence number', () => {
-    const s = scenario('ack-echoes-probe');
-    const ours = s.timeline.filter((m) => m.direction === 'out' && m.kind === 'r-u-there');
-    const acks = inbound(s, 'r-u-there-ack');
-    expect(ours).to.have.length(1);
-    expect(acks.map((a) => a.seq)).to.deep.equal([ours[0]!.seq]);
-    expect(acks[0]!.t).to.be.greaterThan(ours[0]!.t);
-  });
-
-  it('tshark decrypts the R-U-THERE / R-U-THERE-ACK notifies in each pcap with the written key table, and sees none without it', () => {
-    const expected: Record<string, number[]> = {
-      'ack-echoes-probe': [R_U_THERE, R_U_THERE_ACK],
-      'probes-while-answered': [R_U_THERE, R_U_THERE_ACK, R_U_THERE, R_U_THERE_ACK],
-      'silent-peer-declared-dead': Array<number>(dpd.probes_before_dead).fill(R_U_THERE),
-    };
-    for (const [id, types] of Object.entries(expected)) {
-      const files = scenario(id).files!;
-      expect(files.keyCount, id).to.equal(1);
-      const decrypted = notifyTypesInPcap(outDir, files).filter((t) => t === R_U_THERE || t === R_U_THERE_ACK);
-      expect(decrypted.slice(0, types.length), id).to.deep.equal(types);
-      expect(notifyTypesInPcap(outDir, files, false), `${id} without keys`).to.deep.equal([]);
-    }
-  });
-
-  it('no report file contains the PSK', () => {
-    for (const f of readdirSync(outDir)) expect(readFileSync(join(outDir, f), 'latin1'), f).not.to.contain(profile.psk);
-  });
-
-  it('report.html renders in headless Chromium with every scenario, its checks and its timeline', async () => {
-    const userData = mkdtempSync(join(tmpdir(), 'dpdh-e2e-chromium-'));
-    try {
-      const { stdout } = await execFileAsync(
-        'chromium',
-        ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${userData}`, '--dump-dom', `file://${join(outDir, 'report.html')}`],
-        { timeout: 100_000, maxBuffer: 32 * 1024 * 1024 },
-      );
-      for (const title of Object.values(TITLES)) expect(stdout).to.contain(title);
-      const checks = scenariosOf(readResults(outDir)).reduce((n, s) => n + s.checks.length, 0);
-      expect(stdout.match(/<tr class="check pass">/g) ?? []).to.have.length(checks);
-      expect(stdout.match(/<svg class="timeline"/g) ?? []).to.have.length(3);
-    } finally {
-      rmSync(userData, { recursive: true, force: true });
-    }
-  });
-});
+}
