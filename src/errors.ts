@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'ERR_CONFIG_EXPRESSION'
   | 'ERR_CONFIG_SECRET'
   | 'ERR_CONFIG_IOS'
+  | 'ERR_CONFIG_DUT'
   // lab (src/lab)
   | 'ERR_LAB_NOT_ROOT'
   | 'ERR_LAB_MISSING_PACKAGE'
@@ -52,8 +53,6 @@ export type ErrorCode =
   | 'ERR_PEER_SOCKET'
   | 'ERR_SCENARIO_ABORTED'
   | 'ERR_TARGET_UNAVAILABLE'
-  // reference DUT (src/dut): invalid in-process DUT settings (keepalive range, fault switch)
-  | 'ERR_DUT_CONFIG'
   | 'ERR_USAGE';
 
 export class HarnessError extends Error {

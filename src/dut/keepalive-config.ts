@@ -69,7 +69,7 @@ export function checkKeepalive(k: Keepalive, options: { allowShortTimers?: boole
   const within = (name: string, v: number, range: { min: number; max: number }): void => {
     const aboveMin = short ? v > 0 : v >= range.min;
     if (!Number.isFinite(v) || !aboveMin || v > range.max) {
-      throw new HarnessError('ERR_DUT_CONFIG', `keepalive ${name} ${v} is outside ${short ? `(0, ${range.max}]` : `${range.min}–${range.max}`} seconds${short ? '' : ' (allow_short_timers lifts the lower bound for test runs)'}`);
+      throw new HarnessError('ERR_CONFIG_DUT', `keepalive ${name} ${v} is outside ${short ? `(0, ${range.max}]` : `${range.min}–${range.max}`} seconds${short ? '' : ' (allow_short_timers lifts the lower bound for test runs)'}`);
     }
   };
   within('seconds', k.seconds, KEEPALIVE_SECONDS);
@@ -79,11 +79,11 @@ export function checkKeepalive(k: Keepalive, options: { allowShortTimers?: boole
 
 export function checkFaults(f: DpdFaults): DpdFaults {
   for (const key of Object.keys(f)) {
-    if (!(FAULT_NAMES as readonly string[]).includes(key)) throw new HarnessError('ERR_DUT_CONFIG', `unknown fault switch '${key}' (known: ${FAULT_NAMES.join(', ')})`);
+    if (!(FAULT_NAMES as readonly string[]).includes(key)) throw new HarnessError('ERR_CONFIG_DUT', `unknown fault switch '${key}' (known: ${FAULT_NAMES.join(', ')})`);
   }
-  if (f.retrySeconds !== undefined && !(f.retrySeconds > 0)) throw new HarnessError('ERR_DUT_CONFIG', `fault retrySeconds must be > 0, got ${f.retrySeconds}`);
+  if (f.retrySeconds !== undefined && !(f.retrySeconds > 0)) throw new HarnessError('ERR_CONFIG_DUT', `fault retrySeconds must be > 0, got ${f.retrySeconds}`);
   if (f.probesBeforeDead !== undefined && !(Number.isInteger(f.probesBeforeDead) && f.probesBeforeDead >= 1)) {
-    throw new HarnessError('ERR_DUT_CONFIG', `fault probesBeforeDead must be an integer ≥ 1, got ${f.probesBeforeDead}`);
+    throw new HarnessError('ERR_CONFIG_DUT', `fault probesBeforeDead must be an integer ≥ 1, got ${f.probesBeforeDead}`);
   }
   return f;
 }

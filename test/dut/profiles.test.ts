@@ -45,16 +45,16 @@ describe('dut/profiles', () => {
   });
 
   it('rejects timers below the command\'s ranges unless allow_short_timers is set', () => {
-    expect(dutError(() => referenceDutSettings(referenceProfile('interval: 3, retry_interval: 2', '')))).to.equal('ERR_DUT_CONFIG');
-    expect(dutError(() => referenceDutSettings(referenceProfile('interval: 10, retry_interval: 1', '')))).to.equal('ERR_DUT_CONFIG');
+    expect(dutError(() => referenceDutSettings(referenceProfile('interval: 3, retry_interval: 2', '')))).to.equal('ERR_CONFIG_DUT');
+    expect(dutError(() => referenceDutSettings(referenceProfile('interval: 10, retry_interval: 1', '')))).to.equal('ERR_CONFIG_DUT');
     expect(referenceDutSettings(referenceProfile('interval: 3, retry_interval: 0.5', 'dut: { allow_short_timers: true }')).keepalive).to.deep.equal({ seconds: 3, retrySeconds: 0.5, mode: 'periodic' });
-    expect(dutError(() => referenceDutSettings(referenceProfile('interval: 3601, retry_interval: 2', 'dut: { allow_short_timers: true }')))).to.equal('ERR_DUT_CONFIG');
+    expect(dutError(() => referenceDutSettings(referenceProfile('interval: 3601, retry_interval: 2', 'dut: { allow_short_timers: true }')))).to.equal('ERR_CONFIG_DUT');
   });
 
   it('passes fault switches through and rejects unknown ones', () => {
     expect(referenceDutSettings(referenceProfile('interval: 10, retry_interval: 2', 'dut: { faults: { noDelete: true, retrySeconds: 3 } }')).faults).to.deep.equal({ noDelete: true, retrySeconds: 3 });
-    expect(dutError(() => referenceDutSettings(referenceProfile('interval: 10, retry_interval: 2', 'dut: { faults: { forgetToAck: true } }')))).to.equal('ERR_DUT_CONFIG');
-    expect(dutError(() => referenceDutSettings(referenceProfile('interval: 10, retry_interval: 2', 'dut: { faults: { probesBeforeDead: 0 } }')))).to.equal('ERR_DUT_CONFIG');
-    expect(dutError(() => referenceDutSettings(referenceProfile('interval: 10, retry_interval: 2', 'dut: { colour: red }')))).to.equal('ERR_DUT_CONFIG');
+    expect(dutError(() => referenceDutSettings(referenceProfile('interval: 10, retry_interval: 2', 'dut: { faults: { forgetToAck: true } }')))).to.equal('ERR_CONFIG_DUT');
+    expect(dutError(() => referenceDutSettings(referenceProfile('interval: 10, retry_interval: 2', 'dut: { faults: { probesBeforeDead: 0 } }')))).to.equal('ERR_CONFIG_DUT');
+    expect(dutError(() => referenceDutSettings(referenceProfile('interval: 10, retry_interval: 2', 'dut: { colour: red }')))).to.equal('ERR_CONFIG_DUT');
   });
 });
