@@ -89,4 +89,23 @@ describe('dut/reference-target (loopback, real engine)', function () {
     expect(lastProbes).to.have.length(5);
     expect(deletes[0]!.t > lastProbes[4]!.t).to.equal(true);
   });
+
+  // The failover suite's own mutation runs wait on the runner (see docs/reference-dut.md); these show the faults on the wire.
+  for (const [fault, expected] of [['failoverToWrongPeer', ['127.0.0.4']], ['noFailover', []]] as const) {
+    it(`fault ${fault}: after the dead declaration, Main Mode to ${expected.length ? expected.join(', ') : 'nobody'}`, async () => {
+      const faulty = await createReferenceTargetFactory(profileFromSource(YamlSource.parse('t.yaml', PROFILE.replace('allow_short_timers: true', `allow_short_timers: true, faults: { ${fault}: true }`))), systemClock);
+      const t = await faulty.open(fault);
+      try {
+        await t.bringUp({ initiator: 'peer', peerIndex: 0, timeoutMs: 10_000 });
+        t.setBehaviour({ silence: 'both' });
+        await until('the DUT to drop the SA', async () => !(await t.dutHasSa(0)), 15_000);
+        await sleep(1_000);
+        const targets = [...new Set(fromDut(t.events(), 'main-mode').map((e) => e.local.address))].filter((a) => a !== '127.0.0.2');
+        expect(targets).to.deep.equal(expected);
+      } finally {
+        await t.teardown();
+        await faulty.close();
+      }
+    });
+  }
 });
