@@ -7,7 +7,7 @@
  * every check.
  */
 import { cipherBlockSize } from '../crypto/cbc-cipher.js';
-import { createDhKeyPair, dhSharedSecret, type DhKeyPair } from '../crypto/dh-group.js';
+import { createDhKeyPair, dhPublicLength, dhSharedSecret, type DhKeyPair } from '../crypto/dh-group.js';
 import {
   deriveSkeyids,
   hashI,
@@ -396,8 +396,10 @@ export class IkeSa {
     const id = msg.payloads.find((p): p is IdPayload => p.kind === 'id');
     if (!offer || !id) throw new IkeError('ERR_IKE_MALFORMED', 'Aggressive Mode message 1 needs SA, KE, Nonce and ID payloads');
     const { ke, nonce } = keAndNonce(msg.payloads, 1);
-    const choice = choosePhase1(offer, config.proposals);
-    if (!choice) throw new IkeError('ERR_IKE_NO_PROPOSAL', 'no offered phase-1 transform matches a configured proposal');
+    // The KE fixes the group: strongSwan offers transforms of several groups and sends the first one's KE.
+    const usable = config.proposals.filter((p) => dhPublicLength(p.group) === ke.length);
+    const choice = choosePhase1(offer, usable);
+    if (!choice) throw new IkeError('ERR_IKE_NO_PROPOSAL', `no offered phase-1 transform in the KE's group (${ke.length}-byte KE) matches a configured proposal`);
     const sa = new IkeSa('responder', config, hooks, local, remote, msg.initiatorCookie.slice());
     sa.ckyR = nonZero(config, 8);
     sa.saiB = bodyOf(offer);

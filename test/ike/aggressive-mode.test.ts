@@ -3,7 +3,8 @@
  * three messages, then Quick Mode and DPD on the phase-2 IVs it seeds.
  */
 import { expect } from 'chai';
-import type { EngineEffect, EngineEvent } from '../../src/ike/index.js';
+import { NO_HOOKS, type EngineEffect, type EngineEvent, type EngineHooks } from '../../src/ike/index.js';
+import { phase1Transform } from '../../src/ike/phase1-proposal.js';
 import { baseConfig, EnginePair, INITIATOR, RESPONDER } from './engine-pair.js';
 
 const states = (events: EngineEvent[]): string[] =>
@@ -54,6 +55,28 @@ describe('IkeEngine Aggressive Mode', () => {
     expect(sends(first.effects)).to.have.length(1);
     expect(sends(again.effects)).to.deep.equal(sends(first.effects));
     expect(pair.b.list()).to.have.length(1);
+  });
+
+  it('the responder picks a transform in the group of the KE it got, as strongSwan offers several groups with the first one\'s KE', () => {
+    const ecp256 = { cipher: 'aes-cbc', keyLength: 32, hash: 'sha256', group: 19, lifetimeSeconds: 28800 } as const;
+    const modp2048 = { cipher: 'aes-cbc', keyLength: 16, hash: 'sha1', group: 14, lifetimeSeconds: 28800 } as const;
+    // AM1 carries a modp2048 KE but lists an ecp256 transform first.
+    const hooks: EngineHooks = {
+      ...NO_HOOKS,
+      mutate: (_sa, summary, m) =>
+        summary.kind === 'aggressive-mode' && summary.step === 1
+          ? {
+              header: m.header,
+              payloads: m.payloads.map((p) =>
+                p.kind === 'sa' ? { ...p, proposals: [{ ...p.proposals[0], transforms: [phase1Transform(ecp256, 1), phase1Transform(modp2048, 2)] }] } : p,
+              ),
+            }
+          : m,
+    };
+    const pair = new EnginePair(baseConfig('am-g-a', { proposals: [modp2048] }), baseConfig('am-g-b', { proposals: [ecp256, modp2048] }), { a: hooks });
+    aggressive(pair, false);
+    expect(pair.deliveries.map((d) => d.result.rejected?.code)).to.deep.equal([undefined, undefined, undefined]);
+    expect(states(pair.events.b)).to.deep.equal(['1:negotiating', '1:established']);
   });
 
   it('different pre-shared keys: the initiator rejects AM2 (HASH_R) with ERR_IKE_AUTH_FAILED and fails', () => {
