@@ -13,6 +13,8 @@ export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** The CLI from source, the way bin/dpd-harness.js runs the compiled one. */
 const RUN_MAIN = fileURLToPath(new URL('../cli/fixtures/run-main.ts', import.meta.url));
 export const SMOKE_SUITE = fileURLToPath(new URL('./fixtures/dpd-smoke.yaml', import.meta.url));
+/** One scenario that fails on every DUT (the run's failure path). */
+export const MISS_SUITE = fileURLToPath(new URL('./fixtures/dpd-smoke-miss.yaml', import.meta.url));
 const STATE_DIR = '/run/dpd-harness';
 
 export interface CliRun {

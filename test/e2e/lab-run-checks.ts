@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { requireCommands, requireRoot } from '../support/environment.js';
 import { childrenNamed, readXml } from '../report/xml-reader.js';
-import { labLeftovers, notifyTypesInPcap, readLabProfile, readResults, scenariosOf, SMOKE_SUITE, startCli, type CliRun, type ScenarioJson, type TimelineMessage } from './cli-run.js';
+import { labLeftovers, notifyTypesInPcap, readLabProfile, readResults, scenariosOf, MISS_SUITE, SMOKE_SUITE, startCli, type CliRun, type ScenarioJson, type TimelineMessage } from './cli-run.js';
 
 const execFileAsync = promisify(execFile);
 const R_U_THERE = 36136; // RFC 3706 §5.2
@@ -24,6 +24,7 @@ const TITLES = {
   responder: 'smoke responder - the DUT acknowledges our R-U-THERE with its sequence number',
   interval: 'smoke interval - the DUT probes every interval while we answer',
   dead: 'smoke dead time - a silent peer is retried and declared dead on time',
+  miss: 'smoke deliberate failure - expects answered probes to repeat their sequence number',
 };
 
 export interface LabDut {
@@ -50,11 +51,11 @@ export function describeLabRun(dut: LabDut): void {
       requireRoot(this);
       requireCommands(this, 'ip', 'tshark', 'chromium', ...dut.commands);
       outDir = mkdtempSync(join(tmpdir(), 'dpdh-e2e-run-'));
-      run = startCli(['run', SMOKE_SUITE, '--profile', profile.file, '--out', outDir]);
+      run = startCli(['run', SMOKE_SUITE, MISS_SUITE, '--profile', profile.file, '--out', outDir]);
       exit = await run.exited;
       output = run.output();
       const scenarios = scenariosOf(readResults(outDir));
-      scenario = (id) => scenarios.find((s) => s.id === `dpd-smoke/${id}`)!;
+      scenario = (id) => scenarios.find((s) => s.id === id)!;
     });
 
     after(async () => {
@@ -62,39 +63,56 @@ export function describeLabRun(dut: LabDut): void {
       if (outDir) rmSync(outDir, { recursive: true, force: true });
     });
 
-    it('exits 0 (every scenario passed), names the report folder, and leaves no lab behind', () => {
-      expect(exit, output).to.deep.equal({ code: 0, signal: null });
+    it('exits 1 (one scenario failed), names the report folder, and leaves no lab behind', () => {
+      expect(exit, output).to.deep.equal({ code: 1, signal: null });
       expect(output).to.contain(`reports: ${outDir}`);
       expect(labLeftovers(profile.lab)).to.deep.equal([]);
     });
 
-    it('junit.xml is well-formed XML with one passed testcase per scenario', () => {
+    it('junit.xml is well-formed XML: a testsuite per suite, a testcase per scenario, the failure with expected and observed', () => {
       const root = readXml(readFileSync(join(outDir, 'junit.xml'), 'utf8'));
       expect(root.name).to.equal('testsuites');
-      expect(root.attributes).to.include({ tests: '3', failures: '0', errors: '0', skipped: '0' });
+      expect(root.attributes).to.include({ tests: '4', failures: '1', errors: '0', skipped: '0' });
       const suites = childrenNamed(root, 'testsuite');
-      expect(suites.map((s) => [s.attributes.name, s.attributes.tests])).to.deep.equal([['dpd-smoke', '3']]);
+      expect(suites.map((s) => [s.attributes.name, s.attributes.tests, s.attributes.failures])).to.deep.equal([
+        ['dpd-smoke', '3', '0'],
+        ['dpd-smoke-miss', '1', '1'],
+      ]);
       const cases = childrenNamed(suites[0]!, 'testcase');
       expect(cases.map((c) => c.attributes.name)).to.deep.equal([TITLES.responder, TITLES.interval, TITLES.dead]);
       for (const c of cases) expect(c.children.map((x) => x.name), c.attributes.name).to.deep.equal([]);
+      const missed = childrenNamed(suites[1]!, 'testcase');
+      expect(missed.map((c) => c.attributes.name)).to.deep.equal([TITLES.miss]);
+      const failures = childrenNamed(missed[0]!, 'failure');
+      expect(failures.map((f) => f.attributes.type)).to.deep.equal(['check-failed']);
+      // The DUT's two sequence numbers, as the failure line must state them.
+      const [first, second] = scenario('dpd-smoke-miss/answered-probes-repeat-seq').timeline.filter((m) => m.direction === 'in' && m.kind === 'r-u-there');
+      expect(failures[0]!.text).to.match(new RegExp(`expected ${first!.seq}\\b.*observed ${second!.seq}\\b`));
     });
 
-    it('results.json: every scenario passed every check, the run finished and was not interrupted', () => {
+    it('results.json: the smoke scenarios passed every check, the deliberate miss failed only its sequence check', () => {
       const results = readResults(outDir);
       expect(results).to.include({ schemaVersion: 1, interrupted: false });
       expect(results.finishedAt).to.be.a('string');
-      expect(results.summary).to.include({ total: 3, passed: 3, failed: 0, interrupted: 0 });
-      for (const s of scenariosOf(results)) {
+      expect(results.summary).to.include({ total: 4, passed: 3, failed: 1, interrupted: 0 });
+      const [smoke, miss] = results.suites;
+      for (const s of smoke!.scenarios) {
         expect(s.status, `${s.id}: ${s.reason}`).to.equal('passed');
         expect(s.checks.length, s.id).to.be.greaterThan(0);
         expect(s.checks.filter((c) => !c.pass), s.id).to.deep.equal([]);
       }
+      const missed = miss!.scenarios[0]!;
+      expect(missed.status).to.equal('failed');
+      const failed = missed.checks.filter((c) => !c.pass);
+      expect(failed).to.have.length(1);
+      expect(failed[0]!.name).to.match(/sequence number/);
+      expect(failed[0]!.observed).to.equal((failed[0]!.expected as number) + 1);
     });
 
     const inbound = (s: ScenarioJson, kind: string): TimelineMessage[] => s.timeline.filter((m) => m.direction === 'in' && m.kind === kind);
 
     it("results.json timeline: the DUT's R-U-THEREs while answered come every interval with sequence numbers +1, each ACKed with its number", () => {
-      const s = scenario('probes-while-answered');
+      const s = scenario('dpd-smoke/probes-while-answered');
       const probes = inbound(s, 'r-u-there');
       expect(probes.length).to.be.at.least(2);
       const tolerance = dpd.tolerance.absolute + dpd.tolerance.relative * dpd.interval;
@@ -108,7 +126,7 @@ export function describeLabRun(dut: LabDut): void {
     });
 
     it("results.json timeline: a silent peer gets probes_before_dead R-U-THEREs at increasing times, sequence numbers as the profile says, Delete as the profile says", () => {
-      const s = scenario('silent-peer-declared-dead');
+      const s = scenario('dpd-smoke/silent-peer-declared-dead');
       const probes = inbound(s, 'r-u-there');
       expect(probes.length).to.equal(dpd.probes_before_dead);
       const tolerance = dpd.tolerance.absolute + dpd.tolerance.relative * dpd.retry_interval;
@@ -120,7 +138,7 @@ export function describeLabRun(dut: LabDut): void {
     });
 
     it('results.json timeline: our R-U-THERE is answered by an ACK with the same sequence number', () => {
-      const s = scenario('ack-echoes-probe');
+      const s = scenario('dpd-smoke/ack-echoes-probe');
       const ours = s.timeline.filter((m) => m.direction === 'out' && m.kind === 'r-u-there');
       const acks = inbound(s, 'r-u-there-ack');
       expect(ours).to.have.length(1);
@@ -135,7 +153,7 @@ export function describeLabRun(dut: LabDut): void {
         'silent-peer-declared-dead': Array<number>(dpd.probes_before_dead).fill(R_U_THERE),
       };
       for (const [id, types] of Object.entries(expected)) {
-        const files = scenario(id).files!;
+        const files = scenario(`dpd-smoke/${id}`).files!;
         expect(files.keyCount, id).to.equal(1);
         const decrypted = notifyTypesInPcap(outDir, files).filter((t) => t === R_U_THERE || t === R_U_THERE_ACK);
         expect(decrypted.slice(0, types.length), id).to.deep.equal(types);
@@ -156,9 +174,10 @@ export function describeLabRun(dut: LabDut): void {
           { timeout: 100_000, maxBuffer: 32 * 1024 * 1024 },
         );
         for (const title of Object.values(TITLES)) expect(stdout).to.contain(title);
-        const checks = scenariosOf(readResults(outDir)).reduce((n, s) => n + s.checks.length, 0);
-        expect(stdout.match(/<tr class="check pass">/g) ?? []).to.have.length(checks);
-        expect(stdout.match(/<svg class="timeline"/g) ?? []).to.have.length(3);
+        const checks = scenariosOf(readResults(outDir)).flatMap((s) => s.checks);
+        expect(stdout.match(/<tr class="check pass">/g) ?? []).to.have.length(checks.filter((c) => c.pass).length);
+        expect(stdout.match(/<tr class="check fail">/g) ?? []).to.have.length(checks.filter((c) => !c.pass).length);
+        expect(stdout.match(/<svg class="timeline"/g) ?? []).to.have.length(4);
       } finally {
         rmSync(userData, { recursive: true, force: true });
       }
