@@ -1,0 +1,20 @@
+import { expect } from 'chai';
+import { systemRandom } from '../../src/peer/system-random.js';
+
+describe('peer/system-random', () => {
+  it('returns the length asked for, across pool refills and beyond the pool size', () => {
+    for (const n of [0, 1, 4, 8, 32, 4095, 4096, 4097, 10_000]) expect(systemRandom.bytes(n)).to.have.length(n);
+  });
+
+  it('never hands out the same bytes twice (1,000 × 8-byte cookies, all distinct)', () => {
+    const seen = new Set(Array.from({ length: 1000 }, () => Buffer.from(systemRandom.bytes(8)).toString('hex')));
+    expect(seen.size).to.equal(1000);
+  });
+
+  it('gives each caller its own copy', () => {
+    const a = systemRandom.bytes(16);
+    const copy = a.slice();
+    systemRandom.bytes(16).fill(0);
+    expect(Array.from(a)).to.deep.equal(Array.from(copy));
+  });
+});
