@@ -40,8 +40,10 @@ export class DpdSequence {
   acknowledge(seq: number): boolean {
     const newest = this.outstanding;
     const oldest = this.oldestUnacked;
-    if (newest === undefined || oldest === undefined || seq < oldest || seq > newest) return false;
-    this.oldestUnacked = seq === newest ? undefined : seq + 1;
+    if (newest === undefined || oldest === undefined) return false;
+    // Distances modulo 2^32, so a window that wraps past 0xffffffff still matches.
+    if (((seq - oldest) >>> 0) > ((newest - oldest) >>> 0)) return false;
+    this.oldestUnacked = seq === newest ? undefined : (seq + 1) >>> 0;
     if (seq === newest) this.outstanding = undefined;
     return true;
   }
