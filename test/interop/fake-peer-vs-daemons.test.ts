@@ -23,21 +23,33 @@ const DPD_DELAY_S = 2;
 const DPD_TIMEOUT_S = 6;
 
 interface ProposalSet {
+  /** IKE proposal in the lab's (strongSwan's) syntax. */
   name: string;
   ike: Phase1Proposal;
+  /** ESP proposal in the same syntax; its group is the PFS group. */
+  espName: string;
   esp: EspProposal;
 }
 
-// Both sets with PFS in MODP2048: Libreswan proposes and expects PFS by default (pfs=yes).
+// Every set with PFS in MODP2048: the lab renders one pfs= switch for Libreswan, which proposes and expects PFS.
 const PROPOSAL_SETS: ProposalSet[] = [
   {
     name: 'aes128-sha1-modp2048',
     ike: { cipher: 'aes-cbc', keyLength: 16, hash: 'sha1', group: 14, lifetimeSeconds: 3600 },
+    espName: 'aes128-sha1-modp2048',
     esp: { cipher: 'aes-cbc', keyLength: 16, integrity: 'sha1', pfsGroup: 14, lifetimeSeconds: 1200 },
   },
   {
     name: 'aes256-sha256-modp2048',
     ike: { cipher: 'aes-cbc', keyLength: 32, hash: 'sha256', group: 14, lifetimeSeconds: 3600 },
+    espName: 'aes256-sha256-modp2048',
+    esp: { cipher: 'aes-cbc', keyLength: 32, integrity: 'sha256', pfsGroup: 14, lifetimeSeconds: 1200 },
+  },
+  {
+    // ECP256 (RFC 5903) for phase 1: KE is x‖y without the 0x04 point prefix.
+    name: 'aes256-sha256-ecp256',
+    ike: { cipher: 'aes-cbc', keyLength: 32, hash: 'sha256', group: 19, lifetimeSeconds: 3600 },
+    espName: 'aes256-sha256-modp2048',
     esp: { cipher: 'aes-cbc', keyLength: 32, integrity: 'sha256', pfsGroup: 14, lifetimeSeconds: 1200 },
   },
 ];
@@ -119,7 +131,7 @@ for (const daemon of DAEMONS) {
           psk: PSK,
           dut: {
             ike_proposals: PROPOSAL_SETS.map((p) => p.name),
-            esp_proposals: PROPOSAL_SETS.map((p) => p.name),
+            esp_proposals: [...new Set(PROPOSAL_SETS.map((p) => p.espName))],
             dpd: { delay: DPD_DELAY_S, timeout: DPD_TIMEOUT_S, action: 'clear' },
             retransmit: { tries: 2, timeout: 2.0, base: 1.5 },
           },
