@@ -1,7 +1,8 @@
 /**
  * `dpd-harness serve --profile <file> [--listen <address>[:<port>]]…`: the fake
  * peer as a long-lived responder (manual interop checks, ike-scan). It accepts
- * the profile's IKE proposals and PSK, advertises DPD, answers R-U-THERE,
+ * the profile's IKE and ESP proposals and PSK (the same engine configuration
+ * scenarios use), advertises DPD, answers R-U-THERE,
  * prints one line per event, and stops cleanly on SIGINT / SIGTERM.
  */
 import { EXIT, UsageError } from '../errors.js';
@@ -12,9 +13,9 @@ import type { EngineHooks, EnginePort } from '../peer/engine-port.js';
 import { eventLine } from '../peer/event-line.js';
 import { FakePeer } from '../peer/fake-peer.js';
 import { parseListenAddress } from '../peer/listen-address.js';
-import { engineConfigFromProfile } from '../peer/profile-engine-config.js';
 import { systemClock } from '../peer/system-clock.js';
 import { systemRandom } from '../peer/system-random.js';
+import { engineConfigFor } from '../scenario/engine-config.js';
 
 export const SERVE_USAGE = `usage: dpd-harness serve --profile <file> [--listen <address>[:<port>]]…
   --listen   address (and port, default 500; 0 = any free port) to answer on;
@@ -75,7 +76,7 @@ export function closeOnSignal(peer: FakePeer): Promise<void> {
 
 export async function serveCommand(args: string[]): Promise<number> {
   const { profile: file, listen } = parseServeArgs(args);
-  const config = engineConfigFromProfile(loadProfile(file), systemRandom);
+  const config = engineConfigFor(loadProfile(file), systemRandom);
   const peer = await startServe({
     listen,
     clock: systemClock,
