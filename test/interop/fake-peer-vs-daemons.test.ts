@@ -16,6 +16,7 @@ import { parseLabSpec, type DutKind } from '../../src/lab/lab-spec.js';
 import { FakePeer } from '../../src/peer/fake-peer.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { systemRandom } from '../../src/peer/system-random.js';
+import { subnetOf } from '../../src/scenario/engine-config.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
 
 const PSK = 'fpx-interop-psk';
@@ -91,12 +92,6 @@ const DAEMONS: DaemonCase[] = [
 ];
 
 const host = (base: string, n: number): string => base.replace(/\d+$/, (last) => String(Number(last) + n));
-const subnetOf = (cidr: string) => {
-  const [address, bits] = cidr.split('/');
-  const mask = (0xffffffff << (32 - Number(bits))) >>> 0;
-  return { address, mask: [24, 16, 8, 0].map((s) => (mask >>> s) & 0xff).join('.') };
-};
-
 async function poll(what: string, timeoutMs: number, check: () => Promise<boolean> | boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
