@@ -51,6 +51,7 @@ export type ErrorCode =
   | 'ERR_RAW_SOCKET'
   // peer / runner / cli
   | 'ERR_PEER_SOCKET'
+  | 'ERR_PEER_TIMEOUT'
   | 'ERR_SCENARIO_ABORTED'
   | 'ERR_TARGET_UNAVAILABLE'
   | 'ERR_USAGE';

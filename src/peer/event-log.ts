@@ -42,7 +42,7 @@ export class EventLog {
 
   /**
    * Resolves with the first event (already logged at or after `since`, or still to come)
-   * that matches; rejects with ERR_SCENARIO_ABORTED after `timeoutMs` on `clock`.
+   * that matches; rejects with ERR_PEER_TIMEOUT after `timeoutMs` on `clock`.
    */
   waitFor<E extends HarnessEvent>(
     match: (event: HarnessEvent) => event is E,
@@ -62,7 +62,7 @@ export class EventLog {
       });
       const timer = options.clock.setTimeout(() => {
         off();
-        reject(new HarnessError('ERR_SCENARIO_ABORTED', `timed out after ${options.timeoutMs} ms waiting for ${options.what ?? 'an event'}`));
+        reject(new HarnessError('ERR_PEER_TIMEOUT', `timed out after ${options.timeoutMs} ms waiting for ${options.what ?? 'an event'}`));
       }, options.timeoutMs);
     });
   }

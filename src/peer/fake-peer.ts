@@ -139,7 +139,7 @@ export class FakePeer {
     return this.sendRaw(from, to, encodeMessage(message));
   }
 
-  /** Resolves with the first sa-state event (logged since `since`, or still to come) that matches; ERR_SCENARIO_ABORTED after `timeoutMs`. */
+  /** Resolves with the first sa-state event (logged since `since`, or still to come) that matches; ERR_PEER_TIMEOUT after `timeoutMs`. */
   waitForSaState(match: SaStateMatch, timeoutMs: number, since?: bigint): Promise<SaStateEvent> {
     const what = `phase ${match.phase} ${match.state}${match.sa ? ` of SA ${match.sa}` : ''}${match.remoteAddress ? ` with ${match.remoteAddress}` : ''}`;
     return this.log.waitFor(

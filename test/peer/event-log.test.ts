@@ -42,7 +42,7 @@ describe('peer/event-log', () => {
       await never;
       expect.fail('should time out');
     } catch (err) {
-      expect(err).to.have.property('code', 'ERR_SCENARIO_ABORTED');
+      expect(err).to.have.property('code', 'ERR_PEER_TIMEOUT');
     }
     expect(clock.pendingCount).to.equal(0);
   });

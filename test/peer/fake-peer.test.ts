@@ -183,7 +183,7 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
       await other;
       expect.fail('no SA with 127.0.0.9 should be reported');
     } catch (err) {
-      expect(err).to.have.property('code', 'ERR_SCENARIO_ABORTED');
+      expect(err).to.have.property('code', 'ERR_PEER_TIMEOUT');
     }
   });
 
