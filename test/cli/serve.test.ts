@@ -28,6 +28,21 @@ describe('cli/serve', () => {
     });
   }
 
+  it('exits 2 for an unreadable profile and 1 for an address it cannot bind, with the typed code on stderr', async () => {
+    const { main } = await import('../../src/cli/main.js');
+    const errors: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => errors.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      expect(await main(['serve', '--profile', join(ROOT, 'test', 'fixtures', 'peer', 'missing.yaml')])).to.equal(2);
+      // 198.51.100.126: inside this project's peer-test range, and never given to an interface.
+      expect(await main(['serve', '--profile', PROFILE, '--listen', '198.51.100.126:0'])).to.equal(1);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(errors.join('')).to.match(/ERR_CONFIG_SYNTAX[\s\S]*ERR_PEER_SOCKET/);
+  });
+
   it('prints where it listens and one line per event while answering', async () => {
     const lines: string[] = [];
     let engine: ScriptedEngine | undefined;
