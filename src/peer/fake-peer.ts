@@ -7,6 +7,7 @@
  */
 import { HarnessError } from '../errors.js';
 import type { Clock, Endpoint, HarnessEvent, MessageSummary, SaStateEvent } from '../events.js';
+import { encodeMessage, type IsakmpMessage } from '../wire/index.js';
 import {
   NORMAL_BEHAVIOUR,
   changeBehaviour,
@@ -17,7 +18,6 @@ import {
 } from './behaviour.js';
 import { corruptMessage, corruptionApplies } from './corruption.js';
 import type { EngineEffect, EngineHooks, EnginePort, InitiateOptions, OutboundDatagram, PlaintextMessage } from './engine-port.js';
-import { encodeMessage, type IsakmpMessage } from '../wire/index.js';
 import { EventLog } from './event-log.js';
 import { cookiesOf, headerSummary } from './header-summary.js';
 import { TimerSet } from './timer-set.js';
@@ -246,7 +246,9 @@ export class FakePeer {
       case 'state':
         push({ type: 'sa-state', t, sa, phase: event.phase, state: event.state, remote, ...(event.detail ? { detail: event.detail } : {}) });
         if (event.phase === 1 && (event.state === 'deleted' || event.state === 'expired' || event.state === 'failed')) {
+          // The SA is gone for good (a new one gets new cookies): a long-running peer must not keep its history.
           this.dpdSeen.delete(saKey(sa));
+          this.behaviours.delete(saKey(sa));
         }
         break;
       case 'sa-keys':
