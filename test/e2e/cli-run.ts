@@ -117,6 +117,7 @@ export interface TimelineMessage {
   direction: 'in' | 'out';
   kind: string;
   seq: number | null;
+  messageId: string | null;
   notifyType: number | null;
 }
 export interface Check {
@@ -131,8 +132,10 @@ export interface ScenarioJson {
   title: string;
   status: string;
   reason: string | null;
+  durationMs: number;
   checks: Check[];
   timeline: TimelineMessage[];
+  daemonLogs: { daemon: string; lines: { t: number; line: string }[] }[];
   files: { pcap: string; ikev1Keys: string; keyCount: number } | null;
 }
 export interface ResultsJson {
