@@ -5,8 +5,8 @@
  * handling is tested with a scripted engine and runs with `IkeEngine`, which
  * implements it (docs/engine.md).
  */
-import type { Endpoint } from '../events.js';
 import type { EngineEffect, InboundDatagram, PlaintextMessage, ReceiveResult } from '../ike/engine-effects.js';
+import type { InitiateOptions } from '../ike/index.js';
 
 export type {
   EngineEffect,
@@ -18,17 +18,13 @@ export type {
   ReceiveResult,
 } from '../ike/engine-effects.js';
 
-export interface InitiateOptions {
-  from: Endpoint;
-  to: Endpoint;
-  /** Run Quick Mode as soon as phase 1 is up. */
-  quickMode?: boolean;
-}
+/** from, to, quickMode (run it once phase 1 is up), mode ('main' | 'aggressive'). */
+export type { InitiateOptions } from '../ike/index.js';
 
 export interface EnginePort {
   receive(datagram: InboundDatagram, now: bigint): ReceiveResult;
   timer(sa: string, id: string, now: bigint): EngineEffect[];
-  /** Starts Main Mode as initiator; the SA id is known from the first send. */
+  /** Starts Main Mode (or Aggressive Mode) as initiator; the SA id is known from the first send. */
   initiate(options: InitiateOptions, now: bigint): { sa: string; effects: EngineEffect[] };
   quickMode(sa: string, now: bigint): EngineEffect[];
   /** Sends R-U-THERE with the engine's sequence policy, or the given seq. */

@@ -100,7 +100,7 @@ export class FakePeer {
     return next;
   }
 
-  /** Starts Main Mode (and Quick Mode if asked) to a DUT; returns the SA id the engine gave it. */
+  /** Starts Main Mode (Aggressive Mode with `mode: 'aggressive'`, and Quick Mode if asked) to a DUT; returns the SA id the engine gave it. */
   initiate(options: InitiateOptions): string {
     const { sa, effects } = this.engine.initiate(options, this.options.clock.now());
     this.run(effects);

@@ -145,4 +145,13 @@ describe('peer/fake-peer with the IKE engine (two peers over loopback)', functio
     expect(hasDpdVid(mm1)).to.equal(false);
     expect(hasDpdVid(mm2)).to.equal(true);
   });
+
+  it('brings an SA up in Aggressive Mode when asked, and answers DPD on it', async () => {
+    sa = a.initiate({ from: a.endpoints[0], to: b.endpoints[0], mode: 'aggressive' });
+    await until(() => a.log.events.some((e) => e.type === 'sa-state' && e.phase === 1 && e.state === 'established'), 'phase 1 on the initiator');
+    expect(a.log.datagrams().filter((d) => d.direction === 'out' && d.summary?.exchangeType === 4)).to.not.have.length(0);
+    const probe = await probeAndSettle();
+    await until(() => datagrams(a, 'in', 'r-u-there-ack').length === 1, 'the ACK');
+    expect(datagrams(a, 'in', 'r-u-there-ack')[0].summary?.seq).to.equal(probe.summary?.seq);
+  });
 });
