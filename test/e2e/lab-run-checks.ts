@@ -173,18 +173,22 @@ export function describeLabRun(dut: LabDut): void {
       });
     }
 
-    it('tshark decrypts the R-U-THERE / R-U-THERE-ACK notifies in each pcap with the written key table, and sees none without it', () => {
+    it("tshark decrypts the R-U-THERE / R-U-THERE-ACK notifies in each pcap with the written key table (README.md's command), and sees none without it", () => {
       const expected: Record<string, number[]> = {
         'ack-echoes-probe': [R_U_THERE, R_U_THERE_ACK],
         'probes-while-answered': [R_U_THERE, R_U_THERE_ACK, R_U_THERE, R_U_THERE_ACK],
         'silent-peer-declared-dead': Array<number>(dpd.probes_before_dead).fill(R_U_THERE),
       };
+      const readme = readFileSync(join(outDir, 'README.md'), 'utf8');
       for (const [id, types] of Object.entries(expected)) {
         const files = scenario(`dpd-smoke/${id}`).files!;
         expect(files.keyCount, id).to.equal(1);
         const decrypted = notifyTypesInPcap(outDir, files).filter((t) => t === R_U_THERE || t === R_U_THERE_ACK);
         expect(decrypted.slice(0, types.length), id).to.deep.equal(types);
         expect(notifyTypesInPcap(outDir, files, false), `${id} without keys`).to.deep.equal([]);
+        // README.md gives the same command for people to paste.
+        const key = readFileSync(join(outDir, files.ikev1Keys), 'utf8').trim().replace(/"/g, '');
+        expect(readme, id).to.contain(`tshark -r ${files.pcap} -o 'uat:ikev1_decryption_table:${key}'`);
       }
     });
 
