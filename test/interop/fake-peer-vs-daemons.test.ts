@@ -8,12 +8,18 @@
  * event stream), in the DUT's status and in the DUT's log.
  */
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DatagramEvent, HarnessEvent } from '../../src/events.js';
 import { IkeEngine, type EspProposal, type Phase1Proposal } from '../../src/ike/index.js';
 import type { DutAdapter, SaListing } from '../../src/lab/dut-adapter-types.js';
 import { Lab } from '../../src/lab/lab.js';
 import { parseLabSpec, type DutKind } from '../../src/lab/lab-spec.js';
-import { FakePeer } from '../../src/peer/fake-peer.js';
+import { FakePeer, sameSa } from '../../src/peer/fake-peer.js';
+import { ikev1Keys, tsharkKeyArguments } from '../../src/report/ikev1-key-table.js';
+import { datagramFromEvent, pcapFile } from '../../src/report/pcap-writer.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { systemRandom } from '../../src/peer/system-random.js';
 import { subnetOf } from '../../src/scenario/engine-config.js';
@@ -113,7 +119,7 @@ for (const daemon of DAEMONS) {
 
     before(async function () {
       requireRoot(this);
-      requireCommands(this, 'ip', 'unshare', ...(daemon.kind === 'strongswan' ? ['/usr/lib/ipsec/charon', 'swanctl'] : ['certutil']));
+      requireCommands(this, 'ip', 'unshare', 'tshark', ...(daemon.kind === 'strongswan' ? ['/usr/lib/ipsec/charon', 'swanctl'] : ['certutil']));
       const spec = parseLabSpec(
         {
           name: daemon.lab,
@@ -216,6 +222,29 @@ for (const daemon of DAEMONS) {
           const ack = (await peer.log.waitFor((e) => isDatagram(e) && e.direction === 'in' && e.summary?.kind === 'r-u-there-ack', { clock: systemClock, timeoutMs: 5000, since })) as DatagramEvent;
           expect(ack.summary?.seq).to.equal(sent?.seq);
           expect(ack.rejected).to.equal(undefined);
+        });
+
+        it('Wireshark decrypts the DPD exchange with the key table from the sa-keys events', async () => {
+          const mine = peer.log.events.filter((e) => (e.type === 'datagram' || e.type === 'sa-keys') && e.sa !== undefined && sameSa(e.sa, sa));
+          const dpd = mine.filter((e): e is DatagramEvent => isDatagram(e) && (e.summary?.kind === 'r-u-there' || e.summary?.kind === 'r-u-there-ack'));
+          const dir = mkdtempSync(join(tmpdir(), 'fpx-pcap-'));
+          try {
+            const pcap = join(dir, 'dpd.pcap');
+            writeFileSync(pcap, pcapFile(mine.filter(isDatagram).map((d) => datagramFromEvent(d, (t) => t))));
+            const fields = execFileSync(
+              'tshark',
+              ['-r', pcap, ...tsharkKeyArguments(ikev1Keys({ events: mine })), '-Y', 'isakmp.notify.msgtype == 36136 || isakmp.notify.msgtype == 36137', '-T', 'fields', '-e', 'isakmp.notify.msgtype', '-e', 'isakmp.notify.data.dpd.are_you_there', '-e', 'isakmp.notify.data.dpd.are_you_there_ack'],
+              { timeout: 30_000 },
+            ).toString();
+            const decoded = fields.trim().split('\n').map((line) => {
+              const [type, seq, ackSeq] = line.split('\t');
+              return [Number(type) === 36136 ? 'r-u-there' : 'r-u-there-ack', Number(seq || ackSeq)];
+            });
+            expect(decoded).to.deep.equal(dpd.map((d) => [d.summary?.kind, d.summary?.seq]));
+            expect(decoded.length).to.be.at.least(4);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
         });
 
         it("a Delete from the peer makes the SA disappear from the DUT's status", async () => {
