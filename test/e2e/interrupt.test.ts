@@ -7,6 +7,7 @@
  * removes before it succeeds. Lab dpdss (profiles/strongswan.yaml).
  */
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ describe('e2e: interrupting dpd-harness run against a strongSwan lab DUT @root',
 
   before(function () {
     requireRoot(this);
-    requireCommands(this, 'ip', '/usr/lib/ipsec/charon', '/usr/sbin/swanctl');
+    requireCommands(this, 'ip', 'tshark', '/usr/lib/ipsec/charon', '/usr/sbin/swanctl');
     expect(labLeftovers(profile.lab), `lab ${profile.lab} is in use or stale before the test`).to.deep.equal([]);
   });
 
@@ -77,6 +78,12 @@ describe('e2e: interrupting dpd-harness run against a strongSwan lab DUT @root',
     expect(finished.checks.every((c) => c.pass)).to.equal(true);
     expect(finished.timeline.map((m) => m.kind)).to.include.members(['r-u-there', 'r-u-there-ack']);
     expect(finished.files).to.not.equal(null);
+    // The interrupted scenario's pcap is complete up to the interruption: tshark reads it without
+    // complaint, and it holds at least the set-up of its one IKE SA (Main Mode 6 messages, Quick Mode 3).
+    const interruptedPcap = scenarios[1]!.files!.pcap;
+    const cookies = execFileSync('tshark', ['-r', join(dir, interruptedPcap), '-T', 'fields', '-e', 'isakmp.ispi'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }).trim().split('\n');
+    expect(cookies.length).to.be.at.least(9);
+    expect(new Set(cookies).size, 'one IKE SA, every frame ISAKMP').to.equal(1);
 
     const root = readXml(readFileSync(join(dir, 'junit.xml'), 'utf8'));
     expect(root.attributes).to.include({ tests: '3', failures: '0', errors: '2', skipped: '0' });
