@@ -85,8 +85,9 @@ export class PeerScenarioTarget implements ScenarioTarget {
     if (!dutStarted) await this.o.control.initiate?.(options.peerIndex);
     const onThisAddress = (sa: string): boolean =>
       this.o.peer.log.events.some((e) => e.type === 'datagram' && e.sa !== undefined && sameSa(e.sa, sa) && e.local.address === local.address);
+    // Since the scenario start: a DUT failing over may have finished before this step began.
     const up = await this.o.peer.log.waitFor((e) => e.type === 'sa-state' && e.phase === 2 && e.state === 'established' && onThisAddress(e.sa), {
-      clock: this.o.clock, timeoutMs: options.timeoutMs, since, what: `IPsec SA set up by the DUT towards ${local.address}`,
+      clock: this.o.clock, timeoutMs: options.timeoutMs, since: this.since, what: `IPsec SA set up by the DUT towards ${local.address}`,
     });
     this.sa = (up as { sa: string }).sa;
     return this.sa;
