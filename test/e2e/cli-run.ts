@@ -80,13 +80,15 @@ export interface LabProfile {
   file: string;
   lab: string;
   psk: string;
+  dutAddress: string;
+  peerAddresses: string[];
   dpd: { interval: number; retry_interval: number; probes_before_dead: number; retry_seq: 'reuse' | 'increment'; delete_on_dead: boolean; tolerance: { absolute: number; relative: number } };
 }
 
 export function readLabProfile(relativeFile: string): LabProfile {
   const file = join(REPO, relativeFile);
-  const doc = parse(readFileSync(file, 'utf8')) as { lab: { name: string; psk: string }; dpd: LabProfile['dpd'] };
-  return { file, lab: doc.lab.name, psk: doc.lab.psk, dpd: doc.dpd };
+  const doc = parse(readFileSync(file, 'utf8')) as { lab: { name: string; psk: string; dut_address: string; peer_addresses: string[] }; dpd: LabProfile['dpd'] };
+  return { file, lab: doc.lab.name, psk: doc.lab.psk, dutAddress: doc.lab.dut_address, peerAddresses: doc.lab.peer_addresses, dpd: doc.dpd };
 }
 
 /** Everything a lab named `lab` could leave on this machine; empty when it is gone. */
@@ -115,6 +117,8 @@ export function labLeftovers(lab: string): string[] {
 export interface TimelineMessage {
   t: number;
   direction: 'in' | 'out';
+  peer: { address: string; port: number };
+  local: { address: string; port: number };
   kind: string;
   seq: number | null;
   messageId: string | null;

@@ -105,6 +105,11 @@ export function describeLabRun(dut: LabDut): void {
         expect(s.checks.length, s.id).to.be.greaterThan(0);
         expect(s.checks.filter((c) => !c.pass), s.id).to.deep.equal([]);
       }
+      // Every datagram is between the lab's DUT and the fake peer's first address, on UDP/500.
+      for (const s of scenariosOf(results)) {
+        const endpoints = new Set(s.timeline.map((m) => `${m.local.address}:${m.local.port} ${m.peer.address}:${m.peer.port}`));
+        expect([...endpoints], s.id).to.deep.equal([`${profile.peerAddresses[0]}:500 ${profile.dutAddress}:500`]);
+      }
       const missed = miss!.scenarios[0]!;
       expect(missed.status).to.equal('failed');
       const failed = missed.checks.filter((c) => !c.pass);
