@@ -16,6 +16,7 @@ export const targetFactories: Partial<Record<TargetKind, () => Promise<CreateTar
   reference: async () => (await import('../dut/reference-target.js')).createReferenceTargetFactory,
   strongswan: async () => (await import('./lab-target.js')).createLabTargetFactory,
   libreswan: async () => (await import('./lab-target.js')).createLabTargetFactory,
+  external: async () => (await import('./external-target.js')).createExternalTargetFactory,
 };
 
 export async function createTargetFactory(profile: DeviceProfile, clock: Clock): Promise<TargetFactory> {
