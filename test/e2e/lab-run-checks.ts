@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { requireCommands, requireRoot } from '../support/environment.js';
 import { childrenNamed, readXml } from '../report/xml-reader.js';
 import { labLeftovers, notifyTypesInPcap, readLabProfile, readResults, scenariosOf, MISS_SUITE, SMOKE_SUITE, startCli, type CliRun, type ScenarioJson, type TimelineMessage } from './cli-run.js';
+import type { LabDut } from './lab-duts.js';
 
 const execFileAsync = promisify(execFile);
 const R_U_THERE = 36136; // RFC 3706 §5.2
@@ -26,17 +27,6 @@ const TITLES = {
   dead: 'smoke dead time - a silent peer is retried and declared dead on time',
   miss: 'smoke deliberate failure - expects answered probes to repeat their sequence number',
 };
-
-export interface LabDut {
-  /** As people name it, for the describe title. */
-  name: string;
-  /** Relative to the repository. */
-  profile: string;
-  /** What requireCommands needs for this DUT (its daemon and control tool). */
-  commands: string[];
-  /** ISAKMP message IDs (8 hex digits) of the R-U-THEREs the daemon's log says it sent. */
-  probeIdsInLog?(lines: readonly string[]): string[];
-}
 
 export function describeLabRun(dut: LabDut): void {
   describe(`e2e: dpd-harness run against a ${dut.name} lab DUT @root`, function () {
