@@ -91,8 +91,15 @@ export async function runCommand(args: string[]): Promise<number> {
     process.stderr.write('\ninterrupted: stopping scenarios, writing reports, tearing down\n');
     controller.abort();
   };
-  // `on`, not `once`: while a lab is up its exit guard re-raises SIGINT unless someone else still listens.
-  process.on('SIGINT', onSigint);
+  // `on`, not `once`: while a lab is up its exit guard re-raises a signal unless someone else still listens.
+  // SIGTERM (a cancelled CI job) and SIGHUP (a closed terminal) stop a run the way Ctrl-C does.
+  const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const sig of STOP_SIGNALS) process.on(sig, onSigint);
+  // A target that binds all its peer addresses per scenario (a lab DUT) cannot run more at once.
+  const jobs = Math.min(opts.jobs ?? factory.maxJobs, factory.maxJobs);
+  if (opts.jobs !== undefined && opts.jobs > jobs) {
+    process.stderr.write(`--jobs ${opts.jobs}: this target runs at most ${jobs} scenario(s) at once; using ${jobs}\n`);
+  }
   const progress = process.stderr.isTTY ? ttyProgress(process.stderr, clock) : plainProgress((l) => process.stderr.write(l));
   // The status line sits on the terminal under mocha's output: clear it before mocha writes.
   const stdoutWrite = process.stdout.write.bind(process.stdout);
@@ -106,7 +113,7 @@ export async function runCommand(args: string[]): Promise<number> {
       profile: inputs.profile,
       factory,
       clock,
-      jobs: opts.jobs ?? factory.maxJobs,
+      jobs,
       ...(opts.grep ? { grep: opts.grep } : {}),
       outDir: opts.out ?? defaultReportDir(clock.wall()),
       reporter: opts.reporter,
@@ -120,6 +127,6 @@ export async function runCommand(args: string[]): Promise<number> {
   } finally {
     progress.stop();
     process.stdout.write = stdoutWrite;
-    process.off('SIGINT', onSigint);
+    for (const sig of STOP_SIGNALS) process.off(sig, onSigint);
   }
 }
