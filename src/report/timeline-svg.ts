@@ -24,6 +24,8 @@ const LANE_HEIGHT = 96;
 const MARKER_INSET = 14;
 const BAND_LABEL_ROW = 15;
 const MIN_CLUSTER_GAP_PX = 9;
+/** Rotated labels of markers closer than this would print over each other: they share one label. */
+const MIN_LABEL_GAP_PX = 16;
 
 /** Colours per kind, shared with the legend and the CSS of report.html. */
 export const KIND_COLOURS: Record<MessageKind, string> = {
@@ -142,7 +144,18 @@ export function renderTimelineSvg(result: ScenarioResult): string {
     ['in', laneOut - MARKER_INSET, -30],
     ['out', laneOut + MARKER_INSET, 30],
   ] as const) {
-    for (const c of clusters(messages.filter((m) => m.direction === direction), x)) {
+    const laneClusters = clusters(messages.filter((m) => m.direction === direction), x);
+    // A burst of different kinds (Main Mode then Quick Mode at set-up) gets one joined label on its first marker.
+    const labels = new Map<Cluster, string>();
+    let leader: Cluster | undefined;
+    for (const c of laneClusters) {
+      if (leader && c.x - leader.x < MIN_LABEL_GAP_PX) labels.set(leader, `${labels.get(leader)} · ${clusterLabel(c)}`);
+      else {
+        leader = c;
+        labels.set(c, clusterLabel(c));
+      }
+    }
+    for (const c of laneClusters) {
       const first = c.messages[0];
       const colour = KIND_COLOURS[first.kind];
       const cx = c.x.toFixed(1);
@@ -153,7 +166,10 @@ export function renderTimelineSvg(result: ScenarioResult): string {
       parts.push(
         `<g class="msg${rejected ? ' rejected' : ''}" data-kind="${first.kind}"><title>${escapeMarkup(title)}</title>` +
           `<circle cx="${cx}" cy="${markerY}" r="${c.messages.length > 1 ? 5 : 4}" fill="${rejected ? '#fff' : colour}" stroke="${colour}" stroke-width="2"/>` +
-          `<text x="${labelX.toFixed(1)}" y="${labelY}" transform="rotate(${angle} ${labelX.toFixed(1)} ${labelY})" class="msg-label" fill="${colour}">${escapeMarkup(clusterLabel(c))}</text></g>`,
+          (labels.has(c)
+            ? `<text x="${labelX.toFixed(1)}" y="${labelY}" transform="rotate(${angle} ${labelX.toFixed(1)} ${labelY})" class="msg-label" fill="${colour}">${escapeMarkup(labels.get(c)!)}</text>`
+            : '') +
+          '</g>',
       );
     }
   }
