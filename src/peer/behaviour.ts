@@ -5,6 +5,20 @@
  * unit-tested without sockets or timers.
  */
 import type { Corruption } from './corruption.js';
+import type { UnreachableName } from './icmp-message.js';
+
+/**
+ * The peer looks dead to IKE while its host (or a router on the path) still
+ * speaks IP: inbound IKE is dropped and answered with an ICMP Destination
+ * Unreachable of this kind, outbound IKE is dropped (a dead daemon sends nothing).
+ */
+export type IcmpSilence = 'icmp-port-unreachable' | 'icmp-host-unreachable' | 'icmp-admin-prohibited';
+
+const ICMP_CODE_OF: Readonly<Record<IcmpSilence, UnreachableName>> = {
+  'icmp-port-unreachable': 'port',
+  'icmp-host-unreachable': 'host',
+  'icmp-admin-prohibited': 'admin-prohibited',
+};
 
 /** How the ACK's sequence number relates to the R-U-THERE it answers (RFC 3706 §6.1 says: echo it). */
 export type SeqTransform =
@@ -17,7 +31,9 @@ export type SeqTransform =
 
 export interface Behaviour {
   /** Datagrams dropped at the socket in this direction: the peer looks dead (or half dead). */
-  silence: 'none' | 'in' | 'out' | 'both';
+  silence: 'none' | 'in' | 'out' | 'both' | IcmpSilence;
+  /** Source address of the ICMP error under an icmp-* silence: absent, the peer address the DUT sent to (its host answers); a router's address models a dead path. */
+  icmpFrom?: string;
   /** Every answer (a message produced because one arrived) leaves this much later. */
   answerDelayMs: number;
   /** 'ignore': R-U-THERE is accepted but never acknowledged. */
@@ -31,10 +47,15 @@ export interface Behaviour {
 
 export const NORMAL_BEHAVIOUR: Readonly<Behaviour> = Object.freeze<Behaviour>({ silence: 'none', answerDelayMs: 0, dpd: 'answer', ackSeq: { kind: 'echo' } });
 
-export type InboundDecision = { deliver: true } | { deliver: false; label: string };
+const isIcmpSilence = (silence: Behaviour['silence']): silence is IcmpSilence => silence in ICMP_CODE_OF;
+
+/** `icmp`: answer the dropped datagram with this ICMP error (from `icmpFrom` when given). */
+export type InboundDecision = { deliver: true } | { deliver: false; label: string; icmp?: UnreachableName; icmpFrom?: string };
 
 export function inboundDecision(behaviour: Behaviour): InboundDecision {
-  if (behaviour.silence === 'in' || behaviour.silence === 'both') return { deliver: false, label: `silence-${behaviour.silence}` };
+  const { silence, icmpFrom } = behaviour;
+  if (isIcmpSilence(silence)) return { deliver: false, label: silence, icmp: ICMP_CODE_OF[silence], ...(icmpFrom !== undefined ? { icmpFrom } : {}) };
+  if (silence === 'in' || silence === 'both') return { deliver: false, label: `silence-${silence}` };
   return { deliver: true };
 }
 
@@ -42,6 +63,7 @@ export type OutboundDecision = { send: true; delayMs: number; label?: string } |
 
 /** `isAnswer`: the message is a reaction to an inbound one (not a command or a retransmission timer). */
 export function outboundDecision(behaviour: Behaviour, isAnswer: boolean): OutboundDecision {
+  if (isIcmpSilence(behaviour.silence)) return { send: false, label: behaviour.silence };
   if (behaviour.silence === 'out' || behaviour.silence === 'both') return { send: false, label: `silence-${behaviour.silence}` };
   if (isAnswer && behaviour.answerDelayMs > 0) return { send: true, delayMs: behaviour.answerDelayMs, label: `delay-${behaviour.answerDelayMs}ms` };
   return { send: true, delayMs: 0 };

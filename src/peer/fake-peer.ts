@@ -20,6 +20,8 @@ import { corruptMessage, corruptionApplies } from './corruption.js';
 import type { EngineEffect, EngineHooks, EnginePort, InitiateOptions, OutboundDatagram, PlaintextMessage } from './engine-port.js';
 import { EventLog } from './event-log.js';
 import { cookiesOf, headerSummary } from './header-summary.js';
+import { IcmpInjector } from './icmp-injector.js';
+import type { UnreachableName } from './icmp-message.js';
 import { TimerSet } from './timer-set.js';
 import { UdpTransport, type Datagram } from './udp-transport.js';
 
@@ -29,6 +31,12 @@ export interface FakePeerOptions {
   /** Builds the engine; the peer passes the hooks through which behaviours reach into message building. */
   createEngine(hooks: EngineHooks): EnginePort;
   log?: EventLog;
+  /**
+   * Opens the ICMP injector, on the first datagram an icmp-* silence answers
+   * (so runs that never use one need no raw socket, hence no root).
+   * Default: the raw-socket addon on this clock.
+   */
+  openIcmp?: () => IcmpInjector;
 }
 
 /** Behaviours are keyed by initiator cookie: it names an IKE SA from its first packet, before CKY-R is known. */
@@ -55,6 +63,8 @@ export class FakePeer {
   private readonly timers: TimerSet;
   private readonly dpdSeen = new Map<string, number[]>();
   private transport!: UdpTransport;
+  /** The injector once opened, or the typed error that opening it gave (not retried: every use would fail the same way). */
+  private icmp: IcmpInjector | HarnessError | undefined;
   private closed = false;
 
   private constructor(private readonly options: FakePeerOptions) {
@@ -162,6 +172,7 @@ export class FakePeer {
     if (this.closed) return;
     this.closed = true;
     this.timers.cancelAll();
+    if (this.icmp instanceof IcmpInjector) this.icmp.close();
     await this.transport.close();
     this.log.close();
   }
@@ -173,6 +184,7 @@ export class FakePeer {
     if (!verdict.deliver) {
       const summary = headerSummary(d.bytes);
       this.log.push({ type: 'datagram', t: d.t, direction: 'in', local: d.local, remote: d.remote, bytes: d.bytes, ...(guess ? { sa: guess } : {}), ...(summary ? { summary } : {}), behaviour: verdict.label });
+      if (verdict.icmp) this.answerWithIcmp(d, verdict.icmp, verdict.icmpFrom, guess);
       return;
     }
     const result = this.engine.receive(d, d.t);
@@ -188,6 +200,36 @@ export class FakePeer {
       ...(result.rejected ? { rejected: result.rejected } : {}),
     });
     this.run(result.effects);
+  }
+
+  /** A refused or failed ICMP becomes a mark on the timeline, never a throw: the run goes on and the report shows why no ICMP left. */
+  private answerWithIcmp(d: Datagram, code: UnreachableName, from: string | undefined, sa: string | undefined): void {
+    const injector = this.icmpInjector();
+    if (!(injector instanceof IcmpInjector)) {
+      this.mark(`icmp ${code} unreachable not sent to ${d.remote.address}: ${injector.code} ${injector.message}`, sa);
+      return;
+    }
+    injector.unreachable({ datagram: d, code, ...(from !== undefined ? { from } : {}) }).then(
+      (sent) => {
+        if (this.closed) return;
+        this.log.push({ type: 'mark', t: sent.t, label: `icmp ${code} unreachable (code ${sent.code}) sent ${sent.from} → ${sent.to}${sa ? ` [${sa}]` : ''}` });
+      },
+      (err: unknown) => {
+        if (this.closed) return;
+        this.mark(`icmp ${code} unreachable not sent to ${d.remote.address}: ${err instanceof HarnessError ? `${err.code} ${err.message}` : String(err)}`, sa);
+      },
+    );
+  }
+
+  private icmpInjector(): IcmpInjector | HarnessError {
+    if (this.icmp === undefined) {
+      try {
+        this.icmp = (this.options.openIcmp ?? (() => IcmpInjector.open({ clock: this.options.clock })))();
+      } catch (err) {
+        this.icmp = err instanceof HarnessError ? err : new HarnessError('ERR_RAW_SOCKET', `cannot open the ICMP injector: ${String(err)}`);
+      }
+    }
+    return this.icmp;
   }
 
   private run(effects: EngineEffect[]): void {
@@ -289,6 +331,7 @@ function describeSummary(s: MessageSummary): string {
 function describeBehaviour(b: Behaviour): string {
   const parts = [`silence=${b.silence}`, `answer-delay=${b.answerDelayMs}ms`, `dpd=${b.dpd}`, `ack-seq=${b.ackSeq.kind}${b.ackSeq.kind === 'constant' ? `(${b.ackSeq.value})` : ''}`];
   if (b.corrupt) parts.push(`corrupt=${b.corrupt.field}`);
+  if (b.icmpFrom !== undefined) parts.push(`icmp-from=${b.icmpFrom}`);
   if (b.hideDpdVendorId) parts.push('dpd-vid=hidden');
   return parts.join(' ');
 }

@@ -3,44 +3,15 @@ import { HarnessError } from '../../src/errors.js';
 import { IcmpInjector, buildUnreachable } from '../../src/peer/icmp-injector.js';
 import { IP_PROTOCOL, encodeIpv4Udp, ipv4Packet } from '../../src/peer/icmp-ipv4-udp.js';
 import { icmpUnreachable } from '../../src/peer/icmp-message.js';
-import type { RawSocket, RawSocketFactory } from '../../src/peer/raw-capture-socket.js';
+import type { RawSocketFactory } from '../../src/peer/raw-capture-socket.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { recordingSocket } from './recording-raw-socket.js';
 
 const DUT = { address: '203.0.113.130', port: 4500 };
 const PEER = { address: '203.0.113.129', port: 500 };
 const PAYLOAD = new Uint8Array(200).fill(0x5a);
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
-interface SendCall {
-  buffer: Buffer;
-  address: string;
-  before: () => void;
-  after: (error: Error | null, bytes: number) => void;
-}
-
-/** A raw socket that records what the injector does with it. */
-function recordingSocket(): { factory: RawSocketFactory; sends: SendCall[]; options: number[][]; state: { paused: boolean; closed: boolean; protocol?: string } } {
-  const sends: SendCall[] = [];
-  const options: number[][] = [];
-  const state: { paused: boolean; closed: boolean; protocol?: string } = { paused: false, closed: false };
-  const socket: RawSocket = {
-    send: (buffer, _offset, _length, address, before, after) => sends.push({ buffer, address, before, after }),
-    on: () => socket,
-    setOption: (level, option, value) => void options.push([level, option, value]),
-    pauseRecv: () => (state.paused = true),
-    close: () => (state.closed = true),
-  };
-  return {
-    factory: (protocol) => {
-      state.protocol = protocol;
-      return socket;
-    },
-    sends,
-    options,
-    state,
-  };
-}
 
 const failingFactory = (message: string): RawSocketFactory => () => {
   throw new Error(message);
