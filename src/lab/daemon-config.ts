@@ -15,6 +15,7 @@
  *     start_action: none     # none: wait (responder, or initiate by command); start: initiate on load; trap: on traffic
  *     control_timeout: 15    # seconds a swanctl/whack call may take (a SIGSTOPped daemon never answers)
  *     log_keys: false        # strongSwan: log IKE keys (for key-table cross-checks); never the PSK
+ *     aggressive: false      # IKEv1 Aggressive Mode with PSK (the identity goes in clear; daemons refuse it unless told)
  */
 import type { FieldPath } from './lab-spec.js';
 
@@ -40,6 +41,8 @@ export interface DaemonConfig {
   /** Seconds; initiation gets its own, longer bound (it waits for the negotiation). */
   controlTimeout: number;
   logKeys: boolean;
+  /** Aggressive Mode instead of Main Mode, both as initiator and as responder. */
+  aggressive: boolean;
 }
 
 /** A bad field in the daemon mapping; `path` is relative to it, the lab prefixes its own. */
@@ -57,7 +60,7 @@ const INTEGRITIES = ['md5', 'sha1', 'sha256', 'sha384', 'sha512'] as const;
 const GROUPS = ['modp1024', 'modp1536', 'modp2048', 'modp3072', 'modp4096', 'ecp256', 'ecp384'] as const;
 const ACTIONS = ['clear', 'hold', 'restart'] as const;
 const START_ACTIONS = ['none', 'start', 'trap'] as const;
-const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'start_action', 'control_timeout', 'log_keys'];
+const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'start_action', 'control_timeout', 'log_keys', 'aggressive'];
 
 export const DEFAULT_PROPOSAL = 'aes128-sha1-modp2048';
 
@@ -147,6 +150,7 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
     startAction: startAction as StartAction,
     controlTimeout: number(raw.control_timeout, ['control_timeout'], 15, 1),
     logKeys: flag('log_keys'),
+    aggressive: flag('aggressive'),
   };
 }
 

@@ -42,7 +42,9 @@ charon {
   install_virtual_ip = no
   retransmit_tries = ${config.retransmit.tries}
   retransmit_timeout = ${config.retransmit.timeout}
-  retransmit_base = ${config.retransmit.base}
+  retransmit_base = ${config.retransmit.base}${config.aggressive ? `
+  # charon refuses Aggressive Mode with PSK (the hash is open to offline guessing) unless this is set.
+  i_dont_care_about_security_and_use_aggressive_mode_psk = yes` : ''}
   filelog {
     dut {
       path = ${paths.log}
@@ -87,7 +89,7 @@ export function renderSwanctlConf(r: StrongswanRender, psk: string): string {
     .map(
       (c) => `  ${c.name} {
     version = 1
-    aggressive = no
+    aggressive = ${config.aggressive ? 'yes' : 'no'}
     local_addrs = ${c.local}
     remote_addrs = ${c.remote}
     proposals = ${proposalList(config.ikeProposals)}

@@ -83,6 +83,15 @@ describe('lab daemon config renderers', () => {
     expect(renderSwanctlConf({ ...ss, config: parseDaemonConfig({ start_action: 'trap' }) }, psk)).to.match(/start_action = trap/);
   });
 
+  it('strongSwan: aggressive renders aggressive = yes and the charon switch that lets it use a PSK; Main Mode by default', () => {
+    const am = { ...ss, config: parseDaemonConfig({ aggressive: true }) };
+    expect(renderSwanctlConf(am, psk)).to.match(/^    aggressive = yes$/m);
+    expect(renderStrongswanConf(am)).to.match(/^  i_dont_care_about_security_and_use_aggressive_mode_psk = yes$/m);
+    expect(renderSwanctlConf(ss, psk)).to.match(/^    aggressive = no$/m);
+    expect(renderStrongswanConf(ss)).to.not.include('aggressive');
+    expect(pathOf(() => parseDaemonConfig({ aggressive: 'yes' }))).to.equal('aggressive');
+  });
+
   it('strongSwan: DPD delay 0 renders no DPD at all', () => {
     const off = renderSwanctlConf({ ...ss, config: parseDaemonConfig({ dpd: { delay: 0 } }) }, psk);
     expect(off).not.to.contain('dpd_delay');
