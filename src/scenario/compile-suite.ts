@@ -234,6 +234,13 @@ function compileBehave(b: Raw, value: (sub: FieldPath, v: number | string) => nu
     change.silence = b.silence;
     parts.push(`silence ${b.silence}`);
   }
+  if (b.icmp_from !== undefined) {
+    if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(b.icmp_from) || b.icmp_from.split('.').some((o: string) => Number(o) > 255)) {
+      fail(['icmp_from'], `icmp_from must be an IPv4 address, got ${JSON.stringify(b.icmp_from)}`);
+    }
+    change.icmpFrom = b.icmp_from;
+    parts.push(`ICMP from ${b.icmp_from}`);
+  }
   if (b.delay_ack !== undefined) {
     change.answerDelayMs = Math.round(value(['delay_ack'], b.delay_ack) * 1000);
     parts.push(`delay ACKs ${change.answerDelayMs / 1000} s`);

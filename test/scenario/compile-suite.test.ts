@@ -74,4 +74,18 @@ describe('scenario/compile-suite', () => {
     const plan = compile(SUITE.replace('suite: demo', 'suite: sequence-mismatch'));
     expect(plan.scenarios.map((s) => s.expectFail)).to.deep.equal(['accepts ACKs with a wrong sequence number', 'accepts ACKs with a wrong sequence number']);
   });
+
+  it('ICMP silences: the dead-daemon variants and their source address reach the behaviour; a bad address is located', () => {
+    const icmp = (extra: string) => `suite: demo
+scenarios:
+  - id: dead-daemon
+    title: host up, IKE daemon dead
+    steps:
+      - bring_up: { initiator: peer }
+      - behave: { silence: icmp-port-unreachable${extra} }
+`;
+    const [s] = compile(icmp(', icmp_from: 203.0.113.9')).scenarios;
+    expect(s.steps[1].step).to.deep.include({ change: { silence: 'icmp-port-unreachable', icmpFrom: '203.0.113.9' }, label: 'silence icmp-port-unreachable, ICMP from 203.0.113.9' });
+    expect(() => compile(icmp(', icmp_from: 203.0.113.999'))).to.throw(/s\.yaml:7:\d+: .*icmp_from/);
+  });
 });
