@@ -5,8 +5,9 @@
  * decoders record every field as it was on the wire and throw only WireError
  * (ERR_ICMP_*) with the byte offset.
  */
-import { WireError, type ErrorCode } from '../errors.js';
+import { WireError } from '../errors.js';
 import type { Codec } from '../wire/codec.js';
+import { WireReader } from '../wire/wire-reader.js';
 import { parseIpv4 } from '../wire/ip-address.js';
 import { internetChecksum } from './icmp-internet-checksum.js';
 
@@ -62,33 +63,10 @@ export interface UdpDatagram {
   payload: Uint8Array;
 }
 
-/** Bounds-checked big-endian reads that fail with ICMP codes and absolute offsets. */
-export class PacketReader {
-  private readonly view: DataView;
-  constructor(readonly buf: Uint8Array) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-  fail(code: ErrorCode, offset: number, message: string): never {
-    throw new WireError(code, offset, message);
-  }
-  need(offset: number, n: number, end: number, what: string): void {
-    if (offset + n > end) this.fail('ERR_ICMP_TRUNCATED', Math.min(offset, end), `${what}: need ${n} byte(s), ${Math.max(0, end - offset)} left`);
-  }
-  u8(offset: number, end: number, what: string): number {
-    this.need(offset, 1, end, what);
-    return this.view.getUint8(offset);
-  }
-  u16(offset: number, end: number, what: string): number {
-    this.need(offset, 2, end, what);
-    return this.view.getUint16(offset);
-  }
-  u32(offset: number, end: number, what: string): number {
-    this.need(offset, 4, end, what);
-    return this.view.getUint32(offset);
-  }
-  bytes(offset: number, n: number, end: number, what: string): Uint8Array {
-    this.need(offset, n, end, what);
-    return this.buf.slice(offset, offset + n);
+/** Bounds-checked big-endian reads (the codec's reader) that fail with ICMP codes and absolute offsets. */
+export class PacketReader extends WireReader {
+  constructor(buf: Uint8Array) {
+    super(buf, 0, { truncated: 'ERR_ICMP_TRUNCATED', badLength: 'ERR_ICMP_BAD_LENGTH' });
   }
 }
 

@@ -6,6 +6,14 @@
  */
 import { WireError, type ErrorCode } from '../errors.js';
 
+/** The codes a reader fails with; other protocols' decoders (ICMP) reuse the reader with their own. */
+export interface ReaderCodes {
+  truncated: ErrorCode;
+  badLength: ErrorCode;
+}
+
+const WIRE_CODES: ReaderCodes = { truncated: 'ERR_WIRE_TRUNCATED', badLength: 'ERR_WIRE_BAD_LENGTH' };
+
 export class WireReader {
   private readonly view: DataView;
 
@@ -13,6 +21,7 @@ export class WireReader {
   constructor(
     readonly buf: Uint8Array,
     readonly base = 0,
+    private readonly codes: ReaderCodes = WIRE_CODES,
   ) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
@@ -22,9 +31,9 @@ export class WireReader {
   }
 
   need(offset: number, n: number, end: number, what: string): void {
-    if (n < 0) this.fail('ERR_WIRE_BAD_LENGTH', offset, `${what}: the fields before it leave ${n} byte(s)`);
+    if (n < 0) this.fail(this.codes.badLength, offset, `${what}: the fields before it leave ${n} byte(s)`);
     // Reported at the field when part of it is there, else at the first missing byte: always inside or just past the data.
-    if (offset + n > end) this.fail('ERR_WIRE_TRUNCATED', Math.min(offset, end), `${what}: need ${n} byte(s), ${Math.max(0, end - offset)} left`);
+    if (offset + n > end) this.fail(this.codes.truncated, Math.min(offset, end), `${what}: need ${n} byte(s), ${Math.max(0, end - offset)} left`);
   }
 
   u8(offset: number, end: number, what: string): number {
