@@ -1,0 +1,58 @@
+/**
+ * The lab half of issue 6's evidence: every shipped suite against a real daemon in the
+ * lab, each scenario passed, skipped with a reason, or expected-fail as the profile
+ * declares. The caller gives the exact status table it measured (so drift either way
+ * fails) and, per DUT, checks that the measured numbers behind each status are what the
+ * profile's comments and expect_fail reasons claim.
+ */
+import { expect } from 'chai';
+import { requireCommands, requireRoot } from '../support/environment.js';
+import { labLeftovers, readLabProfile } from '../e2e/cli-run.js';
+import type { LabDut } from '../e2e/lab-duts.js';
+import { runAllSuites, statusTable, unexplained, type FullRun } from './full-run.js';
+
+export type Status = 'passed' | 'skipped' | 'expected-fail';
+
+export interface LabConformance {
+  dut: LabDut;
+  /** Every scenario of suites/ and the status measured against this daemon. */
+  statuses: Record<string, Status>;
+  /** Budget for the whole run (measured duration × ~3 for a loaded 2-core machine). */
+  timeoutMs: number;
+  /** DUT-specific `it`s over the finished run: the observed numbers behind the statuses. */
+  evidence(run: () => FullRun): void;
+}
+
+export function describeLabConformance(c: LabConformance): void {
+  describe(`conformance: all suites against ${c.dut.name} (${c.dut.profile}) @root`, function () {
+    this.timeout(c.timeoutMs + 60_000);
+    const profile = readLabProfile(c.dut.profile);
+    let run: FullRun | undefined;
+
+    before(async function () {
+      requireRoot(this);
+      requireCommands(this, 'ip', ...c.dut.commands);
+      run = await runAllSuites(c.dut.profile, [], c.timeoutMs);
+    });
+    after(() => {
+      if (run?.code === 0) run.discard();
+    });
+
+    it('exits 0 with a complete, uninterrupted results.json and leaves no lab behind', () => {
+      expect(run!.code, run!.output.slice(-4000)).to.equal(0);
+      expect(run!.results.interrupted).to.equal(false);
+      expect(run!.results.finishedAt).to.be.a('string');
+      expect(labLeftovers(profile.lab)).to.deep.equal([]);
+    });
+
+    it('gives every scenario the measured status; skipped and expected-fail ones say why', () => {
+      const failed = [...run!.byId.values()].filter((s) => s.status === 'failed' || s.status === 'unexpected-pass').map((s) => `${s.id}: ${s.status} ${s.reason ?? ''}`);
+      expect(failed, `in ${run!.outDir}`).to.deep.equal([]);
+      const sorted = Object.fromEntries(Object.entries(c.statuses).sort(([a], [b]) => a.localeCompare(b)));
+      expect(statusTable(run!)).to.deep.equal(sorted);
+      expect(unexplained(run!)).to.deep.equal([]);
+    });
+
+    c.evidence(() => run!);
+  });
+}
