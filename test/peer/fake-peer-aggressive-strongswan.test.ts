@@ -6,96 +6,24 @@
  * ("phase 1 is incomplete") and take the retransmission, hence the timeouts.
  */
 import { expect } from 'chai';
-import { IkeEngine } from '../../src/ike/index.js';
-import type { DutAdapter } from '../../src/lab/dut-adapter-types.js';
-import { Lab } from '../../src/lab/lab.js';
-import { parseLabSpec } from '../../src/lab/lab-spec.js';
-import { FakePeer } from '../../src/peer/fake-peer.js';
 import { systemClock } from '../../src/peer/system-clock.js';
-import { systemRandom } from '../../src/peer/system-random.js';
-import { subnetOf } from '../../src/scenario/engine-config.js';
-import { requireCommands, requireRoot } from '../support/environment.js';
+import { DUT_ADDRESS, PEER_ADDRESS, poll, strongswanLabPeer } from './strongswan-lab-peer-fixture.js';
 
-const PSK = 'icy-aggressive-psk';
 const DPD_DELAY_S = 2;
-// This engineer's 203.0.113.144/28: the link in its lower /29, the traffic selectors in the upper one (the lab wants them apart).
-const DUT_ADDRESS = '203.0.113.145';
-const PEER_ADDRESS = '203.0.113.146';
-const DUT_SUBNET = '203.0.113.152/30';
-const PEER_SUBNET = '203.0.113.156/30';
-
-async function poll(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('peer/fake-peer Aggressive Mode against a strongSwan DUT @root', function () {
   this.timeout(60_000);
-  let lab: Lab;
-  let dut: DutAdapter;
-  let peer: FakePeer;
-  const logLines: string[] = [];
-
-  before(async function () {
-    requireRoot(this);
-    requireCommands(this, 'ip', 'unshare', '/usr/lib/ipsec/charon', 'swanctl');
-    const spec = parseLabSpec(
-      {
-        name: 'icyam',
-        kind: 'strongswan',
-        subnet: '203.0.113.144/29',
-        dut_address: DUT_ADDRESS,
-        peer_addresses: [PEER_ADDRESS],
-        dut_subnets: [DUT_SUBNET],
-        peer_subnets: [PEER_SUBNET],
-        psk: PSK,
-        dut: {
-          aggressive: true,
-          ike_proposals: ['aes128-sha1-modp2048'],
-          esp_proposals: ['aes128-sha1-modp2048'],
-          dpd: { delay: DPD_DELAY_S, timeout: 10, action: 'clear' },
-          retransmit: { tries: 2, timeout: 2.0, base: 1.5 },
-        },
-      },
-      { file: 'test/peer/fake-peer-aggressive-strongswan.test.ts' },
-    );
-    lab = await Lab.up(spec);
-    dut = lab.dut as DutAdapter;
-    void (async () => {
-      for await (const l of dut.logLines()) logLines.push(l.line);
-    })();
-    peer = await FakePeer.start({
-      bind: [{ address: PEER_ADDRESS, port: 500 }],
-      clock: systemClock,
-      createEngine: (hooks) =>
-        new IkeEngine(
-          {
-            random: systemRandom,
-            psk: (remote) => (remote.address === DUT_ADDRESS ? new TextEncoder().encode(PSK) : undefined),
-            proposals: [{ cipher: 'aes-cbc', keyLength: 16, hash: 'sha1', group: 14, lifetimeSeconds: 3600 }],
-            espProposals: [{ cipher: 'aes-cbc', keyLength: 16, integrity: 'sha1', pfsGroup: 14, lifetimeSeconds: 1200 }],
-            trafficSelectors: { local: subnetOf(PEER_SUBNET), remote: subnetOf(DUT_SUBNET) },
-            retransmitMs: [2000, 2000, 4000],
-          },
-          hooks,
-        ),
-    });
-  });
-
-  after(async () => {
-    await peer?.close();
-    await lab?.down();
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') console.log(`--- strongswan log (last 60 lines)\n${logLines.slice(-60).join('\n')}`);
+  const fixture = strongswanLabPeer({
+    lab: 'icyam',
+    psk: 'icy-aggressive-psk',
+    file: 'test/peer/fake-peer-aggressive-strongswan.test.ts',
+    dpd: { delay: DPD_DELAY_S, timeout: 10 },
+    aggressive: true,
+    retransmitMs: [2000, 2000, 4000],
   });
 
   it("the peer initiates Aggressive Mode + Quick Mode, charon lists the SA and its R-U-THEREs are answered with the echoed seq", async () => {
+    const { peer, dut } = fixture;
     const started = systemClock.now();
     const sa = peer.initiate({ from: { address: PEER_ADDRESS, port: 500 }, to: { address: DUT_ADDRESS, port: 500 }, quickMode: true, mode: 'aggressive' });
     await peer.waitForSaState({ sa, phase: 2, state: 'established' }, 20_000, started);
