@@ -20,6 +20,8 @@ import {
 } from '../wire/constants.js';
 import type { Attribute, SaPayload, TransformPayload } from '../wire/types.js';
 import type { Phase1Proposal } from './engine-config.js';
+import { acceptedTransform, chooseTransform, type SaKind } from './sa-negotiation.js';
+import { attributeReader, cipherKeyLength, lifetimeSeconds, nameOf } from './transform-attributes.js';
 
 const CIPHER_IDS: Record<CipherAlgorithm, number> = {
   'aes-cbc': IKE_ENCRYPTION_ALGORITHMS.AES_CBC,
@@ -35,10 +37,6 @@ const HASH_IDS: Record<HashAlgorithm, number> = {
 };
 
 const SUPPORTED_GROUPS: readonly DhGroup[] = [2, 5, 14, 15, 16, 19, 20];
-
-function keyFor<K extends string>(table: Record<K, number>, value: number): K | undefined {
-  return (Object.keys(table) as K[]).find((k) => table[k] === value);
-}
 
 export function phase1Transform(p: Phase1Proposal, transformNumber: number): TransformPayload {
   const attributes: Attribute[] = [{ type: A.ENCRYPTION_ALGORITHM, value: CIPHER_IDS[p.cipher] }];
@@ -70,56 +68,28 @@ export function phase1Offer(proposals: readonly Phase1Proposal[]): SaPayload {
   };
 }
 
-function numeric(attr: Attribute | undefined): number | undefined {
-  if (!attr) return undefined;
-  if (typeof attr.value === 'number') return attr.value;
-  if (attr.value.length > 6) return undefined;
-  return attr.value.reduce((n, b) => n * 256 + b, 0);
-}
-
-/** The algorithms a transform names, or undefined when it is not a PSK transform this engine can run. */
-export function readPhase1Transform(t: TransformPayload): Phase1Proposal | undefined {
-  const get = (type: number): number | undefined => numeric(t.attributes.find((a) => a.type === type));
-  const cipher = keyFor(CIPHER_IDS, get(A.ENCRYPTION_ALGORITHM) ?? -1);
-  const hash = keyFor(HASH_IDS, get(A.HASH_ALGORITHM) ?? -1);
-  const group = get(A.GROUP_DESCRIPTION) as DhGroup | undefined;
-  if (!cipher || !hash || group === undefined || !SUPPORTED_GROUPS.includes(group)) return undefined;
-  if (get(A.AUTHENTICATION_METHOD) !== IKE_AUTHENTICATION_METHODS.PRE_SHARED_KEY) return undefined;
-  const bits = get(A.KEY_LENGTH);
-  const keyLength = cipher === '3des-cbc' ? 24 : bits === undefined ? 16 : bits / 8;
-  if (cipher === 'aes-cbc' && ![16, 24, 32].includes(keyLength)) return undefined;
-  const lifetimeSeconds = get(A.LIFE_TYPE) === LIFE_TYPES.SECONDS ? (get(A.LIFE_DURATION) ?? 28800) : 28800;
-  return { cipher, keyLength, hash, group, lifetimeSeconds };
-}
-
-const sameAlgorithms = (a: Phase1Proposal, b: Phase1Proposal): boolean =>
-  a.cipher === b.cipher && a.keyLength === b.keyLength && a.hash === b.hash && a.group === b.group;
+const PHASE1: SaKind<Phase1Proposal> = {
+  fits: (proposal) => proposal.protocolId === PROTOCOL_IDS.ISAKMP,
+  read(t) {
+    const get = attributeReader(t);
+    const cipher = nameOf(CIPHER_IDS, get(A.ENCRYPTION_ALGORITHM));
+    const hash = nameOf(HASH_IDS, get(A.HASH_ALGORITHM));
+    const group = get(A.GROUP_DESCRIPTION) as DhGroup | undefined;
+    if (!cipher || !hash || group === undefined || !SUPPORTED_GROUPS.includes(group)) return undefined;
+    if (get(A.AUTHENTICATION_METHOD) !== IKE_AUTHENTICATION_METHODS.PRE_SHARED_KEY) return undefined;
+    const keyLength = cipherKeyLength(cipher, get(A.KEY_LENGTH));
+    if (cipher === 'aes-cbc' && ![16, 24, 32].includes(keyLength)) return undefined;
+    return { cipher, keyLength, hash, group, lifetimeSeconds: lifetimeSeconds(get(A.LIFE_TYPE), get(A.LIFE_DURATION)) };
+  },
+  sameAlgorithms: (a, b) => a.cipher === b.cipher && a.keyLength === b.keyLength && a.hash === b.hash && a.group === b.group,
+};
 
 /** Responder: the first offered transform that matches an acceptable proposal, as the one-transform SA payload to answer with. */
 export function choosePhase1(offer: SaPayload, acceptable: readonly Phase1Proposal[]): { chosen: Phase1Proposal; reply: SaPayload } | undefined {
-  for (const proposal of offer.proposals) {
-    if (proposal.protocolId !== PROTOCOL_IDS.ISAKMP) continue;
-    for (const t of proposal.transforms) {
-      const chosen = readPhase1Transform(t);
-      if (!chosen || !acceptable.some((a) => sameAlgorithms(a, chosen))) continue;
-      const transform: TransformPayload = { transformNumber: t.transformNumber, transformId: t.transformId, attributes: t.attributes };
-      return {
-        chosen,
-        reply: {
-          kind: 'sa',
-          doi: offer.doi,
-          situation: offer.situation,
-          proposals: [{ proposalNumber: proposal.proposalNumber, protocolId: proposal.protocolId, spi: proposal.spi, transforms: [transform] }],
-        },
-      };
-    }
-  }
-  return undefined;
+  return chooseTransform(PHASE1, offer, acceptable);
 }
 
 /** Initiator: the responder's choice, provided it is one of the transforms offered. */
 export function acceptedPhase1(reply: SaPayload, offered: readonly Phase1Proposal[]): Phase1Proposal | undefined {
-  const t = reply.proposals.length === 1 && reply.proposals[0].transforms.length === 1 ? reply.proposals[0].transforms[0] : undefined;
-  const chosen = t && readPhase1Transform(t);
-  return chosen && offered.some((o) => sameAlgorithms(o, chosen)) ? chosen : undefined;
+  return acceptedTransform(PHASE1, reply, offered)?.chosen;
 }
