@@ -15,7 +15,7 @@ import { scenarioNotes } from './scenario-annotations.js';
 
 const WIDTH = 1100;
 const LEFT = 118;
-/** Room for the rotated label of a message near the end of the axis. */
+/** Room for the rotated label of a message near the end of the axis (a longer one turns left: labelPlacement). */
 const RIGHT = 104;
 /** Room above the DUT → peer lane for its labels, which rise from the markers. */
 const TOP = 26;
@@ -26,6 +26,14 @@ const BAND_LABEL_ROW = 15;
 const MIN_CLUSTER_GAP_PX = 9;
 /** Rotated labels of markers closer than this would print over each other: they share one label. */
 const MIN_LABEL_GAP_PX = 16;
+/** Gap between a marker and the start (or end) of its label. */
+const LABEL_OFFSET = 7;
+/**
+ * Advance per character of the message and window label fonts (bold and regular 11px), a
+ * little over what Chromium renders with DejaVu Sans: labels are kept inside the drawing by it.
+ */
+const MSG_LABEL_CHAR_PX = 7.4;
+const BAND_LABEL_CHAR_PX = 6.6;
 
 /** Colours per kind, shared with the legend and the CSS of report.html. */
 export const KIND_COLOURS: Record<MessageKind, string> = {
@@ -80,15 +88,31 @@ function clusterLabel(c: Cluster): string {
 }
 
 /** Distinct rows for band labels so overlapping windows do not print over each other. */
-function bandRows(bands: { x1: number; x2: number; width: number }[]): number[] {
+function bandRows(bands: { labelLeft: number; width: number }[]): number[] {
   const rowEnds: number[] = [];
   return bands.map((b) => {
-    const labelEnd = b.x1 + b.width;
-    let row = rowEnds.findIndex((end) => end < b.x1);
+    const labelEnd = b.labelLeft + b.width;
+    let row = rowEnds.findIndex((end) => end < b.labelLeft);
     if (row === -1) row = rowEnds.push(labelEnd) - 1;
     else rowEnds[row] = labelEnd;
     return row;
   });
+}
+
+interface LabelPlacement {
+  x: number;
+  angle: number;
+  anchor: 'start' | 'end';
+}
+
+/**
+ * A message label rises (or falls) to the right of its marker; one that would run past the
+ * right edge of the drawing is mirrored to the left of the marker, ending there.
+ */
+function labelPlacement(markerX: number, angle: number, text: string): LabelPlacement {
+  const reach = LABEL_OFFSET + text.length * MSG_LABEL_CHAR_PX * Math.cos((angle * Math.PI) / 180);
+  if (markerX + reach <= WIDTH) return { x: markerX + LABEL_OFFSET, angle, anchor: 'start' };
+  return { x: markerX - LABEL_OFFSET, angle: -angle, anchor: 'end' };
 }
 
 export function renderTimelineSvg(result: ScenarioResult): string {
@@ -103,7 +127,13 @@ export function renderTimelineSvg(result: ScenarioResult): string {
   const laneOut = TOP + LANE_HEIGHT;
   const axisY = laneOut + LANE_HEIGHT;
   // Window labels go under the axis, away from the message labels.
-  const bands = windows.map((w) => ({ w, x1: x(w.from), x2: Math.max(x(w.to), x(w.from) + 2), width: w.label.length * 6.2 + 8 }));
+  // A window label starts right of its tick, or ends left of it where it would run past the right edge.
+  const bands = windows.map((w) => {
+    const x1 = x(w.from);
+    const width = w.label.length * BAND_LABEL_CHAR_PX + 8;
+    const endsLeft = x1 + 3 + width > WIDTH;
+    return { w, x1, x2: Math.max(x(w.to), x1 + 2), width, endsLeft, labelLeft: endsLeft ? x1 - 3 - width : x1 };
+  });
   const rows = bandRows(bands);
   const bandTop = axisY + 30;
   const height = bandTop + (Math.max(-1, ...rows) + 1) * BAND_LABEL_ROW + 6;
@@ -122,7 +152,7 @@ export function renderTimelineSvg(result: ScenarioResult): string {
       `<g class="window"><title>${escapeMarkup(`expected: ${b.w.label}, ${formatNumber(b.w.from)}–${formatNumber(b.w.to)} s`)}</title>` +
         `<rect x="${b.x1.toFixed(1)}" y="${laneIn}" width="${(b.x2 - b.x1).toFixed(1)}" height="${LANE_HEIGHT * 2}" class="band"/>` +
         `<line x1="${b.x1.toFixed(1)}" y1="${axisY}" x2="${b.x1.toFixed(1)}" y2="${labelY + 2}" class="band-tick"/>` +
-        `<text x="${(b.x1 + 3).toFixed(1)}" y="${labelY}" class="band-label">${escapeMarkup(b.w.label)}</text></g>`,
+        `<text x="${(b.endsLeft ? b.x1 - 3 : b.x1 + 3).toFixed(1)}" y="${labelY}"${b.endsLeft ? ' text-anchor="end"' : ''} class="band-label">${escapeMarkup(b.w.label)}</text></g>`,
     );
   });
   // Axis and grid.
@@ -161,13 +191,14 @@ export function renderTimelineSvg(result: ScenarioResult): string {
       const cx = c.x.toFixed(1);
       const rejected = c.messages.some((m) => m.rejected);
       const title = c.messages.map(tooltip).join('\n\n');
-      const labelX = c.x + 7;
       const labelY = markerY + (angle < 0 ? -7 : 11);
+      const label = labels.get(c);
+      const placed = label === undefined ? undefined : labelPlacement(c.x, angle, label);
       parts.push(
         `<g class="msg${rejected ? ' rejected' : ''}" data-kind="${first.kind}"><title>${escapeMarkup(title)}</title>` +
           `<circle cx="${cx}" cy="${markerY}" r="${c.messages.length > 1 ? 5 : 4}" fill="${rejected ? '#fff' : colour}" stroke="${colour}" stroke-width="2"/>` +
-          (labels.has(c)
-            ? `<text x="${labelX.toFixed(1)}" y="${labelY}" transform="rotate(${angle} ${labelX.toFixed(1)} ${labelY})" class="msg-label" fill="${colour}">${escapeMarkup(labels.get(c)!)}</text>`
+          (placed
+            ? `<text x="${placed.x.toFixed(1)}" y="${labelY}"${placed.anchor === 'end' ? ' text-anchor="end"' : ''} transform="rotate(${placed.angle} ${placed.x.toFixed(1)} ${labelY})" class="msg-label" fill="${colour}">${escapeMarkup(label!)}</text>`
             : '') +
           '</g>',
       );

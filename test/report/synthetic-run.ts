@@ -179,6 +179,20 @@ export const interrupted = scenario(
   65,
 );
 
+/** Not in the run: a probe, its answer and a window at the very end of the axis, with the longest labels a DPD exchange gets (32-bit seq). */
+export const endOfAxis = scenario(
+  {
+    id: 'dpd-basics/probe-at-the-end',
+    suite: 'dpd-basics',
+    title: 'DUT probes once more just before the scenario ends',
+    status: 'passed',
+    durationMs: 20_004,
+    events: [...mainMode(), rUThere(20.003, 0xffffffff, 0x55555555), rUThereAck(20.0035, 0xffffffff, 0x66666666)],
+    expectedWindows: [{ label: 'R-U-THERE-ACK within the retry interval', from: 19.9, to: 20.004 }],
+  },
+  70,
+);
+
 export const ALL_SCENARIOS = [probesAnswered, deadPeer, seqReuse, nasty, skipped, interrupted];
 
 export function syntheticRun(): RunReport {
