@@ -13,7 +13,6 @@ export type ErrorCode =
   // crypto (src/crypto)
   | 'ERR_CRYPTO_UNSUPPORTED'
   | 'ERR_CRYPTO_BAD_INPUT'
-  | 'ERR_CRYPTO_DECRYPT'
   // IKE engine (src/ike): why an inbound message was rejected
   | 'ERR_IKE_UNKNOWN_SA'
   | 'ERR_IKE_BAD_HASH'
