@@ -1,18 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { WireError } from '../../src/errors.js';
 import { checksumHolds, internetChecksum } from '../../src/peer/icmp-internet-checksum.js';
 import { encodeIpv4Udp, ipv4Packet, udpChecksum, udpDatagram } from '../../src/peer/icmp-ipv4-udp.js';
-
-function thrown(fn: () => unknown): WireError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WireError) return err;
-    throw err;
-  }
-  throw new Error('expected a WireError');
-}
+import { thrownWireError } from './thrown-wire-error.js';
 
 describe('udpChecksum (RFC 768)', () => {
   it('makes the pseudo-header, header and payload sum to all ones', () => {
@@ -49,12 +39,12 @@ describe('ipv4Packet / udpDatagram decode', () => {
 
   it('ignores bytes after the total length (link padding) and refuses a total length past the data', () => {
     expect(ipv4Packet.decode(Uint8Array.from([...packet, 0, 0])).payload).to.have.length(10);
-    expect(thrown(() => ipv4Packet.decode(packet.subarray(0, 33)))).to.include({ code: 'ERR_ICMP_BAD_LENGTH', offset: 2 });
+    expect(thrownWireError(() => ipv4Packet.decode(packet.subarray(0, 33)))).to.include({ code: 'ERR_ICMP_BAD_LENGTH', offset: 2 });
   });
 
   it('refuses a UDP length below its header', () => {
     const short = Uint8Array.from(packet.subarray(24));
     short[5] = 7;
-    expect(thrown(() => udpDatagram.decode(short))).to.include({ code: 'ERR_ICMP_BAD_LENGTH', offset: 4 });
+    expect(thrownWireError(() => udpDatagram.decode(short))).to.include({ code: 'ERR_ICMP_BAD_LENGTH', offset: 4 });
   });
 });

@@ -3,19 +3,8 @@ import fc from 'fast-check';
 import { WireError } from '../../src/errors.js';
 import { IP_PROTOCOL, encodeIpv4Udp, ipv4Packet } from '../../src/peer/icmp-ipv4-udp.js';
 import { UNREACHABLE_CODE, icmpUnreachable, quoteOf } from '../../src/peer/icmp-message.js';
-
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
-const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
-function thrown(fn: () => unknown): WireError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WireError) return err;
-    throw err;
-  }
-  throw new Error('expected a WireError');
-}
+import { hex, toHex } from '../wire/helpers.js';
+import { thrownWireError } from './thrown-wire-error.js';
 
 /**
  * Captured 2026-11-28 with tcpdump in a network namespace on Linux
@@ -62,7 +51,7 @@ describe('quoteOf', () => {
   });
 
   it('refuses a packet too short to quote', () => {
-    expect(thrown(() => quoteOf(big.subarray(0, 27), 'rfc792'))).to.include({ code: 'ERR_ICMP_TRUNCATED', offset: 27 });
+    expect(thrownWireError(() => quoteOf(big.subarray(0, 27), 'rfc792'))).to.include({ code: 'ERR_ICMP_TRUNCATED', offset: 27 });
   });
 });
 
@@ -113,7 +102,7 @@ describe('icmpUnreachable encode / decode', () => {
       ['quote shorter than header + 64 bits', good.subarray(0, 32), 'ERR_ICMP_TRUNCATED', 28],
     ];
     for (const [what, bytes, code, offset] of cases) {
-      expect(thrown(() => icmpUnreachable.decode(bytes)), what).to.include({ code, offset });
+      expect(thrownWireError(() => icmpUnreachable.decode(bytes)), what).to.include({ code, offset });
     }
   });
 
@@ -122,13 +111,13 @@ describe('icmpUnreachable encode / decode', () => {
     const alone = icmpUnreachable.encode(message);
     const into = icmpUnreachable.encode(message, new Uint8Array(20 + alone.length), 20);
     expect(toHex(into.subarray(20))).to.equal(toHex(alone));
-    expect(thrown(() => icmpUnreachable.encode(message, new Uint8Array(alone.length + 3), 4))).to.include({ code: 'ERR_ICMP_BAD_VALUE', offset: 4 });
+    expect(thrownWireError(() => icmpUnreachable.encode(message, new Uint8Array(alone.length + 3), 4))).to.include({ code: 'ERR_ICMP_BAD_VALUE', offset: 4 });
   });
 
   it('refuses to encode values that do not fit their fields', () => {
-    expect(thrown(() => icmpUnreachable.encode({ code: 256, quote: new Uint8Array(28) }))).to.include({ code: 'ERR_ICMP_BAD_VALUE', offset: 1 });
-    expect(thrown(() => encodeIpv4Udp({ source: 'dut.example', destination: '203.0.113.129' }, { header: { sourcePort: 1, destinationPort: 2 }, payload: new Uint8Array(0) }))).to.include({ code: 'ERR_ICMP_BAD_VALUE' });
-    expect(thrown(() => ipv4Packet.encode({ header: { source: '203.0.113.1', destination: '203.0.113.2', protocol: 17, options: new Uint8Array(3) }, payload: new Uint8Array(0) }))).to.include({ code: 'ERR_ICMP_BAD_VALUE', offset: 20 });
+    expect(thrownWireError(() => icmpUnreachable.encode({ code: 256, quote: new Uint8Array(28) }))).to.include({ code: 'ERR_ICMP_BAD_VALUE', offset: 1 });
+    expect(thrownWireError(() => encodeIpv4Udp({ source: 'dut.example', destination: '203.0.113.129' }, { header: { sourcePort: 1, destinationPort: 2 }, payload: new Uint8Array(0) }))).to.include({ code: 'ERR_ICMP_BAD_VALUE' });
+    expect(thrownWireError(() => ipv4Packet.encode({ header: { source: '203.0.113.1', destination: '203.0.113.2', protocol: 17, options: new Uint8Array(3) }, payload: new Uint8Array(0) }))).to.include({ code: 'ERR_ICMP_BAD_VALUE', offset: 20 });
   });
 
   it('never throws anything but a WireError with an offset inside the data, whatever the bytes', () => {
