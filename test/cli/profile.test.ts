@@ -8,16 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { MULTI_PEER_EXAMPLE } from '../dut/cisco-multi-peer-example.js';
 
 const ROUTER = `crypto isakmp key kd94j1ksldz address 10.0.0.0 255.255.255.0
-crypto isakmp keepalive 10 periodic
-crypto map green 1 ipsec-isakmp
-  set peer 10.0.0.1
-  set peer 10.0.0.2
-  set peer 10.0.0.3
-  set transform-set txfm
-  match address 101
-interface GigabitEthernet1
+${MULTI_PEER_EXAMPLE}interface GigabitEthernet1
   ip address 10.1.32.14 255.255.255.0
   crypto map green
 `;

@@ -10,6 +10,7 @@ import { parseIosConfig, keyCoversPeer } from '../../src/dut/ios-config.js';
 import { profileFromIos } from '../../src/dut/profile-from-ios.js';
 import { profileFromSource } from '../../src/profile/load-profile.js';
 import { YamlSource } from '../../src/profile/yaml-source.js';
+import { MULTI_PEER_EXAMPLE } from './cisco-multi-peer-example.js';
 
 /** Reference document, "Site-to-Site Setup with Periodic DPD Enabled Example" (all three blocks, as printed). */
 const SITE_TO_SITE = `crypto isakmp policy 1
@@ -29,16 +30,6 @@ interface
   speed auto
 
 !
-`;
-
-/** Reference document, "DPD and Cisco IOS XE Keepalives Used in Conjunction with Multiple Peers in a Crypto Map Example". */
-const MULTI_PEER = `crypto isakmp keepalive 10 periodic
-crypto map green 1 ipsec-isakmp
-  set peer 10.0.0.1
-  set peer 10.0.0.2
-  set peer 10.0.0.3
-  set transform-set txfm
-  match address 101
 `;
 
 function ioserror(text: string): ConfigError {
@@ -64,7 +55,7 @@ describe('dut/ios-config', () => {
   });
 
   it('reads the multi-peer crypto map example: the peer list in order', () => {
-    const c = parseIosConfig(MULTI_PEER, 'multi.cfg');
+    const c = parseIosConfig(MULTI_PEER_EXAMPLE, 'multi.cfg');
     expect(c.cryptoMaps).to.have.length(1);
     const m = c.cryptoMaps[0]!;
     expect([m.name, m.seq, m.matchAddress, m.transformSets]).to.deep.equal(['green', 1, '101', ['txfm']]);
@@ -130,7 +121,7 @@ describe('dut/ios-config', () => {
 });
 
 describe('dut/profile-from-ios', () => {
-  const both = `${SITE_TO_SITE}${MULTI_PEER.replace('crypto isakmp keepalive 10 periodic\n', '')}`;
+  const both = `${SITE_TO_SITE}${MULTI_PEER_EXAMPLE.replace('crypto isakmp keepalive 10 periodic\n', '')}`;
 
   const load = (yaml: string, env: Record<string, string> = {}) => profileFromSource(YamlSource.parse('derived.yaml', yaml), { env });
 
@@ -173,11 +164,11 @@ describe('dut/profile-from-ios', () => {
   });
 
   it('without a keepalive line DPD is off: a typed error, not an empty profile', () => {
-    expect(() => profileFromIos(parseIosConfig(MULTI_PEER.split('\n').slice(1).join('\n'), 'r.cfg'), { psk: { kind: 'env', name: 'P' }, address: '192.0.2.1' }))
+    expect(() => profileFromIos(parseIosConfig(MULTI_PEER_EXAMPLE.split('\n').slice(1).join('\n'), 'r.cfg'), { psk: { kind: 'env', name: 'P' }, address: '192.0.2.1' }))
       .to.throw(ConfigError).with.property('code', 'ERR_CONFIG_IOS');
   });
 
   it('without an interface carrying the map, asks for --address', () => {
-    expect(() => profileFromIos(parseIosConfig(MULTI_PEER, 'r.cfg'), { psk: { kind: 'env', name: 'P' } })).to.throw(ConfigError, /--address/);
+    expect(() => profileFromIos(parseIosConfig(MULTI_PEER_EXAMPLE, 'r.cfg'), { psk: { kind: 'env', name: 'P' } })).to.throw(ConfigError, /--address/);
   });
 });
