@@ -38,22 +38,18 @@ export function parseExpression(text: string): Expr {
     i++;
   };
 
-  function sum(): Expr {
-    let left = product();
-    for (let op = peek(); op === '+' || op === '-'; op = peek()) {
+  type BinaryOp = Extract<Expr, { kind: 'binary' }>['op'];
+  /** One precedence level: operands from the next tighter level, joined left to right by `ops`. */
+  const leftAssociative = (ops: readonly BinaryOp[], operand: () => Expr) => (): Expr => {
+    let left = operand();
+    for (let op = peek(); ops.includes(op as BinaryOp); op = peek()) {
       const at = i++;
-      left = { kind: 'binary', op, left, right: product(), at };
+      left = { kind: 'binary', op: op as BinaryOp, left, right: operand(), at };
     }
     return left;
-  }
-  function product(): Expr {
-    let left = unary();
-    for (let op = peek(); op === '*' || op === '/'; op = peek()) {
-      const at = i++;
-      left = { kind: 'binary', op, left, right: unary(), at };
-    }
-    return left;
-  }
+  };
+  const product = leftAssociative(['*', '/'], unary);
+  const sum = leftAssociative(['+', '-'], product);
   function unary(): Expr {
     if (peek() === '-') {
       i++;
