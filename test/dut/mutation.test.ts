@@ -16,26 +16,7 @@ import { systemClock } from '../../src/peer/system-clock.js';
 import type { ScenarioResult } from '../../src/report/result-model.js';
 import { executeScenario } from '../../src/scenario/execute-scenario.js';
 import { loadRunInputs } from '../../src/scenario/load-inputs.js';
-
-function profileText(mode: 'periodic' | 'on-demand', faults: DpdFaults): string {
-  return `identity: { vendor: Cisco, product: IOS XE, version: reference DUT (mutation test) }
-target: { kind: reference, peer_addresses: [127.0.0.2, 127.0.0.3, 127.0.0.4] }
-psk: { value: mutation-test }
-dpd:
-  mode: ${mode}
-  interval: 2
-  retry_interval: 0.5
-  probes_before_dead: 5
-  dead_time_from: first-unanswered-probe
-  retry_seq: increment
-  delete_on_dead: true
-  action: failover
-  peers: [0, 1, 2]
-  failover: { mechanism: crypto map set peer list, within: 1 }
-  tolerance: { absolute: 0.3, relative: 0.05 }
-dut: { allow_short_timers: true, faults: ${JSON.stringify(faults)} }
-`;
-}
+import { shortTimerProfile } from './short-timer-profile.js';
 
 interface Case {
   /** `<suite>/<scenario id>`. */
@@ -75,7 +56,7 @@ describe('dut/mutation: fault switches against the suites (loopback, real engine
     dir = mkdtempSync(join(tmpdir(), 'rdx-mutation-'));
     const run = async (c: Case, i: number): Promise<void> => {
       const file = join(dir, `profile-${i}.yaml`);
-      writeFileSync(file, profileText(c.mode ?? 'periodic', c.faults));
+      writeFileSync(file, shortTimerProfile('mutation-test', { mode: c.mode, interval: 2, retryInterval: 0.5, failoverWithin: 1, toleranceAbsolute: 0.3, faults: c.faults }));
       const suite = c.scenario.split('/')[0]!;
       const { profile, suites } = loadRunInputs([`suites/${suite}.yaml`], file);
       const scenario = suites[0]!.scenarios.find((s) => s.id === c.scenario);

@@ -7,28 +7,15 @@
 import { expect } from 'chai';
 import type { DatagramEvent, HarnessEvent } from '../../src/events.js';
 import { createReferenceTargetFactory } from '../../src/dut/reference-target.js';
+import type { DpdFaults } from '../../src/dut/keepalive-config.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { profileFromSource } from '../../src/profile/load-profile.js';
 import { YamlSource } from '../../src/profile/yaml-source.js';
 import type { ScenarioTarget, TargetFactory } from '../../src/scenario/target.js';
+import { shortTimerProfile } from './short-timer-profile.js';
 
-const PROFILE = `identity: { vendor: Cisco, product: IOS XE, version: reference DUT (test) }
-target: { kind: reference, peer_addresses: [127.0.0.2, 127.0.0.3, 127.0.0.4] }
-psk: { value: reference-target-test }
-dpd:
-  mode: periodic
-  interval: 0.6
-  retry_interval: 0.2
-  probes_before_dead: 5
-  dead_time_from: first-unanswered-probe
-  retry_seq: increment
-  delete_on_dead: true
-  action: failover
-  peers: [0, 1, 2]
-  failover: { mechanism: crypto map set peer list, within: 2 }
-  tolerance: { absolute: 0.5, relative: 0.05 }
-dut: { allow_short_timers: true }
-`;
+const TIMERS = { interval: 0.6, retryInterval: 0.2, failoverWithin: 2, toleranceAbsolute: 0.5 };
+const profile = (faults: DpdFaults = {}) => profileFromSource(YamlSource.parse('t.yaml', shortTimerProfile('reference-target-test', { ...TIMERS, faults })));
 
 const fromDut = (events: readonly HarnessEvent[], kind: string): DatagramEvent[] =>
   events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'in' && e.summary?.kind === kind);
@@ -49,7 +36,7 @@ describe('dut/reference-target (loopback, real engine)', function () {
   let target: ScenarioTarget | undefined;
 
   before(async () => {
-    factory = await createReferenceTargetFactory(profileFromSource(YamlSource.parse('t.yaml', PROFILE)), systemClock);
+    factory = await createReferenceTargetFactory(profile(), systemClock);
   });
   afterEach(async () => {
     await target?.teardown();
@@ -93,7 +80,7 @@ describe('dut/reference-target (loopback, real engine)', function () {
   // The failover suite's own mutation runs wait on the runner (see docs/reference-dut.md); these show the faults on the wire.
   for (const [fault, expected] of [['failoverToWrongPeer', ['127.0.0.4']], ['noFailover', []]] as const) {
     it(`fault ${fault}: after the dead declaration, Main Mode to ${expected.length ? expected.join(', ') : 'nobody'}`, async () => {
-      const faulty = await createReferenceTargetFactory(profileFromSource(YamlSource.parse('t.yaml', PROFILE.replace('allow_short_timers: true', `allow_short_timers: true, faults: { ${fault}: true }`))), systemClock);
+      const faulty = await createReferenceTargetFactory(profile({ [fault]: true }), systemClock);
       const t = await faulty.open(fault);
       try {
         await t.bringUp({ initiator: 'peer', peerIndex: 0, timeoutMs: 10_000 });
