@@ -15,6 +15,7 @@ import { ConfigError, LabError, UsageError, EXIT } from '../errors.js';
 import { DEFAULT_CACHE_DIR, downByName, Lab, readLabStatus, requireRootUser, type LabStatus } from '../lab/lab.js';
 import { assertFree, DEFAULT_STATE_DIR, readState } from '../lab/lab-state.js';
 import { systemClock } from '../peer/system-clock.js';
+import { optionValue } from './option-value.js';
 import { DEFAULT_LAB_NAME, LAB_NAME, parseLabSpec, type FieldPath, type LabSpec } from '../lab/lab-spec.js';
 
 const USAGE = `usage: dpd-harness lab up --profile <file> [--no-daemons] [--foreground | --follow]
@@ -34,13 +35,8 @@ function parseFlags(args: string[]): Flags {
   const flags: Flags = { json: false, daemons: true, follow: false, foreground: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (a === '--profile') flags.profile = value();
-    else if (a === '--name') flags.name = value();
+    if (a === '--profile') flags.profile = optionValue(args, ++i, USAGE);
+    else if (a === '--name') flags.name = optionValue(args, ++i, USAGE);
     else if (a === '--json') flags.json = true;
     else if (a === '--no-daemons') flags.daemons = false;
     else if (a === '--follow') flags.follow = flags.foreground = true;

@@ -9,6 +9,7 @@ import { ConfigError, EXIT, UsageError } from '../errors.js';
 import { parseIosConfig } from '../dut/ios-config.js';
 import { DEFAULT_PSK_ENV, profileFromIos, type ProfileFromIosOptions, type PskSource } from '../dut/profile-from-ios.js';
 import { formatConfigError } from '../profile/yaml-source.js';
+import { optionValue } from './option-value.js';
 
 const USAGE = 'usage: dpd-harness profile from-ios <config file> [--map NAME[:SEQ]] [--address IP] [--psk-env NAME | --psk-file PATH | --psk-inline]';
 
@@ -21,11 +22,10 @@ export async function profileCommand(args: string[]): Promise<number> {
   const psk: PskSource[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
-    const value = (): string => rest[++i] ?? (() => { throw new UsageError(`${a} needs a value\n${USAGE}`); })();
-    if (a === '--map') map = value();
-    else if (a === '--address') address = value();
-    else if (a === '--psk-env') psk.push({ kind: 'env', name: value() });
-    else if (a === '--psk-file') psk.push({ kind: 'file', path: value() });
+    if (a === '--map') map = optionValue(rest, ++i, USAGE);
+    else if (a === '--address') address = optionValue(rest, ++i, USAGE);
+    else if (a === '--psk-env') psk.push({ kind: 'env', name: optionValue(rest, ++i, USAGE) });
+    else if (a === '--psk-file') psk.push({ kind: 'file', path: optionValue(rest, ++i, USAGE) });
     else if (a === '--psk-inline') psk.push({ kind: 'inline' });
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}\n${USAGE}`);
     else if (file === undefined) file = a;

@@ -16,6 +16,7 @@ import { parseListenAddress } from '../peer/listen-address.js';
 import { systemClock } from '../peer/system-clock.js';
 import { systemRandom } from '../peer/system-random.js';
 import { engineConfigFor } from '../scenario/engine-config.js';
+import { optionValue } from './option-value.js';
 
 export const SERVE_USAGE = `usage: dpd-harness serve --profile <file> [--listen <address>[:<port>]]…
   --listen   address (and port, default 500; 0 = any free port) to answer on;
@@ -31,13 +32,8 @@ export function parseServeArgs(args: string[]): ServeArgs {
   const listen: Endpoint[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value\n${SERVE_USAGE}`);
-      return v;
-    };
-    if (a === '--profile') profile = value();
-    else if (a === '--listen') listen.push(parseListenAddress(value()));
+    if (a === '--profile') profile = optionValue(args, ++i, SERVE_USAGE);
+    else if (a === '--listen') listen.push(parseListenAddress(optionValue(args, ++i, SERVE_USAGE)));
     else throw new UsageError(`unknown option '${a}'\n${SERVE_USAGE}`);
   }
   if (!profile) throw new UsageError(`--profile is required\n${SERVE_USAGE}`);
