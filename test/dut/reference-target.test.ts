@@ -12,6 +12,7 @@ import { systemClock } from '../../src/peer/system-clock.js';
 import { profileFromSource } from '../../src/profile/load-profile.js';
 import { YamlSource } from '../../src/profile/yaml-source.js';
 import type { ScenarioTarget, TargetFactory } from '../../src/scenario/target.js';
+import { waitUntil } from '../support/wait-until.js';
 import { shortTimerProfile } from './short-timer-profile.js';
 
 const TIMERS = { interval: 0.6, retryInterval: 0.2, failoverWithin: 2, toleranceAbsolute: 0.5 };
@@ -22,13 +23,6 @@ const fromDut = (events: readonly HarnessEvent[], kind: string): DatagramEvent[]
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('dut/reference-target (loopback, real engine)', function () {
   this.timeout(30_000);
@@ -49,7 +43,7 @@ describe('dut/reference-target (loopback, real engine)', function () {
   it('probes an answering peer with incrementing sequence numbers and keeps the SA', async () => {
     target = await factory.open('probe');
     await target.bringUp({ initiator: 'peer', peerIndex: 0, timeoutMs: 10_000 });
-    await until('three R-U-THEREs', () => fromDut(target!.events(), 'r-u-there').length >= 3, 15_000);
+    await waitUntil(() => fromDut(target!.events(), 'r-u-there').length >= 3, 'three R-U-THEREs', 15_000, 50);
     const seqs = fromDut(target.events(), 'r-u-there').map((e) => e.summary!.seq!);
     expect(seqs.slice(1, 3).map((s, i) => s - seqs[i]!)).to.deep.equal([1, 1]);
     expect(await target.dutHasSa(0)).to.equal(true);
@@ -59,7 +53,7 @@ describe('dut/reference-target (loopback, real engine)', function () {
     target = await factory.open('responder');
     await target.bringUp({ initiator: 'peer', peerIndex: 0, timeoutMs: 10_000 });
     await target.sendProbe({ kind: 'value', value: 123456 });
-    await until('the ACK', () => fromDut(target!.events(), 'r-u-there-ack').length > 0, 5_000);
+    await waitUntil(() => fromDut(target!.events(), 'r-u-there-ack').length > 0, 'the ACK', 5_000, 50);
     expect(fromDut(target.events(), 'r-u-there-ack')[0]!.summary!.seq).to.equal(123456);
   });
 
@@ -67,8 +61,8 @@ describe('dut/reference-target (loopback, real engine)', function () {
     target = await factory.open('silence');
     await target.bringUp({ initiator: 'peer', peerIndex: 0, timeoutMs: 10_000 });
     target.setBehaviour({ silence: 'both' });
-    await until('the DUT to drop the SA', async () => !(await target!.dutHasSa(0)), 15_000);
-    await until('Main Mode towards 127.0.0.3', () => fromDut(target!.events(), 'main-mode').some((e) => e.local.address === '127.0.0.3'), 5_000);
+    await waitUntil(async () => !(await target!.dutHasSa(0)), 'the DUT to drop the SA', 15_000, 50);
+    await waitUntil(() => fromDut(target!.events(), 'main-mode').some((e) => e.local.address === '127.0.0.3'), 'Main Mode towards 127.0.0.3', 5_000, 50);
     const probesOnFirst = fromDut(target.events(), 'r-u-there').filter((e) => e.local.address === '127.0.0.2');
     const deletes = fromDut(target.events(), 'delete');
     expect(deletes.length).to.be.greaterThanOrEqual(1);
@@ -85,7 +79,7 @@ describe('dut/reference-target (loopback, real engine)', function () {
       try {
         await t.bringUp({ initiator: 'peer', peerIndex: 0, timeoutMs: 10_000 });
         t.setBehaviour({ silence: 'both' });
-        await until('the DUT to drop the SA', async () => !(await t.dutHasSa(0)), 15_000);
+        await waitUntil(async () => !(await t.dutHasSa(0)), 'the DUT to drop the SA', 15_000, 50);
         await sleep(1_000);
         const targets = [...new Set(fromDut(t.events(), 'main-mode').map((e) => e.local.address))].filter((a) => a !== '127.0.0.2');
         expect(targets).to.deep.equal(expected);

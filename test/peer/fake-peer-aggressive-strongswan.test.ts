@@ -7,7 +7,8 @@
  */
 import { expect } from 'chai';
 import { systemClock } from '../../src/peer/system-clock.js';
-import { DUT_ADDRESS, PEER_ADDRESS, poll, strongswanLabPeer } from './strongswan-lab-peer-fixture.js';
+import { waitUntil } from '../support/wait-until.js';
+import { DUT_ADDRESS, PEER_ADDRESS, strongswanLabPeer } from './strongswan-lab-peer-fixture.js';
 
 const DPD_DELAY_S = 2;
 
@@ -27,7 +28,7 @@ describe('peer/fake-peer Aggressive Mode against a strongSwan DUT @root', functi
     const started = systemClock.now();
     const sa = peer.initiate({ from: { address: PEER_ADDRESS, port: 500 }, to: { address: DUT_ADDRESS, port: 500 }, quickMode: true, mode: 'aggressive' });
     await peer.waitForSaState({ sa, phase: 2, state: 'established' }, 20_000, started);
-    await poll('strongSwan lists the SA with an installed child', 10_000, async () => (await dut.listSas()).some((s) => s.ike.established && s.children.some((c) => c.installed)));
+    await waitUntil(async () => (await dut.listSas()).some((s) => s.ike.established && s.children.some((c) => c.installed)), 'strongSwan lists the SA with an installed child', 10_000, 100);
     const out = peer.log.datagrams().filter((d) => d.direction === 'out' && d.t >= started);
     expect(out[0].summary?.exchangeType, 'first message: Aggressive Mode (exchange type 4)').to.equal(4);
     expect(peer.log.datagrams().filter((d) => d.rejected), 'datagrams the engine refused').to.deep.equal([]);

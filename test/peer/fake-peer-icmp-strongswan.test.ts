@@ -10,7 +10,8 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import type { MarkEvent } from '../../src/events.js';
 import { systemClock } from '../../src/peer/system-clock.js';
-import { DUT_ADDRESS, PEER_ADDRESS, poll, strongswanLabPeer } from './strongswan-lab-peer-fixture.js';
+import { waitUntil } from '../support/wait-until.js';
+import { DUT_ADDRESS, PEER_ADDRESS, strongswanLabPeer } from './strongswan-lab-peer-fixture.js';
 
 const DPD_DELAY_S = 2;
 const DPD_TIMEOUT_S = 6;
@@ -39,12 +40,12 @@ describe('peer/fake-peer icmp-port-unreachable against a strongSwan DUT @root', 
     const sa = peer.initiate({ from: { address: PEER_ADDRESS, port: 500 }, to: { address: DUT_ADDRESS, port: 500 }, quickMode: true });
     await peer.waitForSaState({ sa, phase: 2, state: 'established' }, 15_000, started);
     const listed = async (): Promise<boolean> => (await dut.listSas()).some((s) => s.ike.established);
-    await poll('strongSwan lists the SA', 10_000, listed);
+    await waitUntil(listed, 'strongSwan lists the SA', 10_000, 100);
 
     const counterBefore = inDestUnreachs(lab.names.dutNs);
     const switched = systemClock.now();
     peer.setBehaviour(sa, { silence: 'icmp-port-unreachable' });
-    await poll('strongSwan drops the SA', (DPD_DELAY_S + DPD_TIMEOUT_S + 10) * 1000, async () => !(await listed()));
+    await waitUntil(async () => !(await listed()), 'strongSwan drops the SA', (DPD_DELAY_S + DPD_TIMEOUT_S + 10) * 1000, 100);
     const gone = systemClock.now();
     const goneAfterS = Number(gone - switched) / 1e9;
     // charon (IKEv1) gives up dpd_timeout after the last datagram it received from the peer: our last one out.
@@ -61,7 +62,7 @@ describe('peer/fake-peer icmp-port-unreachable against a strongSwan DUT @root', 
     expect(icmpMarks.every((m) => m.label.includes(`${PEER_ADDRESS} → ${DUT_ADDRESS}`))).to.equal(true);
     expect(counterAfter - counterBefore, 'ICMP destination unreachable counted in the DUT namespace').to.be.at.least(icmpMarks.length);
     // ICMP neither hastens nor delays charon: the same dpd_timeout as plain silence (lab-probe.md §3); the slack is the status polling.
-    await poll('charon logs the DPD timeout', 5_000, () => logLines.some((l) => /DPD check timed out/.test(l)));
+    await waitUntil(() => logLines.some((l) => /DPD check timed out/.test(l)), 'charon logs the DPD timeout', 5_000, 100);
     expect(deadAfterLastInboundS).to.be.within(DPD_TIMEOUT_S - 0.5, DPD_TIMEOUT_S + 2);
   });
 });

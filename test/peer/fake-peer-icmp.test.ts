@@ -5,8 +5,6 @@
  * a throw. (The real socket against strongSwan: fake-peer-icmp-strongswan.test.ts.)
  */
 import { expect } from 'chai';
-import { createSocket, type Socket } from 'node:dgram';
-import { once } from 'node:events';
 import { HarnessError } from '../../src/errors.js';
 import type { Endpoint, MarkEvent } from '../../src/events.js';
 import { FakePeer } from '../../src/peer/fake-peer.js';
@@ -15,17 +13,11 @@ import { ipv4Packet } from '../../src/peer/icmp-ipv4-udp.js';
 import { icmpUnreachable } from '../../src/peer/icmp-message.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { ScriptedEngine } from '../support/scripted-engine.js';
+import { waitUntil } from '../support/wait-until.js';
 import { recordingSocket } from './recording-raw-socket.js';
+import { LoopbackDut } from './loopback-dut.js';
 
 const SA = 'aa'.repeat(8) + 'bb'.repeat(8);
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const marks = (peer: FakePeer): string[] => peer.log.events.filter((e): e is MarkEvent => e.type === 'mark').map((e) => e.label);
 
@@ -33,8 +25,7 @@ describe('peer/fake-peer answering with ICMP (recording raw socket)', () => {
   let clock: FakeClock;
   let peer: FakePeer;
   let engine: ScriptedEngine;
-  let dut: Socket;
-  let dutGot: Buffer[];
+  let dut: LoopbackDut;
   let peerAt: Endpoint;
   let opened: number;
   let raw: ReturnType<typeof recordingSocket>;
@@ -56,11 +47,7 @@ describe('peer/fake-peer answering with ICMP (recording raw socket)', () => {
     clock = new FakeClock();
     opened = 0;
     raw = recordingSocket();
-    dut = createSocket('udp4');
-    dutGot = [];
-    dut.on('message', (m) => dutGot.push(m));
-    dut.bind(0, '127.0.0.1');
-    await once(dut, 'listening');
+    dut = await LoopbackDut.open();
   });
 
   afterEach(async () => {
@@ -68,14 +55,14 @@ describe('peer/fake-peer answering with ICMP (recording raw socket)', () => {
     await peer.close();
   });
 
-  const probe = (seq: number) => dut.send(ScriptedEngine.packet(SA, 1, seq), peerAt.port, '127.0.0.1');
-  const dutPort = (): number => (dut.address() as { port: number }).port;
+  const probe = (seq: number) => dut.send(ScriptedEngine.packet(SA, 1, seq), peerAt);
+  const dutPort = (): number => dut.endpoint.port;
 
   it('opens no raw socket while no icmp silence is in force', async () => {
     await start(() => IcmpInjector.open({ clock, socketFactory: raw.factory }));
     peer.setBehaviour('*', { silence: 'in' });
     probe(1);
-    await until(() => peer.log.datagrams().length === 1, 'the probe');
+    await waitUntil(() => peer.log.datagrams().length === 1, 'the probe');
     expect(opened).to.equal(0);
   });
 
@@ -83,13 +70,13 @@ describe('peer/fake-peer answering with ICMP (recording raw socket)', () => {
     await start(() => IcmpInjector.open({ clock, socketFactory: raw.factory }));
     peer.setBehaviour('*', { silence: 'icmp-port-unreachable' });
     probe(7);
-    await until(() => raw.sends.length === 1, 'the ICMP send');
+    await waitUntil(() => raw.sends.length === 1, 'the ICMP send');
     clock.advance(3);
     raw.sends[0].before();
     raw.sends[0].after(null, raw.sends[0].buffer.length);
-    await until(() => marks(peer).some((l) => l.startsWith('icmp port')), 'the ICMP mark');
+    await waitUntil(() => marks(peer).some((l) => l.startsWith('icmp port')), 'the ICMP mark');
     expect(engine.received).to.have.length(0);
-    expect(dutGot).to.have.length(0);
+    expect(dut.received).to.have.length(0);
     const inbound = peer.log.datagrams(SA);
     expect(inbound.map((d) => [d.direction, d.behaviour])).to.deep.equal([['in', 'icmp-port-unreachable']]);
 
@@ -101,7 +88,7 @@ describe('peer/fake-peer answering with ICMP (recording raw socket)', () => {
     const quoted = ipv4Packet.decodeHeader(icmp.quote);
     expect(quoted).to.include({ source: '127.0.0.1', destination: '127.0.0.1', protocol: 17 });
     const udp = icmp.quote.subarray(quoted.headerLength);
-    expect([(udp[0] << 8) | udp[1], (udp[2] << 8) | udp[3]]).to.deep.equal([dutPort(), peerAt.port]);
+    expect([(udp[0] << 8) | udp[1], (udp[2] << 8) | udp[3]]).to.deep.equal([dut.endpoint.port, peerAt.port]);
 
     const mark = peer.log.events.find((e): e is MarkEvent => e.type === 'mark' && e.label.startsWith('icmp port'));
     expect(mark?.t).to.equal(inbound[0].t + 3_000_000n);
@@ -112,14 +99,14 @@ describe('peer/fake-peer answering with ICMP (recording raw socket)', () => {
     await start(() => IcmpInjector.open({ clock, socketFactory: raw.factory }));
     peer.setBehaviour('*', { silence: 'icmp-host-unreachable', icmpFrom: '127.0.0.9' });
     probe(8);
-    await until(() => raw.sends.length === 1, 'the ICMP send');
+    await waitUntil(() => raw.sends.length === 1, 'the ICMP send');
     const packet = ipv4Packet.decode(raw.sends[0].buffer);
     expect(packet.header.source).to.equal('127.0.0.9');
     expect(icmpUnreachable.decode(packet.payload).code).to.equal(1);
-    peer.initiate({ from: peerAt, to: { address: '127.0.0.1', port: dutPort() } });
+    peer.initiate({ from: peerAt, to: dut.endpoint });
     expect(marks(peer).some((l) => l.startsWith('icmp-host-unreachable: '))).to.equal(true);
     await new Promise((r) => setTimeout(r, 50));
-    expect(dutGot).to.have.length(0);
+    expect(dut.received).to.have.length(0);
   });
 
   it('without permission to open a raw socket: one attempt, then every dropped datagram is a mark naming ERR_RAW_NOT_PERMITTED', async () => {
@@ -129,7 +116,7 @@ describe('peer/fake-peer answering with ICMP (recording raw socket)', () => {
     peer.setBehaviour('*', { silence: 'icmp-admin-prohibited' });
     probe(1);
     probe(2);
-    await until(() => marks(peer).filter((l) => l.includes('ERR_RAW_NOT_PERMITTED')).length === 2, 'two refusal marks');
+    await waitUntil(() => marks(peer).filter((l) => l.includes('ERR_RAW_NOT_PERMITTED')).length === 2, 'two refusal marks');
     expect(opened).to.equal(1);
     expect(peer.log.datagrams().map((d) => d.behaviour)).to.deep.equal(['icmp-admin-prohibited', 'icmp-admin-prohibited']);
   });
@@ -138,9 +125,9 @@ describe('peer/fake-peer answering with ICMP (recording raw socket)', () => {
     await start(() => IcmpInjector.open({ clock, socketFactory: raw.factory }));
     peer.setBehaviour('*', { silence: 'icmp-port-unreachable' });
     probe(3);
-    await until(() => raw.sends.length === 1, 'the ICMP send');
+    await waitUntil(() => raw.sends.length === 1, 'the ICMP send');
     raw.sends[0].after(Object.assign(new Error('Network is unreachable'), { code: 'ENETUNREACH' }), 0);
-    await until(() => marks(peer).some((l) => l.startsWith('icmp port unreachable not sent')), 'the failure mark');
+    await waitUntil(() => marks(peer).some((l) => l.startsWith('icmp port unreachable not sent')), 'the failure mark');
     await peer.close();
     expect(raw.state.closed).to.equal(true);
   });

@@ -10,6 +10,7 @@ import { FakePeer } from '../../src/peer/fake-peer.js';
 import { DPD_VENDOR_ID, decodeMessage } from '../../src/wire/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { seededRandom } from '../support/seeded-random.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const PSK = 'peer-with-engine-psk';
 
@@ -21,14 +22,6 @@ function config(seed: string): IkeEngineConfig {
     espProposals: [{ cipher: 'aes-cbc', keyLength: 16, integrity: 'sha1', lifetimeSeconds: 1200 }],
     trafficSelectors: { local: { address: '198.51.100.32', mask: '255.255.255.240' }, remote: { address: '198.51.100.16', mask: '255.255.255.240' } },
   };
-}
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 const datagrams = (peer: FakePeer, direction: 'in' | 'out', kind: string): DatagramEvent[] =>
@@ -55,21 +48,21 @@ describe('peer/fake-peer with the IKE engine (two peers over loopback)', functio
 
   const bringUp = async (): Promise<void> => {
     sa = a.initiate({ from: a.endpoints[0], to: b.endpoints[0], quickMode: true });
-    await until(() => a.log.events.some((e) => e.type === 'sa-state' && e.phase === 2 && e.state === 'established'), 'Quick Mode on the initiator');
-    await until(() => b.log.events.some((e) => e.type === 'sa-state' && e.phase === 2 && e.state === 'established'), 'Quick Mode on the responder');
+    await waitUntil(() => a.log.events.some((e) => e.type === 'sa-state' && e.phase === 2 && e.state === 'established'), 'Quick Mode on the initiator', 10_000);
+    await waitUntil(() => b.log.events.some((e) => e.type === 'sa-state' && e.phase === 2 && e.state === 'established'), 'Quick Mode on the responder', 10_000);
   };
 
   const probeAndSettle = async (): Promise<DatagramEvent> => {
     const before = datagrams(b, 'in', 'r-u-there').length + b.log.datagrams().filter((d) => d.behaviour?.startsWith('silence')).length;
     a.probe(sa);
-    await until(() => datagrams(b, 'in', 'r-u-there').length + b.log.datagrams().filter((d) => d.behaviour?.startsWith('silence')).length > before, 'the probe at b');
+    await waitUntil(() => datagrams(b, 'in', 'r-u-there').length + b.log.datagrams().filter((d) => d.behaviour?.startsWith('silence')).length > before, 'the probe at b', 10_000);
     return datagrams(a, 'out', 'r-u-there').at(-1) as DatagramEvent;
   };
 
   it('completes Main Mode and Quick Mode, answers R-U-THERE with the echoed seq, and never logs the PSK', async () => {
     await bringUp();
     const probe = await probeAndSettle();
-    await until(() => datagrams(a, 'in', 'r-u-there-ack').length === 1, 'the ACK');
+    await waitUntil(() => datagrams(a, 'in', 'r-u-there-ack').length === 1, 'the ACK', 10_000);
     expect(datagrams(a, 'in', 'r-u-there-ack')[0].summary?.seq).to.equal(probe.summary?.seq);
     expect(a.log.events.some((e) => e.type === 'sa-keys')).to.equal(true);
     const everything = JSON.stringify([...a.log.events, ...b.log.events], (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
@@ -80,7 +73,7 @@ describe('peer/fake-peer with the IKE engine (two peers over loopback)', functio
     await bringUp();
     b.setBehaviour('*', { ackSeq: { kind: 'constant', value: 42 } });
     await probeAndSettle();
-    await until(() => datagrams(a, 'in', 'r-u-there-ack').length === 1, 'the ACK');
+    await waitUntil(() => datagrams(a, 'in', 'r-u-there-ack').length === 1, 'the ACK', 10_000);
     const [ack] = datagrams(a, 'in', 'r-u-there-ack');
     expect(ack.summary?.seq).to.equal(42);
     expect(ack.rejected).to.equal(undefined);
@@ -90,7 +83,7 @@ describe('peer/fake-peer with the IKE engine (two peers over loopback)', functio
     await bringUp();
     b.setBehaviour('*', { corrupt: { field: 'hash', kinds: ['r-u-there-ack'] } });
     await probeAndSettle();
-    await until(() => datagrams(a, 'in', 'r-u-there-ack').length === 1, 'the corrupted ACK');
+    await waitUntil(() => datagrams(a, 'in', 'r-u-there-ack').length === 1, 'the corrupted ACK', 10_000);
     const [ack] = datagrams(a, 'in', 'r-u-there-ack');
     // It decrypts (the corruption came after HASH(1) was computed), so it is named, and refused.
     expect(ack.rejected?.code).to.equal('ERR_IKE_BAD_HASH');
@@ -123,7 +116,7 @@ describe('peer/fake-peer with the IKE engine (two peers over loopback)', functio
     await new Promise((r) => setTimeout(r, 50));
     expect(datagrams(b, 'out', 'r-u-there-ack')).to.have.length(0);
     clock.advance(1);
-    await until(() => datagrams(a, 'in', 'r-u-there-ack').length === 1, 'the delayed ACK');
+    await waitUntil(() => datagrams(a, 'in', 'r-u-there-ack').length === 1, 'the delayed ACK', 10_000);
     const sent = datagrams(b, 'out', 'r-u-there-ack')[0];
     expect(Number(sent.t - received) / 1e6).to.equal(1500);
     expect(sent.behaviour).to.equal('delay-1500ms');
@@ -132,7 +125,7 @@ describe('peer/fake-peer with the IKE engine (two peers over loopback)', functio
   it('a Delete from one peer is recognised by the other and ends the SA there', async () => {
     await bringUp();
     a.deleteSa(sa, 'isakmp');
-    await until(() => b.log.events.some((e) => e.type === 'sa-state' && e.phase === 1 && e.state === 'deleted'), 'the deleted state at b');
+    await waitUntil(() => b.log.events.some((e) => e.type === 'sa-state' && e.phase === 1 && e.state === 'deleted'), 'the deleted state at b', 10_000);
     expect(datagrams(b, 'in', 'delete')[0].summary?.deleteProtocol).to.equal(1);
   });
 
@@ -148,10 +141,10 @@ describe('peer/fake-peer with the IKE engine (two peers over loopback)', functio
 
   it('brings an SA up in Aggressive Mode when asked, and answers DPD on it', async () => {
     sa = a.initiate({ from: a.endpoints[0], to: b.endpoints[0], mode: 'aggressive' });
-    await until(() => a.log.events.some((e) => e.type === 'sa-state' && e.phase === 1 && e.state === 'established'), 'phase 1 on the initiator');
+    await waitUntil(() => a.log.events.some((e) => e.type === 'sa-state' && e.phase === 1 && e.state === 'established'), 'phase 1 on the initiator', 10_000);
     expect(a.log.datagrams().filter((d) => d.direction === 'out' && d.summary?.exchangeType === 4)).to.not.have.length(0);
     const probe = await probeAndSettle();
-    await until(() => datagrams(a, 'in', 'r-u-there-ack').length === 1, 'the ACK');
+    await waitUntil(() => datagrams(a, 'in', 'r-u-there-ack').length === 1, 'the ACK', 10_000);
     expect(datagrams(a, 'in', 'r-u-there-ack')[0].summary?.seq).to.equal(probe.summary?.seq);
   });
 });

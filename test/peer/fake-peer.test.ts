@@ -1,29 +1,20 @@
 import { expect } from 'chai';
-import { createSocket, type Socket } from 'node:dgram';
-import { once } from 'node:events';
 import type { Endpoint } from '../../src/events.js';
 import { FakePeer } from '../../src/peer/fake-peer.js';
 import { encodeMessage } from '../../src/wire/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { ScriptedEngine } from '../support/scripted-engine.js';
+import { waitUntil } from '../support/wait-until.js';
+import { LoopbackDut } from './loopback-dut.js';
 
 const SA_A = 'aa'.repeat(8) + 'bb'.repeat(8);
 const SA_B = 'cc'.repeat(8) + 'dd'.repeat(8);
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('peer/fake-peer with a scripted engine (loopback)', () => {
   let clock: FakeClock;
   let peer: FakePeer;
   let engine: ScriptedEngine;
-  let dut: Socket;
-  let dutGot: Buffer[];
+  let dut: LoopbackDut;
   let peerAt: Endpoint;
 
   beforeEach(async () => {
@@ -34,11 +25,7 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
       createEngine: (hooks) => (engine = new ScriptedEngine(hooks, () => peer.endpoints[0])),
     });
     peerAt = peer.endpoints[0];
-    dut = createSocket('udp4');
-    dutGot = [];
-    dut.on('message', (m) => dutGot.push(m));
-    dut.bind(0, '127.0.0.1');
-    await once(dut, 'listening');
+    dut = await LoopbackDut.open();
   });
 
   afterEach(async () => {
@@ -46,12 +33,12 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
     await peer.close();
   });
 
-  const probe = (sa: string, seq: number) => dut.send(ScriptedEngine.packet(sa, 1, seq), peerAt.port, '127.0.0.1');
-  const ackSeqs = () => dutGot.filter((b) => b[16] === 2).map((b) => b.readUInt32BE(17));
+  const probe = (sa: string, seq: number) => dut.send(ScriptedEngine.packet(sa, 1, seq), peerAt);
+  const ackSeqs = () => dut.received.filter((b) => b[16] === 2).map((b) => b.readUInt32BE(17));
 
   it('answers R-U-THERE with the echoed seq and logs both datagrams with timestamps and summaries', async () => {
     probe(SA_A, 1733077984);
-    await until(() => dutGot.length === 1, 'the ACK');
+    await waitUntil(() => dut.received.length === 1, 'the ACK');
     expect(ackSeqs()).to.deep.equal([1733077984]);
     const d = peer.log.datagrams(SA_A);
     expect(d.map((e) => [e.direction, e.summary?.kind, e.summary?.seq])).to.deep.equal([
@@ -59,14 +46,14 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
       ['out', 'r-u-there-ack', 1733077984],
     ]);
     expect(d[0].t).to.equal(clock.now());
-    expect(d[1].remote.port).to.equal((dut.address() as { port: number }).port);
+    expect(d[1].remote.port).to.equal(dut.endpoint.port);
   });
 
   it('transforms the ACK seq for one SA only, and says so on the timeline', async () => {
     peer.setBehaviour(SA_A, { ackSeq: { kind: 'plus-one' } });
     probe(SA_A, 100);
     probe(SA_B, 200);
-    await until(() => dutGot.length === 2, 'two ACKs');
+    await waitUntil(() => dut.received.length === 2, 'two ACKs');
     expect(ackSeqs().sort()).to.deep.equal([101, 200]);
     expect(peer.log.events.some((e) => e.type === 'mark' && e.label.startsWith('ack-seq-plus-one'))).to.equal(true);
   });
@@ -74,9 +61,9 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
   it('answers stale with the seq of the previous probe on that SA', async () => {
     peer.setBehaviour('*', { ackSeq: { kind: 'stale' } });
     probe(SA_A, 10);
-    await until(() => dutGot.length === 1, 'first ACK');
+    await waitUntil(() => dut.received.length === 1, 'first ACK');
     probe(SA_A, 11);
-    await until(() => dutGot.length === 2, 'second ACK');
+    await waitUntil(() => dut.received.length === 2, 'second ACK');
     expect(ackSeqs()).to.deep.equal([9, 10]);
   });
 
@@ -85,8 +72,8 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
     peer.setBehaviour(SA_B, { silence: 'in' });
     probe(SA_A, 1);
     probe(SA_B, 2);
-    await until(() => peer.log.datagrams().length === 2, 'both probes logged');
-    expect(dutGot).to.have.length(0);
+    await waitUntil(() => peer.log.datagrams().length === 2, 'both probes logged');
+    expect(dut.received).to.have.length(0);
     expect(engine.received).to.have.length(1);
     expect(peer.log.datagrams(SA_B)[0]).to.include({ direction: 'in', behaviour: 'silence-in' });
     expect(peer.log.events.some((e) => e.type === 'mark' && e.label.startsWith('dpd-ignore'))).to.equal(true);
@@ -95,35 +82,35 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
   it('silence-out keeps the answer off the wire but on the timeline as a mark', async () => {
     peer.setBehaviour('*', { silence: 'out' });
     probe(SA_A, 5);
-    await until(() => peer.log.events.some((e) => e.type === 'mark' && e.label.startsWith('silence-out')), 'the silence mark');
-    expect(dutGot).to.have.length(0);
+    await waitUntil(() => peer.log.events.some((e) => e.type === 'mark' && e.label.startsWith('silence-out')), 'the silence mark');
+    expect(dut.received).to.have.length(0);
     expect(peer.log.datagrams(SA_A).map((e) => e.direction)).to.deep.equal(['in']);
   });
 
   it('delays answers on the injected clock', async () => {
     peer.setBehaviour('*', { answerDelayMs: 2000 });
     probe(SA_A, 5);
-    await until(() => peer.log.datagrams().length === 1, 'the probe');
+    await waitUntil(() => peer.log.datagrams().length === 1, 'the probe');
     const tIn = peer.log.datagrams()[0].t;
     clock.advance(1999);
     await new Promise((r) => setTimeout(r, 50));
-    expect(dutGot).to.have.length(0);
+    expect(dut.received).to.have.length(0);
     clock.advance(1);
-    await until(() => dutGot.length === 1, 'the delayed ACK');
+    await waitUntil(() => dut.received.length === 1, 'the delayed ACK');
     const out = peer.log.datagrams().find((e) => e.direction === 'out');
     expect(out?.behaviour).to.equal('delay-2000ms');
     expect(Number((out?.t ?? 0n) - tIn) / 1e6).to.equal(2000);
   });
 
   it('runs engine timers on the clock and cancels them on request', async () => {
-    const sa = peer.initiate({ from: peerAt, to: { address: '127.0.0.1', port: (dut.address() as { port: number }).port } });
-    await until(() => dutGot.length === 1, 'the first handshake message');
+    const sa = peer.initiate({ from: peerAt, to: dut.endpoint });
+    await waitUntil(() => dut.received.length === 1, 'the first handshake message');
     clock.advance(499);
     expect(engine.timerCalls).to.deep.equal([]);
     clock.advance(1);
     expect(engine.timerCalls).to.deep.equal([`${sa}/retransmit`]);
     // Re-arm, then let the engine cancel it (the scripted sendDpd does): it must never fire.
-    peer.initiate({ from: peerAt, to: { address: '127.0.0.1', port: (dut.address() as { port: number }).port } });
+    peer.initiate({ from: peerAt, to: dut.endpoint });
     peer.probe(sa);
     clock.advance(1000);
     expect(engine.timerCalls).to.have.length(1);
@@ -135,8 +122,8 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
     peer.setBehaviour(SA_B, { corrupt: { field: 'hash', kinds: ['delete'] } });
     probe(SA_A, 1);
     probe(SA_B, 2);
-    await until(() => dutGot.length === 2, 'both ACKs');
-    const tail = (seq: number) => dutGot.find((b) => b.readUInt32BE(17) === seq)?.[21];
+    await waitUntil(() => dut.received.length === 2, 'both ACKs');
+    const tail = (seq: number) => dut.received.find((b) => b.readUInt32BE(17) === seq)?.[21];
     expect(tail(1)).to.equal(1);
     expect(tail(2)).to.equal(0);
     expect(peer.log.events.filter((e) => e.type === 'mark' && e.label.startsWith('corrupt hash: r-u-there-ack'))).to.have.length(1);
@@ -152,10 +139,10 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
       // Notify with SPI size 8 and 16 bytes of SPI: the inconsistency Libreswan answers with PAYLOAD-MALFORMED.
       payloads: [{ kind: 'notify' as const, doi: 1, protocolId: 1, spiSize: 8, notifyType: 36136, spi: new Uint8Array(16), data: Uint8Array.from([0, 0, 0, 1]) }],
     };
-    await peer.sendMessage(peerAt, { address: '127.0.0.1', port: (dut.address() as { port: number }).port }, message);
-    await until(() => dutGot.length === 1, 'the crafted message');
-    expect(Array.from(dutGot[0])).to.deep.equal(Array.from(encodeMessage(message)));
-    expect(dutGot[0][28 + 9]).to.equal(8);
+    await peer.sendMessage(peerAt, dut.endpoint, message);
+    await waitUntil(() => dut.received.length === 1, 'the crafted message');
+    expect(Array.from(dut.received[0])).to.deep.equal(Array.from(encodeMessage(message)));
+    expect(dut.received[0][28 + 9]).to.equal(8);
     const [out] = peer.log.datagrams(SA_A);
     expect(out).to.include({ direction: 'out', behaviour: 'raw' });
     expect(out.summary).to.deep.equal({ exchangeType: 5, messageId: 0x01020304, kind: 'informational' });
@@ -164,8 +151,8 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
   it('logs what it can read from the clear header of a datagram dropped by silence-in', async () => {
     peer.setBehaviour('*', { silence: 'both' });
     const bytes = encodeMessage({ initiatorCookie: new Uint8Array(8).fill(0xaa), responderCookie: new Uint8Array(8).fill(0xbb), exchangeType: 5, flags: { encryption: true, commit: false, authOnly: false }, messageId: 77, payloads: [], encrypted: new Uint8Array(64) });
-    dut.send(bytes, peerAt.port, '127.0.0.1');
-    await until(() => peer.log.datagrams().length === 1, 'the dropped datagram');
+    dut.send(bytes, peerAt);
+    await waitUntil(() => peer.log.datagrams().length === 1, 'the dropped datagram');
     expect(engine.received).to.have.length(0);
     expect(peer.log.datagrams(SA_A)[0].summary).to.deep.equal({ exchangeType: 5, messageId: 77, kind: 'informational' });
   });
@@ -174,7 +161,7 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
     const early = '11'.repeat(8) + '00'.repeat(8);
     const established = peer.waitForSaState({ sa: early, phase: 1, state: 'established' }, 5000);
     const other = peer.waitForSaState({ remoteAddress: '127.0.0.9', phase: 1, state: 'established' }, 1000);
-    dut.send(ScriptedEngine.packet('11'.repeat(8) + '22'.repeat(8), 3, 0), peerAt.port, '127.0.0.1');
+    dut.send(ScriptedEngine.packet('11'.repeat(8) + '22'.repeat(8), 3, 0), peerAt);
     const e = await established;
     expect(e.sa).to.equal('11'.repeat(8) + '22'.repeat(8));
     expect(e.remote.address).to.equal('127.0.0.1');

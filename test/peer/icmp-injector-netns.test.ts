@@ -16,7 +16,8 @@ import { systemClock } from '../../src/peer/system-clock.js';
 import { UdpTransport, type Datagram } from '../../src/peer/udp-transport.js';
 import { EXCHANGE_TYPES, encodeMessage } from '../../src/wire/index.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
-import { captureIn, clientLines, createNamespace, tsharkFields, udpClientIn, waitUntil, type LabNamespace } from './icmp-lab-namespace.js';
+import { captureIn, clientLines, createNamespace, tsharkFields, udpClientIn, type LabNamespace } from './icmp-lab-namespace.js';
+import { waitUntil } from '../support/wait-until.js';
 
 /**
  * What a DUT's R-U-THERE looks like on the wire: an encrypted Informational
@@ -77,11 +78,11 @@ describe('IcmpInjector in a network namespace @root', function () {
     const dump = await captureIn(l, pcap, `host ${l.nsAddress} and (udp or icmp)`);
     const client = udpClientIn(l, l.rootAddress, 500, PAYLOAD, clientWaitMs);
     try {
-      await waitUntil(() => clientLines(client.stdout()).some((x) => x.sent !== undefined) || client.child.exitCode !== null, 30_000, 'the client to send');
+      await waitUntil(() => clientLines(client.stdout()).some((x) => x.sent !== undefined) || client.child.exitCode !== null, 'the client to send', 30_000, 50);
       const sport = clientLines(client.stdout()).find((x) => x.sent !== undefined)?.sent;
       if (sport === undefined) throw new Error(`client did not send: ${client.stderr()}`);
       const isOurs = (e: Endpoint): boolean => e.address === l.nsAddress && e.port === sport;
-      await waitUntil(() => received.some((d) => isOurs(d.remote)) && captured.some((p) => p.src === l.nsAddress && p.sport === sport), 30_000, 'the datagram at the peer');
+      await waitUntil(() => received.some((d) => isOurs(d.remote)) && captured.some((p) => p.src === l.nsAddress && p.sport === sport), 'the datagram at the peer', 30_000, 50);
       const datagram = received.find((d) => isOurs(d.remote)) as Datagram;
       const raw = captured.find((p) => p.src === l.nsAddress && p.sport === sport) as CapturedUdp;
       await answer(datagram, raw);

@@ -7,6 +7,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { waitUntil } from '../support/wait-until.js';
 
 const run = promisify(execFile);
 
@@ -30,7 +31,7 @@ async function removeNamespace(name: string): Promise<void> {
   if (existsSync(`/run/netns/${name}`)) {
     await ip('netns', 'del', name);
     // The kernel destroys the namespace's veth end, and with it the root end, asynchronously.
-    await waitUntil(() => !rootIfExists(), 10_000, `${rootIf} to go with its namespace`).catch(() => undefined);
+    await waitUntil(() => !rootIfExists(), `${rootIf} to go with its namespace`, 10_000, 50).catch(() => undefined);
   }
   if (rootIfExists()) await ip('link', 'del', rootIf);
 }
@@ -52,20 +53,12 @@ export async function createNamespace(name: string, subnetBase: number): Promise
     await ip('-n', name, 'addr', 'add', `${nsAddress}/29`, 'dev', nsInterface);
     await ip('-n', name, 'link', 'set', 'lo', 'up');
     await ip('-n', name, 'link', 'set', nsInterface, 'up');
-    await waitUntil(() => readFileSync(`/sys/class/net/${rootIf}/operstate`, 'utf8').trim() === 'up', 10_000, `${rootIf} up`);
+    await waitUntil(() => readFileSync(`/sys/class/net/${rootIf}/operstate`, 'utf8').trim() === 'up', `${rootIf} up`, 10_000, 50);
   } catch (err) {
     await removeNamespace(name);
     throw err;
   }
   return lab;
-}
-
-export async function waitUntil(ready: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Runs `command` inside the namespace; stdout and stderr are collected. */
@@ -124,10 +117,10 @@ function packetsIn(file: string): number {
 export async function captureIn(lab: LabNamespace, file: string, filter: string): Promise<{ waitForPackets(n: number): Promise<void>; stop(): Promise<void> }> {
   // --immediate-mode: without it packets wait in the kernel's ring for a block timeout, and a prompt SIGINT loses them.
   const dump = spawnIn(lab, ['tcpdump', '--immediate-mode', '-i', lab.nsInterface, '-U', '-n', '-w', file, filter]);
-  await waitUntil(() => /listening on/.test(dump.stderr()) || dump.child.exitCode !== null, 15_000, 'tcpdump to listen');
+  await waitUntil(() => /listening on/.test(dump.stderr()) || dump.child.exitCode !== null, 'tcpdump to listen', 15_000, 50);
   if (dump.child.exitCode !== null) throw new Error(`tcpdump exited: ${dump.stderr()}`);
   return {
-    waitForPackets: (n) => waitUntil(() => packetsIn(file) >= n, 15_000, `${n} packet(s) in ${file}`),
+    waitForPackets: (n) => waitUntil(() => packetsIn(file) >= n, `${n} packet(s) in ${file}`, 15_000, 50),
     async stop() {
       if (dump.child.exitCode === null) {
         dump.child.kill('SIGINT');

@@ -8,7 +8,8 @@ import { createSocket } from 'node:dgram';
 import { RawCapture, type CapturedUdp } from '../../src/peer/raw-capture.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
-import { clientLines, createNamespace, udpClientIn, waitUntil, type LabNamespace } from './icmp-lab-namespace.js';
+import { clientLines, createNamespace, udpClientIn, type LabNamespace } from './icmp-lab-namespace.js';
+import { waitUntil } from '../support/wait-until.js';
 
 /** No socket listens on it in the root namespace: the capture sees datagrams the fake peer would not. */
 const UNLISTENED_PORT = 4999;
@@ -39,7 +40,7 @@ describe('RawCapture in a network namespace @root', function () {
     await client.exited;
     const sport = clientLines(client.stdout()).find((x) => x.sent !== undefined)?.sent;
     expect(sport, client.stderr()).to.be.a('number');
-    await waitUntil(() => captured.some((p) => p.src === l.nsAddress && p.sport === sport), 10_000, 'the datagram');
+    await waitUntil(() => captured.some((p) => p.src === l.nsAddress && p.sport === sport), 'the datagram', 10_000, 50);
     const after = systemClock.now();
     const seen = captured.filter((p) => p.src === l.nsAddress && p.sport === sport);
     expect(seen).to.have.length(1);
@@ -62,7 +63,7 @@ describe('RawCapture in a network namespace @root', function () {
       const client = udpClientIn(l, l.rootAddress, UNLISTENED_PORT, Buffer.from('in'), 10_000);
       await client.exited;
       const sport = clientLines(client.stdout()).find((x) => x.sent !== undefined)?.sent;
-      await waitUntil(() => captured.some((p) => p.src === l.nsAddress && p.sport === sport), 10_000, 'the inbound datagram');
+      await waitUntil(() => captured.some((p) => p.src === l.nsAddress && p.sport === sport), 'the inbound datagram', 10_000, 50);
       expect(captured.filter((p) => p.src === l.rootAddress && p.sport === outboundPort)).to.deep.equal([]);
     } finally {
       sender.close();
@@ -80,7 +81,7 @@ describe('RawCapture in a network namespace @root', function () {
       const got = new Promise<void>((resolve) => receiver.once('message', () => resolve()));
       sender.send(Buffer.from('loop'), receiver.address().port, '127.0.0.1');
       await got;
-      await waitUntil(() => packets.some((p) => p.dport === receiver.address().port), 10_000, 'the loopback datagram');
+      await waitUntil(() => packets.some((p) => p.dport === receiver.address().port), 'the loopback datagram', 10_000, 50);
       const mine = packets.filter((p) => p.sport === sender.address().port && p.dport === receiver.address().port);
       expect(mine.map((p) => Buffer.from(p.payload).toString())).to.deep.equal(['loop']);
     } finally {

@@ -108,13 +108,3 @@ export function strongswanLabPeer(options: StrongswanLabPeerOptions): Strongswan
 
   return fixture;
 }
-
-/** Waits until `check` holds, asking every 100 ms. */
-export async function poll(what: string, timeoutMs: number, check: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
