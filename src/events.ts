@@ -86,6 +86,11 @@ export interface MarkEvent {
   type: 'mark';
   t: bigint;
   label: string;
+  /**
+   * Set on the marks of an ICMP silence: the ICMP error the fake peer answered a dropped
+   * datagram with, or why it could not. Checks count these rather than parse labels.
+   */
+  icmp?: { code: 'host' | 'port' | 'admin-prohibited'; sent: boolean };
 }
 
 export type HarnessEvent = DatagramEvent | SaKeysEvent | SaStateEvent | DaemonLogEvent | MarkEvent;

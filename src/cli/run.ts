@@ -10,6 +10,7 @@ import { systemClock } from '../peer/system-clock.js';
 import Mocha from 'mocha';
 import { ConfigErrors, formatConfigError } from '../profile/yaml-source.js';
 import { defaultReportDir } from '../report/report-writer.js';
+import { IcmpInjector } from '../peer/icmp-injector.js';
 import { loadRunInputs } from '../scenario/load-inputs.js';
 import { plainProgress, ttyProgress } from '../scenario/progress-output.js';
 import { runPlan } from '../scenario/run-plan.js';
@@ -78,7 +79,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const opts = parseRunArgs(args);
   let inputs;
   try {
-    inputs = loadRunInputs(opts.suites, opts.profile);
+    inputs = loadRunInputs(opts.suites, opts.profile, { rawSocket: IcmpInjector.available() });
   } catch (err) {
     if (!(err instanceof ConfigErrors)) throw err;
     process.stderr.write(`${formatConfigError(err)}\n`);

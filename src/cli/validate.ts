@@ -22,7 +22,8 @@ export async function validateCommand(args: string[]): Promise<number> {
   const { checked, errors } = validateFiles(profile ? [...files, profile] : files);
   if (profile && errors.length === 0) {
     try {
-      loadRunInputs(files, profile);
+      // Only the compile errors matter here; what this host can run is the run's business.
+      loadRunInputs(files, profile, { rawSocket: true });
     } catch (err) {
       if (!(err instanceof ConfigErrors)) throw err;
       errors.push(...err.errors);

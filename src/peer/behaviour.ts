@@ -9,8 +9,10 @@ import type { UnreachableName } from './icmp-message.js';
 
 /**
  * The peer looks dead to IKE while its host (or a router on the path) still
- * speaks IP: inbound IKE is dropped and answered with an ICMP Destination
- * Unreachable of this kind, outbound IKE is dropped (a dead daemon sends nothing).
+ * speaks IP: inbound IKE is answered with an ICMP Destination Unreachable of
+ * this kind, outbound IKE is dropped (a dead daemon sends nothing). The engine
+ * still reads what arrives, as a capture on the wire would, so the timeline
+ * names each R-U-THERE and Delete the DUT sent into the void.
  */
 export type IcmpSilence = 'icmp-port-unreachable' | 'icmp-host-unreachable' | 'icmp-admin-prohibited';
 
@@ -49,12 +51,15 @@ export const NORMAL_BEHAVIOUR: Readonly<Behaviour> = Object.freeze<Behaviour>({ 
 
 const isIcmpSilence = (silence: Behaviour['silence']): silence is IcmpSilence => silence in ICMP_CODE_OF;
 
-/** `icmp`: answer the dropped datagram with this ICMP error (from `icmpFrom` when given). */
-export type InboundDecision = { deliver: true } | { deliver: false; label: string; icmp?: UnreachableName; icmpFrom?: string };
+/** `icmp`: answer the datagram with this ICMP error (from `icmpFrom` when given); nothing the engine says back leaves. */
+export type InboundDecision =
+  | { deliver: true; label?: undefined; icmp?: undefined }
+  | { deliver: true; label: IcmpSilence; icmp: UnreachableName; icmpFrom?: string }
+  | { deliver: false; label: string; icmp?: undefined };
 
 export function inboundDecision(behaviour: Behaviour): InboundDecision {
   const { silence, icmpFrom } = behaviour;
-  if (isIcmpSilence(silence)) return { deliver: false, label: silence, icmp: ICMP_CODE_OF[silence], ...(icmpFrom !== undefined ? { icmpFrom } : {}) };
+  if (isIcmpSilence(silence)) return { deliver: true, label: silence, icmp: ICMP_CODE_OF[silence], ...(icmpFrom !== undefined ? { icmpFrom } : {}) };
   if (silence === 'in' || silence === 'both') return { deliver: false, label: `silence-${silence}` };
   return { deliver: true };
 }

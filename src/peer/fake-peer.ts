@@ -6,7 +6,7 @@
  * decisions at the socket, and recording what really went over the wire.
  */
 import { HarnessError } from '../errors.js';
-import type { Clock, Endpoint, HarnessEvent, MessageSummary, SaStateEvent } from '../events.js';
+import type { Clock, Endpoint, HarnessEvent, MarkEvent, MessageSummary, SaStateEvent } from '../events.js';
 import { encodeMessage, type IsakmpMessage } from '../wire/index.js';
 import {
   NORMAL_BEHAVIOUR,
@@ -164,8 +164,8 @@ export class FakePeer {
   }
 
   /** Adds a label to the timeline (phase changes, scenario steps). */
-  mark(label: string, sa?: string): void {
-    this.log.push({ type: 'mark', t: this.options.clock.now(), label: sa ? `${label} [${sa}]` : label });
+  mark(label: string, sa?: string, icmp?: MarkEvent['icmp']): void {
+    this.log.push({ type: 'mark', t: this.options.clock.now(), label: sa ? `${label} [${sa}]` : label, ...(icmp ? { icmp } : {}) });
   }
 
   async close(): Promise<void> {
@@ -184,9 +184,9 @@ export class FakePeer {
     if (!verdict.deliver) {
       const summary = headerSummary(d.bytes);
       this.log.push({ type: 'datagram', t: d.t, direction: 'in', local: d.local, remote: d.remote, bytes: d.bytes, ...(guess ? { sa: guess } : {}), ...(summary ? { summary } : {}), behaviour: verdict.label });
-      if (verdict.icmp) this.answerWithIcmp(d, verdict.icmp, verdict.icmpFrom, guess);
       return;
     }
+    if (verdict.icmp) this.answerWithIcmp(d, verdict.icmp, verdict.icmpFrom, guess);
     const result = this.engine.receive(d, d.t);
     this.log.push({
       type: 'datagram',
@@ -198,6 +198,7 @@ export class FakePeer {
       ...(result.sa ?? guess ? { sa: result.sa ?? guess } : {}),
       ...(result.summary ? { summary: result.summary } : {}),
       ...(result.rejected ? { rejected: result.rejected } : {}),
+      ...(verdict.label ? { behaviour: verdict.label } : {}),
     });
     this.run(result.effects);
   }
@@ -206,17 +207,17 @@ export class FakePeer {
   private answerWithIcmp(d: Datagram, code: UnreachableName, from: string | undefined, sa: string | undefined): void {
     const injector = this.icmpInjector();
     if (!(injector instanceof IcmpInjector)) {
-      this.mark(`icmp ${code} unreachable not sent to ${d.remote.address}: ${injector.code} ${injector.message}`, sa);
+      this.mark(`icmp ${code} unreachable not sent to ${d.remote.address}: ${injector.code} ${injector.message}`, sa, { code, sent: false });
       return;
     }
     injector.unreachable({ datagram: d, code, ...(from !== undefined ? { from } : {}) }).then(
       (sent) => {
         if (this.closed) return;
-        this.log.push({ type: 'mark', t: sent.t, label: `icmp ${code} unreachable (code ${sent.code}) sent ${sent.from} → ${sent.to}${sa ? ` [${sa}]` : ''}` });
+        this.log.push({ type: 'mark', t: sent.t, label: `icmp ${code} unreachable (code ${sent.code}) sent ${sent.from} → ${sent.to}${sa ? ` [${sa}]` : ''}`, icmp: { code, sent: true } });
       },
       (err: unknown) => {
         if (this.closed) return;
-        this.mark(`icmp ${code} unreachable not sent to ${d.remote.address}: ${err instanceof HarnessError ? `${err.code} ${err.message}` : String(err)}`, sa);
+        this.mark(`icmp ${code} unreachable not sent to ${d.remote.address}: ${err instanceof HarnessError ? `${err.code} ${err.message}` : String(err)}`, sa, { code, sent: false });
       },
     );
   }

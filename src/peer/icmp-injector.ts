@@ -102,6 +102,16 @@ export class IcmpInjector {
     return new IcmpInjector(socket, options.clock);
   }
 
+  /** Whether this process may open the raw socket at all (root or CAP_NET_RAW): planning skips ICMP scenarios otherwise. */
+  static available(options: Pick<IcmpInjectorOptions, 'socketFactory'> = {}): boolean {
+    try {
+      openRawSocket('icmp', options.socketFactory ?? systemRawSocket).close();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Sends the error; rejects with ERR_RAW_SOCKET / ERR_RAW_NOT_PERMITTED if the kernel refuses it. */
   unreachable(request: UnreachableRequest): Promise<IcmpSent> {
     if (this.closed) return Promise.reject(new HarnessError('ERR_RAW_SOCKET', 'ICMP injector is closed'));

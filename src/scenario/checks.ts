@@ -4,7 +4,7 @@
  * Times are seconds from the expectation's origin; tolerance is the profile's
  * absolute + relative × expected.
  */
-import type { DatagramEvent, HarnessEvent, MessageKind } from '../events.js';
+import type { DatagramEvent, HarnessEvent, MarkEvent, MessageKind } from '../events.js';
 import type { Tolerance } from '../profile/device-profile.js';
 import type { Check } from '../report/result-model.js';
 import type { Step, TimeOrigin, Timing } from './plan.js';
@@ -181,4 +181,20 @@ export function checkInitiate(step: Extract<Step, { kind: 'expect-initiate' }>, 
   const { origin, at } = firstInWindow(ctx, step.timing, initiateMatcher(step, peerAddresses));
   if (origin === undefined) return [noOrigin(`DUT initiates to ${address}`, step.timing.origin)];
   return [timingCheck(`DUT initiates Main Mode to peer ${address} ${ORIGIN_TEXT[step.timing.origin]}`, step.timing, at, ctx.tolerance, at === null ? `no Main Mode from the DUT to ${address}` : undefined)];
+}
+
+/**
+ * Under an icmp-* silence the fake peer drops what the DUT sends and answers it with an ICMP
+ * error; a refused raw socket would quietly turn that into plain silence, so this counts both.
+ */
+export function checkIcmp(ctx: CheckContext): Check[] {
+  const dropped = ctx.events.filter((e) => e.type === 'datagram' && e.direction === 'in' && e.t >= ctx.phaseStart && e.behaviour?.startsWith('icmp-'));
+  const marks = ctx.events.filter((e): e is MarkEvent => e.type === 'mark' && e.icmp !== undefined && e.t >= ctx.phaseStart);
+  const sent = marks.filter((m) => m.icmp!.sent).length;
+  const refused = marks.find((m) => !m.icmp!.sent);
+  return [{
+    name: 'ICMP error answered every datagram the DUT sent under the ICMP silence', expected: dropped.length, observed: sent, unit: 'ICMP errors',
+    pass: dropped.length > 0 && sent === dropped.length && refused === undefined,
+    ...(refused ? { detail: refused.label } : dropped.length === 0 ? { detail: 'the DUT sent nothing under the ICMP silence' } : {}),
+  }];
 }

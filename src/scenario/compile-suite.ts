@@ -101,7 +101,14 @@ function forEachValue(raw: Raw, fn: (path: FieldPath, text: string) => void): vo
   );
 }
 
-export function compileSuite(src: YamlSource, raw: Raw, profile: DeviceProfile): PlannedSuite {
+/** What the machine that will run the plan can do, for scenarios that need more than UDP sockets. */
+export interface HostCapabilities {
+  /** A raw socket for ICMP injection (root or CAP_NET_RAW). */
+  rawSocket: boolean;
+}
+
+/** `host` defaults to no raw socket, so a plan never counts on ICMP nobody checked it can send. */
+export function compileSuite(src: YamlSource, raw: Raw, profile: DeviceProfile, host: HostCapabilities = { rawSocket: false }): PlannedSuite {
   const variables = profileVariables(profile);
   const errors: ConfigError[] = [];
   const scenarios: PlannedScenario[] = [];
@@ -112,7 +119,7 @@ export function compileSuite(src: YamlSource, raw: Raw, profile: DeviceProfile):
     };
     const deviation = expectedFailure(profile, id);
     if (deviation) base.expectFail = deviation.reason;
-    const skip = unmetRequirement(s.requires ?? {}, profile, s.steps);
+    const skip = unmetRequirement(s.requires ?? {}, profile, s.steps, host);
     if (skip) {
       scenarios.push({ ...base, skip });
       return;
@@ -130,7 +137,7 @@ export function compileSuite(src: YamlSource, raw: Raw, profile: DeviceProfile):
   return { name: raw.suite, file: src.file, ...(raw.description ? { description: raw.description } : {}), scenarios };
 }
 
-function unmetRequirement(req: Raw, profile: DeviceProfile, steps: Raw[]): string | undefined {
+function unmetRequirement(req: Raw, profile: DeviceProfile, steps: Raw[], host: HostCapabilities): string | undefined {
   const actual: Record<string, unknown> = {
     target: profile.target.kind,
     'dpd.mode': profile.dpd.mode,
@@ -147,6 +154,8 @@ function unmetRequirement(req: Raw, profile: DeviceProfile, steps: Raw[]): strin
   const ranks = steps.flatMap((st) => Object.values(st as Record<string, Raw>)).map((b) => (typeof b === 'object' && b !== null ? b.peer : undefined)).filter((p): p is number => typeof p === 'number');
   const needed = Math.max(req.min_peers ?? 1, ...ranks.map((r) => r + 1));
   if (needed > profile.dpd.peers.length) return `needs ${needed} peers in the DUT's peer list (profile dpd.peers has ${profile.dpd.peers.length})`;
+  const icmp = steps.map((st) => (st as Raw).behave?.silence).find((v) => typeof v === 'string' && v.startsWith('icmp-'));
+  if (icmp && !host.rawSocket) return `needs a raw socket to answer with ICMP (${icmp}): run as root or give node CAP_NET_RAW`;
   return undefined;
 }
 
@@ -216,6 +225,8 @@ function compileStep(src: YamlSource, path: FieldPath, raw: Raw, profile: Device
       }
       case 'expect_initiate':
         return { kind: 'expect-initiate', peerIndex: peerIndex(body.peer), timing: timing(body) };
+      case 'expect_icmp':
+        return { kind: 'expect-icmp' };
       default:
         return fail([], 'ERR_CONFIG_SCHEMA', `unknown step ${kind}`);
     }

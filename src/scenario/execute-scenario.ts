@@ -8,7 +8,7 @@ import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent } from '../events.js';
 import { checkLine } from '../report/check-text.js';
 import type { Check, ExpectedWindow, ScenarioResult, ScenarioStatus } from '../report/result-model.js';
-import { allowance, checkInitiate, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
+import { allowance, checkIcmp, checkInitiate, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
 import type { PlannedScenario, Step, TimeOrigin } from './plan.js';
 import { SA_GONE_MARK, SA_PRESENT_MARK, type ScenarioTarget } from './target.js';
 
@@ -74,6 +74,7 @@ export function describeStep(step: Step): string {
     case 'expect-seq': return `expect sequence numbers ${step.relation}`;
     case 'expect-sa-gone': return step.gone ? 'expect SA gone from DUT status' : 'expect SA kept in DUT status';
     case 'expect-initiate': return `expect DUT to initiate to peer ${step.peerIndex}`;
+    case 'expect-icmp': return 'expect ICMP errors for every dropped datagram';
   }
 }
 
@@ -197,6 +198,9 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
           carryFrom(step, ctx(stepStart), stepChecks[0]!);
           break;
         }
+        case 'expect-icmp':
+          stepChecks.push(...checkIcmp(ctx(stepStart)));
+          break;
       }
       checks.push(...stepChecks.map((c) => (c.pass ? c : { ...c, detail: [c.detail, `step at ${where}`].filter(Boolean).join('; ') })));
       const window = expectedWindow(step, ctx(stepStart), startedAt);

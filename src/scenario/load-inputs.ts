@@ -9,7 +9,7 @@ import { ConfigError } from '../errors.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import { loadProfile } from '../profile/load-profile.js';
 import { ConfigErrors, YamlSource } from '../profile/yaml-source.js';
-import { compileSuite, validateSuite } from './compile-suite.js';
+import { compileSuite, validateSuite, type HostCapabilities } from './compile-suite.js';
 import type { PlannedSuite } from './plan.js';
 
 export function expandSuitePaths(paths: readonly string[]): string[] {
@@ -31,7 +31,7 @@ const collect = (err: unknown, into: ConfigError[]): void => {
 };
 
 /** Loads the profile and compiles every suite against it; throws ConfigErrors with every problem found. */
-export function loadRunInputs(suitePaths: readonly string[], profileFile: string): { profile: DeviceProfile; suites: PlannedSuite[] } {
+export function loadRunInputs(suitePaths: readonly string[], profileFile: string, host: HostCapabilities = { rawSocket: false }): { profile: DeviceProfile; suites: PlannedSuite[] } {
   const errors: ConfigError[] = [];
   let profile: DeviceProfile | undefined;
   try {
@@ -48,7 +48,7 @@ export function loadRunInputs(suitePaths: readonly string[], profileFile: string
       const other = names.get(raw.suite);
       if (other) throw src.error('ERR_CONFIG_SCHEMA', ['suite'], `suite name '${raw.suite}' already used by ${other}`);
       names.set(raw.suite, file);
-      if (profile) suites.push(compileSuite(src, raw, profile));
+      if (profile) suites.push(compileSuite(src, raw, profile, host));
     } catch (err) {
       collect(err, errors);
     }

@@ -25,7 +25,8 @@ export type Step =
   | { kind: 'expect-probes'; count: number; spacing: number; firstAt?: number; origin: TimeOrigin; windowS: number }
   | { kind: 'expect-seq'; relation: 'same' | 'increment' | 'echo' }
   | { kind: 'expect-sa-gone'; gone: boolean; timing: Timing }
-  | { kind: 'expect-initiate'; peerIndex: number; timing: Timing };
+  | { kind: 'expect-initiate'; peerIndex: number; timing: Timing }
+  | { kind: 'expect-icmp' };
 
 export interface PlannedStep {
   step: Step;

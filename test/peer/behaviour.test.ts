@@ -28,16 +28,16 @@ describe('peer/behaviour policy', () => {
   }
 
   for (const [silence, icmp] of [['icmp-port-unreachable', 'port'], ['icmp-host-unreachable', 'host'], ['icmp-admin-prohibited', 'admin-prohibited']] as const) {
-    it(`${silence}: drops both ways and answers what arrives with ICMP ${icmp} unreachable`, () => {
+    it(`${silence}: the engine reads what arrives, which is answered with ICMP ${icmp} unreachable; nothing IKE leaves`, () => {
       const b = with_({ silence });
-      expect(inboundDecision(b)).to.deep.equal({ deliver: false, label: silence, icmp });
+      expect(inboundDecision(b)).to.deep.equal({ deliver: true, label: silence, icmp });
       expect(outboundDecision(b, true)).to.deep.equal({ send: false, label: silence });
       expect(outboundDecision(b, false)).to.deep.equal({ send: false, label: silence });
     });
   }
 
   it('icmpFrom names the source of the ICMP error (a router on a dead path), and only under an icmp silence', () => {
-    expect(inboundDecision(with_({ silence: 'icmp-host-unreachable', icmpFrom: '203.0.113.1' }))).to.deep.equal({ deliver: false, label: 'icmp-host-unreachable', icmp: 'host', icmpFrom: '203.0.113.1' });
+    expect(inboundDecision(with_({ silence: 'icmp-host-unreachable', icmpFrom: '203.0.113.1' }))).to.deep.equal({ deliver: true, label: 'icmp-host-unreachable', icmp: 'host', icmpFrom: '203.0.113.1' });
     expect(inboundDecision(with_({ silence: 'in', icmpFrom: '203.0.113.1' }))).to.deep.equal({ deliver: false, label: 'silence-in' });
     expect(inboundDecision(with_({ icmpFrom: '203.0.113.1' }))).to.deep.equal({ deliver: true });
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { HarnessEvent } from '../../src/events.js';
-import { allowance, checkInitiate, checkMessage, checkProbes, checkSaGone, checkSeq, type CheckContext } from '../../src/scenario/checks.js';
+import { allowance, checkIcmp, checkInitiate, checkMessage, checkProbes, checkSaGone, checkSeq, type CheckContext } from '../../src/scenario/checks.js';
 import { SA_GONE_MARK, SA_PRESENT_MARK } from '../../src/scenario/target.js';
 import { at, ciscoTimeline, dgram, mark, probe } from './synthetic-events.js';
 
@@ -108,5 +108,24 @@ describe('scenario/checks: SA already gone', () => {
     const step = { kind: 'expect-sa-gone', gone: true, timing: { kind: 'window', from: 0, to: 1, origin: 'step' } } as const;
     const events = [mark(0.2, SA_PRESENT_MARK), mark(3, SA_GONE_MARK)];
     expect(checkSaGone(step, { events, stepStart: at(10), phaseStart: at(10), tolerance: { absolute: 0.5, relative: 0 } })[0]).to.deep.include({ observed: 0, pass: true });
+  });
+});
+
+describe('scenario/checks: ICMP silence', () => {
+  const dropped = (s: number, seq: number): HarnessEvent => ({ ...probe(s, seq), behaviour: 'icmp-port-unreachable' });
+  const icmpMark = (s: number, sent: boolean): HarnessEvent => ({ ...mark(s, sent ? 'icmp port unreachable (code 3) sent' : 'icmp port unreachable not sent: ERR_RAW_NOT_PERMITTED'), icmp: { code: 'port', sent } });
+
+  it('passes when every datagram of the phase was answered with an ICMP error', () => {
+    const events = [probe(1, 7), dropped(12, 8), icmpMark(12.001, true), dropped(14, 9), icmpMark(14.001, true)];
+    expect(checkIcmp(ctx(events, 20, 10))[0]).to.deep.include({ expected: 2, observed: 2, pass: true });
+  });
+
+  it('fails, naming why, when an ICMP error could not be sent (the run would otherwise be plain silence)', () => {
+    const events = [dropped(12, 8), icmpMark(12.001, true), dropped(14, 9), icmpMark(14, false)];
+    expect(checkIcmp(ctx(events, 20, 10))[0]).to.deep.include({ expected: 2, observed: 1, pass: false, detail: 'icmp port unreachable not sent: ERR_RAW_NOT_PERMITTED' });
+  });
+
+  it('fails when the DUT sent nothing under the silence', () => {
+    expect(checkIcmp(ctx([probe(1, 7)], 20, 10))[0]).to.deep.include({ expected: 0, observed: 0, pass: false, detail: 'the DUT sent nothing under the ICMP silence' });
   });
 });

@@ -1,15 +1,15 @@
 import { expect } from 'chai';
 import { loadProfile } from '../../src/profile/load-profile.js';
 import { YamlSource } from '../../src/profile/yaml-source.js';
-import { compileSuite, validateSuite } from '../../src/scenario/compile-suite.js';
+import { compileSuite, validateSuite, type HostCapabilities } from '../../src/scenario/compile-suite.js';
 import type { PlannedSuite } from '../../src/scenario/plan.js';
 
 const cisco = loadProfile(new URL('../profile/fixtures/cisco-like.yaml', import.meta.url).pathname);
 const strongswan = loadProfile(new URL('../profile/fixtures/strongswan-lab.yaml', import.meta.url).pathname);
 
-const compile = (text: string, profile = cisco): PlannedSuite => {
+const compile = (text: string, profile = cisco, host?: HostCapabilities): PlannedSuite => {
   const src = YamlSource.parse('s.yaml', text);
-  return compileSuite(src, validateSuite(src), profile);
+  return compileSuite(src, validateSuite(src), profile, host);
 };
 
 const SUITE = `suite: demo
@@ -84,8 +84,22 @@ scenarios:
       - bring_up: { initiator: peer }
       - behave: { silence: icmp-port-unreachable${extra} }
 `;
-    const [s] = compile(icmp(', icmp_from: 203.0.113.9')).scenarios;
+    const [s] = compile(icmp(', icmp_from: 203.0.113.9'), cisco, { rawSocket: true }).scenarios;
     expect(s.steps[1].step).to.deep.include({ change: { silence: 'icmp-port-unreachable', icmpFrom: '203.0.113.9' }, label: 'silence icmp-port-unreachable, ICMP from 203.0.113.9' });
-    expect(() => compile(icmp(', icmp_from: 203.0.113.999'))).to.throw(/s\.yaml:7:\d+: .*icmp_from/);
+    expect(() => compile(icmp(', icmp_from: 203.0.113.999'), cisco, { rawSocket: true })).to.throw(/s\.yaml:7:\d+: .*icmp_from/);
+  });
+
+  it('ICMP silences without a raw socket (the default): skipped with the reason, never run as plain silence', () => {
+    const [s] = compile(`suite: demo
+scenarios:
+  - id: dead-daemon
+    title: host up, IKE daemon dead
+    steps:
+      - bring_up: { initiator: peer }
+      - behave: { silence: icmp-admin-prohibited }
+      - expect_icmp: {}
+`).scenarios;
+    expect(s.steps).to.deep.equal([]);
+    expect(s.skip).to.equal('needs a raw socket to answer with ICMP (icmp-admin-prohibited): run as root or give node CAP_NET_RAW');
   });
 });
