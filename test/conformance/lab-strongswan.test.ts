@@ -1,7 +1,7 @@
 /**
  * Every shipped suite against strongSwan 5.9.8 (charon, IKEv1) in lab dpdss
  * (profiles/strongswan.yaml: dpd_delay 2 s, dpd_timeout 6 s). Measured 2026-11-28:
- * 32 passed, 7 skipped by `requires:` (failover and restart actions, on-demand mode), no
+ * 34 passed, 7 skipped by `requires:` (failover and restart actions, on-demand mode), no
  * deviation to declare; about 2.5 min on this machine.
  */
 import { expect } from 'chai';
@@ -50,6 +50,8 @@ const PASSED = [
   'silence/retries-after-silence',
   'silence/silence-inbound-only',
   'silence/silence-outbound-only',
+  'unreachable/admin-prohibited',
+  'unreachable/port-unreachable',
 ];
 
 describeLabConformance({
@@ -65,6 +67,17 @@ describeLabConformance({
       const gone = s.checks.find((c) => c.name.startsWith('SA gone'))!;
       // first unanswered probe at last inbound + dpd_delay (2 s), dead at last inbound + dpd_timeout (6 s)
       expect(gone.observed as number).to.be.closeTo(4, 0.6);
+    });
+
+    it('ignores ICMP errors: dead on dpd_timeout, not at the first ICMP, with every probe answered by ICMP', () => {
+      for (const id of ['unreachable/port-unreachable', 'unreachable/admin-prohibited']) {
+        const s = run().byId.get(id)!;
+        const icmp = s.checks.find((c) => c.name.startsWith('ICMP error answered'))!;
+        expect(icmp.observed as number, id).to.be.greaterThanOrEqual(2);
+        const gone = s.checks.find((c) => c.name.startsWith('SA gone'))!;
+        expect(gone.observed as number, id).to.be.closeTo(4, 0.6);
+        expect(s.daemonLogs.flatMap((d) => d.lines.map((l) => l.line)).some((l) => l.includes('DPD check timed out')), id).to.equal(true);
+      }
     });
 
     it('retransmits an unanswered R-U-THERE with the same sequence number', () => {
