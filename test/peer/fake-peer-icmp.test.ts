@@ -66,7 +66,7 @@ describe('peer/fake-peer answering with ICMP (recording raw socket)', () => {
     expect(opened).to.equal(0);
   });
 
-  it('icmp-port-unreachable: the probe never reaches the engine, nothing IKE goes out, one ICMP port unreachable quoting it does, stamped when sent', async () => {
+  it('icmp-port-unreachable: the engine reads the probe (for the timeline) but nothing IKE goes out; one ICMP port unreachable quoting it does, stamped when sent', async () => {
     await start(() => IcmpInjector.open({ clock, socketFactory: raw.factory }));
     peer.setBehaviour('*', { silence: 'icmp-port-unreachable' });
     probe(7);
@@ -75,7 +75,7 @@ describe('peer/fake-peer answering with ICMP (recording raw socket)', () => {
     raw.sends[0].before();
     raw.sends[0].after(null, raw.sends[0].buffer.length);
     await waitUntil(() => marks(peer).some((l) => l.startsWith('icmp port')), 'the ICMP mark');
-    expect(engine.received).to.have.length(0);
+    expect(engine.received).to.have.length(1);
     expect(dut.received).to.have.length(0);
     const inbound = peer.log.datagrams(SA);
     expect(inbound.map((d) => [d.direction, d.behaviour])).to.deep.equal([['in', 'icmp-port-unreachable']]);
