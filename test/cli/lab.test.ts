@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labCommand } from '../../src/cli/lab.js';
-import type { HarnessError } from '../../src/errors.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
+import { rejectionOf } from '../support/rejection-of.js';
 import { leftovers } from '../lab/fixtures/lab-fixture.js';
 import { processStartTime } from '../../src/lab/process-identity.js';
 
@@ -78,10 +78,7 @@ describe('cli/lab', function () {
     const realGetuid = process.getuid;
     process.getuid = () => 1000;
     try {
-      await labCommand(['down', '--name', 'tli7']);
-      expect.fail('expected ERR_LAB_NOT_ROOT');
-    } catch (err) {
-      expect((err as HarnessError).code).to.equal('ERR_LAB_NOT_ROOT');
+      expect(await rejectionOf(labCommand(['down', '--name', 'tli7']))).to.have.property('code', 'ERR_LAB_NOT_ROOT');
     } finally {
       process.getuid = realGetuid;
     }

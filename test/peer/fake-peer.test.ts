@@ -5,6 +5,7 @@ import { encodeMessage } from '../../src/wire/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { ScriptedEngine } from '../support/scripted-engine.js';
 import { waitUntil } from '../support/wait-until.js';
+import { rejectionOf } from '../support/rejection-of.js';
 import { LoopbackDut } from './loopback-dut.js';
 
 const SA_A = 'aa'.repeat(8) + 'bb'.repeat(8);
@@ -166,12 +167,7 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
     expect(e.sa).to.equal('11'.repeat(8) + '22'.repeat(8));
     expect(e.remote.address).to.equal('127.0.0.1');
     clock.advance(1000);
-    try {
-      await other;
-      expect.fail('no SA with 127.0.0.9 should be reported');
-    } catch (err) {
-      expect(err).to.have.property('code', 'ERR_PEER_TIMEOUT');
-    }
+    expect(await rejectionOf(other), 'no SA with 127.0.0.9').to.have.property('code', 'ERR_PEER_TIMEOUT');
   });
 
   it('tells the engine per SA whether to advertise the DPD vendor ID', () => {

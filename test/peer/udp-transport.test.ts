@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type { Clock } from '../../src/events.js';
 import { UdpTransport, type Datagram } from '../../src/peer/udp-transport.js';
 import { systemClock } from '../../src/peer/system-clock.js';
+import { rejectionOf } from '../support/rejection-of.js';
 
 /** A clock whose now() counts calls, so the test can see when the transport read it. */
 function countingClock(): Clock & { reads: number } {
@@ -50,10 +51,8 @@ describe('peer/udp-transport (loopback, ephemeral ports)', () => {
     const first = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, onDatagram: () => {} });
     const busy = first.endpoints[0];
     try {
-      await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0 }, busy], clock: systemClock, onDatagram: () => {} });
-      expect.fail('bind to a busy port should fail');
-    } catch (err) {
-      expect(err).to.have.property('code', 'ERR_PEER_SOCKET');
+      const refused = rejectionOf(UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0 }, busy], clock: systemClock, onDatagram: () => {} }));
+      expect(await refused, 'bind to a busy port').to.have.property('code', 'ERR_PEER_SOCKET');
     } finally {
       await first.close();
     }
