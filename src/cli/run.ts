@@ -15,6 +15,7 @@ import { loadRunInputs } from '../scenario/load-inputs.js';
 import { plainProgress, ttyProgress } from '../scenario/progress-output.js';
 import { runPlan } from '../scenario/run-plan.js';
 import { createTargetFactory } from '../scenario/target-registry.js';
+import { optionValue } from './option-value.js';
 
 export const DEFAULT_PROFILE = 'profiles/cisco-iosxe.yaml';
 export const DEFAULT_SUITES = ['suites'];
@@ -31,18 +32,13 @@ export interface RunArgs {
 
 export function parseRunArgs(args: readonly string[]): RunArgs {
   const out: RunArgs = { suites: [], profile: DEFAULT_PROFILE, reporter: 'spec' };
-  const value = (i: number, name: string): string => {
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
-    return v;
-  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     switch (a) {
-      case '--profile': out.profile = value(i++, a); break;
-      case '--out': out.out = value(i++, a); break;
+      case '--profile': out.profile = optionValue(args, ++i); break;
+      case '--out': out.out = optionValue(args, ++i); break;
       case '--reporter': {
-        const name = value(i++, a);
+        const name = optionValue(args, ++i);
         const builtin = Object.keys(Mocha.reporters).filter((r) => /^[a-z-]+$/.test(r) && r !== 'base');
         if (!builtin.includes(name)) throw new UsageError(`--reporter: unknown mocha reporter '${name}' (one of ${builtin.join(', ')})`);
         out.reporter = name;
@@ -50,13 +46,13 @@ export function parseRunArgs(args: readonly string[]): RunArgs {
       }
       case '--grep':
         try {
-          out.grep = new RegExp(value(i++, a));
+          out.grep = new RegExp(optionValue(args, ++i));
         } catch (err) {
           throw new UsageError(`--grep: ${(err as Error).message}`);
         }
         break;
       case '--jobs': {
-        const n = Number(value(i++, a));
+        const n = Number(optionValue(args, ++i));
         if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs needs a whole number ≥ 1, got ${args[i]}`);
         out.jobs = n;
         break;
