@@ -16,6 +16,12 @@
  *     control_timeout: 15    # seconds a swanctl/whack call may take (a SIGSTOPped daemon never answers)
  *     log_keys: false        # strongSwan: log IKE keys (for key-table cross-checks); never the PSK
  *     aggressive: false      # IKEv1 Aggressive Mode with PSK (the identity goes in clear; daemons refuse it unless told)
+ *     failover: { peers: [0, 1, 2] }   # DUT only: ordered peer list; needs dpd.action clear (see below)
+ *
+ * Neither strongSwan nor Libreswan has multi-peer failover built in. `failover` renders
+ * the usual deployment: one connection per peer (as always) and an updown hook
+ * (src/lab/failover-hook.ts) that, when DPD clears the connection to peers[i] (updown
+ * verb down-client/down-host), initiates the connection to peers[i + 1].
  */
 import type { FieldPath } from './lab-spec.js';
 
@@ -43,6 +49,8 @@ export interface DaemonConfig {
   logKeys: boolean;
   /** Aggressive Mode instead of Main Mode, both as initiator and as responder. */
   aggressive: boolean;
+  /** Ordered peer indexes for the updown failover hook; absent: no hook. */
+  failover?: { peers: number[] };
 }
 
 /** A bad field in the daemon mapping; `path` is relative to it, the lab prefixes its own. */
@@ -60,7 +68,7 @@ const INTEGRITIES = ['md5', 'sha1', 'sha256', 'sha384', 'sha512'] as const;
 const GROUPS = ['modp1024', 'modp1536', 'modp2048', 'modp3072', 'modp4096', 'ecp256', 'ecp384'] as const;
 const ACTIONS = ['clear', 'hold', 'restart'] as const;
 const START_ACTIONS = ['none', 'start', 'trap'] as const;
-const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'start_action', 'control_timeout', 'log_keys', 'aggressive'];
+const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'start_action', 'control_timeout', 'log_keys', 'aggressive', 'failover'];
 
 export const DEFAULT_PROPOSAL = 'aes128-sha1-modp2048';
 
@@ -135,12 +143,14 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
   if (new Set(espProposals.map((p) => p.group !== undefined)).size > 1) {
     throw new DaemonConfigError(['esp_proposals'], 'either every proposal names a DH group (PFS) or none does: Libreswan has one pfs= switch per connection');
   }
+  const dpdConfig = { delay, timeout: number(dpd.timeout, ['dpd', 'timeout'], delay * 3, 0), action: action as DpdAction };
+  const failover = raw.failover === undefined ? undefined : parseFailover(raw.failover, dpdConfig);
   return {
     ikeProposals: proposals(raw.ike_proposals, ['ike_proposals'], true),
     espProposals,
     ikeLifetime: number(raw.ike_lifetime, ['ike_lifetime'], 10800, 60),
     childLifetime: number(raw.child_lifetime, ['child_lifetime'], 3600, 60),
-    dpd: { delay, timeout: number(dpd.timeout, ['dpd', 'timeout'], delay * 3, 0), action: action as DpdAction },
+    dpd: dpdConfig,
     keyingtries: number(raw.keyingtries, ['keyingtries'], 1, 0),
     retransmit: {
       tries: number(retransmit.tries, ['retransmit', 'tries'], 5, 0),
@@ -151,7 +161,29 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
     controlTimeout: number(raw.control_timeout, ['control_timeout'], 15, 1),
     logKeys: flag('log_keys'),
     aggressive: flag('aggressive'),
+    ...(failover ? { failover } : {}),
   };
+}
+
+function parseFailover(v: unknown, dpd: DaemonConfig['dpd']): { peers: number[] } {
+  if (!isRecord(v)) throw new DaemonConfigError(['failover'], 'must be a mapping { peers: [0, 1, …] }');
+  for (const key of Object.keys(v)) {
+    if (key !== 'peers') throw new DaemonConfigError(['failover', key], 'unknown field (expected peers)');
+  }
+  const peers = v.peers;
+  if (!Array.isArray(peers) || peers.length < 2) {
+    throw new DaemonConfigError(['failover', 'peers'], 'must list at least two peer indexes, in failover order');
+  }
+  peers.forEach((p, i) => {
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < 0) throw new DaemonConfigError(['failover', 'peers', i], `must be a peer index ≥ 0, got ${JSON.stringify(p)}`);
+    if (peers.indexOf(p) !== i) throw new DaemonConfigError(['failover', 'peers', i], `peer ${p} listed twice`);
+  });
+  if (dpd.delay === 0) throw new DaemonConfigError(['failover'], 'needs DPD (dpd.delay > 0): the hook runs when DPD clears a connection');
+  // restart re-initiates the same peer, hold keeps a trap on it: only clear runs the down hook and leaves the next peer free.
+  if (dpd.action !== 'clear') {
+    throw new DaemonConfigError(['dpd', 'action'], `failover needs dpd.action clear (the daemon clears the dead peer, the updown hook starts the next); ${dpd.action} would keep the dead peer`);
+  }
+  return { peers: peers as number[] };
 }
 
 /**

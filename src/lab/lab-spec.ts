@@ -18,7 +18,7 @@
  *     peer_daemon: { kind: libreswan, … }   # only with peer_netns: a second daemon there
  */
 import { ConfigError } from '../errors.js';
-import { DaemonConfigError, parseDaemonConfig } from './daemon-config.js';
+import { DaemonConfigError, parseDaemonConfig, type DaemonConfig } from './daemon-config.js';
 import {
   formatAddress,
   formatPrefix,
@@ -169,15 +169,19 @@ export function parseLabSpec(obj: unknown, source: SpecSource): LabSpec {
   const dut = o.dut ?? {};
   if (!isRecord(dut)) fail(['dut'], 'must be a mapping (DUT settings the adapter renders)');
   // Checked here too, not only when the daemon starts, so a bad setting is reported at its line.
-  const checkDaemon = (base: FieldPath, config: Record<string, unknown>): void => {
+  const checkDaemon = (base: FieldPath, config: Record<string, unknown>): DaemonConfig => {
     try {
-      parseDaemonConfig(config);
+      return parseDaemonConfig(config);
     } catch (err) {
       if (err instanceof DaemonConfigError) fail([...base, ...err.path], err.message);
       throw err;
     }
   };
-  checkDaemon(['dut'], dut as Record<string, unknown>);
+  const dutConfig = checkDaemon(['dut'], dut as Record<string, unknown>);
+  // The failover hook initiates the connection to each listed fake-peer address.
+  dutConfig.failover?.peers.forEach((p, i) => {
+    if (p >= peerAddresses.length) fail(['dut', 'failover', 'peers', i], `peer index ${p} but peer_addresses has ${peerAddresses.length}`);
+  });
 
   let peerDaemon: DaemonSpec | undefined;
   if (o.peer_daemon !== undefined) {
@@ -185,7 +189,7 @@ export function parseLabSpec(obj: unknown, source: SpecSource): LabSpec {
     if (!isRecord(o.peer_daemon)) fail(['peer_daemon'], 'must be a mapping with at least `kind`');
     const { kind: k, ...config } = o.peer_daemon as Record<string, unknown>;
     peerDaemon = { kind: kind(['peer_daemon', 'kind'], k), config };
-    checkDaemon(['peer_daemon'], config);
+    if (checkDaemon(['peer_daemon'], config).failover) fail(['peer_daemon', 'failover'], 'only the DUT fails over (it has one connection per peer address)');
   }
 
   return {

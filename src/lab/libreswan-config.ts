@@ -12,6 +12,8 @@ export interface LibreswanRender {
   localSubnets: readonly string[];
   remoteSubnets: readonly string[];
   logFile: string;
+  /** Only with failover: the updown hook (failover-hook.ts), in place of /bin/true. */
+  failoverHook?: string;
 }
 
 const INTEGRITY: Record<Proposal['integrity'], string> = {
@@ -43,6 +45,7 @@ export function libreswanProposal(p: Proposal): string {
 
 export function renderIpsecConf(r: LibreswanRender): string {
   const { config } = r;
+  if (config.failover && !r.failoverHook) throw new Error('failover needs failoverHook');
   const pfs = config.espProposals.every((p) => p.group !== undefined);
   const dpd =
     config.dpd.delay > 0
@@ -51,12 +54,12 @@ export function renderIpsecConf(r: LibreswanRender): string {
   const conns = r.connections
     .map(
       (c) => `conn ${c.name}
-	ikev2=no
+	ikev2=no${config.aggressive ? '\n\taggressive=yes' : ''}
 	authby=secret
 	left=${c.local}
 	leftid=${c.local}
 	leftsubnet=${trafficSelector(r.localSubnets, c.local)}
-	leftupdown=/bin/true
+	leftupdown=${config.failover ? r.failoverHook : '/bin/true'}
 	right=${c.remote}
 	rightid=${c.remote}
 	rightsubnet=${trafficSelector(r.remoteSubnets, c.remote)}

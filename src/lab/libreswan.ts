@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { DutAdapter, DutAdapterContext, SaListing } from './dut-adapter-types.js';
 import { planConnections, type Connection, type DaemonConfig } from './daemon-config.js';
 import { daemonConfigOf, daemonLogLines, removeStale, shimEnv, waitUntilReady, writeConfigFile } from './daemon-control.js';
+import { FAILOVER_HOLD_FILE, FAILOVER_HOOK_FILE, FAILOVER_LOG_FILE, renderFailoverHook, shellQuote, withFailoverHold, writeFailoverHook } from './failover-hook.js';
 import { renderIpsecConf, renderIpsecSecrets, type LibreswanRender } from './libreswan-config.js';
 import type { DaemonHandle } from './supervisor.js';
 
@@ -71,7 +72,7 @@ class LibreswanAdapter implements DutAdapter {
   private readonly config: DaemonConfig;
   private readonly connections: Connection[];
   private readonly libexec: string;
-  private readonly files: { conf: string; secrets: string; nss: string; run: string; ctl: string; log: string };
+  private readonly files: { conf: string; secrets: string; nss: string; run: string; ctl: string; log: string; hook: string; hookLog: string; hold: string };
   private handle: DaemonHandle | undefined;
 
   constructor(private readonly ctx: DutAdapterContext) {
@@ -79,7 +80,7 @@ class LibreswanAdapter implements DutAdapter {
     this.connections = planConnections(ctx.role, ctx.localAddresses, ctx.remoteAddresses);
     this.libexec = libreswanLibexec(ctx.cacheDir);
     const at = (f: string): string => join(ctx.workDir, f);
-    this.files = { conf: at('ipsec.conf'), secrets: at('ipsec.secrets'), nss: at('nss'), run: at('run'), ctl: at('run/pluto.ctl'), log: at('pluto.log') };
+    this.files = { conf: at('ipsec.conf'), secrets: at('ipsec.secrets'), nss: at('nss'), run: at('run'), ctl: at('run/pluto.ctl'), log: at('pluto.log'), hook: at(FAILOVER_HOOK_FILE), hookLog: at(FAILOVER_LOG_FILE), hold: at(FAILOVER_HOLD_FILE) };
   }
 
   private render(): LibreswanRender {
@@ -89,6 +90,7 @@ class LibreswanAdapter implements DutAdapter {
       localSubnets: this.ctx.localSubnets,
       remoteSubnets: this.ctx.remoteSubnets,
       logFile: this.files.log,
+      ...(this.config.failover ? { failoverHook: this.files.hook } : {}),
     };
   }
 
@@ -102,6 +104,20 @@ class LibreswanAdapter implements DutAdapter {
   }
 
   private writeConfig(): void {
+    if (this.config.failover) {
+      writeFailoverHook(
+        this.files.hook,
+        renderFailoverHook({
+          daemon: 'libreswan',
+          connections: this.connections,
+          order: this.config.failover.peers,
+          log: this.files.hookLog,
+          hold: this.files.hold,
+          // `ipsec auto --up` without the ipsec wrapper; --asynchronous: pluto answers at once, the log says the rest.
+          initiate: (name) => [this.tool('whack'), '--ctlsocket', this.files.ctl, '--name', name, '--initiate', '--asynchronous'].map(shellQuote).join(' '),
+        }),
+      );
+    }
     writeConfigFile(this.files.conf, renderIpsecConf(this.render()));
     writeConfigFile(this.files.secrets, renderIpsecSecrets(this.connections, this.ctx.psk), true);
   }
@@ -147,7 +163,8 @@ class LibreswanAdapter implements DutAdapter {
   }
 
   async terminate(conn: string): Promise<void> {
-    await this.whack(['--name', conn, '--terminate']);
+    // pluto runs the updown hook with down-client while it deletes: the hold keeps it from failing over.
+    await withFailoverHold(this.config.failover ? this.files.hold : undefined, () => this.whack(['--name', conn, '--terminate']));
   }
 
   async listSas(): Promise<SaListing[]> {
@@ -166,6 +183,7 @@ class LibreswanAdapter implements DutAdapter {
       config: this.files.conf,
       ctlsocket: this.files.ctl,
       log: this.files.log,
+      ...(this.config.failover ? { failover_hook: this.files.hook, failover_log: this.files.hookLog } : {}),
       conns: this.connections.map((c) => `${c.name}: ${c.local} -> ${c.remote}`).join('; '),
     };
   }

@@ -10,6 +10,8 @@ export interface StrongswanPaths {
   log: string;
   /** Only with log_keys: charon's ike level 4 output, which holds derived keys (never the PSK). */
   keyLog: string;
+  /** Only with failover: the updown hook (failover-hook.ts) every child runs. */
+  failoverHook?: string;
 }
 
 export interface StrongswanRender {
@@ -84,6 +86,9 @@ function proposalList(ps: readonly Proposal[]): string {
 
 export function renderSwanctlConf(r: StrongswanRender, psk: string): string {
   const { config } = r;
+  if (config.failover && !r.paths.failoverHook) throw new Error('failover needs paths.failoverHook');
+  // DPD clears the dead peer's CHILD_SA and charon runs this with PLUTO_VERB=down-client: it starts the next peer.
+  const updown = config.failover ? `\n        updown = ${r.paths.failoverHook}` : '';
   const dpd = config.dpd.delay > 0 ? `\n    dpd_delay = ${config.dpd.delay}s\n    dpd_timeout = ${config.dpd.timeout}s` : '';
   const conns = r.connections
     .map(
@@ -111,7 +116,7 @@ export function renderSwanctlConf(r: StrongswanRender, psk: string): string {
         rekey_time = ${config.childLifetime}s
         mode = tunnel
         dpd_action = ${config.dpd.action}
-        start_action = ${config.startAction}
+        start_action = ${config.startAction}${updown}
       }
     }
   }`,

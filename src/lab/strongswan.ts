@@ -8,12 +8,15 @@ import { join } from 'node:path';
 import type { DutAdapter, DutAdapterContext, SaListing } from './dut-adapter-types.js';
 import { planConnections, type Connection, type DaemonConfig } from './daemon-config.js';
 import { daemonConfigOf, daemonLogLines, removeStale, shimEnv, waitUntilReady, writeConfigFile } from './daemon-control.js';
+import { FAILOVER_HOLD_FILE, FAILOVER_HOOK_FILE, FAILOVER_LOG_FILE, renderFailoverHook, shellQuote, withFailoverHold, writeFailoverHook } from './failover-hook.js';
 import { renderStrongswanConf, renderSwanctlConf, type StrongswanRender } from './strongswan-config.js';
 import type { DaemonHandle } from './supervisor.js';
 import { parseListSas, type ViciSection } from './vici-text.js';
 
 export const CHARON = '/usr/lib/ipsec/charon';
 const SWANCTL = 'swanctl';
+/** The hook runs under charon's PATH, which may lack /usr/sbin. */
+const SWANCTL_PATH = '/usr/sbin/swanctl';
 
 /** swanctl's vici SA listing → the lab's common shape. */
 export function saListingsFromSwanctl(text: string, connections: readonly Connection[]): SaListing[] {
@@ -43,14 +46,14 @@ class StrongswanAdapter implements DutAdapter {
   readonly kind = 'strongswan' as const;
   private readonly config: DaemonConfig;
   private readonly connections: Connection[];
-  private readonly files: { conf: string; swanctl: string; vici: string; log: string; keyLog: string };
+  private readonly files: { conf: string; swanctl: string; vici: string; log: string; keyLog: string; hook: string; hookLog: string; hold: string };
   private handle: DaemonHandle | undefined;
 
   constructor(private readonly ctx: DutAdapterContext) {
     this.config = daemonConfigOf(ctx);
     this.connections = planConnections(ctx.role, ctx.localAddresses, ctx.remoteAddresses);
     const at = (f: string): string => join(ctx.workDir, f);
-    this.files = { conf: at('strongswan.conf'), swanctl: at('swanctl.conf'), vici: at('charon.vici'), log: at('charon.log'), keyLog: at('charon-keys.log') };
+    this.files = { conf: at('strongswan.conf'), swanctl: at('swanctl.conf'), vici: at('charon.vici'), log: at('charon.log'), keyLog: at('charon-keys.log'), hook: at(FAILOVER_HOOK_FILE), hookLog: at(FAILOVER_LOG_FILE), hold: at(FAILOVER_HOLD_FILE) };
   }
 
   private render(): StrongswanRender {
@@ -59,7 +62,7 @@ class StrongswanAdapter implements DutAdapter {
       connections: this.connections,
       localSubnets: this.ctx.localSubnets,
       remoteSubnets: this.ctx.remoteSubnets,
-      paths: { vici: this.files.vici, log: this.files.log, keyLog: this.files.keyLog },
+      paths: { vici: this.files.vici, log: this.files.log, keyLog: this.files.keyLog, ...(this.config.failover ? { failoverHook: this.files.hook } : {}) },
       emulated: this.ctx.dataPlane === 'emulated',
     };
   }
@@ -90,6 +93,21 @@ class StrongswanAdapter implements DutAdapter {
   }
 
   async loadConfig(): Promise<void> {
+    if (this.config.failover) {
+      writeFailoverHook(
+        this.files.hook,
+        renderFailoverHook({
+          daemon: 'strongswan',
+          connections: this.connections,
+          order: this.config.failover.peers,
+          log: this.files.hookLog,
+          hold: this.files.hold,
+          // The same call as initiate() below; charon's environment (STRONGSWAN_CONF) is the hook's.
+          initiate: (name) =>
+            [SWANCTL_PATH, '--initiate', '--child', 'net', '--ike', name, '--timeout', '30', '--uri', `unix://${this.files.vici}`].map(shellQuote).join(' '),
+        }),
+      );
+    }
     writeConfigFile(this.files.swanctl, renderSwanctlConf(this.render(), this.ctx.psk), true);
     await this.swanctl(['--load-all', '--noprompt', '--file', this.files.swanctl]);
   }
@@ -101,7 +119,8 @@ class StrongswanAdapter implements DutAdapter {
   async terminate(conn: string): Promise<void> {
     // swanctl's own --timeout lets it report a hung delete itself; the hard bound leaves it room to say so.
     const seconds = this.config.controlTimeout;
-    await this.swanctl(['--terminate', '--ike', conn, '--timeout', String(seconds)], seconds * 1000 + 5000);
+    // The deletion runs the updown hook with down-client: the hold keeps it from failing over.
+    await withFailoverHold(this.config.failover ? this.files.hold : undefined, () => this.swanctl(['--terminate', '--ike', conn, '--timeout', String(seconds)], seconds * 1000 + 5000));
   }
 
   async listSas(): Promise<SaListing[]> {
@@ -122,6 +141,7 @@ class StrongswanAdapter implements DutAdapter {
       vici: `unix://${this.files.vici}`,
       log: this.files.log,
       ...(this.config.logKeys ? { keys: this.files.keyLog } : {}),
+      ...(this.config.failover ? { failover_hook: this.files.hook, failover_log: this.files.hookLog } : {}),
       conns: this.connections.map((c) => `${c.name}: ${c.local} -> ${c.remote}`).join('; '),
     };
   }
