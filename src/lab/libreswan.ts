@@ -115,6 +115,15 @@ class LibreswanAdapter implements DutAdapter {
           hold: this.files.hold,
           // `ipsec auto --up` without the ipsec wrapper; --asynchronous: pluto answers at once, the log says the rest.
           initiate: (name) => [this.tool('whack'), '--ctlsocket', this.files.ctl, '--name', name, '--initiate', '--asynchronous'].map(shellQuote).join(' '),
+          // `ipsec auto --delete` + `--add`: pluto revives a dead connection it initiated, even after
+          // --terminate (failover-hook.ts); a deleted connection has nothing left to revive.
+          release: (name) =>
+            [
+              [this.tool('whack'), '--ctlsocket', this.files.ctl, '--name', name, '--delete'],
+              [this.tool('addconn'), '--config', this.files.conf, '--ctlsocket', this.files.ctl, name],
+            ]
+              .map((cmd) => cmd.map(shellQuote).join(' '))
+              .join('; '),
         }),
       );
     }
