@@ -17,10 +17,13 @@ export interface FullRun {
   discard(): void;
 }
 
-/** Runs every shipped suite against `profile`; gives up (killing the child) after `timeoutMs`. */
-export async function runAllSuites(profile: string, extraArgs: readonly string[], timeoutMs: number): Promise<FullRun> {
+/**
+ * Runs every shipped suite (or the suite file or folder `suites`) against `profile`; gives
+ * up (killing the child) after `timeoutMs`.
+ */
+export async function runAllSuites(profile: string, extraArgs: readonly string[], timeoutMs: number, suites = 'suites/'): Promise<FullRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'dpd-conformance-'));
-  const cli = startCli(['run', 'suites/', '--profile', profile, '--out', outDir, ...extraArgs]);
+  const cli = startCli(['run', suites, '--profile', profile, '--out', outDir, ...extraArgs]);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`run against ${profile} still going after ${timeoutMs} ms:\n${cli.output().slice(-4000)}`)), timeoutMs);

@@ -15,7 +15,9 @@ export type Status = 'passed' | 'skipped' | 'expected-fail';
 
 export interface LabConformance {
   dut: LabDut;
-  /** Every scenario of suites/ and the status measured against this daemon. */
+  /** A suite file or folder to run instead of every shipped suite (suites/). */
+  suites?: string;
+  /** Every scenario of suites/ (or of `suites`) and the status measured against this daemon. */
   statuses: Record<string, Status>;
   /**
    * Scenarios whose status is left out of the table and the exit code: each must be named
@@ -29,7 +31,7 @@ export interface LabConformance {
 }
 
 export function describeLabConformance(c: LabConformance): void {
-  describe(`conformance: all suites against ${c.dut.name} (${c.dut.profile}) @root`, function () {
+  describe(`conformance: ${c.suites ?? 'all suites'} against ${c.dut.name} (${c.dut.profile}) @root`, function () {
     this.timeout(c.timeoutMs + 60_000);
     const profile = readLabProfile(c.dut.profile);
     let run: FullRun | undefined;
@@ -37,7 +39,7 @@ export function describeLabConformance(c: LabConformance): void {
     before(async function () {
       requireRoot(this);
       requireCommands(this, 'ip', ...c.dut.commands);
-      run = await runAllSuites(c.dut.profile, [], c.timeoutMs);
+      run = await runAllSuites(c.dut.profile, [], c.timeoutMs, c.suites);
     });
     // A failed check keeps the report folder (its path is in the failure) for the pcaps and logs.
     let anyFailed = false;

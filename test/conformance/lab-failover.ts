@@ -1,0 +1,42 @@
+/**
+ * Wire evidence shared by the lab failover conformance tests (lab-strongswan-failover,
+ * lab-libreswan-failover): which fake-peer addresses the DUT itself opened Main Mode to, in
+ * what order, and how long after the dead peer's last sign of DPD it did.
+ */
+import type { ScenarioJson, TimelineMessage } from '../e2e/cli-run.js';
+
+/**
+ * The first Main Mode message of each negotiation the DUT started: Main Mode messages on one
+ * fake-peer address more than 1 s after the previous one there start a new negotiation, and
+ * the DUT started it when its first message came in.
+ */
+export function dutInitiations(s: ScenarioJson): TimelineMessage[] {
+  const last = new Map<string, number>();
+  const initiations: TimelineMessage[] = [];
+  for (const m of s.timeline) {
+    if (m.kind !== 'main-mode') continue;
+    const previous = last.get(m.local.address);
+    last.set(m.local.address, m.t);
+    if ((previous === undefined || m.t - previous > 1) && m.direction === 'in') initiations.push(m);
+  }
+  return initiations;
+}
+
+/** The fake-peer addresses the DUT initiated Main Mode to, in order (one entry per negotiation). */
+export function peersContacted(s: ScenarioJson): string[] {
+  return dutInitiations(s).map((m) => m.local.address);
+}
+
+/** The DUT's R-U-THEREs to `address` (inbound at the fake peer). */
+export function probesTo(s: ScenarioJson, address: string): TimelineMessage[] {
+  return s.timeline.filter((m) => m.direction === 'in' && m.kind === 'r-u-there' && m.local.address === address);
+}
+
+export function deletesFrom(s: ScenarioJson, address: string): TimelineMessage[] {
+  return s.timeline.filter((m) => m.direction === 'in' && m.kind === 'delete' && m.local.address === address);
+}
+
+/** The first DUT-initiated Main Mode message to `address`. */
+export function initiationTo(s: ScenarioJson, address: string): TimelineMessage | undefined {
+  return dutInitiations(s).find((m) => m.local.address === address);
+}
