@@ -6,6 +6,8 @@
  */
 import type { Clock, Endpoint } from '../events.js';
 import { IkeEngine } from '../ike/index.js';
+import { ConfigError } from '../errors.js';
+import { parseDaemonConfig } from '../lab/daemon-config.js';
 import type { DaemonLogLine } from '../lab/dut-adapter-types.js';
 import { Lab } from '../lab/lab.js';
 import { FakePeer } from '../peer/fake-peer.js';
@@ -20,9 +22,31 @@ const IKE_PORT = 500;
 /** The lab adapters name the DUT's connection to peer address i `peer<i+1>` (src/lab/daemon-config.ts). */
 const connName = (peerIndex: number): string => `peer${peerIndex + 1}`;
 
+/**
+ * strongSwan and Libreswan fail over only through what the lab renders from `lab.dut.failover`
+ * (src/lab/failover-hook.ts): a profile promising `dpd.action: failover` must ask for it over
+ * the same peer order, and one without failover must not get the hook.
+ */
+export function checkFailover(profile: DeviceProfile): void {
+  if (!('lab' in profile.target)) return;
+  const rendered = parseDaemonConfig(profile.target.lab.dut).failover?.peers;
+  const where = { file: profile.file, line: 1, col: 1 };
+  if (profile.dpd.action === 'failover') {
+    if (rendered === undefined) {
+      throw new ConfigError('ERR_CONFIG_SCHEMA', where, 'dpd.action failover needs lab.dut.failover { peers: […] }: the daemon has no peer list of its own (docs/lab.md, failover)');
+    }
+    if (rendered.join() !== profile.dpd.peers.join()) {
+      throw new ConfigError('ERR_CONFIG_SCHEMA', where, `lab.dut.failover.peers [${rendered.join(', ')}] differs from dpd.peers [${profile.dpd.peers.join(', ')}]`);
+    }
+  } else if (rendered !== undefined) {
+    throw new ConfigError('ERR_CONFIG_SCHEMA', where, `lab.dut.failover renders a failover hook but dpd.action is ${profile.dpd.action} (set it to failover)`);
+  }
+}
+
 export async function createLabTargetFactory(profile: DeviceProfile, clock: Clock, progress: (line: string) => void = () => undefined): Promise<TargetFactory> {
   if (!('lab' in profile.target)) throw new Error('createLabTargetFactory needs a lab profile');
   const spec = profile.target.lab;
+  checkFailover(profile);
   const lab = await Lab.up(spec, { clock, progress });
   const dut = lab.dut;
   const logLines: DaemonLogLine[] = [];

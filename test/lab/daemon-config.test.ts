@@ -97,6 +97,12 @@ describe('lab daemon config renderers', () => {
     expect(off).not.to.contain('dpd_delay');
   });
 
+  it('Libreswan: aggressive renders aggressive=yes in every conn; Main Mode (no aggressive line) by default', () => {
+    const render = (c: Record<string, unknown>) => renderIpsecConf({ config: parseDaemonConfig(c), connections: planConnections('dut', ['203.0.113.1'], ['203.0.113.2', '203.0.113.3']), localSubnets: [], remoteSubnets: [], logFile: '/w/pluto.log' });
+    expect(render({ aggressive: true }).match(/^\taggressive=yes$/gm)).to.have.length(2);
+    expect(render({})).not.to.contain('aggressive');
+  });
+
   it('Libreswan: ikev2=no, DPD settings, no PFS without a group; PSK only in ipsec.secrets', () => {
     const conf = renderIpsecConf({ config, connections, localSubnets: [], remoteSubnets: [], logFile: '/w/pluto.log' });
     expect(conf).to.contain('ikev1-policy=accept').and.contain('ikev2=no').and.contain('dpddelay=3').and.contain('dpdtimeout=9');
