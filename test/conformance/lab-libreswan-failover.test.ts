@@ -10,6 +10,7 @@
  * unanswered R-U-THERE and Main Mode to the next peer 0.01–0.03 s after the Delete; about 45 s.
  */
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabDut } from '../e2e/lab-duts.js';
 import { readLabProfile, REPO } from '../e2e/cli-run.js';
@@ -75,6 +76,10 @@ describeLabConformance({
       expect(after.find((l) => /"peer3" #\d+: initiating IKEv1 Main Mode connection/.test(l))).to.be.a('string');
       const all = [...run().byId.values()].flatMap((x) => x.daemonLogs.flatMap((d) => d.lines.map((l) => l.line)));
       expect(all.some((l) => l.includes('down by an administrative terminate: no failover'))).to.equal(true);
+    });
+
+    it('removes the hook, its log and hold files with the lab work directory', () => {
+      expect(existsSync(join(REPO, '.cache/lab/fovls'))).to.equal(false);
     });
   },
 });

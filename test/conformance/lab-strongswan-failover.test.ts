@@ -8,8 +8,10 @@
  * 0.02–0.03 s after that; about 35 s on this machine.
  */
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
 import type { LabDut } from '../e2e/lab-duts.js';
-import { readLabProfile } from '../e2e/cli-run.js';
+import { readLabProfile, REPO } from '../e2e/cli-run.js';
+import { join } from 'node:path';
 import { describeLabConformance } from './lab-conformance.js';
 import { deletesFrom, initiationTo, peersContacted, probesTo } from './lab-failover.js';
 
@@ -69,6 +71,10 @@ describeLabConformance({
       expect(hook).to.include(`verb=down-client peer=${p1} connection=net`).and.include(`${p1} is down: initiating peer3`);
       const all = [...run().byId.values()].flatMap((x) => x.daemonLogs.flatMap((d) => d.lines.map((l) => l.line)));
       expect(all.some((l) => l.includes('down by an administrative terminate: no failover'))).to.equal(true);
+    });
+
+    it('removes the hook, its log and hold files with the lab work directory', () => {
+      expect(existsSync(join(REPO, '.cache/lab/fovss'))).to.equal(false);
     });
   },
 });

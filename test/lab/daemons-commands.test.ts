@@ -173,6 +173,39 @@ describe('lab/daemons-commands: what the adapters ask of the supervisor', () => 
     expect(readFileSync(join(workDir, 'ipsec.conf'), 'utf8').match(/^conn \S+/gm)).to.deep.equal(['conn dut1', 'conn dut2']);
   });
 
+  for (const kind of ['strongswan', 'libreswan'] as const) {
+    it(`${kind} with failover: the hook is written into the work dir (0755), the config points at it, and every terminate runs under the hold`, async () => {
+      const hold = join(workDir, 'failover.hold');
+      const heldDuring: string[] = [];
+      const { supervisor } = recordingSupervisor((_cmd, args) => {
+        if (args.includes('--terminate')) heldDuring.push(existsSync(hold) ? 'held' : 'not held');
+        return 'ok';
+      });
+      const ctx = { ...contextFor('dut', workDir, 'real', supervisor), config: { dpd: { delay: 2, timeout: 6, action: 'clear' }, failover: { peers: [1, 0] } } };
+      const adapter = kind === 'strongswan' ? createStrongswanAdapter(ctx) : createLibreswanAdapter(ctx);
+      await adapter.start();
+      await adapter.loadConfig();
+      await adapter.terminate('peer1');
+      await adapter.stop();
+      const hookPath = join(workDir, 'failover-updown.sh');
+      expect(statSync(hookPath).mode & 0o777).to.equal(0o755);
+      const hook = readFileSync(hookPath, 'utf8');
+      // Order [1, 0]: peer2 (203.0.113.67) fails over to peer1; peer1 is last.
+      expect(hook).to.contain('  203.0.113.67) next=peer1 ;;').and.match(/203\.0\.113\.66\) say .*last peer/);
+      expect(hook).to.contain(join(workDir, 'failover-updown.log'));
+      const conf = readFileSync(join(workDir, kind === 'strongswan' ? 'swanctl.conf' : 'ipsec.conf'), 'utf8');
+      expect(conf).to.contain(kind === 'strongswan' ? `updown = ${hookPath}` : `leftupdown=${hookPath}`);
+      if (kind === 'strongswan') {
+        expect(hook).to.contain(`/usr/sbin/swanctl --initiate --child net --ike peer1 --timeout 30 --uri unix://${join(workDir, 'charon.vici')}`);
+      } else {
+        expect(hook).to.contain(`--name peer2 --delete`).and.contain(`addconn --config ${join(workDir, 'ipsec.conf')}`).and.contain('--name peer1 --initiate --asynchronous');
+      }
+      expect(heldDuring).to.deep.equal(['held']);
+      expect(existsSync(hold)).to.equal(false);
+      expect(adapter.describe()).to.include({ failover_hook: hookPath, failover_log: join(workDir, 'failover-updown.log') });
+    });
+  }
+
   it('a bad daemon setting is a lab error naming the profile field', () => {
     const { supervisor } = recordingSupervisor(() => '');
     const ctx = { ...contextFor('peer', workDir, 'real', supervisor), config: { dpd: { action: 'explode' } } };
