@@ -38,6 +38,12 @@ export interface Behaviour {
   icmpFrom?: string;
   /** Every answer (a message produced because one arrived) leaves this much later. */
   answerDelayMs: number;
+  /**
+   * Answers (anything produced because a datagram arrived) never leave, while what the peer
+   * starts itself does: the DUT's datagrams are lost on the way, yet the engine still reads
+   * them for the timeline. A re-initiating DUT then gets no answer either.
+   */
+  dropAnswers?: boolean;
   /** 'ignore': R-U-THERE is accepted but never acknowledged. */
   dpd: 'answer' | 'ignore';
   ackSeq: SeqTransform;
@@ -70,6 +76,7 @@ export type OutboundDecision = { send: true; delayMs: number; label?: string } |
 export function outboundDecision(behaviour: Behaviour, isAnswer: boolean): OutboundDecision {
   if (isIcmpSilence(behaviour.silence)) return { send: false, label: behaviour.silence };
   if (behaviour.silence === 'out' || behaviour.silence === 'both') return { send: false, label: `silence-${behaviour.silence}` };
+  if (isAnswer && behaviour.dropAnswers) return { send: false, label: 'silence-in' };
   if (isAnswer && behaviour.answerDelayMs > 0) return { send: true, delayMs: behaviour.answerDelayMs, label: `delay-${behaviour.answerDelayMs}ms` };
   return { send: true, delayMs: 0 };
 }

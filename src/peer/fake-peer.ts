@@ -58,6 +58,9 @@ export class FakePeer {
   readonly log: EventLog;
   private readonly engine: EnginePort;
   private readonly behaviours = new Map<string, Behaviour>();
+  private readonly addressBehaviours = new Map<string, Behaviour>();
+  /** The local address each SA uses, learnt from its first datagram either way. */
+  private readonly localAddressOf = new Map<string, string>();
   private defaultBehaviour: Behaviour = NORMAL_BEHAVIOUR;
   /** Engine timers under `<sa>/<id>`, and delayed answers under anonymous keys. */
   private readonly timers: TimerSet;
@@ -97,16 +100,30 @@ export class FakePeer {
     return this.engine.list();
   }
 
+  /** The SA's own behaviour, else that of the local address it uses, else the default. */
   behaviour(sa?: string): Behaviour {
-    return (sa !== undefined && this.behaviours.get(saKey(sa))) || this.defaultBehaviour;
+    if (sa === undefined) return this.defaultBehaviour;
+    const local = this.localAddressOf.get(saKey(sa));
+    return this.behaviours.get(saKey(sa)) ?? (local !== undefined ? this.addressBehaviours.get(local) : undefined) ?? this.defaultBehaviour;
   }
 
-  /** Changes one SA's behaviour, or with sa `'*'` the behaviour of every SA without its own; takes effect with the next datagram. */
-  setBehaviour(sa: string | '*', change: Partial<Behaviour>): Behaviour {
-    const next = changeBehaviour(this.behaviour(sa === '*' ? undefined : sa), change);
-    if (sa === '*') this.defaultBehaviour = next;
-    else this.behaviours.set(saKey(sa), next);
-    this.mark(`behaviour ${sa === '*' ? 'default' : sa}: ${describeBehaviour(next)}`, sa === '*' ? undefined : sa);
+  /**
+   * Changes one SA's behaviour; with `'*'`, that of every SA without its own; with `{ local }`,
+   * that of every SA on that local address without its own — a peer address that went dead
+   * stays dead for the SAs a DUT opens to it afterwards (dpd action restart). Takes effect
+   * with the next datagram.
+   */
+  setBehaviour(scope: string | '*' | { local: string }, change: Partial<Behaviour>): Behaviour {
+    if (typeof scope === 'object') {
+      const next = changeBehaviour(this.addressBehaviours.get(scope.local) ?? this.defaultBehaviour, change);
+      this.addressBehaviours.set(scope.local, next);
+      this.mark(`behaviour ${scope.local}: ${describeBehaviour(next)}`);
+      return next;
+    }
+    const next = changeBehaviour(this.behaviour(scope === '*' ? undefined : scope), change);
+    if (scope === '*') this.defaultBehaviour = next;
+    else this.behaviours.set(saKey(scope), next);
+    this.mark(`behaviour ${scope === '*' ? 'default' : scope}: ${describeBehaviour(next)}`, scope === '*' ? undefined : scope);
     return next;
   }
 
@@ -180,6 +197,7 @@ export class FakePeer {
   private onDatagram(d: Datagram): void {
     if (this.closed) return;
     const guess = cookiesOf(d.bytes);
+    if (guess !== undefined && !this.localAddressOf.has(saKey(guess))) this.localAddressOf.set(saKey(guess), d.local.address);
     const verdict = inboundDecision(this.behaviour(guess));
     if (!verdict.deliver) {
       const summary = headerSummary(d.bytes);
@@ -254,6 +272,7 @@ export class FakePeer {
   }
 
   private send(datagram: OutboundDatagram): void {
+    if (datagram.sa !== undefined && !this.localAddressOf.has(saKey(datagram.sa))) this.localAddressOf.set(saKey(datagram.sa), this.transport.localEndpoint(datagram.from).address);
     const decision = outboundDecision(this.behaviour(datagram.sa), datagram.answer);
     if (!decision.send) {
       this.mark(`${decision.label}: ${describeSummary(datagram.summary)} not sent to ${datagram.to.address}:${datagram.to.port}`, datagram.sa);
@@ -292,6 +311,7 @@ export class FakePeer {
           // The SA is gone for good (a new one gets new cookies): a long-running peer must not keep its history.
           this.dpdSeen.delete(saKey(sa));
           this.behaviours.delete(saKey(sa));
+          this.localAddressOf.delete(saKey(sa));
         }
         break;
       case 'sa-keys':
@@ -334,5 +354,6 @@ function describeBehaviour(b: Behaviour): string {
   if (b.corrupt) parts.push(`corrupt=${b.corrupt.field}`);
   if (b.icmpFrom !== undefined) parts.push(`icmp-from=${b.icmpFrom}`);
   if (b.hideDpdVendorId) parts.push('dpd-vid=hidden');
+  if (b.dropAnswers) parts.push('answers=dropped');
   return parts.join(' ');
 }

@@ -6,7 +6,7 @@
  *
  * Silence is realised at the peer so that what the DUT sends is still
  * decrypted and recorded: `silence: in` (the DUT's packets get lost) becomes
- * "decode, never answer R-U-THERE", `silence: both` becomes that plus nothing
+ * "decode, never answer anything", `silence: both` becomes that plus nothing
  * leaving. The DUT sees exactly what a silent peer would give it, and the
  * timeline still names each R-U-THERE with its sequence number.
  */
@@ -45,9 +45,9 @@ export interface PeerTargetOptions {
 
 /** A silent peer realised so the DUT's messages are still decoded (see the header comment). */
 export function peerBehaviour(change: Partial<Behaviour>): Partial<Behaviour> {
-  if (change.silence === 'in') return { ...change, silence: 'none', dpd: 'ignore' };
-  if (change.silence === 'both') return { ...change, silence: 'out', dpd: 'ignore' };
-  if (change.silence === 'none' || change.silence === 'out') return { dpd: 'answer', ...change };
+  if (change.silence === 'in') return { ...change, silence: 'none', dpd: 'ignore', dropAnswers: true };
+  if (change.silence === 'both') return { ...change, silence: 'out', dpd: 'ignore', dropAnswers: false };
+  if (change.silence === 'none' || change.silence === 'out') return { dpd: 'answer', dropAnswers: false, ...change };
   return change;
 }
 
@@ -93,8 +93,19 @@ export class PeerScenarioTarget implements ScenarioTarget {
     return this.sa;
   }
 
+  /**
+   * Behaviour belongs to the fake-peer address as well as to the SA: a DUT that re-initiates
+   * to a peer that went silent (dpd action restart) must meet the same silence, while the
+   * other addresses (the failover targets) keep answering.
+   */
   setBehaviour(change: Partial<Behaviour>): void {
-    this.o.peer.setBehaviour(this.sa ?? '*', peerBehaviour(change));
+    const behaviour = peerBehaviour(change);
+    if (this.sa === undefined) {
+      this.o.peer.setBehaviour('*', behaviour);
+      return;
+    }
+    this.o.peer.setBehaviour({ local: this.o.peerEndpoints[this.peerIndex]!.address }, behaviour);
+    this.o.peer.setBehaviour(this.sa, behaviour);
   }
 
   private currentSa(): string {

@@ -42,6 +42,13 @@ describe('peer/behaviour policy', () => {
     expect(inboundDecision(with_({ icmpFrom: '203.0.113.1' }))).to.deep.equal({ deliver: true });
   });
 
+  it('dropAnswers keeps answers off the wire and lets what the peer starts itself leave', () => {
+    const b = with_({ dropAnswers: true });
+    expect(outboundDecision(b, true)).to.deep.equal({ send: false, label: 'silence-in' });
+    expect(outboundDecision(b, false)).to.deep.equal({ send: true, delayMs: 0 });
+    expect(inboundDecision(b)).to.deep.equal({ deliver: true });
+  });
+
   it('delays answers only, not messages the peer starts itself', () => {
     const b = with_({ answerDelayMs: 2500 });
     expect(outboundDecision(b, true)).to.deep.equal({ send: true, delayMs: 2500, label: 'delay-2500ms' });

@@ -80,6 +80,19 @@ describe('peer/fake-peer with a scripted engine (loopback)', () => {
     expect(peer.log.events.some((e) => e.type === 'mark' && e.label.startsWith('dpd-ignore'))).to.equal(true);
   });
 
+  it('a behaviour set on a local address reaches SAs without their own, also ones that appear later; an SA\'s own still wins', async () => {
+    peer.setBehaviour({ local: '127.0.0.1' }, { silence: 'out' });
+    peer.setBehaviour(SA_B, { silence: 'none' });
+    probe(SA_A, 1);
+    probe(SA_B, 2);
+    await waitUntil(() => dut.received.length === 1 && peer.log.events.some((e) => e.type === 'mark' && e.label.startsWith('silence-out')), 'one ACK and one silenced');
+    expect(ackSeqs()).to.deep.equal([2]);
+    expect(peer.behaviour(SA_A).silence).to.equal('out');
+    expect(peer.behaviour(SA_B).silence).to.equal('none');
+    // Another address (a failover target) keeps the default.
+    expect(peer.behaviour(undefined).silence).to.equal('none');
+  });
+
   it('silence-out keeps the answer off the wire but on the timeline as a mark', async () => {
     peer.setBehaviour('*', { silence: 'out' });
     probe(SA_A, 5);
