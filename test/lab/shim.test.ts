@@ -48,6 +48,26 @@ describe('lab/shim fake-xfrm-sa.so and data-plane detection @root', function () 
     }
   });
 
+  // docs/conformance-findings.md finding 1: pluto's DPD idle check (kernel.c get_sa_bundle_info)
+  // sends XFRM_MSG_GETSA for the inbound SPI it allocated and compares curlft.bytes with the last
+  // value. Under the shim that SPI stays the larval ALLOCSPI state; it must answer as a real
+  // kernel answers for an installed SA that carried no traffic: 0 bytes, 0 packets, never used.
+  const updateArgs = PROBE_SA_ARGS.map((a) => (a === 'add' ? 'update' : a));
+  it('GETSA of an allocated inbound SPI answers like an unused SA: 0 bytes, 0 packets, use time unset', async () => {
+    const out = await inFreshNetns(
+      [
+        'ip xfrm state allocspi src 203.0.113.1 dst 203.0.113.2 proto esp > /dev/null',
+        'spi=$(ip xfrm state list | sed -n "s/.*spi \\(0x[0-9a-f]*\\).*/\\1/p")',
+        // pluto's install of the inbound SA: UPDSA on the allocated SPI, faked by the shim.
+        `${q(updateArgs.slice(0, 11))} "$spi" ${q(updateArgs.slice(12))}; echo "update=$?"`,
+        'ip -s xfrm state get src 203.0.113.1 dst 203.0.113.2 proto esp spi "$spi"; echo "get=$?"',
+      ].join('\n'),
+      true,
+    );
+    expect(out).to.contain('update=0').and.contain('get=0');
+    expect(out).to.match(/lifetime current:\s+0\(bytes\), 0\(packets\)\s+add \d{4}-\d\d-\d\d [\d:]+ use -/);
+  });
+
   it('without the shim the kernel decides, and detectDataPlane agrees with it', async () => {
     const plane = await detectDataPlane(sup);
     const out = await inFreshNetns(`${q(PROBE_SA_ARGS)} 2>&1; echo "add=$?"; echo "states=$(ip xfrm state list | grep -c "^src")"`, false);
