@@ -5,7 +5,7 @@
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { CryptoError } from '../errors.js';
-import { toBytes } from './bytes.js';
+import { asBytes } from './bytes.js';
 
 export type CipherAlgorithm = 'aes-cbc' | '3des-cbc';
 
@@ -48,12 +48,11 @@ function opensslName(alg: CipherAlgorithm, key: Uint8Array, iv: Uint8Array, data
   return name;
 }
 
+// Without padding and with whole blocks, update() returns every block and final() nothing: the object is dropped unfinished.
 export function encryptCbc(alg: CipherAlgorithm, key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  const cipher = createCipheriv(opensslName(alg, key, iv, plaintext, 'plaintext'), key, iv).setAutoPadding(false);
-  return toBytes(Buffer.concat([cipher.update(plaintext), cipher.final()]));
+  return asBytes(createCipheriv(opensslName(alg, key, iv, plaintext, 'plaintext'), key, iv).setAutoPadding(false).update(plaintext));
 }
 
 export function decryptCbc(alg: CipherAlgorithm, key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-  const decipher = createDecipheriv(opensslName(alg, key, iv, ciphertext, 'ciphertext'), key, iv).setAutoPadding(false);
-  return toBytes(Buffer.concat([decipher.update(ciphertext), decipher.final()]));
+  return asBytes(createDecipheriv(opensslName(alg, key, iv, ciphertext, 'ciphertext'), key, iv).setAutoPadding(false).update(ciphertext));
 }

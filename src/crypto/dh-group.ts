@@ -6,7 +6,7 @@
 import { createDiffieHellman, createECDH, getDiffieHellman } from 'node:crypto';
 import type { Random } from '../events.js';
 import { CryptoError } from '../errors.js';
-import { bytesToBigInt, leftPad, toBytes } from './bytes.js';
+import { asBytes, bytesToBigInt, leftPad } from './bytes.js';
 
 export type DhGroup = 2 | 5 | 14 | 15 | 16 | 19 | 20;
 
@@ -97,7 +97,7 @@ export function createDhKeyPair(group: DhGroup, random: Random): DhKeyPair {
       continue;
     }
     // Drop the 0x04 uncompressed-point prefix (RFC 5903 §7).
-    return { group, publicKey: toBytes(ec.getPublicKey().subarray(1)), privateKey };
+    return { group, publicKey: asBytes(ec.getPublicKey().subarray(1)), privateKey };
   }
   throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `random source gave no usable group ${group} private key in ${PRIVATE_KEY_ATTEMPTS} draws`);
 }

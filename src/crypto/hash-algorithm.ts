@@ -4,7 +4,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { CryptoError } from '../errors.js';
-import { toBytes } from './bytes.js';
+import { asBytes } from './bytes.js';
 
 export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
@@ -25,12 +25,12 @@ export function hashLength(alg: HashAlgorithm): number {
 export function hash(alg: HashAlgorithm, ...parts: Uint8Array[]): Uint8Array {
   const h = createHash(checked(alg));
   for (const part of parts) h.update(part);
-  return toBytes(h.digest());
+  return asBytes(h.digest());
 }
 
 /** prf(key, msg) = HMAC-hash(key, parts concatenated) (RFC 2104 §2, RFC 2409 §4). */
 export function prf(alg: HashAlgorithm, key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
   const h = createHmac(checked(alg), key);
   for (const part of parts) h.update(part);
-  return toBytes(h.digest());
+  return asBytes(h.digest());
 }

@@ -7,7 +7,7 @@
  */
 import { cipherBlockSize, decryptCbc, encryptCbc, type CipherAlgorithm } from '../crypto/cbc-cipher.js';
 import { IkeError } from '../errors.js';
-import { decodePayloads, encodeMessage, encodePayloads, payloadTypeOf } from '../wire/index.js';
+import { decodePayloads, header, HEADER_LENGTH, payloadsLength, payloadTypeOf, writePayloads } from '../wire/index.js';
 import type { IsakmpHeader, Payload } from '../wire/types.js';
 
 export interface CipherState {
@@ -20,23 +20,30 @@ export interface Sealed {
   lastBlock: Uint8Array;
 }
 
-/** The plaintext chain padded with 1..bs zero bytes. */
-export function padded(plaintext: Uint8Array, blockSize: number): Uint8Array {
-  const out = new Uint8Array(plaintext.length + blockSize - (plaintext.length % blockSize));
-  out.set(plaintext);
-  return out;
-}
-
-export function sealMessage(c: CipherState, iv: Uint8Array, header: IsakmpHeader, payloads: Payload[]): Sealed {
-  const ciphertext = encryptCbc(c.cipher, c.key, iv, padded(encodePayloads(payloads), cipherBlockSize(c.cipher)));
-  const bytes = encodeMessage({
-    ...header,
-    nextPayload: header.nextPayload ?? (payloads[0] ? payloadTypeOf(payloads[0]) : 0),
-    flags: { ...header.flags, encryption: true },
-    payloads: [],
-    encrypted: ciphertext,
-  });
-  return { bytes, lastBlock: ciphertext.slice(ciphertext.length - cipherBlockSize(c.cipher)) };
+/**
+ * One buffer for the whole datagram: the chain and its zero padding are written
+ * after the header and encrypted from there, and the ciphertext is copied back
+ * over them, instead of encoding, padding and framing into three more buffers.
+ */
+export function sealMessage(c: CipherState, iv: Uint8Array, h: IsakmpHeader, payloads: Payload[]): Sealed {
+  const bs = cipherBlockSize(c.cipher);
+  const chain = payloadsLength(payloads);
+  const bytes = new Uint8Array(HEADER_LENGTH + chain + bs - (chain % bs));
+  writePayloads(payloads, bytes, HEADER_LENGTH);
+  const ciphertext = encryptCbc(c.cipher, c.key, iv, bytes.subarray(HEADER_LENGTH));
+  bytes.set(ciphertext, HEADER_LENGTH);
+  header.write(
+    {
+      ...h,
+      nextPayload: h.nextPayload ?? (payloads[0] ? payloadTypeOf(payloads[0]) : 0),
+      flags: { ...h.flags, encryption: true },
+      length: h.length ?? bytes.length,
+    },
+    bytes,
+    0,
+  );
+  // A view into the cipher's own output, which nothing else holds: the sent bytes can never alias the IV chain.
+  return { bytes, lastBlock: ciphertext.subarray(ciphertext.length - bs) };
 }
 
 export interface Opened {
