@@ -35,6 +35,8 @@ const MUTANTS: Case[] = [
   { scenario: 'responder/ack-echoes-sequence', faults: { ackSeqNotEchoed: true } },
   { scenario: 'sequence-mismatch/ack-plus-one', faults: { acceptWrongSeqAck: true } },
   { scenario: 'negotiation/without-vendor-id-no-probes', faults: { probeWithoutDpdVendorId: true } },
+  { scenario: 'multi-peer-failover/primary-to-secondary', faults: { noFailover: true } },
+  { scenario: 'multi-peer-failover/order-respected', faults: { failoverToWrongPeer: true } },
 ];
 
 /** The same scenarios against the correct DUT (and on-demand, which needs its own profile). */
