@@ -3,7 +3,30 @@
  * lab-libreswan-failover): which fake-peer addresses the DUT itself opened Main Mode to, in
  * what order, and how long after the dead peer's last sign of DPD it did.
  */
+import { expect } from 'chai';
 import type { ScenarioJson, TimelineMessage } from '../e2e/cli-run.js';
+import type { FullRun } from './full-run.js';
+import type { Status } from './lab-conformance.js';
+
+const FAILOVER_SCENARIOS = ['order-respected', 'primary-to-secondary', 'secondary-to-third'] as const;
+
+/** What both daemons measured with the rendered failover: every scenario of the suite passes. */
+export const FAILOVER_STATUSES: Record<string, Status> = Object.fromEntries(FAILOVER_SCENARIOS.map((id) => [`multi-peer-failover/${id}`, 'passed']));
+
+/**
+ * The DUT opens Main Mode only to the next peers in the rendered order and never again to the
+ * dead primary. The first SA is the fake peer's (it initiates to peer 0), so every Main Mode the
+ * DUT opens is a failover.
+ */
+export function itContactsPeersInOrder(run: () => FullRun, [p0, p1, p2]: readonly [string, string, string], title: string): void {
+  it(title, () => {
+    const s = (id: string) => run().byId.get(`multi-peer-failover/${id}`)!;
+    expect(peersContacted(s('primary-to-secondary'))).to.deep.equal([p1]);
+    expect(peersContacted(s('order-respected'))).to.deep.equal([p1]);
+    expect(peersContacted(s('secondary-to-third'))).to.deep.equal([p1, p2]);
+    for (const id of FAILOVER_SCENARIOS) expect(initiationTo(s(id), p0), id).to.equal(undefined);
+  });
+}
 
 /**
  * The first Main Mode message of each negotiation the DUT started: Main Mode messages on one

@@ -13,7 +13,7 @@ import type { LabDut } from '../e2e/lab-duts.js';
 import { readLabProfile, REPO } from '../e2e/cli-run.js';
 import { join } from 'node:path';
 import { describeLabConformance } from './lab-conformance.js';
-import { deletesFrom, initiationTo, peersContacted, probesTo } from './lab-failover.js';
+import { deletesFrom, FAILOVER_STATUSES, initiationTo, itContactsPeersInOrder, probesTo } from './lab-failover.js';
 
 const DUT: LabDut = {
   name: 'strongSwan + updown failover hook',
@@ -25,21 +25,10 @@ const [p0, p1, p2] = readLabProfile(DUT.profile).peerAddresses as [string, strin
 describeLabConformance({
   dut: DUT,
   suites: 'suites/multi-peer-failover.yaml',
-  statuses: {
-    'multi-peer-failover/order-respected': 'passed',
-    'multi-peer-failover/primary-to-secondary': 'passed',
-    'multi-peer-failover/secondary-to-third': 'passed',
-  },
+  statuses: FAILOVER_STATUSES,
   timeoutMs: 150_000,
   evidence(run) {
-    it('contacts the peers in the rendered order and never the dead one again', () => {
-      const s = (id: string) => run().byId.get(`multi-peer-failover/${id}`)!;
-      // The first SA is the fake peer's (it initiates to peer 0); every Main Mode the DUT opens is a failover.
-      expect(peersContacted(s('primary-to-secondary'))).to.deep.equal([p1]);
-      expect(peersContacted(s('order-respected'))).to.deep.equal([p1]);
-      expect(peersContacted(s('secondary-to-third'))).to.deep.equal([p1, p2]);
-      for (const id of ['primary-to-secondary', 'order-respected', 'secondary-to-third']) expect(initiationTo(s(id), p0), id).to.equal(undefined);
-    });
+    itContactsPeersInOrder(run, [p0, p1, p2], 'contacts the peers in the rendered order and never the dead one again');
 
     it('dies silently dpd_timeout after the last inbound and initiates to the next peer within 0.3 s of the death', () => {
       const s = run().byId.get('multi-peer-failover/secondary-to-third')!;

@@ -1,20 +1,12 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { DaemonConfigError, parseDaemonConfig, parseProposal, planConnections, secretLiteral } from '../../src/lab/daemon-config.js';
+import { parseDaemonConfig, parseProposal, planConnections, secretLiteral } from '../../src/lab/daemon-config.js';
 import { parseLabSpec } from '../../src/lab/lab-spec.js';
 import { libreswanProposal, renderIpsecConf, renderIpsecSecrets } from '../../src/lab/libreswan-config.js';
 import { renderStrongswanConf, renderSwanctlConf } from '../../src/lab/strongswan-config.js';
+import { pathOf } from './daemon-config-error-path.js';
 
-const pathOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DaemonConfigError) return err.path.join('.');
-    throw err;
-  }
-  return 'no error';
-};
 
 describe('lab/daemon-config: the DUT settings both renderers share', () => {
   it('fills defaults and keeps the DPD timers as given', () => {

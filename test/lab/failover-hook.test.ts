@@ -4,21 +4,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { DaemonConfigError, parseDaemonConfig, planConnections } from '../../src/lab/daemon-config.js';
+import { parseDaemonConfig, planConnections } from '../../src/lab/daemon-config.js';
 import { renderFailoverHook, shellQuote, withFailoverHold, writeFailoverHook } from '../../src/lab/failover-hook.js';
 import { LabSpecError, parseLabSpec } from '../../src/lab/lab-spec.js';
 import { renderIpsecConf } from '../../src/lab/libreswan-config.js';
 import { renderSwanctlConf } from '../../src/lab/strongswan-config.js';
+import { pathOf } from './daemon-config-error-path.js';
 
-const pathOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DaemonConfigError) return err.path.join('.');
-    throw err;
-  }
-  return 'no error';
-};
 
 const connections = planConnections('dut', ['203.0.113.1'], ['203.0.113.2', '203.0.113.3', '203.0.113.4']);
 const failover = parseDaemonConfig({ dpd: { delay: 2, timeout: 6, action: 'clear' }, failover: { peers: [0, 1, 2] } });
