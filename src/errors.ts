@@ -53,6 +53,10 @@ export type ErrorCode =
   | 'ERR_PEER_TIMEOUT'
   | 'ERR_SCENARIO_ABORTED'
   | 'ERR_TARGET_UNAVAILABLE'
+  // set-up against the DUT: the scenario could not start (not a DPD verdict)
+  | 'ERR_DUT_REFUSED'
+  | 'ERR_CONTROL_COMMAND'
+  | 'ERR_CONTROL_PARSE'
   | 'ERR_USAGE';
 
 export class HarnessError extends Error {

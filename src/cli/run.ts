@@ -14,7 +14,7 @@ import { IcmpInjector } from '../peer/icmp-injector.js';
 import { loadRunInputs } from '../scenario/load-inputs.js';
 import { plainProgress, ttyProgress } from '../scenario/progress-output.js';
 import { runPlan } from '../scenario/run-plan.js';
-import { createTargetFactory } from '../scenario/target-registry.js';
+import { createTargetFactory } from '../target/target-registry.js';
 import { optionValue } from './option-value.js';
 
 export const DEFAULT_PROFILE = 'profiles/cisco-iosxe.yaml';

@@ -15,7 +15,7 @@ import { FakePeer } from '../peer/fake-peer.js';
 import { parseListenAddress } from '../peer/listen-address.js';
 import { systemClock } from '../peer/system-clock.js';
 import { systemRandom } from '../peer/system-random.js';
-import { engineConfigFor } from '../scenario/engine-config.js';
+import { engineConfigFor } from '../target/engine-config.js';
 import { optionValue } from './option-value.js';
 
 export const SERVE_USAGE = `usage: dpd-harness serve --profile <file> [--listen <address>[:<port>]]…

@@ -50,8 +50,26 @@ export interface EspProposalSpec {
   integrity: 'md5' | 'sha1' | 'sha2-256' | 'sha2-384' | 'sha2-512';
 }
 
+/**
+ * One Quick Mode pairing (one IPsec SA), from the fake peer's point of view:
+ * `local` is the network behind the fake peer (the DUT's remote/destination
+ * side, e.g. the destination of a Cisco crypto ACL), `remote` the network
+ * behind the DUT. Each side is `a.b.c.d/len` (ID_IPV4_ADDR_SUBNET),
+ * `a.b.c.d-e.f.g.h` (ID_IPV4_ADDR_RANGE) or `a.b.c.d` (ID_IPV4_ADDR).
+ */
+export interface TrafficSelector {
+  local: string;
+  remote: string;
+  /** IP protocol number (RFC 2407 §4.6.2); 0 or absent: any. */
+  protocol?: number;
+  /** UDP/TCP port on both sides; 0 or absent: any. */
+  port?: number;
+}
+
 export interface IkeParameters {
   proposals: IkeProposal[];
+  /** Quick Mode identities; empty: host-to-host (no ID payloads, or the lab's subnets). */
+  trafficSelectors: TrafficSelector[];
   espProposals: EspProposalSpec[];
   /** Quick Mode PFS group; absent: no PFS. */
   pfsGroup?: IkeProposal['group'];
@@ -67,10 +85,47 @@ export interface ExpectedFailure {
   reason: string;
 }
 
+/** Parsers of DUT status output (src/target/control): which CLI printed it. */
+export type StatusFormat =
+  | 'cisco-ios-isakmp-sa' // show crypto isakmp sa
+  | 'cisco-ios-crypto-session' // show crypto session
+  | 'strongswan-swanctl' // swanctl --list-sas
+  | 'libreswan-trafficstatus' // ipsec trafficstatus
+  | 'libreswan-showstates' // ipsec whack --showstates
+  | 'juniper-srx' // show security ike security-associations
+  | 'panos' // show vpn ike-sa
+  | 'fortios' // diagnose vpn ike gateway list
+  | 'regex'; // `pattern` with a named group `peer`: a matching line is an SA with that peer
+
+/**
+ * A shell command the user gives for driving their device, run with `sh -c` so
+ * their own `ssh` (config, keys, jump hosts) works. Environment:
+ * DPD_PEER_ADDRESS, DPD_PEER_INDEX, DPD_DUT_ADDRESS. Never a secret in it.
+ */
+export interface ControlCommand {
+  command: string;
+  /** Seconds before the command is killed. */
+  timeoutS: number;
+}
+
+export interface StatusControl extends ControlCommand {
+  format: StatusFormat;
+  /** With format `regex`: a JavaScript regular expression with a named group `peer`. */
+  pattern?: string;
+  /** Seconds between status polls while a scenario runs. */
+  intervalS: number;
+}
+
+export interface TargetControl {
+  status?: StatusControl;
+  initiate?: ControlCommand;
+  terminate?: ControlCommand;
+}
+
 export type ProfileTarget =
   | { kind: 'reference'; peerAddresses: string[]; dut: Record<string, unknown> }
   | { kind: 'strongswan' | 'libreswan'; lab: LabSpec }
-  | { kind: 'external'; address: string; port: number; peerAddresses: string[] };
+  | { kind: 'external'; address: string; port: number; peerAddresses: string[]; control?: TargetControl };
 
 export interface DeviceProfile {
   /** The file it was loaded from. */

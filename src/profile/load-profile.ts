@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { parseLabSpec } from '../lab/lab-spec.js';
-import type { DeviceProfile, DpdSemantics, IkeParameters, ProfileTarget } from './device-profile.js';
+import type { ControlCommand, DeviceProfile, DpdSemantics, IkeParameters, ProfileTarget, TargetControl } from './device-profile.js';
 import { peerAddresses } from './device-profile.js';
 import { checkSchema, type JsonSchema } from './schema-check.js';
 import { Secret } from './secret.js';
@@ -72,16 +72,37 @@ function loadTarget(src: YamlSource, raw: any, bad: Fail): ProfileTarget {
     return { kind, lab };
   }
   if (raw.lab !== undefined) bad(['lab'], `a lab section needs target.kind strongswan or libreswan, not ${kind}`);
+  if (kind !== 'external' && raw.target.control !== undefined) bad(['target', 'control'], `control commands are for an external target; target ${kind} is driven by the harness itself`);
   const peers: string[] = raw.target.peer_addresses ?? ['127.0.0.1'];
   if (kind === 'external') {
     if (raw.target.address === undefined) bad(['target'], 'an external target needs address: <host>[:port]');
     const m = /^([^:\s]+)(?::(\d{1,5}))?$/.exec(raw.target.address);
     const port = m?.[2] === undefined ? 500 : Number(m[2]);
     if (!m || port < 1 || port > 65535) bad(['target', 'address'], `must be <host>[:port] with a port 1-65535, got ${JSON.stringify(raw.target.address)}`);
-    return { kind, address: m![1]!, port, peerAddresses: peers };
+    return { kind, address: m![1]!, port, peerAddresses: peers, ...(raw.target.control ? { control: loadControl(raw.target.control, bad) } : {}) };
   }
   if (raw.target.address !== undefined) bad(['target', 'address'], 'only an external target has an address (the reference DUT listens on loopback)');
   return { kind, peerAddresses: peers, dut: raw.dut ?? {} };
+}
+
+function loadControl(c: any, bad: Fail): TargetControl {
+  const command = (x: any): ControlCommand => ({ command: x.command, timeoutS: x.timeout ?? 15 });
+  if (c.status?.format === 'regex' && c.status.pattern === undefined) bad(['target', 'control', 'status'], 'format regex needs pattern: a regular expression with a named group (?<peer>…)');
+  if (c.status?.pattern !== undefined) {
+    let re: RegExp | undefined;
+    try {
+      re = new RegExp(c.status.pattern);
+    } catch (err) {
+      bad(['target', 'control', 'status', 'pattern'], `not a regular expression: ${(err as Error).message}`);
+    }
+    if (!re!.source.includes('(?<peer>')) bad(['target', 'control', 'status', 'pattern'], 'needs a named group (?<peer>…) that captures the peer address');
+    if (c.status.format !== 'regex') bad(['target', 'control', 'status', 'pattern'], 'pattern goes with format regex');
+  }
+  return {
+    ...(c.status ? { status: { ...command(c.status), format: c.status.format, ...(c.status.pattern === undefined ? {} : { pattern: c.status.pattern }), intervalS: c.status.interval ?? 1 } } : {}),
+    ...(c.initiate ? { initiate: command(c.initiate) } : {}),
+    ...(c.terminate ? { terminate: command(c.terminate) } : {}),
+  };
 }
 
 function loadPsk(src: YamlSource, raw: any, target: ProfileTarget, env: Record<string, string | undefined>, bad: Fail): Secret {
@@ -140,6 +161,7 @@ function loadDpd(d: any, bad: Fail): DpdSemantics {
 function loadIke(ike: any): IkeParameters {
   return {
     proposals: (ike.proposals ?? [{ encryption: 'aes-128', hash: 'sha2-256', group: 'modp2048' }]).map((p: any) => ({ ...p })),
+    trafficSelectors: (ike.traffic_selectors ?? []).map((t: any) => ({ local: t.local, remote: t.remote, ...(t.protocol ? { protocol: t.protocol } : {}), ...(t.port ? { port: t.port } : {}) })),
     espProposals: (ike.esp_proposals ?? [{ encryption: 'aes-128', integrity: 'sha1' }, { encryption: 'aes-128', integrity: 'sha2-256' }]).map((p: any) => ({ ...p })),
     ...(ike.pfs_group === undefined ? {} : { pfsGroup: ike.pfs_group }),
     ...(ike.local_id === undefined ? {} : { localId: ike.local_id }),

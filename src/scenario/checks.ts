@@ -8,7 +8,7 @@ import type { DatagramEvent, HarnessEvent, MarkEvent, MessageKind } from '../eve
 import type { Tolerance } from '../profile/device-profile.js';
 import type { Check } from '../report/result-model.js';
 import type { Step, TimeOrigin, Timing } from './plan.js';
-import { SA_GONE_MARK, SA_PRESENT_MARK } from './target.js';
+import { SA_GONE_MARK, SA_PRESENT_MARK } from '../target/target.js';
 
 export interface CheckContext {
   events: readonly HarnessEvent[];

@@ -10,7 +10,7 @@ import { checkLine } from '../report/check-text.js';
 import type { Check, ExpectedWindow, ScenarioResult, ScenarioStatus } from '../report/result-model.js';
 import { allowance, checkIcmp, checkInitiate, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
 import type { PlannedScenario, Step, TimeOrigin } from './plan.js';
-import { SA_GONE_MARK, SA_PRESENT_MARK, type ScenarioTarget } from './target.js';
+import { SA_GONE_MARK, SA_PRESENT_MARK, type ScenarioTarget } from '../target/target.js';
 
 export interface Progress {
   scenario: string;

@@ -6,13 +6,12 @@
 import type { Behaviour, SeqTransform } from '../peer/behaviour.js';
 import type { MessageKind } from '../events.js';
 import type { Tolerance } from '../profile/device-profile.js';
+import type { CraftKind, ProbeSeq } from '../target/target.js';
+
+export type { CraftKind, ProbeSeq };
 
 /** The instant a window or expected time counts from. */
 export type TimeOrigin = 'step' | 'phase' | 'first-probe';
-
-export type ProbeSeq = { kind: 'next' } | { kind: 'repeat' } | { kind: 'decrease' } | { kind: 'wrap' } | { kind: 'value'; value: number };
-
-export type CraftKind = 'bad-hash' | 'truncated' | 'wrong-spi-size' | 'unknown-cookies' | 'unencrypted' | 'replayed' | 'unknown-notify' | 'oversized';
 
 /** Expected time: exactly `at` ± tolerance, or anywhere in [from, to]. Seconds from `origin`. */
 export type Timing = { kind: 'at'; at: number; origin: TimeOrigin } | { kind: 'window'; from: number; to: number; origin: TimeOrigin };

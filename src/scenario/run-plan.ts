@@ -14,7 +14,7 @@ import { ReportWriter } from '../report/report-writer.js';
 import type { Progress } from './execute-scenario.js';
 import type { PlannedSuite } from './plan.js';
 import { runPool } from './scenario-pool.js';
-import type { TargetFactory } from './target.js';
+import type { TargetFactory } from '../target/target.js';
 
 export interface RunPlanOptions {
   suites: PlannedSuite[];

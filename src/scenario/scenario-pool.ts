@@ -8,7 +8,7 @@ import type { Clock } from '../events.js';
 import type { ScenarioResult } from '../report/result-model.js';
 import { executeScenario, type Progress } from './execute-scenario.js';
 import type { PlannedScenario } from './plan.js';
-import type { TargetFactory } from './target.js';
+import type { TargetFactory } from '../target/target.js';
 
 export interface PoolOptions {
   factory: TargetFactory;

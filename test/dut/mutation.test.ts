@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createReferenceTargetFactory } from '../../src/dut/reference-target.js';
+import { createReferenceTargetFactory } from '../../src/target/reference-target.js';
 import type { DpdFaults } from '../../src/dut/keepalive-config.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import type { ScenarioResult } from '../../src/report/result-model.js';

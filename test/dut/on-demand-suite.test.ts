@@ -12,7 +12,7 @@ import Mocha from 'mocha';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { loadRunInputs } from '../../src/scenario/load-inputs.js';
 import { runPlan } from '../../src/scenario/run-plan.js';
-import { createTargetFactory } from '../../src/scenario/target-registry.js';
+import { createTargetFactory } from '../../src/target/target-registry.js';
 
 const at = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 

@@ -22,7 +22,7 @@ import { ikev1Keys, tsharkKeyArguments } from '../../src/report/ikev1-key-table.
 import { datagramFromEvent, pcapFile } from '../../src/report/pcap-writer.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { systemRandom } from '../../src/peer/system-random.js';
-import { subnetOf } from '../../src/scenario/engine-config.js';
+import { subnetOf } from '../../src/target/engine-config.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
 
 const PSK = 'fpx-interop-psk';

@@ -157,7 +157,7 @@ describe('lab failover profiles: the shipped *-failover profiles render the hook
 describe('lab target: a failover profile and its rendered hook agree', () => {
   it('the shipped failover profiles load and pass; the plain lab profiles pass without a hook', async () => {
     const { loadProfile } = await import('../../src/profile/load-profile.js');
-    const { checkFailover } = await import('../../src/scenario/lab-target.js');
+    const { checkFailover } = await import('../../src/target/lab-target.js');
     for (const file of ['profiles/strongswan-failover.yaml', 'profiles/libreswan-failover.yaml', 'profiles/strongswan.yaml', 'profiles/libreswan.yaml']) {
       expect(() => checkFailover(loadProfile(file)), file).not.to.throw();
     }
@@ -165,7 +165,7 @@ describe('lab target: a failover profile and its rendered hook agree', () => {
 
   it('refuses dpd.action failover without lab.dut.failover, another order, or a hook without failover', async () => {
     const { loadProfile } = await import('../../src/profile/load-profile.js');
-    const { checkFailover } = await import('../../src/scenario/lab-target.js');
+    const { checkFailover } = await import('../../src/target/lab-target.js');
     const p = loadProfile('profiles/strongswan-failover.yaml');
     if (!('lab' in p.target)) throw new Error('lab profile expected');
     const lab = p.target.lab;

@@ -12,7 +12,7 @@ import { parseLabSpec } from '../../src/lab/lab-spec.js';
 import { FakePeer } from '../../src/peer/fake-peer.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { systemRandom } from '../../src/peer/system-random.js';
-import { subnetOf } from '../../src/scenario/engine-config.js';
+import { subnetOf } from '../../src/target/engine-config.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
 
 export const DUT_ADDRESS = '203.0.113.145';

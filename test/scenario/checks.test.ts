@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { HarnessEvent } from '../../src/events.js';
 import { allowance, checkIcmp, checkInitiate, checkMessage, checkProbes, checkSaGone, checkSeq, type CheckContext } from '../../src/scenario/checks.js';
-import { SA_GONE_MARK, SA_PRESENT_MARK } from '../../src/scenario/target.js';
+import { SA_GONE_MARK, SA_PRESENT_MARK } from '../../src/target/target.js';
 import { at, ciscoTimeline, dgram, mark, probe } from './synthetic-events.js';
 
 const tolerance = { absolute: 0.5, relative: 0.05 };

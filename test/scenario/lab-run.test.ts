@@ -15,7 +15,7 @@ import Mocha from 'mocha';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { loadRunInputs } from '../../src/scenario/load-inputs.js';
 import { runPlan, type RunOutcome } from '../../src/scenario/run-plan.js';
-import { createTargetFactory } from '../../src/scenario/target-registry.js';
+import { createTargetFactory } from '../../src/target/target-registry.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
 
 const profile = fileURLToPath(new URL('./fixtures/strongswan-scx.yaml', import.meta.url));

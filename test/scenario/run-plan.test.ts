@@ -6,7 +6,7 @@ import Mocha from 'mocha';
 import { loadProfile } from '../../src/profile/load-profile.js';
 import { compileSuite, readSuite } from '../../src/scenario/compile-suite.js';
 import { runPlan } from '../../src/scenario/run-plan.js';
-import type { ScenarioTarget, TargetFactory } from '../../src/scenario/target.js';
+import type { ScenarioTarget, TargetFactory } from '../../src/target/target.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { SimulatedTarget, type SimulatedDut } from './simulated-target.js';
 
@@ -16,7 +16,7 @@ const CISCO: SimulatedDut = { interval: 10, retry: 2, probes: 5, deleteOnDead: t
 
 function simulatedFactory(clock: FakeClock, dut: SimulatedDut): TargetFactory & { running: number; maxRunning: number; closed: boolean } {
   return {
-    clock, maxJobs: 4, dataPlane: 'n/a', running: 0, maxRunning: 0, closed: false,
+    clock, capabilities: { saStatus: 'dut', initiate: true, traffic: true }, maxJobs: 4, dataPlane: 'n/a', running: 0, maxRunning: 0, closed: false,
     async open(): Promise<ScenarioTarget> {
       const target = new SimulatedTarget(clock, dut);
       this.running++

@@ -9,7 +9,7 @@ import type { Clock, HarnessEvent, MessageKind } from '../../src/events.js';
 import type { Behaviour } from '../../src/peer/behaviour.js';
 import { NORMAL_BEHAVIOUR, dpdAnswerDecision } from '../../src/peer/behaviour.js';
 import type { ProbeSeq, CraftKind } from '../../src/scenario/plan.js';
-import type { ScenarioTarget } from '../../src/scenario/target.js';
+import type { ScenarioTarget } from '../../src/target/target.js';
 
 export interface SimulatedDut {
   interval: number;

@@ -2,19 +2,20 @@
  * TargetFactory for the embedded reference DUT (profile `target.kind: reference`):
  * each scenario gets its own fake peer on the profile's loopback addresses and its
  * own reference DUT on 127.0.0.1, both on ephemeral ports, so scenarios run
- * concurrently without root. Register it in src/scenario/target-registry.ts:
- *   targetFactories.reference = async () => (await import('../dut/reference-target.js')).createReferenceTargetFactory;
+ * concurrently without root. Register it in src/target/target-registry.ts:
+ *   targetFactories.reference = async () => (await import('./reference-target.js')).createReferenceTargetFactory;
  */
 import type { Clock, Endpoint } from '../events.js';
 import { IkeEngine } from '../ike/index.js';
 import { FakePeer } from '../peer/fake-peer.js';
 import { systemRandom } from '../peer/system-random.js';
 import { peerAddresses, type DeviceProfile } from '../profile/device-profile.js';
-import { engineConfigFor } from '../scenario/engine-config.js';
-import { PeerScenarioTarget } from '../scenario/peer-target.js';
-import type { ScenarioTarget, TargetFactory } from '../scenario/target.js';
-import { ReferenceDut } from './reference-dut.js';
-import { referenceDutSettings } from './reference-dut-settings.js';
+import { engineConfigFor } from './engine-config.js';
+import { PeerScenarioTarget } from './peer-target.js';
+import { targetCapabilities } from './capabilities.js';
+import type { ScenarioTarget, TargetFactory } from './target.js';
+import { ReferenceDut } from '../dut/reference-dut.js';
+import { referenceDutSettings } from '../dut/reference-dut-settings.js';
 
 const DUT_ADDRESS = '127.0.0.1';
 /** Scenarios at once: each holds two sockets and a few timers, so the bound is the machine's patience, not the DUT. */
@@ -27,6 +28,7 @@ export async function createReferenceTargetFactory(profile: DeviceProfile, clock
 
   return {
     clock,
+    capabilities: targetCapabilities(profile),
     maxJobs: MAX_JOBS,
     dataPlane: 'emulated',
     async open(): Promise<ScenarioTarget> {

@@ -17,6 +17,7 @@ import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import { engineConfigFor } from './engine-config.js';
 import { PeerScenarioTarget } from './peer-target.js';
+import { targetCapabilities } from './capabilities.js';
 import type { ScenarioTarget, TargetFactory } from './target.js';
 
 /** The last phase-1 state the fake peer saw for each remote…local pairing decides presence. */
@@ -41,6 +42,7 @@ export async function createExternalTargetFactory(profile: DeviceProfile, clock:
 
   return {
     clock,
+    capabilities: targetCapabilities(profile),
     // Every scenario binds all peer addresses: one at a time.
     maxJobs: 1,
     dataPlane: 'n/a',

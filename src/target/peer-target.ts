@@ -18,7 +18,7 @@ import type { FakePeer } from '../peer/fake-peer.js';
 import { sameSa } from '../peer/fake-peer.js';
 import type { DaemonLog } from '../report/result-model.js';
 import { DOI, EXCHANGE_TYPES, NOTIFY_TYPES, PROTOCOL_IDS, type IsakmpMessage } from '../wire/index.js';
-import type { CraftKind, ProbeSeq } from './plan.js';
+import type { CraftKind, ProbeSeq } from './target.js';
 import type { ScenarioTarget } from './target.js';
 
 export interface DutControl {

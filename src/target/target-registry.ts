@@ -13,7 +13,7 @@ import type { TargetFactory } from './target.js';
 export type CreateTargetFactory = (profile: DeviceProfile, clock: Clock) => Promise<TargetFactory>;
 
 export const targetFactories: Partial<Record<TargetKind, () => Promise<CreateTargetFactory>>> = {
-  reference: async () => (await import('../dut/reference-target.js')).createReferenceTargetFactory,
+  reference: async () => (await import('./reference-target.js')).createReferenceTargetFactory,
   strongswan: async () => (await import('./lab-target.js')).createLabTargetFactory,
   libreswan: async () => (await import('./lab-target.js')).createLabTargetFactory,
   external: async () => (await import('./external-target.js')).createExternalTargetFactory,
@@ -22,7 +22,7 @@ export const targetFactories: Partial<Record<TargetKind, () => Promise<CreateTar
 export async function createTargetFactory(profile: DeviceProfile, clock: Clock): Promise<TargetFactory> {
   const load = targetFactories[profile.target.kind];
   if (!load) {
-    throw new HarnessError('ERR_TARGET_UNAVAILABLE', `no implementation is registered for target kind '${profile.target.kind}' (src/scenario/target-registry.ts); the profile and suites are valid`);
+    throw new HarnessError('ERR_TARGET_UNAVAILABLE', `no implementation is registered for target kind '${profile.target.kind}' (src/target/target-registry.ts); the profile and suites are valid`);
   }
   return (await load())(profile, clock);
 }

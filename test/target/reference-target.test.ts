@@ -6,14 +6,14 @@
  */
 import { expect } from 'chai';
 import type { DatagramEvent, HarnessEvent } from '../../src/events.js';
-import { createReferenceTargetFactory } from '../../src/dut/reference-target.js';
+import { createReferenceTargetFactory } from '../../src/target/reference-target.js';
 import type { DpdFaults } from '../../src/dut/keepalive-config.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { profileFromSource } from '../../src/profile/load-profile.js';
 import { YamlSource } from '../../src/profile/yaml-source.js';
-import type { ScenarioTarget, TargetFactory } from '../../src/scenario/target.js';
+import type { ScenarioTarget, TargetFactory } from '../../src/target/target.js';
 import { waitUntil } from '../support/wait-until.js';
-import { shortTimerProfile } from './short-timer-profile.js';
+import { shortTimerProfile } from '../dut/short-timer-profile.js';
 
 const TIMERS = { interval: 0.6, retryInterval: 0.2, failoverWithin: 2, toleranceAbsolute: 0.5 };
 const profile = (faults: DpdFaults = {}) => profileFromSource(YamlSource.parse('t.yaml', shortTimerProfile('reference-target-test', { ...TIMERS, faults })));
@@ -24,7 +24,7 @@ const fromDut = (events: readonly HarnessEvent[], kind: string): DatagramEvent[]
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 
-describe('dut/reference-target (loopback, real engine)', function () {
+describe('target/reference-target (loopback, real engine)', function () {
   this.timeout(30_000);
   let factory: TargetFactory;
   let target: ScenarioTarget | undefined;

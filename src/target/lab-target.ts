@@ -16,6 +16,7 @@ import type { DeviceProfile } from '../profile/device-profile.js';
 import type { DaemonLog } from '../report/result-model.js';
 import { engineConfigFor } from './engine-config.js';
 import { PeerScenarioTarget } from './peer-target.js';
+import { targetCapabilities } from './capabilities.js';
 import type { ScenarioTarget, TargetFactory } from './target.js';
 
 const IKE_PORT = 500;
@@ -65,6 +66,7 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
 
   return {
     clock,
+    capabilities: targetCapabilities(profile),
     maxJobs: 1,
     dataPlane: lab.status().dataPlane ?? 'emulated',
     async open(): Promise<ScenarioTarget> {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { loadProfile } from '../../src/profile/load-profile.js';
-import { engineConfigFor, subnetOf } from '../../src/scenario/engine-config.js';
+import { engineConfigFor, subnetOf } from '../../src/target/engine-config.js';
 import { seededRandom } from '../support/seeded-random.js';
 
 describe('scenario/engine-config', () => {
@@ -10,7 +10,7 @@ describe('scenario/engine-config', () => {
   });
 
   it('maps the profile proposals, lifetimes, PSK and lab subnets into the engine config', () => {
-    const profile = loadProfile(new URL('./fixtures/strongswan-scx.yaml', import.meta.url).pathname);
+    const profile = loadProfile(new URL('./../scenario/fixtures/strongswan-scx.yaml', import.meta.url).pathname);
     const config = engineConfigFor(profile, seededRandom('engine-config'));
     expect(config.proposals).to.deep.equal([{ cipher: 'aes-cbc', keyLength: 16, hash: 'sha256', group: 14, lifetimeSeconds: 28800 }]);
     expect(config.espProposals.map((p) => [p.cipher, p.keyLength, p.integrity, p.lifetimeSeconds])).to.deep.equal([['aes-cbc', 16, 'sha1', 3600], ['aes-cbc', 16, 'sha256', 3600]]);

@@ -8,7 +8,12 @@
 import type { Clock, HarnessEvent } from '../events.js';
 import type { Behaviour } from '../peer/behaviour.js';
 import type { DataPlane, DaemonLog } from '../report/result-model.js';
-import type { CraftKind, ProbeSeq } from './plan.js';
+
+/** Which sequence number a probe the fake peer sends carries. */
+export type ProbeSeq = { kind: 'next' } | { kind: 'repeat' } | { kind: 'decrease' } | { kind: 'wrap' } | { kind: 'value'; value: number };
+
+/** A malformed or hostile DPD message the fake peer can send. */
+export type CraftKind = 'bad-hash' | 'truncated' | 'wrong-spi-size' | 'unknown-cookies' | 'unencrypted' | 'replayed' | 'unknown-notify' | 'oversized';
 
 export interface ScenarioTarget {
   /** Events of this scenario so far (datagrams, sa-state, marks), oldest first; the array may grow while the scenario runs. */
@@ -27,14 +32,44 @@ export interface ScenarioTarget {
   setDutTraffic(on: boolean): Promise<void>;
   /** Whether the DUT's status lists an IKE SA with fake-peer address `peerIndex`. */
   dutHasSa(peerIndex: number): Promise<boolean>;
+  /** One R-U-THERE on the current SA and the DUT's answer (targets with saStatus 'wire'). */
+  wireProbe?(timeoutMs: number): Promise<WireProbeResult>;
   /** Daemon log lines of this scenario (lab DUTs). */
   daemonLogs?(): DaemonLog[];
   /** Removes the SAs and frees what the scenario held; must not throw for an already broken target. */
   teardown(): Promise<void>;
 }
 
+/**
+ * What a target can do beyond the fake peer, known before any scenario opens
+ * (planning skips a scenario whose steps need what the target lacks).
+ * `saStatus`: 'dut' — the DUT's own status is read (lab, reference, an external
+ * `control.status` command); 'wire' — only what the fake peer sees, judged at
+ * the end by one R-U-THERE (ScenarioTarget.wireProbe).
+ */
+export interface TargetCapabilities {
+  saStatus: 'dut' | 'wire';
+  /** The DUT can be made to start Main Mode (lab, reference, `control.initiate`). */
+  initiate: boolean;
+  /** The DUT can be made to send protected traffic (on-demand DPD). */
+  traffic: boolean;
+}
+
+/** Outcome of ScenarioTarget.wireProbe: an R-U-THERE from the fake peer on the scenario's SA. */
+export interface WireProbeResult {
+  /** True when the DUT acknowledged: its SA is alive. */
+  alive: boolean;
+  /** Monotonic ns the probe left. */
+  sentAt: bigint;
+  /** What answered: 'ack', 'invalid-cookie', 'no answer within N s'. */
+  detail: string;
+}
+
 export interface TargetFactory {
   readonly clock: Clock;
+  readonly capabilities: TargetCapabilities;
+  /** How often the executor polls the DUT's status (ms); default 250. */
+  readonly statusPollMs?: number;
   /** How many scenarios this target can run at once (a lab DUT: 1 per peer address set). */
   readonly maxJobs: number;
   readonly dataPlane: DataPlane;

@@ -14,16 +14,16 @@ import type { HarnessEvent } from '../../src/events.js';
 import { Lab } from '../../src/lab/lab.js';
 import { parseLabSpec } from '../../src/lab/lab-spec.js';
 import { systemClock } from '../../src/peer/system-clock.js';
-import { saPresentOnWire } from '../../src/scenario/external-target.js';
+import { saPresentOnWire } from '../../src/target/external-target.js';
 import { loadRunInputs } from '../../src/scenario/load-inputs.js';
 import { runPlan } from '../../src/scenario/run-plan.js';
-import { createTargetFactory } from '../../src/scenario/target-registry.js';
+import { createTargetFactory } from '../../src/target/target-registry.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
 
 const dut = { address: '203.0.113.105', port: 500 };
 const state = (t: number, sa: string, s: 'established' | 'deleted'): HarnessEvent => ({ type: 'sa-state', t: BigInt(t), sa, phase: 1, state: s, remote: dut });
 
-describe('scenario/external-target: SA presence inferred from the wire', () => {
+describe('target/external-target: SA presence inferred from the wire', () => {
   const sas = new Map([['aaaaaaaaaaaaaaaa', '203.0.113.106'], ['bbbbbbbbbbbbbbbb', '203.0.113.107']]);
   it('present from phase-1 establishment until a Delete, per peer address', () => {
     const events = [state(1, 'aaaaaaaaaaaaaaaa1111111111111111', 'established'), state(2, 'bbbbbbbbbbbbbbbb2222222222222222', 'established')];
@@ -35,7 +35,7 @@ describe('scenario/external-target: SA presence inferred from the wire', () => {
   });
 });
 
-describe('scenario/external-target against a strongSwan device it does not manage @root', function () {
+describe('target/external-target against a strongSwan device it does not manage @root', function () {
   this.timeout(120_000);
   let lab: Lab | undefined;
   before(function () {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { peerBehaviour } from '../../src/scenario/peer-target.js';
+import { peerBehaviour } from '../../src/target/peer-target.js';
 
-describe('scenario/peer-target', () => {
+describe('target/peer-target', () => {
   it('realises silence so the DUT still sees a silent peer but its messages are decoded', () => {
     expect(peerBehaviour({ silence: 'both' })).to.deep.equal({ silence: 'out', dpd: 'ignore', dropAnswers: false });
     // Lost on the way in: nothing is answered (a re-initiating DUT's Main Mode neither), what the peer starts still leaves.
