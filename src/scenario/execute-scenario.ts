@@ -8,7 +8,7 @@ import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent } from '../events.js';
 import { checkLine } from '../report/check-text.js';
 import type { Check, ExpectedWindow, ScenarioResult, ScenarioStatus } from '../report/result-model.js';
-import { allowance, checkIcmp, checkInitiate, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
+import { allowance, checkSaGoneByWireProbe, checkIcmp, checkInitiate, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
 import type { PlannedScenario, Step, TimeOrigin } from './plan.js';
 import { SA_GONE_MARK, SA_PRESENT_MARK, type ScenarioTarget } from '../target/target.js';
 
@@ -27,9 +27,13 @@ export interface ExecuteOptions {
   pollMs?: number;
   /** How often the DUT's SA status is polled from bring-up on, which bounds the precision of SA-gone times (default 250 ms). */
   statusPollMs?: number;
+  /** 'wire': the target cannot read the DUT's status; SA-gone expectations without a Delete are settled by a wire probe. */
+  saStatus?: 'dut' | 'wire';
 }
 
 const NS_PER_S = 1e9;
+/** How long the wire probe waits for the DUT's ACK: a live IKE stack answers R-U-THERE in milliseconds. */
+const WIRE_PROBE_TIMEOUT_MS = 3000;
 const toNs = (s: number): bigint => BigInt(Math.round(s * NS_PER_S));
 
 class Aborted extends HarnessError {
@@ -192,7 +196,13 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
             ? originDeadline(step.timing.origin, timingEnd(step.timing, scenario.tolerance))
             : originDeadline(step.timing.origin, step.timing.kind === 'at' ? step.timing.at : step.timing.to);
           await waitFor(phase, end, async () => !(await pollSa()) && step.gone);
-          stepChecks.push(...checkSaGone(step, ctx(stepStart)));
+          const goneSeen = target.events().some((e) => e.type === 'mark' && e.label === SA_GONE_MARK && e.t >= stepStart);
+          if (options.saStatus === 'wire' && !goneSeen && target.wireProbe) {
+            const probe = await abortable(target.wireProbe(WIRE_PROBE_TIMEOUT_MS), options.signal);
+            stepChecks.push(...checkSaGoneByWireProbe(step, ctx(stepStart), probe));
+          } else {
+            stepChecks.push(...checkSaGone(step, ctx(stepStart)));
+          }
           break;
         }
         case 'expect-initiate': {

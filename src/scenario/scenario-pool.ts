@@ -47,7 +47,11 @@ export function runPool(scenarios: readonly PlannedScenario[], o: PoolOptions): 
       let result: ScenarioResult;
       try {
         const target = await o.factory.open(s.id);
-        result = await executeScenario(s, target, { clock: o.clock, signal: o.signal, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+        result = await executeScenario(s, target, {
+          clock: o.clock, signal: o.signal, saStatus: o.factory.capabilities.saStatus,
+          ...(o.factory.statusPollMs === undefined ? {} : { statusPollMs: o.factory.statusPollMs }),
+          ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+        });
       } catch (err) {
         // The target could not even be opened: a set-up error with the reason, the run goes on.
         const code = (err as Partial<HarnessError>).code;
