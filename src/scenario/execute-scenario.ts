@@ -299,7 +299,9 @@ const SETUP_CODES = new Set(['ERR_DUT_REFUSED', 'ERR_CONTROL_COMMAND', 'ERR_CONT
  * to this peer and never does, it is the DUT's failure).
  */
 function isSetupError(err: unknown, settingUp: boolean): boolean {
-  return err instanceof HarnessError && (SETUP_CODES.has(err.code) || (settingUp && err.code === 'ERR_PEER_TIMEOUT'));
+  // By code, not class: an error may come through another module instance (a dynamically imported target).
+  const code = (err as Partial<HarnessError> | undefined)?.code;
+  return code !== undefined && (SETUP_CODES.has(code) || (settingUp && code === 'ERR_PEER_TIMEOUT'));
 }
 
 function errorText(err: unknown): string {
