@@ -154,8 +154,13 @@ export class PeerScenarioTarget implements ScenarioTarget {
     const previous = async (): Promise<Uint8Array> => {
       const seen = this.lastOwnProbe();
       if (seen) return seen.bytes;
+      const since = this.o.clock.now();
       this.o.peer.probe(sa);
-      return this.lastOwnProbe()?.bytes ?? new Uint8Array(0);
+      // Logged once its send completed (FakePeer.transmit), so wait for it.
+      const sent = await this.o.peer.log.waitFor((e) => e.type === 'datagram' && e.direction === 'out' && e.summary?.kind === 'r-u-there' && e.sa !== undefined && sameSa(e.sa, sa), {
+        clock: this.o.clock, timeoutMs: 1000, since, what: 'our R-U-THERE on the wire',
+      });
+      return (sent as DatagramEvent).bytes;
     };
     // The sequence number of the last genuine probe (sending one first if there is none): a crafted
     // R-U-THERE repeats it, so the genuine probe after it (last + 1) is fresh whatever the DUT made of the crafted one.
