@@ -170,7 +170,8 @@ export class PeerScenarioTarget implements ScenarioTarget {
       seq.writeUInt32BE(this.lastOwnProbe()?.summary?.seq ?? 0);
       return seq;
     };
-    const cookies = Buffer.from(sa, 'hex');
+    // The full CKY-I‖CKY-R: the id bring_up returned may predate the responder cookie.
+    const cookies = Buffer.from(this.o.peer.sas().find((s) => sameSa(s, sa)) ?? sa, 'hex');
     const rUThere = (data: Uint8Array, protocolId: number = PROTOCOL_IDS.ISAKMP): Payload =>
       ({ kind: 'notify', doi: DOI.IPSEC, protocolId, notifyType: NOTIFY_TYPES.R_U_THERE, spi: cookies, data });
     const protectedInformational = (payloads: Payload[]): void => this.o.peer.sendInformational(sa, payloads);
