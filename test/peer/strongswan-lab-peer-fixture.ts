@@ -42,6 +42,8 @@ export interface StrongswanLabPeer {
   peer: FakePeer;
   /** charon's log so far. */
   logLines: string[];
+  /** Another fake peer like `peer` (bind it only once `peer`, or the last one started, is closed). */
+  startPeer(): Promise<FakePeer>;
 }
 
 /**
@@ -79,7 +81,7 @@ export function strongswanLabPeer(options: StrongswanLabPeerOptions): Strongswan
     void (async () => {
       for await (const l of fixture.dut.logLines()) fixture.logLines.push(l.line);
     })();
-    fixture.peer = await FakePeer.start({
+    fixture.startPeer = () => FakePeer.start({
       bind: [{ address: PEER_ADDRESS, port: 500 }],
       clock: systemClock,
       createEngine: (hooks) =>
@@ -95,6 +97,7 @@ export function strongswanLabPeer(options: StrongswanLabPeerOptions): Strongswan
           hooks,
         ),
     });
+    fixture.peer = await fixture.startPeer();
   });
 
   after(async () => {
