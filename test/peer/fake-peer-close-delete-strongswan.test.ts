@@ -12,18 +12,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatagramEvent } from '../../src/events.js';
+import { labNames } from '../../src/lab/topology.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { PeerScenarioTarget } from '../../src/target/peer-target.js';
 import { requireCommands } from '../support/environment.js';
 import { waitUntil } from '../support/wait-until.js';
 import { DUT_ADDRESS, PEER_ADDRESS, strongswanLabPeer } from './strongswan-lab-peer-fixture.js';
 
+const LAB = 'icydel';
 const PEER = { address: PEER_ADDRESS, port: 500 };
 const DUT = { address: DUT_ADDRESS, port: 500 };
 
-/** tcpdump writing the fake peer's outbound IKE packets to `file`, resolved once it listens. */
-async function startTcpdump(file: string): Promise<ChildProcess> {
-  const child = spawn('tcpdump', ['-i', 'any', '-n', '-U', '-w', file, `udp and src host ${PEER_ADDRESS} and dst host ${DUT_ADDRESS} and port 500`], { stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * tcpdump on the harness end of the lab's veth, writing the fake peer's IKE packets to `file`; resolved
+ * once it listens. Immediate mode: with the default ring-buffer timeout a packet still in the kernel's
+ * current block is lost when tcpdump is stopped.
+ */
+async function startTcpdump(link: string, file: string): Promise<ChildProcess> {
+  const child = spawn('tcpdump', ['-i', link, '-n', '--immediate-mode', '-U', '-w', file, `udp and src host ${PEER_ADDRESS} and dst host ${DUT_ADDRESS} and port 500`], { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let text = '';
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -43,14 +49,14 @@ async function stopTcpdump(child: ChildProcess): Promise<void> {
 
 /** Message IDs of the packets in the capture, as tshark reads them. */
 function messageIdsIn(file: string): number[] {
-  const out = execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'isakmp.messageid'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'isakmp.messageid'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return out.split('\n').filter((l) => l !== '').map((l) => Number(l));
 }
 
 describe('peer/fake-peer closing Delete against a strongSwan DUT @root', function () {
   this.timeout(120_000);
   const fixture = strongswanLabPeer({
-    lab: 'icydel',
+    lab: LAB,
     psk: 'icy-closing-delete-psk',
     file: 'test/peer/fake-peer-close-delete-strongswan.test.ts',
     dpd: { delay: 30, timeout: 120 },
@@ -62,7 +68,11 @@ describe('peer/fake-peer closing Delete against a strongSwan DUT @root', functio
     requireCommands(this, 'tcpdump', 'tshark');
     dir = mkdtempSync(join(tmpdir(), 'dpd-close-delete-'));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(function () {
+    // A failure keeps the captures for a look with tshark.
+    if (!this.test?.parent?.tests.some((t) => t.state === 'failed')) rmSync(dir, { recursive: true, force: true });
+    else console.log(`captures kept in ${dir}`);
+  });
 
   for (const run of [1, 2, 3]) {
     it(`run ${run}: the Delete sent on teardown is seen on the link and received by charon`, async () => {
@@ -75,7 +85,7 @@ describe('peer/fake-peer closing Delete against a strongSwan DUT @root', functio
       });
       await target.bringUp({ initiator: 'peer', peerIndex: 0, timeoutMs: 20_000 });
       const file = join(dir, `run-${run}.pcap`);
-      const tcpdump = await startTcpdump(file);
+      const tcpdump = await startTcpdump(labNames(LAB).peerLink, file);
       const logFrom = fixture.logLines.length;
       try {
         await target.teardown();
