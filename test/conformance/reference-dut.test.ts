@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { IcmpInjector } from '../../src/peer/icmp-injector.js';
 import { runAllSuites, statusTable, unexplained, type FullRun } from './full-run.js';
 
-// Measured 2026-11-28: 41 scenarios; as root 36 passed, 5 skipped by `requires:` (on-demand needs
+// Measured 2026-11-28: 41 scenarios (51 with the robustness cases of 2026-12-06); as root 36 (46) passed, 5 skipped by `requires:` (on-demand needs
 // dpd.mode on-demand, restart/clear need that dpd.action; the profile is periodic + failover).
 const RULED_OUT = ['on-demand/idle-no-probes', 'on-demand/traffic-stops-probes-stop', 'on-demand/traffic-triggers-probes', 'silence/clear-after-dead', 'silence/restart-after-dead'];
 // The ICMP scenarios need a raw socket: passed as root (CI), skipped with that reason otherwise.
