@@ -90,7 +90,7 @@ describe('conformance: all suites against the reference DUT (profiles/cisco-iosx
   it('passes exactly the measured scenarios and skips only those the profile rules out, with a reason', () => {
     const expected = Object.fromEntries([...PASSED.map((id) => [id, 'passed']), ...SKIPPED.map((id) => [id, 'skipped'])].sort(([a], [b]) => a!.localeCompare(b!)));
     expect(statusTable(run)).to.deep.equal(expected);
-    expect(run.results.summary).to.include({ total: 41, passed: PASSED.length, skipped: SKIPPED.length });
+    expect(run.results.summary).to.include({ total: 51, passed: PASSED.length, skipped: SKIPPED.length });
     expect(unexplained(run)).to.deep.equal([]);
     for (const id of RULED_OUT) expect(run.byId.get(id)!.reason, id).to.match(/^requires dpd\.(mode|action) /);
     if (!rawSocket) for (const id of ICMP) expect(run.byId.get(id)!.reason, id).to.match(/^needs a raw socket to answer with ICMP/);
