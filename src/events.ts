@@ -71,6 +71,8 @@ export interface SaStateEvent {
   state: 'negotiating' | 'established' | 'deleted' | 'expired' | 'failed';
   remote: Endpoint;
   detail?: string;
+  /** Set when the state is 'failed' because the DUT answered with an error notify. */
+  refusal?: { notify: string; notifyType: number; phase: 1 | 2; offered: string; hint: string };
 }
 
 /** A line from a lab DUT daemon's log, attached to the scenario in the report. */

@@ -33,6 +33,16 @@ export interface Subnet {
   mask: string;
 }
 
+/** One Quick Mode's IDci/IDcr (RFC 2409 §5.5, RFC 2407 §4.6.2): an address, subnet or range with protocol and port. */
+export interface QuickModeSelector {
+  local: Identification;
+  remote: Identification;
+  /** IP protocol number; 0: any. */
+  protocol: number;
+  /** Port on both sides; 0: any. */
+  port: number;
+}
+
 export interface DpdSequencePolicy {
   /** First sequence number; a random 31-bit value (MSB clear, RFC 3706 §6.1) when absent. */
   start?: number;
@@ -47,8 +57,8 @@ export interface IkeEngineConfig {
   /** Offered in this order as initiator; accepted as responder. */
   proposals: Phase1Proposal[];
   espProposals: EspProposal[];
-  /** IDci/IDcr of Quick Mode as initiator; absent: no IDs (host-to-host). */
-  trafficSelectors?: { local: Subnet; remote: Subnet };
+  /** As initiator, one Quick Mode (one IPsec SA) per entry with these IDci/IDcr; absent or empty: one Quick Mode without IDs (host-to-host). */
+  trafficSelectors?: QuickModeSelector[];
   /** Phase-1 identity; the local address (ID_IPV4_ADDR) when absent. */
   localId?: Identification;
   /** Delays before each retransmission of an unanswered handshake message; default [2000, 4000, 8000]. */

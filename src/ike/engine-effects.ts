@@ -5,6 +5,7 @@
  */
 import type { Endpoint, MessageSummary } from '../events.js';
 import type { IsakmpHeader, Payload } from '../wire/types.js';
+import type { Refusal } from './refusal.js';
 
 export interface InboundDatagram {
   local: Endpoint;
@@ -25,7 +26,7 @@ export interface OutboundDatagram {
 export type SaState = 'negotiating' | 'established' | 'deleted' | 'expired' | 'failed';
 
 export type EngineEvent =
-  | { kind: 'state'; phase: 1 | 2; state: SaState; detail?: string }
+  | { kind: 'state'; phase: 1 | 2; state: SaState; detail?: string; refusal?: Refusal }
   | { kind: 'sa-keys'; initiatorCookie: string; encryptionKey: string }
   | { kind: 'dpd-request'; seq: number; messageId: number; ticket: unknown }
   | { kind: 'dpd-ack'; seq: number; messageId: number }

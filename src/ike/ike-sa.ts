@@ -30,13 +30,15 @@ import type { IdPayload, IsakmpHeader, IsakmpMessage, NoncePayload, Payload, SaP
 import { DPD_VENDOR_ID } from '../wire/vendor-ids.js';
 import { equalBytes, hex, isZero, randomUint32 } from './bytes.js';
 import { DpdSequence } from './dpd-sequence.js';
-import { DEFAULT_RETRANSMIT_MS, type EspProposal, type IkeEngineConfig, type Phase1Proposal } from './engine-config.js';
+import { DEFAULT_RETRANSMIT_MS, type EspProposal, type IkeEngineConfig, type Phase1Proposal, type QuickModeSelector } from './engine-config.js';
 import type { EngineEffect, EngineEvent, EngineHooks } from './engine-effects.js';
 import { acceptedEsp, chooseEsp, espOffer } from './esp-proposal.js';
 import { dpdSeqOf, headerOnlySummary, summarize } from './message-summary.js';
 import { acceptedPhase1, choosePhase1, phase1Offer } from './phase1-proposal.js';
 import { afterFirstPayload, openMessage, sealMessage, type CipherState, type Opened } from './protection.js';
 import { IkeRejection } from './rejection.js';
+import { describeRefusal, isErrorNotify, keyMismatch, refusal, type Refusal } from './refusal.js';
+import { describeIdentification, describeEspProposals, describePhase1Proposals } from './offer-text.js';
 
 type Phase1State =
   | 'mm1-sent'
@@ -81,6 +83,8 @@ interface QuickModeExchange {
   proposals: EspProposal[];
   lastSent: Uint8Array;
   retransmits: number;
+  /** What this exchange offered, in words, for a refusal. */
+  offered?: string;
 }
 
 export interface ChildSa {
@@ -531,9 +535,14 @@ export class IkeSa {
       // Before keys exist a DUT can only tell us in clear why it gives up (NO-PROPOSAL-CHOSEN …).
       const effects: EngineEffect[] = [];
       for (const p of msg.payloads) if (p.kind === 'notify') effects.push(this.event({ kind: 'notify-received', notifyType: p.notifyType }));
-      if (msg.payloads.some((p) => p.kind === 'notify' && p.notifyType < 16384)) this.fail(effects, 'error notify during Main Mode');
+      const error = msg.payloads.find((p) => p.kind === 'notify' && isErrorNotify(p.notifyType));
+      if (error?.kind === 'notify') {
+        const why = refusal(error.notifyType, 1, `${describePhase1Proposals(this.offered)}, identity ${describeIdentification(this.config.localId ?? { type: 'ipv4-addr', address: this.local.address })}`);
+        this.fail(effects, describeRefusal(why), why);
+      }
       return { summary: summarize(msg, msg.payloads), effects };
     }
+    if (!this.established && this.keys && this.state === 'mm5-sent') return this.refusedMm5(msg);
     const keys = this.phase2Keys();
     if (msg.messageId === 0) throw new IkeError('ERR_IKE_MALFORMED', 'encrypted Informational with message ID 0');
     const seen = this.informationals.get(msg.messageId);
@@ -551,7 +560,8 @@ export class IkeSa {
     this.rememberInformational(msg.messageId, { request: bytes, responses: [] });
     const effects: EngineEffect[] = [];
     for (const p of opened.payloads.slice(1)) {
-      if (p.kind === 'notify') this.onNotify(p.notifyType, p.data, msg.messageId, effects);
+      if (p.kind === 'notify' && isErrorNotify(p.notifyType)) this.onErrorNotify(p.notifyType, p.spi, effects);
+      else if (p.kind === 'notify') this.onNotify(p.notifyType, p.data, msg.messageId, effects);
       else if (p.kind === 'delete') this.onDelete(p.protocolId, p.spis, effects);
     }
     return { summary, effects };
@@ -569,6 +579,49 @@ export class IkeSa {
     } else {
       effects.push(this.event({ kind: 'notify-received', notifyType }));
     }
+  }
+
+  /**
+   * An encrypted Informational in answer to MM5: a genuine error notify under our keys
+   * names itself; one that does not open under them means the DUT has another PSK.
+   */
+  private refusedMm5(msg: IsakmpMessage): Outcome {
+    const keys = this.keys as Keys;
+    const offered = `PSK authentication as ${describeIdentification(this.config.localId ?? { type: 'ipv4-addr', address: this.local.address })}`;
+    let why = keyMismatch(offered);
+    let summary = headerOnlySummary(msg);
+    try {
+      const iv = phase2Iv(keys.proposal.hash, this.iv, msg.messageId, cipherBlockSize(keys.proposal.cipher));
+      const opened = openMessage(keys.cipher, iv, msg.nextPayload as number, msg.encrypted as Uint8Array);
+      const hash = opened.payloads[0];
+      const expected = informationalHash(keys.proposal.hash, keys.skeyidA, msg.messageId, afterFirstPayload(opened.plaintext));
+      const error = opened.payloads.find((p) => p.kind === 'notify' && isErrorNotify(p.notifyType));
+      if (hash?.kind === 'hash' && equalBytes(expected, hash.data) && error?.kind === 'notify') {
+        why = refusal(error.notifyType, 1, offered);
+        summary = summarize(msg, opened.payloads);
+      }
+    } catch {
+      // Garbage under our keys is the evidence itself.
+    }
+    const effects: EngineEffect[] = [];
+    this.fail(effects, describeRefusal(why), why);
+    return { summary, effects };
+  }
+
+  /**
+   * An error notify in a protected Informational refuses the Quick Mode it names by our
+   * SPI, or else the oldest one we started and still wait for (RFC 2408 §3.14: the SPI
+   * field may be empty); with none pending it is only recorded.
+   */
+  private onErrorNotify(notifyType: number, spi: Uint8Array, effects: EngineEffect[]): void {
+    effects.push(this.event({ kind: 'notify-received', notifyType }));
+    const pending = [...this.quickModes.values()].filter((q) => q.role === 'initiator' && !q.nr);
+    const qm = pending.find((q) => spi.length === 4 && equalBytes(spi, q.spi)) ?? pending[0];
+    if (!qm) return;
+    this.quickModes.delete(qm.messageId);
+    this.cancelTimer(effects, `qm:${qm.messageId}`);
+    const why = refusal(notifyType, 2, qm.offered ?? describeEspProposals(qm.proposals));
+    effects.push(this.event({ kind: 'state', phase: 2, state: 'failed', detail: `Quick Mode ${hex32(qm.messageId)}: ${describeRefusal(why)}`, refusal: why }));
   }
 
   private onDelete(protocolId: number, spis: Uint8Array[], effects: EngineEffect[]): void {
@@ -641,7 +694,14 @@ export class IkeSa {
 
   // --------------------------------------------------------------- Quick Mode
 
+  /** One Quick Mode per configured selector pair (one without IDs when there is none). */
   startQuickMode(): EngineEffect[] {
+    const selectors = this.config.trafficSelectors ?? [];
+    if (selectors.length === 0) return this.startOneQuickMode(undefined);
+    return selectors.flatMap((ts) => this.startOneQuickMode(ts));
+  }
+
+  private startOneQuickMode(ts: QuickModeSelector | undefined): EngineEffect[] {
     const keys = this.phase2Keys();
     const messageId = this.freshMessageId();
     const proposals = this.config.espProposals;
@@ -660,10 +720,10 @@ export class IkeSa {
     };
     const rest: Payload[] = [espOffer(proposals, qm.spi), { kind: 'nonce', data: qm.ni }];
     if (qm.dh) rest.push({ kind: 'ke', data: qm.dh.publicKey });
-    const ts = this.config.trafficSelectors;
-    if (ts) {
-      rest.push(idPayloadFor({ type: 'ipv4-subnet', ...ts.local }), idPayloadFor({ type: 'ipv4-subnet', ...ts.remote }));
-    }
+    if (ts) rest.push(idPayloadFor(ts.local, ts.protocol, ts.port), idPayloadFor(ts.remote, ts.protocol, ts.port));
+    qm.offered = `${describeEspProposals(proposals)}${pfsGroup === undefined ? '' : ` with PFS group ${pfsGroup}`}, ${
+      ts ? `traffic selectors ${describeIdentification(ts.local)} <-> ${describeIdentification(ts.remote)}${ts.protocol ? ` protocol ${ts.protocol}` : ''}${ts.port ? ` port ${ts.port}` : ''}` : 'no IDs (host-to-host)'
+    }`;
     const hash = quickModeHash1(keys.proposal.hash, keys.skeyidA, messageId, encodePayloads(rest));
     const effects: EngineEffect[] = [];
     const sealed = this.sendSealed(effects, this.header(EXCHANGE_TYPES.QUICK_MODE, messageId), [{ kind: 'hash', data: hash }, ...rest], qm.iv, 1, false);
@@ -826,10 +886,10 @@ export class IkeSa {
   }
 
   /** Phase 1 gives up: state failed, timers cancelled. */
-  fail(effects: EngineEffect[], detail: string): void {
+  fail(effects: EngineEffect[], detail: string, why?: Refusal): void {
     for (const timer of [...this.timerSa.keys()]) this.cancelTimer(effects, timer);
     this.state = 'failed';
-    effects.push(this.event({ kind: 'state', phase: 1, state: 'failed', detail }));
+    effects.push(this.event({ kind: 'state', phase: 1, state: 'failed', detail, ...(why ? { refusal: why } : {}) }));
   }
 
   failedEvent(detail: string): EngineEffect[] {

@@ -165,17 +165,26 @@ export class FakePeer {
   }
 
   /** Resolves with the first sa-state event (logged since `since`, or still to come) that matches; ERR_PEER_TIMEOUT after `timeoutMs`. */
-  waitForSaState(match: SaStateMatch, timeoutMs: number, since?: bigint): Promise<SaStateEvent> {
+  /**
+   * Resolves with the awaited state; with `match.sa` set, rejects as soon as that SA fails
+   * instead: ERR_DUT_REFUSED when the DUT said why (its error notify), ERR_PEER_TIMEOUT
+   * when it stopped answering. A refused bring-up then ends in milliseconds, not at the timeout.
+   */
+  async waitForSaState(match: SaStateMatch, timeoutMs: number, since?: bigint): Promise<SaStateEvent> {
     const what = `phase ${match.phase} ${match.state}${match.sa ? ` of SA ${match.sa}` : ''}${match.remoteAddress ? ` with ${match.remoteAddress}` : ''}`;
-    return this.log.waitFor(
-      (e): e is SaStateEvent =>
-        e.type === 'sa-state' &&
-        e.phase === match.phase &&
-        e.state === match.state &&
-        (match.sa === undefined || sameSa(e.sa, match.sa)) &&
-        (match.remoteAddress === undefined || e.remote.address === match.remoteAddress),
-      { clock: this.options.clock, timeoutMs, what, ...(since !== undefined ? { since } : {}) },
-    );
+    const awaited = (e: HarnessEvent): boolean =>
+      e.type === 'sa-state' &&
+      e.phase === match.phase &&
+      e.state === match.state &&
+      (match.sa === undefined || sameSa(e.sa, match.sa)) &&
+      (match.remoteAddress === undefined || e.remote.address === match.remoteAddress);
+    const failed = (e: HarnessEvent): e is SaStateEvent =>
+      match.state !== 'failed' && match.sa !== undefined && e.type === 'sa-state' && e.state === 'failed' && sameSa(e.sa, match.sa) && e.phase <= match.phase;
+    const seen = await this.log.waitFor((e): e is SaStateEvent => awaited(e) || failed(e), { clock: this.options.clock, timeoutMs, what, ...(since !== undefined ? { since } : {}) });
+    if (awaited(seen)) return seen;
+    // Not the awaited state, so the failure of the same SA.
+    if (seen.refusal) throw new HarnessError('ERR_DUT_REFUSED', `waiting for ${what}: ${seen.detail ?? seen.refusal.notify}`);
+    throw new HarnessError('ERR_PEER_TIMEOUT', `waiting for ${what}: phase ${seen.phase} failed: ${seen.detail ?? 'no detail'}`);
   }
 
   /** Adds a label to the timeline (phase changes, scenario steps). */
@@ -309,7 +318,7 @@ export class FakePeer {
     const push = (e: HarnessEvent): void => this.log.push(e);
     switch (event.kind) {
       case 'state':
-        push({ type: 'sa-state', t, sa, phase: event.phase, state: event.state, remote, ...(event.detail ? { detail: event.detail } : {}) });
+        push({ type: 'sa-state', t, sa, phase: event.phase, state: event.state, remote, ...(event.detail ? { detail: event.detail } : {}), ...(event.refusal ? { refusal: event.refusal } : {}) });
         if (event.phase === 1 && (event.state === 'deleted' || event.state === 'expired' || event.state === 'failed')) {
           // The SA is gone for good (a new one gets new cookies): a long-running peer must not keep its history.
           this.dpdSeen.delete(saKey(sa));

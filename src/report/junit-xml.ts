@@ -19,7 +19,7 @@ function tally(scenarios: readonly ScenarioResult[]): { tests: number; failures:
   return {
     tests: scenarios.length,
     failures: count((s) => s.status === 'failed' || s.status === 'unexpected-pass'),
-    errors: count((s) => s.status === 'interrupted'),
+    errors: count((s) => s.status === 'interrupted' || s.status === 'error'),
     skipped: count((s) => s.status === 'skipped'),
     ms: scenarios.reduce((n, s) => n + s.durationMs, 0),
   };
@@ -48,6 +48,12 @@ function outcome(s: ScenarioResult): string {
     case 'interrupted': {
       const message = s.reason ?? 'run interrupted before the scenario finished';
       return `      <error type="interrupted" message="${escapeAttribute(message)}">${escapeMarkup(failureText(s) || message)}</error>\n`;
+    }
+    case 'error': {
+      // JUnit's own split: <error> for a test that could not run, <failure> for a check that failed.
+      const code = /^(ERR_[A-Z_]+)/.exec(s.reason ?? '')?.[1] ?? 'setup-error';
+      const message = s.reason?.split('\n')[0] ?? 'set-up error';
+      return `      <error type="${escapeAttribute(code)}" message="${escapeAttribute(message)}">${escapeMarkup(failureText(s) || message)}</error>\n`;
     }
     case 'skipped':
       return `      <skipped message="${escapeAttribute(s.reason ?? 'skipped')}"/>\n`;

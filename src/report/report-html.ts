@@ -16,6 +16,7 @@ import { KIND_COLOURS, renderTimelineSvg } from './timeline-svg.js';
 const STATUS_LABELS: Record<ScenarioStatus, string> = {
   passed: 'passed',
   failed: 'failed',
+  error: 'set-up error',
   'expected-fail': 'expected fail',
   'unexpected-pass': 'unexpected pass',
   skipped: 'skipped',
@@ -24,7 +25,7 @@ const STATUS_LABELS: Record<ScenarioStatus, string> = {
 
 const STYLE = `
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#f6f8fa;--card:#fff;
---passed:#1a7f37;--failed:#cf222e;--expected-fail:#8250df;--unexpected-pass:#bc4c00;--skipped:#6e7781;--interrupted:#9a6700}
+--passed:#1a7f37;--failed:#cf222e;--error:#953800;--expected-fail:#8250df;--unexpected-pass:#bc4c00;--skipped:#6e7781;--interrupted:#9a6700}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:var(--bg)}
 code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12.5px}
@@ -49,7 +50,7 @@ table.index{border:1px solid var(--line);border-radius:6px;margin-bottom:24px}
 table.index a{color:var(--fg);text-decoration:none}
 table.index a:hover{text-decoration:underline}
 .pill{display:inline-block;border-radius:999px;padding:1px 9px;font-size:12px;font-weight:600;color:#fff;background:var(--c);white-space:nowrap}
-.s-passed{--c:var(--passed)}.s-failed{--c:var(--failed)}.s-expected-fail{--c:var(--expected-fail)}
+.s-passed{--c:var(--passed)}.s-failed{--c:var(--failed)}.s-error{--c:var(--error)}.s-expected-fail{--c:var(--expected-fail)}
 .s-unexpected-pass{--c:var(--unexpected-pass)}.s-skipped{--c:var(--skipped)}.s-interrupted{--c:var(--interrupted)}
 h2.suite{font-size:16px;margin:28px 0 10px;padding-bottom:4px;border-bottom:2px solid var(--line)}
 h2.suite small{color:var(--muted);font-weight:400;margin-left:8px}

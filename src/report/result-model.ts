@@ -8,9 +8,13 @@
 import { createHash } from 'node:crypto';
 import type { HarnessEvent } from '../events.js';
 
-export type ScenarioStatus = 'passed' | 'failed' | 'expected-fail' | 'unexpected-pass' | 'skipped' | 'interrupted';
+/**
+ * 'error': the scenario could not start or go on (the DUT refused the bring-up, a
+ * control command failed) — a set-up problem, not a DPD verdict on the DUT.
+ */
+export type ScenarioStatus = 'passed' | 'failed' | 'error' | 'expected-fail' | 'unexpected-pass' | 'skipped' | 'interrupted';
 
-export const SCENARIO_STATUSES: readonly ScenarioStatus[] = ['passed', 'failed', 'expected-fail', 'unexpected-pass', 'skipped', 'interrupted'];
+export const SCENARIO_STATUSES: readonly ScenarioStatus[] = ['passed', 'failed', 'error', 'expected-fail', 'unexpected-pass', 'skipped', 'interrupted'];
 
 export type TargetKind = 'reference' | 'strongswan' | 'libreswan' | 'external';
 

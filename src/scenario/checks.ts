@@ -4,6 +4,7 @@
  * Times are seconds from the expectation's origin; tolerance is the profile's
  * absolute + relative × expected.
  */
+import type { WireProbeResult } from '../target/target.js';
 import type { DatagramEvent, HarnessEvent, MarkEvent, MessageKind } from '../events.js';
 import type { Tolerance } from '../profile/device-profile.js';
 import type { Check } from '../report/result-model.js';
@@ -174,6 +175,28 @@ export function checkSaGone(step: Extract<Step, { kind: 'expect-sa-gone' }>, ctx
   const at = seen ?? (before?.type === 'mark' && before.label === SA_GONE_MARK ? 0 : null);
   const stillThere = ctx.events.some((e) => e.type === 'mark' && e.label === SA_PRESENT_MARK && e.t >= ctx.stepStart);
   return [timingCheck(`SA gone from the DUT status ${ORIGIN_TEXT[step.timing.origin]}`, step.timing, at, ctx.tolerance, at === null && stillThere ? 'the DUT still lists the SA' : undefined)];
+}
+
+/**
+ * An SA-gone expectation settled by one R-U-THERE at the end of the window (a target that
+ * cannot read the DUT's status, and a DUT that sent no Delete): unanswered means gone by
+ * then — when exactly is unknown — answered means still alive then.
+ */
+export function checkSaGoneByWireProbe(step: Extract<Step, { kind: 'expect-sa-gone' }>, ctx: CheckContext, probe: WireProbeResult): Check[] {
+  const origin = originTime(step.timing.origin, ctx);
+  const at = origin === undefined ? undefined : round(seconds(probe.sentAt - origin));
+  const when = at === undefined ? 'at the end of the window' : `t = ${at} s`;
+  if (!step.gone) {
+    return [{ name: 'SA still held by the DUT (by wire probe)', expected: 'alive', observed: probe.alive ? `alive at ${when} (R-U-THERE answered)` : `gone by ${when} (wire probe: ${probe.detail})`, pass: probe.alive }];
+  }
+  const expected = step.timing.kind === 'at' ? `gone by ${round(step.timing.at + allowance(step.timing.at, ctx.tolerance))} s` : `gone by ${round(step.timing.to + allowance(step.timing.to, ctx.tolerance))} s`;
+  return [{
+    name: `SA gone from the DUT ${ORIGIN_TEXT[step.timing.origin]} (by wire probe)`,
+    expected,
+    observed: probe.alive ? `still alive at ${when} (the DUT answered the R-U-THERE)` : `gone by ${when} (wire probe: ${probe.detail})`,
+    pass: !probe.alive,
+    detail: 'judged by one R-U-THERE from the fake peer at the end of the window: the time of death itself is not observable without target.control.status or a Delete',
+  }];
 }
 
 export function checkInitiate(step: Extract<Step, { kind: 'expect-initiate' }>, ctx: CheckContext, peerAddresses: readonly string[]): Check[] {

@@ -15,6 +15,8 @@ import { expectedFailure, profileVariables } from '../profile/load-profile.js';
 import { checkSchema, type JsonSchema } from '../profile/schema-check.js';
 import { ConfigErrors, YamlSource, type FieldPath } from '../profile/yaml-source.js';
 import { ExpressionError, evaluate, parseExpression, type Expr } from './expression.js';
+import { targetCapabilities } from '../target/capabilities.js';
+import type { TargetCapabilities } from '../target/target.js';
 import type { CraftKind, PlannedScenario, PlannedStep, PlannedSuite, ProbeSeq, Step, TimeOrigin, Timing } from './plan.js';
 
 const schemaFile = new URL('../../schema/suite.schema.json', import.meta.url);
@@ -137,6 +139,23 @@ export function compileSuite(src: YamlSource, raw: Raw, profile: DeviceProfile, 
   return { name: raw.suite, file: src.file, ...(raw.description ? { description: raw.description } : {}), scenarios };
 }
 
+/**
+ * What the target cannot do for these steps: a DUT-initiated bring-up needs a way to make
+ * the DUT initiate, unless an earlier expect_initiate already waits for it to do so by
+ * itself (failover); DUT traffic needs a target that can make the DUT send some.
+ */
+function unmetCapability(steps: Raw[], can: TargetCapabilities): string | undefined {
+  let initiatesByItself = false;
+  for (const st of steps as Raw[]) {
+    if (st.expect_initiate !== undefined) initiatesByItself = true;
+    if (st.bring_up?.initiator === 'dut' && !initiatesByItself && !can.initiate) {
+      return 'needs the DUT to initiate IKE and this target cannot make it: give target.control.initiate (a command that starts IKE towards $DPD_PEER_ADDRESS)';
+    }
+    if (st.behave?.traffic !== undefined && !can.traffic) return 'needs the DUT to send protected traffic (on-demand DPD), which this target cannot make it do';
+  }
+  return undefined;
+}
+
 function unmetRequirement(req: Raw, profile: DeviceProfile, steps: Raw[], host: HostCapabilities): string | undefined {
   const actual: Record<string, unknown> = {
     target: profile.target.kind,
@@ -154,6 +173,8 @@ function unmetRequirement(req: Raw, profile: DeviceProfile, steps: Raw[], host: 
   const ranks = steps.flatMap((st) => Object.values(st as Record<string, Raw>)).map((b) => (typeof b === 'object' && b !== null ? b.peer : undefined)).filter((p): p is number => typeof p === 'number');
   const needed = Math.max(req.min_peers ?? 1, ...ranks.map((r) => r + 1));
   if (needed > profile.dpd.peers.length) return `needs ${needed} peers in the DUT's peer list (profile dpd.peers has ${profile.dpd.peers.length})`;
+  const missing = unmetCapability(steps, targetCapabilities(profile));
+  if (missing) return missing;
   const icmp = steps.map((st) => (st as Raw).behave?.silence).find((v) => typeof v === 'string' && v.startsWith('icmp-'));
   if (icmp && !host.rawSocket) return `needs a raw socket to answer with ICMP (${icmp}): run as root or give node CAP_NET_RAW`;
   return undefined;

@@ -8,7 +8,7 @@ import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent } from '../events.js';
 import { checkLine } from '../report/check-text.js';
 import type { Check, ExpectedWindow, ScenarioResult, ScenarioStatus } from '../report/result-model.js';
-import { allowance, checkIcmp, checkInitiate, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
+import { allowance, checkSaGoneByWireProbe, checkIcmp, checkInitiate, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
 import type { PlannedScenario, Step, TimeOrigin } from './plan.js';
 import { SA_GONE_MARK, SA_PRESENT_MARK, type ScenarioTarget } from '../target/target.js';
 
@@ -27,9 +27,13 @@ export interface ExecuteOptions {
   pollMs?: number;
   /** How often the DUT's SA status is polled from bring-up on, which bounds the precision of SA-gone times (default 250 ms). */
   statusPollMs?: number;
+  /** 'wire': the target cannot read the DUT's status; SA-gone expectations without a Delete are settled by a wire probe. */
+  saStatus?: 'dut' | 'wire';
 }
 
 const NS_PER_S = 1e9;
+/** How long the wire probe waits for the DUT's ACK: a live IKE stack answers R-U-THERE in milliseconds. */
+const WIRE_PROBE_TIMEOUT_MS = 3000;
 const toNs = (s: number): bigint => BigInt(Math.round(s * NS_PER_S));
 
 class Aborted extends HarnessError {
@@ -89,6 +93,9 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
   let lastSeries: DatagramEvent[] = [];
   let peerIndex = 0;
   let failure: string | undefined;
+  let setupError = false;
+  // Until the first SA is up nothing about the DUT's DPD has been asked: a failure then is set-up.
+  let settingUp = true;
   let interrupted = false;
 
   const ctx = (stepStart: bigint): CheckContext => ({ events: target.events(), stepStart, phaseStart, tolerance: scenario.tolerance });
@@ -146,6 +153,7 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
         case 'bring-up': {
           peerIndex = step.peerIndex;
           await abortable(target.bringUp({ initiator: step.initiator, peerIndex: step.peerIndex, timeoutMs: step.timeoutS * 1000 }), options.signal);
+          settingUp = false;
           saPresent = undefined;
           phaseStart = clock.now();
           statusTimer?.cancel();
@@ -188,7 +196,13 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
             ? originDeadline(step.timing.origin, timingEnd(step.timing, scenario.tolerance))
             : originDeadline(step.timing.origin, step.timing.kind === 'at' ? step.timing.at : step.timing.to);
           await waitFor(phase, end, async () => !(await pollSa()) && step.gone);
-          stepChecks.push(...checkSaGone(step, ctx(stepStart)));
+          const goneSeen = target.events().some((e) => e.type === 'mark' && e.label === SA_GONE_MARK && e.t >= stepStart);
+          if (options.saStatus === 'wire' && !goneSeen && target.wireProbe) {
+            const probe = await abortable(target.wireProbe(WIRE_PROBE_TIMEOUT_MS), options.signal);
+            stepChecks.push(...checkSaGoneByWireProbe(step, ctx(stepStart), probe));
+          } else {
+            stepChecks.push(...checkSaGone(step, ctx(stepStart)));
+          }
           break;
         }
         case 'expect-initiate': {
@@ -208,7 +222,10 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
     }
   } catch (err) {
     if (err instanceof Aborted) interrupted = true;
-    else failure = errorText(err);
+    else {
+      failure = errorText(err);
+      setupError = isSetupError(err, settingUp);
+    }
   } finally {
     watching = false;
     statusTimer?.cancel();
@@ -222,7 +239,7 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
 
   progress('done');
   const failed = checks.filter((c) => !c.pass);
-  const verdict = interrupted ? 'interrupted' : failure !== undefined || failed.length > 0 ? 'failed' : 'passed';
+  const verdict = interrupted ? 'interrupted' : setupError ? 'error' : failure !== undefined || failed.length > 0 ? 'failed' : 'passed';
   const reason = failure ?? (failed.length > 0 ? failed.map(checkLine).join('\n') : undefined);
   const { status, why } = applyExpectation(verdict, scenario.expectFail, reason);
   const logs = target.daemonLogs?.();
@@ -242,8 +259,10 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
   };
 }
 
-function applyExpectation(verdict: 'passed' | 'failed' | 'interrupted', expectFail: string | undefined, reason: string | undefined): { status: ScenarioStatus; why?: string } {
+function applyExpectation(verdict: 'passed' | 'failed' | 'error' | 'interrupted', expectFail: string | undefined, reason: string | undefined): { status: ScenarioStatus; why?: string } {
   if (verdict === 'interrupted') return { status: 'interrupted', why: 'run interrupted before the scenario finished' };
+  // A declared deviation is about the DUT's DPD; a scenario that never started says nothing about it.
+  if (verdict === 'error') return { status: 'error', ...(reason === undefined ? {} : { why: reason }) };
   if (expectFail === undefined) return { status: verdict, ...(reason === undefined ? {} : { why: reason }) };
   if (verdict === 'failed') return { status: 'expected-fail', why: `known deviation: ${expectFail}${reason ? `\n${reason}` : ''}` };
   return { status: 'unexpected-pass', why: `declared as a known deviation (${expectFail}) but every check passed: update the profile` };
@@ -269,6 +288,18 @@ function expectedWindow(step: Step, c: CheckContext, startedAt: bigint): Expecte
     return { label, from: o + t.at - tol, to: o + t.at + tol };
   }
   return { label, from: o + t.from, to: o + t.to };
+}
+
+/** Codes that mean the scenario could not be run against the DUT whenever they come (see docs/errors.md). */
+const SETUP_CODES = new Set(['ERR_DUT_REFUSED', 'ERR_CONTROL_COMMAND', 'ERR_CONTROL_PARSE', 'ERR_PEER_SOCKET', 'ERR_TARGET_UNAVAILABLE']);
+
+/**
+ * A refusal or a broken control command is set-up whenever it comes; a bring-up that
+ * times out is set-up only before the first SA (later, e.g. a DUT that should fail over
+ * to this peer and never does, it is the DUT's failure).
+ */
+function isSetupError(err: unknown, settingUp: boolean): boolean {
+  return err instanceof HarnessError && (SETUP_CODES.has(err.code) || (settingUp && err.code === 'ERR_PEER_TIMEOUT'));
 }
 
 function errorText(err: unknown): string {

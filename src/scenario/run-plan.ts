@@ -104,6 +104,9 @@ function assertScenario(ctx: Mocha.Context, r: ScenarioResult): void {
     case 'interrupted':
       assert.fail('interrupted');
       return;
+    case 'error':
+      assert.fail(`set-up error (the scenario could not start): ${r.reason}`);
+      return;
     case 'failed': {
       const failed = r.checks.filter((c) => !c.pass).map(checkLine);
       assert.fail(failed.length > 0 ? failed.join('\n') : (r.reason ?? 'failed'));

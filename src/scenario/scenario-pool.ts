@@ -4,6 +4,7 @@
  * before it starts, so mocha tests (which run serially) can simply await
  * theirs while the pool keeps `jobs` scenarios in flight.
  */
+import type { HarnessError } from '../errors.js';
 import type { Clock } from '../events.js';
 import type { ScenarioResult } from '../report/result-model.js';
 import { executeScenario, type Progress } from './execute-scenario.js';
@@ -46,10 +47,15 @@ export function runPool(scenarios: readonly PlannedScenario[], o: PoolOptions): 
       let result: ScenarioResult;
       try {
         const target = await o.factory.open(s.id);
-        result = await executeScenario(s, target, { clock: o.clock, signal: o.signal, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+        result = await executeScenario(s, target, {
+          clock: o.clock, signal: o.signal, saStatus: o.factory.capabilities.saStatus,
+          ...(o.factory.statusPollMs === undefined ? {} : { statusPollMs: o.factory.statusPollMs }),
+          ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+        });
       } catch (err) {
-        // The target could not even be opened: the scenario fails with the reason, the run goes on.
-        result = { ...skippedResult(s, o.clock, `target: ${(err as Error).message}`), status: s.expectFail ? 'expected-fail' : 'failed' };
+        // The target could not even be opened: a set-up error with the reason, the run goes on.
+        const code = (err as Partial<HarnessError>).code;
+        result = { ...skippedResult(s, o.clock, `${code ? `${code}: ` : ''}target: ${(err as Error).message}`), status: 'error' };
       }
       finish(result);
     }

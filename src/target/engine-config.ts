@@ -1,11 +1,12 @@
 /**
  * The fake peer's IKE engine configuration derived from a profile: the
  * profile's proposals in the engine's terms, the PSK for the DUT's address,
- * and traffic selectors when the DUT has inner subnets (the lab).
+ * and the Quick Mode traffic selectors (the profile's, or the lab's subnets).
  */
 import type { Random } from '../events.js';
-import type { EspProposal, IkeEngineConfig, Phase1Proposal, Subnet } from '../ike/index.js';
-import type { DeviceProfile, EspProposalSpec, IkeProposal } from '../profile/device-profile.js';
+import type { EspProposal, IkeEngineConfig, Phase1Proposal, QuickModeSelector, Subnet } from '../ike/index.js';
+import type { Identification } from '../wire/identification.js';
+import type { DeviceProfile, EspProposalSpec, IkeProposal, TrafficSelector } from '../profile/device-profile.js';
 
 const CIPHER: Record<IkeProposal['encryption'], Pick<Phase1Proposal, 'cipher' | 'keyLength'>> = {
   'aes-128': { cipher: 'aes-cbc', keyLength: 16 },
@@ -26,13 +27,29 @@ export function subnetOf(prefix: string): Subnet {
   return { address, mask: [24, 16, 8, 0].map((s) => (mask >>> s) & 0xff).join('.') };
 }
 
+/** A profile selector side: `a.b.c.d/len` subnet, `a.b.c.d-e.f.g.h` range or `a.b.c.d` address (RFC 2407 §4.6.2.1). */
+export function identificationOf(side: string): Identification {
+  if (side.includes('/')) return { type: 'ipv4-subnet', ...subnetOf(side) };
+  const range = side.split('-');
+  if (range.length === 2) return { type: 'ipv4-range', from: range[0]!, to: range[1]! };
+  return { type: 'ipv4-addr', address: side };
+}
+
+export function quickModeSelector(ts: TrafficSelector): QuickModeSelector {
+  return { local: identificationOf(ts.local), remote: identificationOf(ts.remote), protocol: ts.protocol ?? 0, port: ts.port ?? 0 };
+}
+
+/** The profile's selectors; else, for a lab DUT with inner subnets, the first peer subnet against the first DUT subnet. */
+function selectorsOf(profile: DeviceProfile): QuickModeSelector[] {
+  if (profile.ike.trafficSelectors.length > 0) return profile.ike.trafficSelectors.map(quickModeSelector);
+  const t = profile.target;
+  if ('lab' in t && t.lab.peerSubnets.length > 0 && t.lab.dutSubnets.length > 0) return [quickModeSelector({ local: t.lab.peerSubnets[0]!, remote: t.lab.dutSubnets[0]! })];
+  return [];
+}
+
 export function engineConfigFor(profile: DeviceProfile, random: Random): IkeEngineConfig {
   const psk = new TextEncoder().encode(profile.psk.reveal());
-  const t = profile.target;
-  const selectors =
-    'lab' in t && t.lab.peerSubnets.length > 0 && t.lab.dutSubnets.length > 0
-      ? { trafficSelectors: { local: subnetOf(t.lab.peerSubnets[0]!), remote: subnetOf(t.lab.dutSubnets[0]!) } }
-      : {};
+  const selectors = selectorsOf(profile);
   return {
     random,
     psk: () => psk,
@@ -43,7 +60,7 @@ export function engineConfigFor(profile: DeviceProfile, random: Random): IkeEngi
       ...(profile.ike.pfsGroup ? { pfsGroup: GROUP[profile.ike.pfsGroup] } : {}),
       lifetimeSeconds: profile.ike.lifetime.ipsec,
     })),
-    ...selectors,
+    ...(selectors.length > 0 ? { trafficSelectors: selectors } : {}),
     ...(profile.ike.localId ? { localId: /^\d+\.\d+\.\d+\.\d+$/.test(profile.ike.localId) ? { type: 'ipv4-addr', address: profile.ike.localId } : { type: 'fqdn', name: profile.ike.localId } } : {}),
     // The fake peer's own probes: a new number each time, so sequence scenarios control repeats explicitly.
     dpdSequence: { retry: 'increment' },

@@ -3,18 +3,19 @@
  * started): a fresh fake peer per scenario on the profile's peer addresses,
  * talking IKEv1 to `target.address`.
  *
- * Nothing here can read the device's own status, so "does the DUT still hold
- * an SA with peer N" is inferred from the wire: an SA counts as present from
- * phase-1 establishment until either side's ISAKMP Delete. A device that
- * declares the peer dead without sending Delete therefore looks as if it kept
- * the SA; its profile says `delete_on_dead: false`, and the report shows the
- * inference in the check's detail (see docs/profiles.md, target.kind external).
+ * With `target.control.status` the device's own SA list answers "does the DUT
+ * still hold an SA with peer N"; `initiate` and `terminate` make it start or
+ * drop IKE. Without a status command presence is inferred from the wire (from
+ * phase-1 establishment until either side's ISAKMP Delete), and the executor
+ * settles a death without Delete with one R-U-THERE (wireProbe).
  */
+import { HarnessError } from '../errors.js';
 import type { Clock, Endpoint, HarnessEvent } from '../events.js';
 import { IkeEngine } from '../ike/index.js';
 import { FakePeer } from '../peer/fake-peer.js';
 import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
+import { DeviceControl } from './control/device-control.js';
 import { engineConfigFor } from './engine-config.js';
 import { PeerScenarioTarget } from './peer-target.js';
 import { targetCapabilities } from './capabilities.js';
@@ -39,6 +40,8 @@ export async function createExternalTargetFactory(profile: DeviceProfile, clock:
   // The device is configured with these addresses as its IKE peers on UDP/500.
   const peerEndpoints = target.peerAddresses.map((address) => ({ address, port: 500 }));
   const config = engineConfigFor(profile, systemRandom);
+  const device = target.control ? new DeviceControl(target.control, dut.address) : undefined;
+  const indexOf = (address: string): number => target.peerAddresses.indexOf(address);
 
   return {
     clock,
@@ -46,6 +49,7 @@ export async function createExternalTargetFactory(profile: DeviceProfile, clock:
     // Every scenario binds all peer addresses: one at a time.
     maxJobs: 1,
     dataPlane: 'n/a',
+    ...(target.control?.status ? { statusPollMs: target.control.status.intervalS * 1000 } : {}),
     async open(): Promise<ScenarioTarget> {
       const peer = await FakePeer.start({ bind: peerEndpoints, clock, createEngine: (hooks) => new IkeEngine(config, hooks) });
       // Which local address each IKE SA (by initiator cookie) runs on.
@@ -60,12 +64,20 @@ export async function createExternalTargetFactory(profile: DeviceProfile, clock:
         peerEndpoints,
         control: {
           async hasSa(peerAddress) {
+            if (device && target.control?.status) return device.hasSa(peerAddress, indexOf(peerAddress));
             return saPresentOnWire(peer.log.events, dut, peerAddress, saAddress);
           },
+          ...(device && target.control?.initiate
+            ? { initiate: (peerIndex: number) => device.initiate(target.peerAddresses[peerIndex]!, peerIndex) }
+            : {}),
         },
         release: async () => {
           forget();
           await peer.close();
+          // The next scenario starts from a device without SAs with us: a dead one may linger there.
+          const failures: string[] = [];
+          if (device) for (const [i, address] of target.peerAddresses.entries()) await device.terminate(address, i).catch((err: Error) => failures.push(err.message));
+          if (failures.length > 0) throw new HarnessError('ERR_CONTROL_COMMAND', failures.join('; '));
         },
       });
     },

@@ -20,7 +20,7 @@ import { sameSa } from '../peer/fake-peer.js';
 import type { DaemonLog } from '../report/result-model.js';
 import { DOI, EXCHANGE_TYPES, NOTIFY_TYPES, PROTOCOL_IDS, type IsakmpMessage, type Payload } from '../wire/index.js';
 import type { CraftKind, ProbeSeq } from './target.js';
-import type { ScenarioTarget } from './target.js';
+import type { ScenarioTarget, WireProbeResult } from './target.js';
 
 export interface DutControl {
   /** Whether the DUT's status lists an IKE SA with the fake-peer address. */
@@ -239,6 +239,37 @@ export class PeerScenarioTarget implements ScenarioTarget {
         };
         return this.o.peer.sendMessage(from, this.o.dut, message);
       }
+    }
+  }
+
+  /**
+   * One R-U-THERE on the scenario's SA, whatever the scenario's silence (it is lifted for
+   * this one message and put back), and what the DUT made of it: an ACK means its SA is
+   * alive; INVALID-COOKIE, a Delete or nothing within `timeoutMs` means it is gone. An SA
+   * the fake peer already saw deleted is gone without a probe.
+   */
+  async wireProbe(timeoutMs: number): Promise<WireProbeResult> {
+    const sa = this.currentSa();
+    const sentAt = this.o.clock.now();
+    if (!this.o.peer.sas().some((s) => sameSa(s, sa))) return { alive: false, sentAt, detail: 'the SA was already deleted on the wire' };
+    const before = this.o.peer.behaviour(sa);
+    this.o.peer.setBehaviour(sa, { silence: 'none' });
+    try {
+      this.o.peer.probe(sa);
+    } finally {
+      this.o.peer.setBehaviour(sa, before);
+    }
+    const seq = this.lastOwnProbe()?.summary?.seq;
+    const answered = (e: HarnessEvent): boolean =>
+      e.type === 'datagram' && e.direction === 'in' && e.sa !== undefined && sameSa(e.sa, sa) &&
+      ((e.summary?.kind === 'r-u-there-ack' && (seq === undefined || e.summary.seq === seq)) || e.summary?.kind === 'delete' || (e.summary?.kind === 'notify' && e.summary.notifyType === NOTIFY_TYPES.INVALID_COOKIE));
+    try {
+      const e = (await this.o.peer.log.waitFor(answered, { clock: this.o.clock, timeoutMs, since: sentAt, what: 'an answer to the wire probe' })) as DatagramEvent;
+      if (e.summary?.kind === 'r-u-there-ack') return { alive: true, sentAt, detail: 'ack' };
+      return { alive: false, sentAt, detail: e.summary?.kind === 'delete' ? 'delete' : 'invalid-cookie' };
+    } catch (err) {
+      if ((err as HarnessError).code !== 'ERR_PEER_TIMEOUT') throw err;
+      return { alive: false, sentAt, detail: `no answer within ${timeoutMs / 1000} s` };
     }
   }
 

@@ -25,7 +25,7 @@ export function baseConfig(seed: string, overrides: Partial<IkeEngineConfig> = {
     psk: () => PSK,
     proposals: [{ cipher: 'aes-cbc', keyLength: 16, hash: 'sha1', group: 14, lifetimeSeconds: 28800 }],
     espProposals: [{ cipher: 'aes-cbc', keyLength: 16, integrity: 'sha1', lifetimeSeconds: 3600 }],
-    trafficSelectors: { local: { address: '198.51.100.0', mask: '255.255.255.0' }, remote: { address: '203.0.113.0', mask: '255.255.255.128' } },
+    trafficSelectors: [{ local: { type: 'ipv4-subnet', address: '198.51.100.0', mask: '255.255.255.0' }, remote: { type: 'ipv4-subnet', address: '203.0.113.0', mask: '255.255.255.128' }, protocol: 0, port: 0 }],
     ...overrides,
   };
 }

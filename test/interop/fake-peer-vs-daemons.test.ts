@@ -22,7 +22,7 @@ import { ikev1Keys, tsharkKeyArguments } from '../../src/report/ikev1-key-table.
 import { datagramFromEvent, pcapFile } from '../../src/report/pcap-writer.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { systemRandom } from '../../src/peer/system-random.js';
-import { subnetOf } from '../../src/target/engine-config.js';
+import { quickModeSelector } from '../../src/target/engine-config.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
 
 const PSK = 'fpx-interop-psk';
@@ -174,7 +174,7 @@ for (const daemon of DAEMONS) {
                   psk: (remote) => (remote.address === dutAddress ? new TextEncoder().encode(PSK) : undefined),
                   proposals: [set.ike],
                   espProposals: [set.esp],
-                  trafficSelectors: { local: subnetOf(daemon.peerSubnet), remote: subnetOf(daemon.dutSubnet) },
+                  trafficSelectors: [quickModeSelector({ local: daemon.peerSubnet, remote: daemon.dutSubnet })],
                   retransmitMs: [1000, 2000, 4000],
                 },
                 hooks,

@@ -12,7 +12,7 @@ import { parseLabSpec } from '../../src/lab/lab-spec.js';
 import { FakePeer } from '../../src/peer/fake-peer.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { systemRandom } from '../../src/peer/system-random.js';
-import { subnetOf } from '../../src/target/engine-config.js';
+import { quickModeSelector } from '../../src/target/engine-config.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
 import { waitUntil } from '../support/wait-until.js';
 
@@ -65,7 +65,7 @@ describe('lab/libreswan aggressive=yes: pluto answers Aggressive Mode from the f
             psk: (remote) => (remote.address === DUT_ADDRESS ? new TextEncoder().encode(PSK) : undefined),
             proposals: [{ cipher: 'aes-cbc', keyLength: 16, hash: 'sha1', group: 14, lifetimeSeconds: 3600 }],
             espProposals: [{ cipher: 'aes-cbc', keyLength: 16, integrity: 'sha1', pfsGroup: 14, lifetimeSeconds: 1200 }],
-            trafficSelectors: { local: subnetOf(PEER_SUBNET), remote: subnetOf(DUT_SUBNET) },
+            trafficSelectors: [quickModeSelector({ local: PEER_SUBNET, remote: DUT_SUBNET })],
             retransmitMs: [2000, 2000, 4000],
           },
           hooks,

@@ -20,7 +20,7 @@ function config(seed: string): IkeEngineConfig {
     psk: () => new TextEncoder().encode(PSK),
     proposals: [{ cipher: 'aes-cbc', keyLength: 16, hash: 'sha1', group: 14, lifetimeSeconds: 3600 }],
     espProposals: [{ cipher: 'aes-cbc', keyLength: 16, integrity: 'sha1', lifetimeSeconds: 1200 }],
-    trafficSelectors: { local: { address: '198.51.100.32', mask: '255.255.255.240' }, remote: { address: '198.51.100.16', mask: '255.255.255.240' } },
+    trafficSelectors: [{ local: { type: 'ipv4-subnet', address: '198.51.100.32', mask: '255.255.255.240' }, remote: { type: 'ipv4-subnet', address: '198.51.100.16', mask: '255.255.255.240' }, protocol: 0, port: 0 }],
   };
 }
 

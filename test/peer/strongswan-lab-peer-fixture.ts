@@ -5,14 +5,14 @@
  * one proposal (aes128-sha1-modp2048) and this engineer's 203.0.113.144/28, so
  * the tests using it run one after the other, never side by side.
  */
-import { IkeEngine } from '../../src/ike/index.js';
+import { IkeEngine, type IkeEngineConfig } from '../../src/ike/index.js';
 import type { DutAdapter } from '../../src/lab/dut-adapter-types.js';
 import { Lab } from '../../src/lab/lab.js';
-import { parseLabSpec } from '../../src/lab/lab-spec.js';
+import { parseLabSpec, type LabSpec } from '../../src/lab/lab-spec.js';
 import { FakePeer } from '../../src/peer/fake-peer.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { systemRandom } from '../../src/peer/system-random.js';
-import { subnetOf } from '../../src/target/engine-config.js';
+import { quickModeSelector } from '../../src/target/engine-config.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
 
 export const DUT_ADDRESS = '203.0.113.145';
@@ -46,6 +46,42 @@ export interface StrongswanLabPeer {
   startPeer(): Promise<FakePeer>;
 }
 
+/** The lab spec of the charon DUT: one proposal, subnets of this fixture. */
+export function strongswanLabSpec(options: StrongswanLabPeerOptions): LabSpec {
+  return parseLabSpec(
+    {
+      name: options.lab,
+      kind: 'strongswan',
+      subnet: LINK_SUBNET,
+      dut_address: DUT_ADDRESS,
+      peer_addresses: [PEER_ADDRESS],
+      dut_subnets: [DUT_SUBNET],
+      peer_subnets: [PEER_SUBNET],
+      psk: options.psk,
+      dut: {
+        aggressive: options.aggressive ?? false,
+        ike_proposals: ['aes128-sha1-modp2048'],
+        esp_proposals: ['aes128-sha1-modp2048'],
+        dpd: { ...options.dpd, action: 'clear' },
+        retransmit: { tries: 2, timeout: 2.0, base: 1.5 },
+      },
+    },
+    { file: options.file },
+  );
+}
+
+/** The fake peer's engine config that matches the DUT (tests change single fields to mismatch it). */
+export function fakePeerEngineConfig(options: Pick<StrongswanLabPeerOptions, 'psk' | 'retransmitMs'>): IkeEngineConfig {
+  return {
+    random: systemRandom,
+    psk: (remote) => (remote.address === DUT_ADDRESS ? new TextEncoder().encode(options.psk) : undefined),
+    proposals: [{ cipher: 'aes-cbc', keyLength: 16, hash: 'sha1', group: 14, lifetimeSeconds: 3600 }],
+    espProposals: [{ cipher: 'aes-cbc', keyLength: 16, integrity: 'sha1', pfsGroup: 14, lifetimeSeconds: 1200 }],
+    trafficSelectors: [quickModeSelector({ local: PEER_SUBNET, remote: DUT_SUBNET })],
+    retransmitMs: options.retransmitMs,
+  };
+}
+
 /**
  * Registers before/after hooks in the calling describe that bring the lab and
  * the peer up and down; the returned object is filled in by the before hook.
@@ -56,26 +92,7 @@ export function strongswanLabPeer(options: StrongswanLabPeerOptions): Strongswan
   before(async function () {
     requireRoot(this);
     requireCommands(this, 'ip', 'unshare', '/usr/lib/ipsec/charon', 'swanctl');
-    const spec = parseLabSpec(
-      {
-        name: options.lab,
-        kind: 'strongswan',
-        subnet: LINK_SUBNET,
-        dut_address: DUT_ADDRESS,
-        peer_addresses: [PEER_ADDRESS],
-        dut_subnets: [DUT_SUBNET],
-        peer_subnets: [PEER_SUBNET],
-        psk: options.psk,
-        dut: {
-          aggressive: options.aggressive ?? false,
-          ike_proposals: ['aes128-sha1-modp2048'],
-          esp_proposals: ['aes128-sha1-modp2048'],
-          dpd: { ...options.dpd, action: 'clear' },
-          retransmit: { tries: 2, timeout: 2.0, base: 1.5 },
-        },
-      },
-      { file: options.file },
-    );
+    const spec = strongswanLabSpec(options);
     fixture.lab = await Lab.up(spec);
     fixture.dut = fixture.lab.dut as DutAdapter;
     void (async () => {
@@ -84,18 +101,7 @@ export function strongswanLabPeer(options: StrongswanLabPeerOptions): Strongswan
     fixture.startPeer = () => FakePeer.start({
       bind: [{ address: PEER_ADDRESS, port: 500 }],
       clock: systemClock,
-      createEngine: (hooks) =>
-        new IkeEngine(
-          {
-            random: systemRandom,
-            psk: (remote) => (remote.address === DUT_ADDRESS ? new TextEncoder().encode(options.psk) : undefined),
-            proposals: [{ cipher: 'aes-cbc', keyLength: 16, hash: 'sha1', group: 14, lifetimeSeconds: 3600 }],
-            espProposals: [{ cipher: 'aes-cbc', keyLength: 16, integrity: 'sha1', pfsGroup: 14, lifetimeSeconds: 1200 }],
-            trafficSelectors: { local: subnetOf(PEER_SUBNET), remote: subnetOf(DUT_SUBNET) },
-            retransmitMs: options.retransmitMs,
-          },
-          hooks,
-        ),
+      createEngine: (hooks) => new IkeEngine(fakePeerEngineConfig(options), hooks),
     });
     fixture.peer = await fixture.startPeer();
   });

@@ -23,7 +23,7 @@ describe('report: result model helpers', () => {
   });
 
   it('counts every status, zero included', () => {
-    expect(countByStatus(syntheticRun())).to.deep.equal({ passed: 1, failed: 1, 'expected-fail': 1, 'unexpected-pass': 1, skipped: 1, interrupted: 1 });
-    expect(countByStatus({ ...syntheticRun(), suites: [] })).to.deep.equal({ passed: 0, failed: 0, 'expected-fail': 0, 'unexpected-pass': 0, skipped: 0, interrupted: 0 });
+    expect(countByStatus(syntheticRun())).to.deep.equal({ passed: 1, failed: 1, error: 0, 'expected-fail': 1, 'unexpected-pass': 1, skipped: 1, interrupted: 1 });
+    expect(countByStatus({ ...syntheticRun(), suites: [] })).to.deep.equal({ passed: 0, failed: 0, error: 0, 'expected-fail': 0, 'unexpected-pass': 0, skipped: 0, interrupted: 0 });
   });
 });

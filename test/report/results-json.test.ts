@@ -13,7 +13,7 @@ describe('report: results.json', () => {
     expect(doc.schemaVersion).to.equal(RESULTS_SCHEMA_VERSION);
     expect(doc).to.deep.include({ interrupted: true, dataPlane: 'emulated', startedAt: '2026-11-28T12:00:00.000Z', finishedAt: '2026-11-28T12:01:10.000Z' });
     expect(doc.profile).to.deep.equal({ vendor: 'strongSwan', product: 'charon', version: '5.9.8', target: 'strongswan', file: 'profiles/strongswan-5.9.yaml' });
-    expect(doc.summary).to.deep.equal({ total: 6, passed: 1, failed: 1, 'expected-fail': 1, 'unexpected-pass': 1, skipped: 1, interrupted: 1 });
+    expect(doc.summary).to.deep.equal({ total: 6, passed: 1, failed: 1, error: 0, 'expected-fail': 1, 'unexpected-pass': 1, skipped: 1, interrupted: 1 });
   });
 
   it('per scenario: suite, title, status, reason and the checks with expected, observed, tolerance and pass', () => {

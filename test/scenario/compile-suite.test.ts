@@ -12,7 +12,7 @@ const compile = (text: string, profile = cisco, host?: HostCapabilities): Planne
   return compileSuite(src, validateSuite(src), profile, host);
 };
 
-const SUITE = `suite: demo
+const SUITE_WITH_TRAFFIC = `suite: demo
 scenarios:
   - id: knobs
     title: every behave knob
@@ -31,6 +31,7 @@ scenarios:
     steps:
       - bring_up: {}
 `;
+const SUITE = SUITE_WITH_TRAFFIC;
 
 describe('scenario/compile-suite', () => {
   it('compiles every step with the profile numbers, peers resolved through dpd.peers', () => {
@@ -54,6 +55,8 @@ describe('scenario/compile-suite', () => {
   });
 
   it('the same suite against strongSwan: reuse, no Delete, and skips what the profile cannot do', () => {
+    // The lab cannot make charon send traffic: that skip has its own test below.
+    const SUITE = SUITE_WITH_TRAFFIC.replace(', traffic: true', '');
     const plan = compile(SUITE.replace(/      - expect_initiate.*\n/, '').replace('peer: 1,', 'peer: 0,'), strongswan);
     const steps = plan.scenarios[0]!.steps.map((s) => s.step);
     expect(steps[4]).to.deep.equal({ kind: 'expect-seq', relation: 'same' });
@@ -62,8 +65,20 @@ describe('scenario/compile-suite', () => {
   });
 
   it('a variable the profile lacks skips the scenario instead of failing the run', () => {
-    const text = SUITE.replace('peer: 2, within', 'peer: 0, within').replace('peer: 1,', 'peer: 0,');
+    const text = SUITE_WITH_TRAFFIC.replace(', traffic: true', '').replace('peer: 2, within', 'peer: 0, within').replace('peer: 1,', 'peer: 0,');
     expect(compile(text, strongswan).scenarios[0]!.skip).to.equal('profile has no dpd.failover.within');
+  });
+
+  it('steps the target cannot perform skip the scenario with what is missing: DUT traffic on a lab, DUT initiation on an external device without control.initiate', () => {
+    expect(compile(SUITE_WITH_TRAFFIC.replace('peer: 2, within', 'peer: 0, within').replace('peer: 1,', 'peer: 0,'), strongswan).scenarios[0]!.skip).to.match(/^needs the DUT to send protected traffic/);
+    const external = { ...strongswan, target: { kind: 'external' as const, address: '198.51.100.1', port: 500, peerAddresses: ['198.51.100.10'] } };
+    const dutFirst = 'suite: d\nscenarios:\n  - id: a\n    title: t\n    steps:\n      - bring_up: { initiator: dut }\n      - expect_seq: { relation: echo }\n';
+    expect(compile(dutFirst, external).scenarios[0]!.skip).to.match(/^needs the DUT to initiate IKE .*target\.control\.initiate/);
+    const withInitiate = { ...external, target: { ...external.target, control: { initiate: { command: 'true', timeoutS: 5 } } } };
+    expect(compile(dutFirst, withInitiate).scenarios[0]!.skip).to.equal(undefined);
+    // A DUT failing over initiates by itself: the bring-up after expect_initiate needs no command.
+    const failover = dutFirst.replace('      - bring_up: { initiator: dut }\n', '      - bring_up: { initiator: peer }\n      - expect_initiate: { peer: 0, within: 5 }\n      - bring_up: { initiator: dut }\n');
+    expect(compile(failover, external).scenarios[0]!.skip).to.equal(undefined);
   });
 
   it('a YAML syntax error from an unquoted expression in { } says to quote it', () => {

@@ -9,7 +9,7 @@ import type { Clock, HarnessEvent, MessageKind } from '../../src/events.js';
 import type { Behaviour } from '../../src/peer/behaviour.js';
 import { NORMAL_BEHAVIOUR, dpdAnswerDecision } from '../../src/peer/behaviour.js';
 import type { ProbeSeq, CraftKind } from '../../src/scenario/plan.js';
-import type { ScenarioTarget } from '../../src/target/target.js';
+import type { ScenarioTarget, WireProbeResult } from '../../src/target/target.js';
 
 export interface SimulatedDut {
   interval: number;
@@ -19,6 +19,8 @@ export interface SimulatedDut {
   /** Seconds from the dead declaration to Main Mode towards the next peer; undefined: no failover. */
   failoverAfter?: number;
   peers: string[];
+  /** The target cannot read the DUT's status: an SA counts as present until a Delete, as on the wire. */
+  statusFromWire?: boolean;
 }
 
 export class SimulatedTarget implements ScenarioTarget {
@@ -122,7 +124,21 @@ export class SimulatedTarget implements ScenarioTarget {
   async setDutTraffic(): Promise<void> {}
 
   async dutHasSa(): Promise<boolean> {
+    if (this.dut.statusFromWire) return !this.log.some((e) => e.type === 'datagram' && e.summary?.kind === 'delete');
     return this.up;
+  }
+
+  /** The fake peer's R-U-THERE: answered 5 ms later while the DUT holds the SA. */
+  async wireProbe(timeoutMs: number): Promise<WireProbeResult> {
+    const sentAt = this.clock.now();
+    this.datagram('out', 'r-u-there', 77);
+    if (!this.up) {
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, timeoutMs));
+      return { alive: false, sentAt, detail: `no answer within ${timeoutMs / 1000} s` };
+    }
+    await new Promise<void>((resolve) => this.clock.setTimeout(resolve, 5));
+    this.datagram('in', 'r-u-there-ack', 77);
+    return { alive: true, sentAt, detail: 'ack' };
   }
 
   async teardown(): Promise<void> {
