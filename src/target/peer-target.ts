@@ -119,6 +119,15 @@ export class PeerScenarioTarget implements ScenarioTarget {
     return this.events().filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'out' && e.summary?.kind === 'r-u-there' && e.sa !== undefined && sameSa(e.sa, sa)).pop();
   }
 
+  /** Runs `send` (one R-U-THERE on `sa`) and resolves with its datagram event, logged once its send completed (FakePeer.transmit). */
+  private async probeSent(sa: string, send: () => void): Promise<DatagramEvent> {
+    const since = this.o.clock.now();
+    send();
+    return (await this.o.peer.log.waitFor((e) => e.type === 'datagram' && e.direction === 'out' && e.summary?.kind === 'r-u-there' && e.sa !== undefined && sameSa(e.sa, sa), {
+      clock: this.o.clock, timeoutMs: 1000, since, what: 'our R-U-THERE on the wire',
+    })) as DatagramEvent;
+  }
+
   async sendProbe(seq: ProbeSeq): Promise<void> {
     const sa = this.currentSa();
     const last = this.lastOwnProbe()?.summary?.seq;
@@ -154,13 +163,7 @@ export class PeerScenarioTarget implements ScenarioTarget {
     const previous = async (): Promise<Uint8Array> => {
       const seen = this.lastOwnProbe();
       if (seen) return seen.bytes;
-      const since = this.o.clock.now();
-      this.o.peer.probe(sa);
-      // Logged once its send completed (FakePeer.transmit), so wait for it.
-      const sent = await this.o.peer.log.waitFor((e) => e.type === 'datagram' && e.direction === 'out' && e.summary?.kind === 'r-u-there' && e.sa !== undefined && sameSa(e.sa, sa), {
-        clock: this.o.clock, timeoutMs: 1000, since, what: 'our R-U-THERE on the wire',
-      });
-      return (sent as DatagramEvent).bytes;
+      return (await this.probeSent(sa, () => this.o.peer.probe(sa))).bytes;
     };
     // The sequence number of the last genuine probe (sending one first if there is none): a crafted
     // R-U-THERE repeats it, so the genuine probe after it (last + 1) is fresh whatever the DUT made of the crafted one.
@@ -253,13 +256,15 @@ export class PeerScenarioTarget implements ScenarioTarget {
     const sentAt = this.o.clock.now();
     if (!this.o.peer.sas().some((s) => sameSa(s, sa))) return { alive: false, sentAt, detail: 'the SA was already deleted on the wire' };
     const before = this.o.peer.behaviour(sa);
-    this.o.peer.setBehaviour(sa, { silence: 'none' });
-    try {
-      this.o.peer.probe(sa);
-    } finally {
-      this.o.peer.setBehaviour(sa, before);
-    }
-    const seq = this.lastOwnProbe()?.summary?.seq;
+    const sent = this.probeSent(sa, () => {
+      this.o.peer.setBehaviour(sa, { silence: 'none' });
+      try {
+        this.o.peer.probe(sa);
+      } finally {
+        this.o.peer.setBehaviour(sa, before);
+      }
+    });
+    const seq = (await sent).summary?.seq;
     const answered = (e: HarnessEvent): boolean =>
       e.type === 'datagram' && e.direction === 'in' && e.sa !== undefined && sameSa(e.sa, sa) &&
       ((e.summary?.kind === 'r-u-there-ack' && (seq === undefined || e.summary.seq === seq)) || e.summary?.kind === 'delete' || (e.summary?.kind === 'notify' && e.summary.notifyType === NOTIFY_TYPES.INVALID_COOKIE));

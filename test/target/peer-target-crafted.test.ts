@@ -79,4 +79,12 @@ describe('target/peer-target sendCrafted (loopback, reference DUT)', function ()
     // Notify body: DOI(4) protocol(1) SPI size(1) type(2) then the SPI.
     expect(hex.slice((28 + 12) * 2, (28 + 28) * 2)).to.equal(sa);
   });
+
+  it('wireProbe matches the ACK to its own probe (logged only once sent) and finds the SA alive', async () => {
+    // An earlier probe: reading the last probe synchronously after sending would find this one's seq.
+    await target!.sendProbe({ kind: 'next' });
+    await new Promise((r) => setTimeout(r, 100));
+    const probe = await target!.wireProbe!(2000);
+    expect(probe).to.include({ alive: true, detail: 'ack' });
+  });
 });
