@@ -6,6 +6,7 @@
  */
 import type { MessageKind } from '../events.js';
 import type { PlaintextMessage } from '../ike/engine-effects.js';
+import type { IsakmpHeader } from '../wire/index.js';
 
 export type Corruption = {
   /** Only messages of these kinds are damaged; all when absent. */
@@ -23,6 +24,13 @@ export type Corruption = {
   | { field: 'notify-type'; value: number }
   /** A generic-header length field written as given instead of computed. */
   | { field: 'payload-length'; payloadIndex: number; value: number }
+  /** Notify data replaced after HASH(1) was computed: the HASH covers other bytes than those sent. */
+  | { field: 'notify-data'; value: Uint8Array }
+  /**
+   * Header fields replaced after HASH(1) and the phase-2 IV were computed: message ID (the HASH and IV
+   * belong to the original one), flags (the commit bit), or the length written instead of the sealed size.
+   */
+  | { field: 'header'; patch: Partial<Pick<IsakmpHeader, 'messageId' | 'flags' | 'length'>> }
 );
 
 /** Whether this corruption applies to a message of `kind`. */
@@ -33,7 +41,7 @@ export function corruptionApplies(corruption: Corruption, kind: MessageKind): bo
 /** Returns a damaged copy; the input is not modified. Fields the message does not have are left alone. */
 export function corruptMessage(message: PlaintextMessage, corruption: Corruption): PlaintextMessage {
   const payloads = message.payloads.map((p) => ({ ...p }));
-  const header = { ...message.header };
+  const header = corruption.field === 'header' ? { ...message.header, ...corruption.patch } : { ...message.header };
   switch (corruption.field) {
     case 'hash':
       for (const p of payloads) {
@@ -68,6 +76,11 @@ export function corruptMessage(message: PlaintextMessage, corruption: Corruption
       if (p) p.length = corruption.value;
       break;
     }
+    case 'notify-data':
+      for (const p of payloads) if (p.kind === 'notify') p.data = corruption.value.slice();
+      break;
+    case 'header':
+      break;
   }
   return { header, payloads };
 }

@@ -6,7 +6,7 @@
  * decisions at the socket, and recording what really went over the wire.
  */
 import { HarnessError } from '../errors.js';
-import type { Clock, Endpoint, HarnessEvent, MarkEvent, MessageSummary, SaStateEvent } from '../events.js';
+import type { Clock, DatagramEvent, Endpoint, HarnessEvent, MarkEvent, MessageSummary, SaStateEvent } from '../events.js';
 import { encodeMessage, type IsakmpMessage } from '../wire/index.js';
 import {
   NORMAL_BEHAVIOUR,
@@ -154,11 +154,9 @@ export class FakePeer {
 
   /** Bytes exactly as given (a deliberately malformed message, or not ISAKMP at all), outside any SA state. */
   async sendRaw(from: string | Endpoint, to: Endpoint, bytes: Uint8Array): Promise<void> {
-    const { t, sent } = this.transport.send(from, to, bytes);
     const sa = cookiesOf(bytes);
     const summary = headerSummary(bytes);
-    this.log.push({ type: 'datagram', t, direction: 'out', local: this.transport.localEndpoint(from), remote: to, bytes, ...(sa ? { sa } : {}), ...(summary ? { summary } : {}), behaviour: 'raw' });
-    await sent;
+    await this.transmit(from, to, bytes, { ...(sa ? { sa } : {}), ...(summary ? { summary } : {}), behaviour: 'raw' });
   }
 
   /** Any message the codec can build, sent in clear as given (lengths and next-payload fields are computed unless overridden). */
@@ -288,25 +286,30 @@ export class FakePeer {
       return;
     }
     const transmit = (): void => {
-      const { t, sent } = this.transport.send(datagram.from, datagram.to, datagram.bytes);
-      this.log.push({
-        type: 'datagram',
-        t,
-        direction: 'out',
-        local: this.transport.localEndpoint(datagram.from),
-        remote: datagram.to,
-        bytes: datagram.bytes,
-        ...(datagram.sa ? { sa: datagram.sa } : {}),
-        summary: datagram.summary,
-        ...(decision.label ? { behaviour: decision.label } : {}),
-      });
-      sent.catch((err: unknown) => this.mark(err instanceof HarnessError ? err.message : String(err), datagram.sa));
+      const extra = { ...(datagram.sa ? { sa: datagram.sa } : {}), summary: datagram.summary, ...(decision.label ? { behaviour: decision.label } : {}) };
+      this.transmit(datagram.from, datagram.to, datagram.bytes, extra).catch(() => undefined);
     };
     if (decision.delayMs === 0) {
       transmit();
       return;
     }
     this.timers.set(decision.delayMs, transmit);
+  }
+
+  /**
+   * Hands the datagram to its socket and logs it once its send callback ran: the timeline and pcap
+   * hold only what left (stamped with the hand-over time). A failed send is a mark, never a datagram.
+   */
+  private async transmit(from: string | Endpoint, to: Endpoint, bytes: Uint8Array, extra: Pick<DatagramEvent, 'sa' | 'summary' | 'behaviour'>): Promise<void> {
+    const { t, sent } = this.transport.send(from, to, bytes);
+    const local = this.transport.localEndpoint(from);
+    try {
+      await sent;
+    } catch (err) {
+      this.log.push({ type: 'mark', t: this.options.clock.now(), label: `not on the wire: ${err instanceof HarnessError ? err.message : String(err)}${extra.sa ? ` [${extra.sa}]` : ''}` });
+      throw err;
+    }
+    this.log.push({ type: 'datagram', t, direction: 'out', local, remote: to, bytes, ...extra });
   }
 
   private onEngineEvent(effect: Extract<EngineEffect, { type: 'event' }>): void {

@@ -32,6 +32,9 @@ interface Bound {
 }
 
 export class UdpTransport {
+  /** Sends handed to a socket whose callback has not run yet: close waits for them. */
+  private readonly pending = new Set<Promise<void>>();
+
   private constructor(
     private readonly bound: Bound[],
     private readonly clock: Clock,
@@ -59,6 +62,7 @@ export class UdpTransport {
    * several sockets share an address). `t` is read right before the datagram is
    * handed to the socket, so callers can log it in order with everything else;
    * `sent` settles once the kernel has it (or rejects with ERR_PEER_SOCKET).
+   * A socket closed before that callback drops the datagram unsent, so close waits for it.
    */
   send(from: string | Endpoint, to: Endpoint, bytes: Uint8Array): { t: bigint; sent: Promise<void> } {
     const b = this.socketFor(from);
@@ -69,6 +73,9 @@ export class UdpTransport {
         else resolve();
       });
     });
+    const settled = sent.then(() => undefined, () => undefined);
+    this.pending.add(settled);
+    void settled.then(() => this.pending.delete(settled));
     return { t, sent };
   }
 
@@ -77,7 +84,9 @@ export class UdpTransport {
     return { ...this.socketFor(from).local };
   }
 
+  /** Closes every socket once each datagram already handed to one has left (its send callback ran). */
   async close(): Promise<void> {
+    await Promise.all([...this.pending]);
     await Promise.all(this.bound.map((b) => closeSocket(b.socket)));
   }
 

@@ -14,10 +14,11 @@ import { randomBytes } from 'node:crypto';
 import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent, Endpoint, HarnessEvent } from '../events.js';
 import type { Behaviour } from '../peer/behaviour.js';
+import type { Corruption } from '../peer/corruption.js';
 import type { FakePeer } from '../peer/fake-peer.js';
 import { sameSa } from '../peer/fake-peer.js';
 import type { DaemonLog } from '../report/result-model.js';
-import { DOI, EXCHANGE_TYPES, NOTIFY_TYPES, PROTOCOL_IDS, type IsakmpMessage } from '../wire/index.js';
+import { DOI, EXCHANGE_TYPES, NOTIFY_TYPES, PROTOCOL_IDS, type IsakmpMessage, type Payload } from '../wire/index.js';
 import type { CraftKind, ProbeSeq } from './target.js';
 import type { ScenarioTarget, WireProbeResult } from './target.js';
 
@@ -118,6 +119,15 @@ export class PeerScenarioTarget implements ScenarioTarget {
     return this.events().filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'out' && e.summary?.kind === 'r-u-there' && e.sa !== undefined && sameSa(e.sa, sa)).pop();
   }
 
+  /** Runs `send` (one R-U-THERE on `sa`) and resolves with its datagram event, logged once its send completed (FakePeer.transmit). */
+  private async probeSent(sa: string, send: () => void): Promise<DatagramEvent> {
+    const since = this.o.clock.now();
+    send();
+    return (await this.o.peer.log.waitFor((e) => e.type === 'datagram' && e.direction === 'out' && e.summary?.kind === 'r-u-there' && e.sa !== undefined && sameSa(e.sa, sa), {
+      clock: this.o.clock, timeoutMs: 1000, since, what: 'our R-U-THERE on the wire',
+    })) as DatagramEvent;
+  }
+
   async sendProbe(seq: ProbeSeq): Promise<void> {
     const sa = this.currentSa();
     const last = this.lastOwnProbe()?.summary?.seq;
@@ -137,6 +147,11 @@ export class PeerScenarioTarget implements ScenarioTarget {
     }
   }
 
+  /**
+   * One hostile or malformed DPD message (suites/robustness.yaml). Damage after HASH(1) goes through
+   * the engine's mutate hook (a corruption); well-formed but unexpected contents go through the
+   * engine's own Informational construction (valid HASH, encrypted); the rest is raw bytes.
+   */
   async sendCrafted(kind: CraftKind): Promise<void> {
     const sa = this.currentSa();
     const corrupt = (c: Behaviour['corrupt']): void => {
@@ -148,9 +163,22 @@ export class PeerScenarioTarget implements ScenarioTarget {
     const previous = async (): Promise<Uint8Array> => {
       const seen = this.lastOwnProbe();
       if (seen) return seen.bytes;
-      this.o.peer.probe(sa);
-      return this.lastOwnProbe()?.bytes ?? new Uint8Array(0);
+      return (await this.probeSent(sa, () => this.o.peer.probe(sa))).bytes;
     };
+    // The sequence number of the last genuine probe (sending one first if there is none): a crafted
+    // R-U-THERE repeats it, so the genuine probe after it (last + 1) is fresh whatever the DUT made of the crafted one.
+    const answeredSeq = async (): Promise<Uint8Array> => {
+      await previous();
+      const seq = Buffer.alloc(4);
+      seq.writeUInt32BE(this.lastOwnProbe()?.summary?.seq ?? 0);
+      return seq;
+    };
+    // The full CKY-I‖CKY-R: the id bring_up returned may predate the responder cookie.
+    const cookies = Buffer.from(this.o.peer.sas().find((s) => sameSa(s, sa)) ?? sa, 'hex');
+    const rUThere = (data: Uint8Array, protocolId: number = PROTOCOL_IDS.ISAKMP): Payload =>
+      ({ kind: 'notify', doi: DOI.IPSEC, protocolId, notifyType: NOTIFY_TYPES.R_U_THERE, spi: cookies, data });
+    const protectedInformational = (payloads: Payload[]): void => this.o.peer.sendInformational(sa, payloads);
+    const header = (patch: Extract<Corruption, { field: 'header' }>['patch']): void => corrupt({ field: 'header', patch, kinds: ['r-u-there'] });
     switch (kind) {
       case 'bad-hash':
         return corrupt({ field: 'hash', kinds: ['r-u-there'] });
@@ -161,6 +189,38 @@ export class PeerScenarioTarget implements ScenarioTarget {
         return corrupt({ field: 'notify-type', value: 40001, kinds: ['r-u-there'] });
       case 'oversized':
         return corrupt({ field: 'payload-length', payloadIndex: 1, value: 0xffff, kinds: ['r-u-there'] });
+      case 'hash-other-payload': {
+        // HASH(1) over the next sequence number, the notify carrying the one after it.
+        const other = Buffer.alloc(4);
+        other.writeUInt32BE((((this.lastOwnProbe()?.summary?.seq ?? 0) + 2) >>> 0));
+        return corrupt({ field: 'notify-data', value: other, kinds: ['r-u-there'] });
+      }
+      case 'seq-empty':
+        // RFC 3706 §5.3: the notification data is the 32-bit sequence number; here there is none.
+        return protectedInformational([rUThere(new Uint8Array(0))]);
+      case 'seq-long':
+        return protectedInformational([rUThere(Uint8Array.from([0, ...(await answeredSeq())]))]);
+      case 'protocol-esp':
+        // RFC 3706 §5.3: Protocol ID is ISAKMP (1); ESP (3) names no IKE SA.
+        return protectedInformational([rUThere(await answeredSeq(), PROTOCOL_IDS.IPSEC_ESP)]);
+      case 'two-notifies':
+        // RFC 3706 §5.2: each DPD message is its own Informational; here an unknown status notify rides along.
+        return protectedInformational([rUThere(await answeredSeq()), { kind: 'notify', doi: DOI.IPSEC, protocolId: PROTOCOL_IDS.ISAKMP, notifyType: 40001, spi: cookies, data: new Uint8Array(0) }]);
+      case 'delete-unknown-spi':
+        // RFC 2408 §5.15: a Delete names SAs by SPI; an SPI the DUT never gave out deletes nothing.
+        return protectedInformational([{ kind: 'delete', doi: DOI.IPSEC, protocolId: PROTOCOL_IDS.IPSEC_ESP, spiSize: 4, spis: [randomBytes(4)] }]);
+      case 'commit-flag':
+        // RFC 2408 §3.1: the commit bit is for key-exchange synchronisation, meaningless on a DPD Informational.
+        return header({ flags: { encryption: true, commit: true, authOnly: false } });
+      case 'length-over':
+        // RFC 2408 §3.1: Length is the whole message; here far more than the datagram holds.
+        return header({ length: 0x1000 });
+      case 'length-under':
+        // RFC 2408 §3.1: here the Length claims the header alone while the encrypted payloads follow.
+        return header({ length: 28 });
+      case 'message-id-zero':
+        // RFC 2408 §3.1: message ID 0 is phase 1's; HASH(1) and the IV stay those of the original message ID.
+        return header({ messageId: 0 });
       case 'truncated': {
         const bytes = await previous();
         return this.o.peer.sendRaw(from, this.o.dut, bytes.subarray(0, Math.max(28, bytes.length - 7)));
@@ -173,13 +233,12 @@ export class PeerScenarioTarget implements ScenarioTarget {
         return this.o.peer.sendRaw(from, this.o.dut, bytes);
       }
       case 'unencrypted': {
-        const cookies = Buffer.from(sa, 'hex');
         const seq = Buffer.alloc(4);
         seq.writeUInt32BE(((this.lastOwnProbe()?.summary?.seq ?? 0) + 1) >>> 0);
         const message: IsakmpMessage = {
           initiatorCookie: cookies.subarray(0, 8), responderCookie: cookies.subarray(8, 16),
           exchangeType: EXCHANGE_TYPES.INFORMATIONAL, flags: { encryption: false, commit: false, authOnly: false }, messageId: randomBytes(4).readUInt32BE(0),
-          payloads: [{ kind: 'notify', doi: DOI.IPSEC, protocolId: PROTOCOL_IDS.ISAKMP, notifyType: NOTIFY_TYPES.R_U_THERE, spi: cookies, data: seq }],
+          payloads: [rUThere(seq)],
         };
         return this.o.peer.sendMessage(from, this.o.dut, message);
       }
@@ -197,13 +256,15 @@ export class PeerScenarioTarget implements ScenarioTarget {
     const sentAt = this.o.clock.now();
     if (!this.o.peer.sas().some((s) => sameSa(s, sa))) return { alive: false, sentAt, detail: 'the SA was already deleted on the wire' };
     const before = this.o.peer.behaviour(sa);
-    this.o.peer.setBehaviour(sa, { silence: 'none' });
-    try {
-      this.o.peer.probe(sa);
-    } finally {
-      this.o.peer.setBehaviour(sa, before);
-    }
-    const seq = this.lastOwnProbe()?.summary?.seq;
+    const sent = this.probeSent(sa, () => {
+      this.o.peer.setBehaviour(sa, { silence: 'none' });
+      try {
+        this.o.peer.probe(sa);
+      } finally {
+        this.o.peer.setBehaviour(sa, before);
+      }
+    });
+    const seq = (await sent).summary?.seq;
     const answered = (e: HarnessEvent): boolean =>
       e.type === 'datagram' && e.direction === 'in' && e.sa !== undefined && sameSa(e.sa, sa) &&
       ((e.summary?.kind === 'r-u-there-ack' && (seq === undefined || e.summary.seq === seq)) || e.summary?.kind === 'delete' || (e.summary?.kind === 'notify' && e.summary.notifyType === NOTIFY_TYPES.INVALID_COOKIE));

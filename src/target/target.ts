@@ -13,7 +13,10 @@ import type { DataPlane, DaemonLog } from '../report/result-model.js';
 export type ProbeSeq = { kind: 'next' } | { kind: 'repeat' } | { kind: 'decrease' } | { kind: 'wrap' } | { kind: 'value'; value: number };
 
 /** A malformed or hostile DPD message the fake peer can send. */
-export type CraftKind = 'bad-hash' | 'truncated' | 'wrong-spi-size' | 'unknown-cookies' | 'unencrypted' | 'replayed' | 'unknown-notify' | 'oversized';
+export type CraftKind =
+  | 'bad-hash' | 'truncated' | 'wrong-spi-size' | 'unknown-cookies' | 'unencrypted' | 'replayed' | 'unknown-notify' | 'oversized'
+  | 'seq-empty' | 'seq-long' | 'protocol-esp' | 'two-notifies' | 'delete-unknown-spi' | 'hash-other-payload'
+  | 'commit-flag' | 'length-over' | 'length-under' | 'message-id-zero';
 
 export interface ScenarioTarget {
   /** Events of this scenario so far (datagrams, sa-state, marks), oldest first; the array may grow while the scenario runs. */

@@ -1,7 +1,7 @@
 /**
  * Every shipped suite against Libreswan 4.10 (pluto, IKEv1) in lab dpdls
  * (profiles/libreswan.yaml: dpddelay 2 s, dpdtimeout 6 s). Measured 2026-11-28 (about
- * 3.5 min on this machine): 25 passed plus the 5 allow-listed ones passed or failed by the
+ * 3.5 min on this machine): 25 passed (35 with the ten robustness cases of 2026-12-06) plus the 5 allow-listed ones passed or failed by the
  * first-probe race described in docs/conformance-findings.md (finding 1: pluto's timer vs its
  * idle check, not a lab artefact), 7 skipped by `requires:`, the four wrong-sequence ACK
  * scenarios expected-fail as the profile declares.
@@ -31,9 +31,19 @@ const PASSED = [
   'responder/ack-within-bound',
   'responder/answers-as-initiator-and-responder',
   'robustness/bad-hash',
+  'robustness/commit-flag',
+  'robustness/delete-unknown-spi',
+  'robustness/hash-other-payload',
+  'robustness/length-over',
+  'robustness/length-under',
+  'robustness/message-id-zero',
   'robustness/oversized',
+  'robustness/protocol-esp',
   'robustness/replayed',
+  'robustness/seq-empty',
+  'robustness/seq-long',
   'robustness/truncated',
+  'robustness/two-notifies',
   'robustness/unencrypted',
   'robustness/unknown-cookies',
   'robustness/unknown-notify',

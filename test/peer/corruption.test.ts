@@ -48,6 +48,17 @@ describe('peer/corruption', () => {
     expect(corruptMessage(rUThere(), { field: 'payload-length', payloadIndex: 5, value: 28 }).payloads).to.have.length(2);
   });
 
+  it('replaces notify data after the hash, and patches header fields (message ID, flags, length)', () => {
+    const n = corruptMessage(rUThere(), { field: 'notify-data', value: Uint8Array.from([0, 0, 0, 2]) }).payloads[1];
+    expect(n.kind === 'notify' && Array.from(n.data)).to.deep.equal([0, 0, 0, 2]);
+    const flags = { encryption: true, commit: true, authOnly: false };
+    const out = corruptMessage(rUThere(), { field: 'header', patch: { messageId: 0, flags, length: 28 } });
+    expect(out.header).to.include({ messageId: 0, length: 28 });
+    expect(out.header.flags).to.deep.equal(flags);
+    expect(out.header.initiatorCookie).to.deep.equal(cookies.slice(0, 8));
+    expect(rUThere().header.messageId).to.equal(0x5e3a91c7);
+  });
+
   it('applies only to the kinds it names', () => {
     expect(corruptionApplies({ field: 'hash', kinds: ['r-u-there-ack'] }, 'r-u-there-ack')).to.equal(true);
     expect(corruptionApplies({ field: 'hash', kinds: ['r-u-there-ack'] }, 'quick-mode')).to.equal(false);

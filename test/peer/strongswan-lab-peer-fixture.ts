@@ -42,6 +42,8 @@ export interface StrongswanLabPeer {
   peer: FakePeer;
   /** charon's log so far. */
   logLines: string[];
+  /** Another fake peer like `peer` (bind it only once `peer`, or the last one started, is closed). */
+  startPeer(): Promise<FakePeer>;
 }
 
 /** The lab spec of the charon DUT: one proposal, subnets of this fixture. */
@@ -96,11 +98,12 @@ export function strongswanLabPeer(options: StrongswanLabPeerOptions): Strongswan
     void (async () => {
       for await (const l of fixture.dut.logLines()) fixture.logLines.push(l.line);
     })();
-    fixture.peer = await FakePeer.start({
+    fixture.startPeer = () => FakePeer.start({
       bind: [{ address: PEER_ADDRESS, port: 500 }],
       clock: systemClock,
       createEngine: (hooks) => new IkeEngine(fakePeerEngineConfig(options), hooks),
     });
+    fixture.peer = await fixture.startPeer();
   });
 
   after(async () => {

@@ -47,6 +47,27 @@ describe('peer/udp-transport (loopback, ephemeral ports)', () => {
     }
   });
 
+  it('closes only after a datagram handed to a socket has left (a closing Delete reaches the wire)', async () => {
+    const transport = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, onDatagram: () => undefined });
+    const other = createSocket('udp4');
+    try {
+      other.bind(0, '127.0.0.1');
+      await once(other, 'listening');
+      const got = once(other, 'message');
+      const { sent } = transport.send('127.0.0.1', { address: '127.0.0.1', port: other.address().port }, Uint8Array.from([7, 7]));
+      let sentFirst = false;
+      void sent.then(() => { sentFirst = true; });
+      // close() straight after send(), as FakePeer.close does after the teardown Delete: without waiting, the socket drops it.
+      await transport.close();
+      expect(sentFirst).to.equal(true);
+      const [msg] = (await got) as [Buffer];
+      expect(Array.from(msg)).to.deep.equal([7, 7]);
+    } finally {
+      other.close();
+      await transport.close();
+    }
+  });
+
   it('fails with ERR_PEER_SOCKET when an address cannot be bound, releasing what it had bound', async () => {
     const first = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, onDatagram: () => {} });
     const busy = first.endpoints[0];
