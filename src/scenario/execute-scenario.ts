@@ -9,7 +9,7 @@ import type { Clock, DatagramEvent } from '../events.js';
 import { checkLine } from '../report/check-text.js';
 import type { Check, ExpectedWindow, ScenarioResult, ScenarioStatus } from '../report/result-model.js';
 import { allowance, checkSaGoneByWireProbe, checkIcmp, checkInitiate, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
-import type { PlannedScenario, Step, TimeOrigin } from './plan.js';
+import type { PlannedScenario, Step, TimeOrigin, Timing } from './plan.js';
 import { SA_GONE_MARK, SA_PRESENT_MARK, type ScenarioTarget } from '../target/target.js';
 
 export interface Progress {
@@ -149,6 +149,21 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
       progress(phase);
       const originDeadline = (origin: TimeOrigin, end: number) => (): bigint => (originTime(origin, ctx(stepStart)) ?? stepStart) + toNs(end);
       const stepChecks: Check[] = [];
+      /**
+       * A timing expectation whose window closed without its event keeps watching up to twice
+       * the expected time plus the tolerance (same origin), so the report says when it came —
+       * the number to put in the profile — or that it never did within that bound.
+       */
+      const watchLate = async <S extends Extract<Step, { timing: Timing }>>(s: S, failed: Check, check: (wide: S) => Check, done: (wide: S) => boolean | Promise<boolean>): Promise<Check> => {
+        if (failed.pass || failed.observed !== null || originTime(s.timing.origin, ctx(stepStart)) === undefined) return failed;
+        const expected = s.timing.kind === 'at' ? s.timing.at : s.timing.to;
+        const bound = Math.round((2 * expected + allowance(expected, scenario.tolerance)) * 1000) / 1000;
+        const wide = { ...s, timing: { kind: 'window', from: 0, to: bound, origin: s.timing.origin } } as S;
+        await waitFor(`${phase} (watching for it late)`, originDeadline(s.timing.origin, bound), () => done(wide));
+        const seen = check(wide);
+        const note = seen.pass && typeof seen.observed === 'number' ? `outside the window: it came at ${seen.observed} s (watched up to ${bound} s)` : `never within ${bound} s`;
+        return { ...failed, ...(seen.pass ? { observed: seen.observed } : {}), detail: [note, failed.detail].filter(Boolean).join('; ') };
+      };
       switch (step.kind) {
         case 'bring-up': {
           peerIndex = step.peerIndex;
@@ -179,6 +194,10 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
           await waitFor(phase, end, () => step.present && checkMessage(step, ctx(stepStart), scenario.peerAddresses)[0]!.pass);
           stepChecks.push(...checkMessage(step, ctx(stepStart), scenario.peerAddresses));
           if (step.present) carryFrom(step, ctx(stepStart), stepChecks[0]!);
+          if (step.present) {
+            const inWide = (wide: typeof step): Check => checkMessage(wide, ctx(stepStart), scenario.peerAddresses)[0]!;
+            stepChecks[0] = await watchLate(step, stepChecks[0]!, inWide, (wide) => inWide(wide).pass);
+          }
           break;
         }
         case 'expect-probes': {
@@ -202,6 +221,10 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
             stepChecks.push(...checkSaGoneByWireProbe(step, ctx(stepStart), probe));
           } else {
             stepChecks.push(...checkSaGone(step, ctx(stepStart)));
+            if (step.gone) {
+              const inWide = (wide: typeof step): Check => checkSaGone(wide, ctx(stepStart))[0]!;
+              stepChecks[0] = await watchLate(step, stepChecks[0]!, inWide, async (wide) => !(await pollSa()) || inWide(wide).pass);
+            }
           }
           break;
         }
@@ -210,6 +233,10 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
           await waitFor(phase, end, () => checkInitiate(step, ctx(stepStart), scenario.peerAddresses)[0]!.pass);
           stepChecks.push(...checkInitiate(step, ctx(stepStart), scenario.peerAddresses));
           carryFrom(step, ctx(stepStart), stepChecks[0]!);
+          {
+            const inWide = (wide: typeof step): Check => checkInitiate(wide, ctx(stepStart), scenario.peerAddresses)[0]!;
+            stepChecks[0] = await watchLate(step, stepChecks[0]!, inWide, (wide) => inWide(wide).pass);
+          }
           break;
         }
         case 'expect-icmp':

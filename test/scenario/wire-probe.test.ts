@@ -63,3 +63,21 @@ describe('scenario: SA gone judged by a wire probe (no status command, no Delete
     expect(r.checks.find((c) => c.name.includes('by wire probe'))!.observed).to.match(/^alive at t = /);
   });
 });
+
+describe('scenario: a late event is reported with its time, not as nothing observed', () => {
+  it('a DUT that dies 6 s late: the SA-gone check fails and says when the SA went', async () => {
+    // 8 probes instead of 5: dead 6 s after the expected 10 s.
+    const r = await run(byId('silence-inbound-only'), { ...SILENT_DROPPER, statusFromWire: false, probes: 8 }, 'dut');
+    expect(r.status).to.equal('failed');
+    const check = r.checks.find((c) => c.name.startsWith('SA gone from the DUT status'))!;
+    expect(check.observed).to.be.within(15.5, 16.5);
+    expect(check.detail).to.match(/^outside the window: it came at 1[56]\.?\d* s \(watched up to 2\d(\.\d+)? s\)/);
+  });
+
+  it('a DUT that never dies: "never within" the bound', async () => {
+    const r = await run(byId('silence-inbound-only'), { ...SILENT_DROPPER, statusFromWire: false, probes: 1000 }, 'dut');
+    const check = r.checks.find((c) => c.name.startsWith('SA gone from the DUT status'))!;
+    expect(check.observed).to.equal(null);
+    expect(check.detail).to.match(/^never within 2\d(\.\d+)? s/);
+  });
+});
