@@ -214,6 +214,8 @@ function policyLine(
   { fail, int, extra }: LineTools & { int: (n: number, what: string, range?: { min: number; max: number }) => number },
 ): void {
   switch (w[0]) {
+    // IOS prints the keyword abbreviated in running-config (`encr aes 256`); both forms are accepted.
+    case 'encr':
     case 'encryption': {
       const cipher = w[1];
       if (cipher !== 'aes' && cipher !== '3des' && cipher !== 'des') fail(tokens[1], `unsupported encryption '${cipher ?? ''}' (aes, 3des, des)`);

@@ -77,6 +77,11 @@ describe('dut/ios-config', () => {
     expect(ka('crypto isakmp keepalive 10 5 periodic')).to.deep.equal({ seconds: 10, retrySeconds: 5, mode: 'periodic' });
   });
 
+  it('reads `encr`, the form IOS prints in running-config, like `encryption`', () => {
+    const c = parseIosConfig('crypto isakmp policy 10\n encr aes 256\n hash sha256\n authentication pre-share\n group 14\n', 'running.cfg');
+    expect(c.policies[0]).to.deep.include({ priority: 10, encryption: { cipher: 'aes', bits: 256 }, hash: 'sha256', authentication: 'pre-share', group: 14 });
+  });
+
   it('reads policy sub-commands: aes sizes, 3des, sha256, groups, lifetime', () => {
     const c = parseIosConfig('crypto isakmp policy 20\n encryption aes 256\n hash sha256\n authentication pre-share\n group 5\n lifetime 3600\ncrypto isakmp policy 10\n encryption 3des\n group 2\n', 'p.cfg');
     expect(c.policies.map((p) => [p.priority, p.encryption, p.hash, p.group, p.lifetime])).to.deep.equal([
