@@ -46,7 +46,7 @@ export function profileFromSource(src: YamlSource, options: LoadProfileOptions =
     file: src.file,
     identity: { vendor: raw.identity.vendor, product: raw.identity.product, version: raw.identity.version },
     target,
-    ike: loadIke(raw.ike ?? {}),
+    ike: loadIke(raw.ike ?? {}, bad),
     psk,
     dpd,
     expectFail: (raw.expect_fail ?? []).map((e: any) => ({ scenario: e.scenario, reason: e.reason })),
@@ -74,11 +74,16 @@ function loadTarget(src: YamlSource, raw: any, bad: Fail): ProfileTarget {
   if (raw.lab !== undefined) bad(['lab'], `a lab section needs target.kind strongswan or libreswan, not ${kind}`);
   if (kind !== 'external' && raw.target.control !== undefined) bad(['target', 'control'], `control commands are for an external target; target ${kind} is driven by the harness itself`);
   const peers: string[] = raw.target.peer_addresses ?? ['127.0.0.1'];
+  peers.forEach((a, i) => {
+    if (!isIpv4(a)) bad(['target', 'peer_addresses', i], `${JSON.stringify(a)} is not an IPv4 address (four numbers 0-255)`);
+  });
   if (kind === 'external') {
     if (raw.target.address === undefined) bad(['target'], 'an external target needs address: <host>[:port]');
     const m = /^([^:\s]+)(?::(\d{1,5}))?$/.exec(raw.target.address);
     const port = m?.[2] === undefined ? 500 : Number(m[2]);
     if (!m || port < 1 || port > 65535) bad(['target', 'address'], `must be <host>[:port] with a port 1-65535, got ${JSON.stringify(raw.target.address)}`);
+    // The fake peer sends to it: an IPv4 address, not a name to resolve mid-run.
+    if (!isIpv4(m![1]!)) bad(['target', 'address'], `${JSON.stringify(m![1])} is not an IPv4 address (four numbers 0-255)`);
     return { kind, address: m![1]!, port, peerAddresses: peers, ...(raw.target.control ? { control: loadControl(raw.target.control, bad) } : {}) };
   }
   if (raw.target.address !== undefined) bad(['target', 'address'], 'only an external target has an address (the reference DUT listens on loopback)');
@@ -158,7 +163,32 @@ function loadDpd(d: any, bad: Fail): DpdSemantics {
   };
 }
 
-function loadIke(ike: any): IkeParameters {
+export function isIpv4(text: string): boolean {
+  const parts = text.split('.');
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
+const ipv4Number = (a: string): number => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+
+/** A selector side is a.b.c.d, a.b.c.d/len or a.b.c.d-e.f.g.h with start ≤ end: the reason it is not, if it is not. */
+function selectorSideError(side: string): string | undefined {
+  const [address, len] = side.split('/');
+  if (len !== undefined) return !isIpv4(address!) ? 'bad address' : Number(len) > 32 ? `prefix length ${len} is over 32` : undefined;
+  const range = side.split('-');
+  if (range.length === 2) {
+    if (!range.every(isIpv4)) return 'bad address in the range';
+    return ipv4Number(range[0]!) > ipv4Number(range[1]!) ? 'the range ends before it starts' : undefined;
+  }
+  return isIpv4(side) ? undefined : 'bad address';
+}
+
+function loadIke(ike: any, bad: Fail): IkeParameters {
+  (ike.traffic_selectors ?? []).forEach((t: any, i: number) => {
+    for (const side of ['local', 'remote'] as const) {
+      const why = selectorSideError(t[side]);
+      if (why) bad(['ike', 'traffic_selectors', i, side], `${JSON.stringify(t[side])}: ${why} (a.b.c.d, a.b.c.d/len or a.b.c.d-e.f.g.h)`);
+    }
+  });
   return {
     proposals: (ike.proposals ?? [{ encryption: 'aes-128', hash: 'sha2-256', group: 'modp2048' }]).map((p: any) => ({ ...p })),
     trafficSelectors: (ike.traffic_selectors ?? []).map((t: any) => ({ local: t.local, remote: t.remote, ...(t.protocol ? { protocol: t.protocol } : {}), ...(t.port ? { port: t.port } : {}) })),
