@@ -230,7 +230,7 @@ function compileStep(src: YamlSource, path: FieldPath, raw: Raw, profile: Device
         };
       case 'expect_probes':
         return {
-          kind: 'expect-probes', count: value(['count'], body.count, { integer: true }), spacing: value(['spacing'], body.spacing, { positive: true }),
+          kind: 'expect-probes', count: value(['count'], body.count, { integer: true, positive: true }), spacing: value(['spacing'], body.spacing, { positive: true }),
           ...(body.first_at === undefined ? {} : { firstAt: value(['first_at'], body.first_at) }),
           origin: body.from ?? 'step', windowS: value(['within'], body.within, { positive: true }),
         };

@@ -65,3 +65,16 @@ ${ike}dpd: { mode: periodic, interval: 10, retry_interval: 2, probes_before_dead
     expect(ok.ike.trafficSelectors).to.deep.equal([{ local: '10.0.0.0/8', remote: '10.1.0.1-10.1.0.9', protocol: 6, port: 443 }]);
   });
 });
+
+describe('suite: counts and durations are range-checked, with the position', () => {
+  it('expect_probes count -3 and a negative wait are schema errors at their line:col', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { checkSchema } = await import('../../src/profile/schema-check.js');
+    const schema = JSON.parse(readFileSync(new URL('../../schema/suite.schema.json', import.meta.url), 'utf8'));
+    const text = 'suite: s\nscenarios:\n  - id: a\n    title: t\n    steps:\n      - expect_probes: { count: -3, spacing: 2, within: 10 }\n      - wait: -1\n      - expect_probes: { count: 2.5, spacing: 2, within: 10 }\n';
+    const violations = checkSchema(YamlSource.parse('s.yaml', text).value(), schema).map((v) => v.message);
+    expect(violations.some((m) => /count: must be at least 1, got -3/.test(m)), violations.join('\n')).to.equal(true);
+    expect(violations.some((m) => /must be at least 0, got -1/.test(m)), violations.join('\n')).to.equal(true);
+    expect(violations.some((m) => /count.*integer|whole/.test(m)), violations.join('\n')).to.equal(true);
+  });
+});
