@@ -4,11 +4,16 @@
  * the .ikev1-keys files are the only places derived IKE keys are written.
  */
 import { tsharkCommandLine } from './ikev1-key-table.js';
-import type { RunReport } from './result-model.js';
+import type { RunReport, ScenarioResult } from './result-model.js';
 import { scenarioArtifacts } from './scenario-artifacts.js';
 
 /** Display filter for the messages a DPD test is about (field names as in tshark 4.0). */
 export const DPD_DISPLAY_FILTER = 'isakmp.notify.msgtype == 36136 || isakmp.notify.msgtype == 36137 || isakmp.typepayload == 12';
+
+/** Every UDP port a scenario's datagrams used, on either side. */
+function udpPorts(s: ScenarioResult): number[] {
+  return s.events.flatMap((e) => (e.type === 'datagram' ? [e.local.port, e.remote.port] : []));
+}
 
 export function renderReportReadme(report: RunReport): string {
   const lines = [
@@ -31,13 +36,16 @@ export function renderReportReadme(report: RunReport): string {
     'Run from this folder. On the command line the cookie and key are written without quotes',
     "around each hex value (quoted, tshark says \"Length of Initiator's COOKIE must be 8 octets\").",
     'Add `-Y "<filter>"` to see only DPD: `' + DPD_DISPLAY_FILTER + '`.',
+    'Wireshark and tshark read ISAKMP only on UDP 500 and 4500: where a scenario used other ports',
+    '(the reference DUT listens on an ephemeral one), its command carries `-d udp.port==<port>,isakmp`;',
+    'in Wireshark use Analyze > Decode As…, UDP port <port>, as ISAKMP.',
     '',
   ];
   for (const suite of report.suites) {
     for (const s of suite.scenarios) {
       const a = scenarioArtifacts(s);
       if (!a) continue;
-      lines.push(`### ${suite.name}: ${s.title} (${s.status})`, '', '```sh', tsharkCommandLine(a.pcap, a.ikev1Keys), '```', '');
+      lines.push(`### ${suite.name}: ${s.title} (${s.status})`, '', '```sh', tsharkCommandLine(a.pcap, a.ikev1Keys, udpPorts(s)), '```', '');
       if (a.ikev1Keys.length === 0) lines.push('No IKE SA keys were recorded for this scenario: only its unencrypted messages (Main Mode 1-4) can be read.', '');
     }
   }
