@@ -23,7 +23,7 @@
  * (src/lab/failover-hook.ts) that, when DPD clears the connection to peers[i] (updown
  * verb down-client/down-host), initiates the connection to peers[i + 1].
  */
-import type { FieldPath } from './lab-spec.js';
+import type { FieldPath } from './field-path.js';
 
 export type DpdAction = 'clear' | 'hold' | 'restart';
 export type StartAction = 'none' | 'start' | 'trap';

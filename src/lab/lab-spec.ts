@@ -18,6 +18,7 @@
  *     peer_daemon: { kind: libreswan, … }   # only with peer_netns: a second daemon there
  */
 import { ConfigError } from '../errors.js';
+import type { FieldPath } from './field-path.js';
 import { DaemonConfigError, parseDaemonConfig, type DaemonConfig } from './daemon-config.js';
 import {
   formatAddress,
@@ -59,7 +60,7 @@ export interface LabSpec {
   peerDaemon?: DaemonSpec;
 }
 
-export type FieldPath = ReadonlyArray<string | number>;
+export type { FieldPath };
 
 /** Where the object came from, so errors point at file:line:col. */
 export interface SpecSource {
