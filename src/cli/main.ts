@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type HarnessError, EXIT } from '../errors.js';
 
 const USAGE = `usage: dpd-harness <command> [options]
@@ -8,6 +9,10 @@ commands:
   serve --profile <file>           run the fake peer as a long-lived responder
   lab up|status|down               real strongSwan / Libreswan DUTs in namespaces
   profile from-ios <config>        derive a profile from an IOS XE running config
+  help <command>                   options of a command (or: <command> --help)
+
+options:
+  --version                        print the version
 `;
 
 /**
@@ -16,6 +21,59 @@ commands:
  */
 function isHarnessError(err: unknown): err is HarnessError {
   return err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && (err as HarnessError).code.startsWith('ERR_');
+}
+
+/** `dpd-harness <command> --help` and `dpd-harness help <command>`. */
+const HELP: Record<string, string> = {
+  run: `usage: dpd-harness run [suites…] [options]
+
+Runs conformance suites (files or folders; default: suites/) against the profile's device
+and writes reports/<timestamp>/ (report.html, junit.xml, results.json, pcaps).
+Exit 0 when every scenario passed, was skipped or failed as declared; 1 otherwise; 2 for bad input.
+
+options:
+  --profile <file>    device profile (default: profiles/cisco-iosxe.yaml, the reference DUT)
+  --out <dir>         report folder (default: reports/<timestamp>)
+  --grep <regex>      only scenarios whose <suite>/<id> matches
+  --jobs <n>          scenarios at once (default: what the target allows)
+  --reporter <name>   mocha reporter for the console (default: spec)
+`,
+  validate: `usage: dpd-harness validate <files…>
+
+Checks suites and profiles (file:line:col for every problem); with a profile among them,
+compiles every suite against it. Touches no network. Exit 0 valid, 2 not.
+`,
+  serve: `usage: dpd-harness serve --profile <file> [--listen <address[:port]>]…
+
+Runs the fake peer as a long-lived IKEv1 responder that answers DPD, printing one line per event.
+`,
+  lab: `usage: dpd-harness lab up|status|down [options]
+
+Real strongSwan / Libreswan DUTs in network namespaces (root; docs/lab.md).
+
+options:
+  --profile <file>    lab profile (lab up)
+  --name <lab>        lab name (status, down)
+  --json              machine-readable status
+  --foreground        keep lab up attached; --follow also streams the daemon log
+  --no-daemons        namespaces and links only
+`,
+  profile: `usage: dpd-harness profile from-ios <running-config> [options]
+
+Prints a device profile derived from an IOS / IOS XE running configuration.
+
+options:
+  --map <name>[:<seq>]  the crypto map (and entry) to read
+  --address <ip>      the router's address (target.address)
+  --psk-env <NAME>    the profile reads the PSK from this environment variable
+  --psk-file <path>   the profile reads the PSK from this file
+  --psk-inline        write the configuration's key into the profile (it is then a secret file)
+`,
+};
+
+/** The package's own version, for --version and the reports. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 type Command = (args: string[]) => Promise<number>;
@@ -33,6 +91,20 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h') {
     process.stdout.write(USAGE);
     return name ? EXIT.OK : EXIT.USAGE;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`dpd-harness ${packageVersion()}\n`);
+    return EXIT.OK;
+  }
+  if (name === 'help' || rest.includes('--help') || rest.includes('-h')) {
+    const topic = name === 'help' ? rest[0] : name;
+    const text = topic === undefined ? USAGE : HELP[topic];
+    if (text === undefined) {
+      process.stderr.write(`dpd-harness: unknown command '${topic}'\n${USAGE}`);
+      return EXIT.USAGE;
+    }
+    process.stdout.write(text);
+    return EXIT.OK;
   }
   const load = commands[name];
   if (!load) {
