@@ -248,7 +248,9 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
       if (window) windows.push(window);
     }
   } catch (err) {
-    if (err instanceof Aborted) interrupted = true;
+    // A Ctrl-C from a terminal reaches the whole process group, so a daemon command
+    // killed by it fails before the abort is seen: after an abort, any error is the interruption.
+    if (err instanceof Aborted || options.signal?.aborted) interrupted = true;
     else {
       failure = errorText(err);
       setupError = isSetupError(err, settingUp);
