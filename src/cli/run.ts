@@ -13,6 +13,7 @@ import { defaultReportDir } from '../report/report-writer.js';
 import { IcmpInjector } from '../peer/icmp-injector.js';
 import { loadRunInputs } from '../scenario/load-inputs.js';
 import { plainProgress, ttyProgress } from '../scenario/progress-output.js';
+import { speedLine } from '../scenario/run-speed.js';
 import { runPlan } from '../scenario/run-plan.js';
 import { createTargetFactory } from '../target/target-registry.js';
 import { optionValue } from './option-value.js';
@@ -82,7 +83,7 @@ export async function runCommand(args: string[]): Promise<number> {
     return EXIT.USAGE;
   }
   const clock = systemClock;
-  const factory = await createTargetFactory(inputs.profile, clock);
+  const factory = await createTargetFactory(inputs.profile, clock, opts.jobs === undefined ? {} : { jobs: opts.jobs });
   const controller = new AbortController();
   const onSigint = (): void => {
     process.stderr.write('\ninterrupted: stopping scenarios, writing reports, tearing down\n');
@@ -92,7 +93,7 @@ export async function runCommand(args: string[]): Promise<number> {
   // SIGTERM (a cancelled CI job) and SIGHUP (a closed terminal) stop a run the way Ctrl-C does.
   const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const sig of STOP_SIGNALS) process.on(sig, onSigint);
-  // A target that binds all its peer addresses per scenario (a lab DUT) cannot run more at once.
+  // A lab runs one copy per job; an external DUT serves one scenario at a time.
   const jobs = Math.min(opts.jobs ?? factory.maxJobs, factory.maxJobs);
   if (opts.jobs !== undefined && opts.jobs > jobs) {
     process.stderr.write(`--jobs ${opts.jobs}: this target runs at most ${jobs} scenario(s) at once; using ${jobs}\n`);
@@ -119,7 +120,7 @@ export async function runCommand(args: string[]): Promise<number> {
       onProgress: (p) => progress.update(p),
     });
     progress.stop();
-    process.stdout.write(`reports: ${outcome.outDir}\n`);
+    process.stdout.write(`${speedLine(outcome.speed)}\nreports: ${outcome.outDir}\n`);
     return controller.signal.aborted ? EXIT_INTERRUPTED : outcome.exitCode === 0 ? EXIT.OK : EXIT.FAILED;
   } finally {
     progress.stop();

@@ -14,6 +14,7 @@ import { ReportWriter } from '../report/report-writer.js';
 import type { Progress } from './execute-scenario.js';
 import type { PlannedSuite } from './plan.js';
 import { runPool } from './scenario-pool.js';
+import { runSpeed, type RunSpeed } from './run-speed.js';
 import type { TargetFactory } from '../target/target.js';
 
 export interface RunPlanOptions {
@@ -37,6 +38,7 @@ export interface RunOutcome {
   exitCode: 0 | 1;
   results: ScenarioResult[];
   outDir: string;
+  speed: RunSpeed;
 }
 
 const OK_STATUSES = new Set(['passed', 'expected-fail', 'skipped']);
@@ -55,6 +57,7 @@ export async function runPlan(o: RunPlanOptions): Promise<RunOutcome> {
     secrets: [o.profile.psk.reveal()],
   });
   const results: ScenarioResult[] = [];
+  const startedAt = o.clock.now();
   const pending = runPool(suites.flatMap((s) => s.scenarios), {
     factory: o.factory,
     clock: o.clock,
@@ -84,7 +87,8 @@ export async function runPlan(o: RunPlanOptions): Promise<RunOutcome> {
     writer.finish({ interrupted: o.signal.aborted, finishedWallMs: o.clock.wall() });
     await o.factory.close();
   }
-  return { exitCode: results.every((r) => OK_STATUSES.has(r.status)) ? 0 : 1, results, outDir: writer.outDir };
+  const wallMs = Number(o.clock.now() - startedAt) / 1e6;
+  return { exitCode: results.every((r) => OK_STATUSES.has(r.status)) ? 0 : 1, results, outDir: writer.outDir, speed: runSpeed(results, wallMs, o.jobs) };
 }
 
 function assertScenario(ctx: Mocha.Context, r: ScenarioResult): void {

@@ -2,7 +2,9 @@
  * TargetFactory for lab DUTs (strongSwan, Libreswan): brings the lab up from
  * the profile's `lab:` section, and gives each scenario a fresh fake peer on
  * the lab's peer addresses (UDP/500, root namespace) with the real IKE engine.
- * One DUT serves every peer address, so scenarios run one at a time.
+ * One DUT serves every peer address, so a lab runs one scenario at a time; with
+ * `jobs` > 1 the factory brings up that many copies of the lab and hands each
+ * scenario an idle one.
  */
 import type { Clock, Endpoint } from '../events.js';
 import { IkeEngine } from '../ike/index.js';
@@ -10,6 +12,8 @@ import { ConfigError } from '../errors.js';
 import { parseDaemonConfig } from '../lab/daemon-config.js';
 import type { DaemonLogLine } from '../lab/dut-adapter-types.js';
 import { Lab } from '../lab/lab.js';
+import { replicaSpecs } from '../lab/lab-replica.js';
+import type { LabSpec } from '../lab/lab-spec.js';
 import { FakePeer } from '../peer/fake-peer.js';
 import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
@@ -44,33 +48,77 @@ export function checkFailover(profile: DeviceProfile): void {
   }
 }
 
-export async function createLabTargetFactory(profile: DeviceProfile, clock: Clock, progress: (line: string) => void = () => undefined): Promise<TargetFactory> {
-  if (!('lab' in profile.target)) throw new Error('createLabTargetFactory needs a lab profile');
-  const spec = profile.target.lab;
-  checkFailover(profile);
+export interface LabTargetOptions {
+  /** Scenarios at once: one lab copy each (src/lab/lab-replica.ts); default 1. */
+  jobs?: number;
+  progress?(line: string): void;
+}
+
+/** One running copy of the lab and what the scenarios on it need. */
+interface LabCopy {
+  lab: Lab;
+  dutEndpoint: Endpoint;
+  peerEndpoints: Endpoint[];
+  logLines: DaemonLogLine[];
+}
+
+async function startCopy(spec: LabSpec, clock: Clock, progress: (line: string) => void, stopped: () => boolean): Promise<LabCopy> {
   const lab = await Lab.up(spec, { clock, progress });
-  const dut = lab.dut;
   const logLines: DaemonLogLine[] = [];
-  let collecting = true;
+  const dut = lab.dut;
   if (dut) {
     void (async () => {
       for await (const line of dut.logLines()) {
-        if (!collecting) break;
+        if (stopped()) break;
         logLines.push(line);
       }
     })().catch(() => undefined);
   }
-  const dutEndpoint: Endpoint = { address: spec.dutAddress, port: IKE_PORT };
-  const peerEndpoints = lab.peerBind.addresses.map((address) => ({ address, port: IKE_PORT }));
+  return {
+    lab,
+    dutEndpoint: { address: spec.dutAddress, port: IKE_PORT },
+    peerEndpoints: lab.peerBind.addresses.map((address) => ({ address, port: IKE_PORT })),
+    logLines,
+  };
+}
+
+export async function createLabTargetFactory(profile: DeviceProfile, clock: Clock, options: LabTargetOptions = {}): Promise<TargetFactory> {
+  if (!('lab' in profile.target)) throw new Error('createLabTargetFactory needs a lab profile');
+  const spec = profile.target.lab;
+  checkFailover(profile);
+  const progress = options.progress ?? (() => undefined);
+  let collecting = true;
+  const copies: LabCopy[] = [];
+  try {
+    // One after another: each copy's set-up checks the root namespace for subnets in use.
+    for (const s of replicaSpecs(spec, options.jobs ?? 1)) copies.push(await startCopy(s, clock, progress, () => !collecting));
+  } catch (err) {
+    collecting = false;
+    await Promise.allSettled(copies.map((c) => c.lab.down()));
+    throw err;
+  }
+  const idle = [...copies];
   const config = engineConfigFor(profile, systemRandom);
 
   return {
     clock,
     capabilities: targetCapabilities(profile),
-    maxJobs: 1,
-    dataPlane: lab.status().dataPlane ?? 'emulated',
+    maxJobs: copies.length,
+    dataPlane: copies[0]!.lab.status().dataPlane ?? 'emulated',
     async open(): Promise<ScenarioTarget> {
-      const peer = await FakePeer.start({ bind: peerEndpoints, clock, createEngine: (hooks) => new IkeEngine(config, hooks) });
+      // The pool opens at most maxJobs targets at once, so a copy is always free.
+      const copy = idle.shift();
+      if (!copy) throw new Error('more scenarios at once than lab copies');
+      const { lab, dutEndpoint, peerEndpoints, logLines } = copy;
+      const dut = lab.dut;
+      const name = lab.status().lab;
+      let peer: FakePeer;
+      try {
+        peer = await FakePeer.start({ bind: peerEndpoints, clock, createEngine: (hooks) => new IkeEngine(config, hooks) });
+      } catch (err) {
+        idle.push(copy);
+        throw err;
+      }
       return new PeerScenarioTarget({
         peer,
         clock,
@@ -86,19 +134,23 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
           },
           daemonLogs(since): DaemonLog[] {
             const lines = logLines.filter((l) => l.t >= since);
-            return lines.length ? [{ daemon: `${spec.dutKind} (${spec.name})`, lines }] : [];
+            return lines.length ? [{ daemon: `${spec.dutKind} (${name})`, lines }] : [];
           },
         },
         release: async () => {
-          await peer.close();
-          // The next scenario starts from a DUT without SAs (a dead one may linger in hold).
-          for (const [i] of peerEndpoints.entries()) await dut?.terminate(connName(i)).catch(() => undefined);
+          try {
+            await peer.close();
+            // The next scenario starts from a DUT without SAs (a dead one may linger in hold).
+            for (const [i] of peerEndpoints.entries()) await dut?.terminate(connName(i)).catch(() => undefined);
+          } finally {
+            idle.push(copy);
+          }
         },
       });
     },
     async close() {
       collecting = false;
-      await lab.down();
+      await Promise.all(copies.map((c) => c.lab.down()));
     },
   };
 }

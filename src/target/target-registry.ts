@@ -10,7 +10,13 @@ import type { DeviceProfile } from '../profile/device-profile.js';
 import type { TargetKind } from '../report/result-model.js';
 import type { TargetFactory } from './target.js';
 
-export type CreateTargetFactory = (profile: DeviceProfile, clock: Clock) => Promise<TargetFactory>;
+/** What the run asks of a target beyond its profile. */
+export interface TargetOptions {
+  /** Scenarios the run wants at once; a target may give fewer (TargetFactory.maxJobs). */
+  jobs?: number;
+}
+
+export type CreateTargetFactory = (profile: DeviceProfile, clock: Clock, options?: TargetOptions) => Promise<TargetFactory>;
 
 export const targetFactories: Partial<Record<TargetKind, () => Promise<CreateTargetFactory>>> = {
   reference: async () => (await import('./reference-target.js')).createReferenceTargetFactory,
@@ -19,10 +25,10 @@ export const targetFactories: Partial<Record<TargetKind, () => Promise<CreateTar
   external: async () => (await import('./external-target.js')).createExternalTargetFactory,
 };
 
-export async function createTargetFactory(profile: DeviceProfile, clock: Clock): Promise<TargetFactory> {
+export async function createTargetFactory(profile: DeviceProfile, clock: Clock, options: TargetOptions = {}): Promise<TargetFactory> {
   const load = targetFactories[profile.target.kind];
   if (!load) {
     throw new HarnessError('ERR_TARGET_UNAVAILABLE', `no implementation is registered for target kind '${profile.target.kind}' (src/target/target-registry.ts); the profile and suites are valid`);
   }
-  return (await load())(profile, clock);
+  return (await load())(profile, clock, options);
 }

@@ -6,6 +6,7 @@
  * profile's comments and expect_fail reasons claim.
  */
 import { expect } from 'chai';
+import { replicaName } from '../../src/lab/lab-replica.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
 import { labLeftovers, readLabProfile, type ScenarioJson } from '../e2e/cli-run.js';
 import type { LabDut } from '../e2e/lab-duts.js';
@@ -24,6 +25,8 @@ export interface LabConformance {
    * by a finding in docs/conformance-findings.md, and `evidence` must check why it may fail.
    */
   allowListed?: readonly string[];
+  /** `run --jobs N`: N copies of the lab, one scenario on each at a time. */
+  jobs?: number;
   /** Budget for the whole run (measured duration × ~3 for a loaded 2-core machine). */
   timeoutMs: number;
   /** DUT-specific `it`s over the finished run: the observed numbers behind the statuses. */
@@ -39,7 +42,7 @@ export function describeLabConformance(c: LabConformance): void {
     before(async function () {
       requireRoot(this);
       requireCommands(this, 'ip', ...c.dut.commands);
-      run = await runAllSuites(c.dut.profile, [], c.timeoutMs, c.suites);
+      run = await runAllSuites(c.dut.profile, c.jobs ? ['--jobs', String(c.jobs)] : [], c.timeoutMs, c.suites);
     });
     // A failed check keeps the report folder (its path is in the failure) for the pcaps and logs.
     let anyFailed = false;
@@ -58,7 +61,7 @@ export function describeLabConformance(c: LabConformance): void {
       expect(run!.code, run!.output.slice(-4000)).to.equal(allowedFailed ? 1 : 0);
       expect(run!.results.interrupted).to.equal(false);
       expect(run!.results.finishedAt).to.be.a('string');
-      expect(labLeftovers(profile.lab)).to.deep.equal([]);
+      for (let i = 0; i < (c.jobs ?? 1); i++) expect(labLeftovers(replicaName(profile.lab, i))).to.deep.equal([]);
     });
 
     it('gives every scenario the measured status; skipped and expected-fail ones say why', () => {
