@@ -67,6 +67,7 @@ const PASSED = [
 describeLabConformance({
   dut: STRONGSWAN,
   statuses: Object.fromEntries([...PASSED.map((id) => [id, 'passed' as Status]), ...SKIPPED.map((id) => [id, 'skipped' as Status])]),
+  jobs: 3,
   timeoutMs: 480_000,
   evidence(run) {
     // The profile's strongSwan semantics (no Delete on death, retries reuse the sequence
