@@ -68,6 +68,7 @@ describeLabConformance({
     ...EXPECTED_FAIL.map((id) => [id, 'expected-fail' as Status]),
   ]),
   allowListed: FIRST_PROBE_RACE,
+  jobs: 3,
   timeoutMs: 600_000,
   evidence(run) {
     itAllowsOnlyTheFirstProbeRace(run, FIRST_PROBE_RACE);
