@@ -15,6 +15,7 @@ import { loadRunInputs } from '../scenario/load-inputs.js';
 import { plainProgress, ttyProgress } from '../scenario/progress-output.js';
 import { runPlan } from '../scenario/run-plan.js';
 import { createTargetFactory } from '../target/target-registry.js';
+import { suitesRevision } from './git-revision.js';
 import { optionValue } from './option-value.js';
 
 export const DEFAULT_PROFILE = 'profiles/cisco-iosxe.yaml';
@@ -115,6 +116,7 @@ export async function runCommand(args: string[]): Promise<number> {
       outDir: opts.out ?? defaultReportDir(clock.wall()),
       reporter: opts.reporter,
       toolVersion: toolVersion(),
+      suitesRevision: suitesRevision(opts.suites),
       signal: controller.signal,
       onProgress: (p) => progress.update(p),
     });

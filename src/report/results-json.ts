@@ -63,6 +63,7 @@ export function renderResultsJson(report: RunReport): string {
   const doc = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: 'dpd-harness', version: report.toolVersion },
+    history: report.history ?? null,
     startedAt: iso(report.startedWallMs),
     finishedAt: report.finishedWallMs === undefined ? null : iso(report.finishedWallMs),
     interrupted: report.interrupted,

@@ -8,6 +8,7 @@ import { assert } from 'chai';
 import Mocha from 'mocha';
 import type { Clock } from '../events.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
+import { profileHash } from '../profile/profile-hash.js';
 import { checkLine } from '../report/check-text.js';
 import type { ScenarioResult } from '../report/result-model.js';
 import { ReportWriter } from '../report/report-writer.js';
@@ -28,6 +29,8 @@ export interface RunPlanOptions {
   /** A mocha reporter name (spec, dot, tap, json…) or class. */
   reporter: string | Mocha.ReporterConstructor;
   toolVersion: string;
+  /** Git state of the suites (the caller knows where they came from); absent: history carries null. */
+  suitesRevision?: { revision: string; dirty: boolean } | null;
   signal: AbortSignal;
   onProgress?(p: Progress): void;
 }
@@ -45,9 +48,19 @@ export async function runPlan(o: RunPlanOptions): Promise<RunOutcome> {
   const suites = o.suites
     .map((s) => ({ ...s, scenarios: s.scenarios.filter((x) => !o.grep || o.grep.test(x.id) || o.grep.test(x.title)) }))
     .filter((s) => s.scenarios.length > 0);
+  const hash = profileHash(o.profile);
   const writer = new ReportWriter({
     outDir: o.outDir,
     toolVersion: o.toolVersion,
+    history: () => {
+      const daemon = o.factory.dutVersion?.();
+      return {
+        profileHash: hash,
+        dutVersion: daemon === undefined ? { value: o.profile.identity.version, source: 'profile' } : { value: daemon, source: 'daemon' },
+        suitesRevision: o.suitesRevision?.revision ?? null,
+        suitesDirty: o.suitesRevision?.dirty ?? null,
+      };
+    },
     profile: { ...o.profile.identity, target: o.profile.target.kind, file: o.profile.file },
     dataPlane: o.factory.dataPlane,
     startedWallMs: o.clock.wall(),

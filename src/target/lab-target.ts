@@ -8,6 +8,7 @@ import type { Clock, Endpoint } from '../events.js';
 import { IkeEngine } from '../ike/index.js';
 import { ConfigError } from '../errors.js';
 import { parseDaemonConfig } from '../lab/daemon-config.js';
+import { daemonVersionFromLog } from '../lab/daemon-version.js';
 import type { DaemonLogLine } from '../lab/dut-adapter-types.js';
 import { Lab } from '../lab/lab.js';
 import { FakePeer } from '../peer/fake-peer.js';
@@ -69,6 +70,7 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
     capabilities: targetCapabilities(profile),
     maxJobs: 1,
     dataPlane: lab.status().dataPlane ?? 'emulated',
+    dutVersion: () => daemonVersionFromLog(logLines),
     async open(): Promise<ScenarioTarget> {
       const peer = await FakePeer.start({ bind: peerEndpoints, clock, createEngine: (hooks) => new IkeEngine(config, hooks) });
       return new PeerScenarioTarget({
