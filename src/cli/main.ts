@@ -9,6 +9,7 @@ commands:
   serve --profile <file>           run the fake peer as a long-lived responder
   lab up|status|down               real strongSwan / Libreswan DUTs in namespaces
   profile from-ios <config>        derive a profile from an IOS XE running config
+  diff <baseline> <candidate>      what changed between two runs (exit 1 on a regression)
   help <command>                   options of a command (or: <command> --help)
 
 options:
@@ -37,6 +38,17 @@ options:
   --grep <regex>      only scenarios whose <suite>/<id> matches
   --jobs <n>          scenarios at once (default: what the target allows)
   --reporter <name>   mocha reporter for the console (default: spec)
+`,
+  diff: `usage: dpd-harness diff <baseline> <candidate> [options]
+
+Compares two runs (report folders or results.json files): verdict changes per scenario and how far
+each observed number moved. Exit 0 nothing regressed, 1 a regression, 2 bad input (docs/upgrade-and-ci.md).
+
+options:
+  --threshold <s>     seconds a timing may move (default: each check's tolerance)
+  --format <f>        text (default) or markdown (a merge-request comment), on stdout
+  --junit <file>      also write JUnit XML, each regression a failure
+  --html <file>       also write a page with both timelines of each changed scenario
 `,
   validate: `usage: dpd-harness validate <files…>
 
@@ -79,6 +91,7 @@ export function packageVersion(): string {
 type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
+  diff: async () => (await import('./diff.js')).diffCommand,
   lab: async () => (await import('./lab.js')).labCommand,
   profile: async () => (await import('./profile.js')).profileCommand,
   run: async () => (await import('./run.js')).runCommand,
