@@ -37,6 +37,7 @@ options:
   --out <dir>         report folder (default: reports/<timestamp>)
   --grep <regex>      only scenarios whose <suite>/<id> matches
   --jobs <n>          scenarios at once (default: what the target allows)
+  --shard <i>/<n>     only shard i of n: a stable split balanced by expected duration (docs/upgrade-and-ci.md)
   --reporter <name>   mocha reporter for the console (default: spec)
 `,
   diff: `usage: dpd-harness diff <baseline> <candidate> [options]

@@ -29,6 +29,8 @@ export interface ReportWriterOptions {
   toolVersion: string;
   profile: ProfileIdentity;
   dataPlane: DataPlane;
+  /** This run is shard index of count (`run --shard`). */
+  shard?: { index: number; count: number };
   startedWallMs: number;
   /** Suites in run order (sets the order and file of each suite in the reports); scenarios of an undeclared suite add it at the end. */
   suites?: { name: string; file: string }[];
@@ -73,6 +75,7 @@ export class ReportWriter {
       ...(this.finishedWallMs === undefined ? {} : { finishedWallMs: this.finishedWallMs }),
       profile: { ...this.options.profile },
       dataPlane: this.options.dataPlane,
+      ...(this.options.shard ? { shard: { ...this.options.shard } } : {}),
       interrupted: this.interrupted,
       suites: this.suites.map((s) => ({ ...s, scenarios: [...s.scenarios] })),
     };

@@ -107,6 +107,8 @@ export interface RunReport {
   finishedWallMs?: number;
   profile: ProfileIdentity;
   dataPlane: DataPlane;
+  /** Set when the run was one shard of a split plan (`run --shard i/n`). */
+  shard?: { index: number; count: number };
   interrupted: boolean;
   suites: SuiteResult[];
 }

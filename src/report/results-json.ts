@@ -69,6 +69,7 @@ export function renderResultsJson(report: RunReport): string {
     interrupted: report.interrupted,
     profile: { vendor: report.profile.vendor, product: report.profile.product, version: report.profile.version, target: report.profile.target, file: report.profile.file ?? null },
     dataPlane: report.dataPlane,
+    shard: report.shard ?? null,
     summary: { total: report.suites.reduce((n, s) => n + s.scenarios.length, 0), ...countByStatus(report) },
     suites: report.suites.map((suite) => ({ name: suite.name, file: suite.file, scenarios: suite.scenarios.map(scenarioJson) })),
   };

@@ -55,6 +55,8 @@ export interface ResultsDoc {
   interrupted: boolean;
   profile: { vendor: string; product: string; version: string; target: TargetKind; file: string | null };
   dataPlane: DataPlane;
+  /** Null for an unsharded run and in files older than the field. */
+  shard: { index: number; count: number } | null;
   summary: Record<string, number>;
   suites: SuiteJson[];
 }
@@ -99,7 +101,7 @@ export function checkResults(doc: unknown, where: string): ResultsDoc {
   }
   const checked = doc as ResultsDoc;
   // Files from before the history field: compared as "unknown".
-  return { ...checked, history: checked.history ?? null };
+  return { ...checked, history: checked.history ?? null, shard: checked.shard ?? null };
 }
 
 /** A report folder or a results.json file. */

@@ -15,6 +15,8 @@ import { ReportWriter } from '../report/report-writer.js';
 import type { Progress } from './execute-scenario.js';
 import type { PlannedSuite } from './plan.js';
 import { runPool } from './scenario-pool.js';
+import { expectedDurationS } from './expected-duration.js';
+import { selectShard, type ShardSpec } from './shard-plan.js';
 import type { TargetFactory } from '../target/target.js';
 
 export interface RunPlanOptions {
@@ -25,6 +27,8 @@ export interface RunPlanOptions {
   jobs: number;
   /** Keeps scenarios whose id or title matches. */
   grep?: RegExp;
+  /** Runs only this shard of the (grep-filtered) plan. */
+  shard?: ShardSpec;
   outDir: string;
   /** A mocha reporter name (spec, dot, tap, json…) or class. */
   reporter: string | Mocha.ReporterConstructor;
@@ -45,8 +49,10 @@ export interface RunOutcome {
 const OK_STATUSES = new Set(['passed', 'expected-fail', 'skipped']);
 
 export async function runPlan(o: RunPlanOptions): Promise<RunOutcome> {
-  const suites = o.suites
-    .map((s) => ({ ...s, scenarios: s.scenarios.filter((x) => !o.grep || o.grep.test(x.id) || o.grep.test(x.title)) }))
+  const matching = o.suites.map((s) => ({ ...s, scenarios: s.scenarios.filter((x) => !o.grep || o.grep.test(x.id) || o.grep.test(x.title)) }));
+  const inShard = o.shard ? new Set(selectShard(matching.flatMap((s) => s.scenarios), o.shard, (s) => expectedDurationS(s, { firstProbeS: o.profile.dpd.interval })).map((s) => s.id)) : undefined;
+  const suites = matching
+    .map((s) => ({ ...s, scenarios: inShard ? s.scenarios.filter((x) => inShard.has(x.id)) : s.scenarios }))
     .filter((s) => s.scenarios.length > 0);
   const hash = profileHash(o.profile);
   const writer = new ReportWriter({
@@ -63,6 +69,7 @@ export async function runPlan(o: RunPlanOptions): Promise<RunOutcome> {
     },
     profile: { ...o.profile.identity, target: o.profile.target.kind, file: o.profile.file },
     dataPlane: o.factory.dataPlane,
+    ...(o.shard ? { shard: o.shard } : {}),
     startedWallMs: o.clock.wall(),
     suites: suites.map((s) => ({ name: s.name, file: s.file })),
     secrets: [o.profile.psk.reveal()],
