@@ -44,6 +44,7 @@ export type ErrorCode =
   // reading a finished run back (src/report/results-reader.ts): diff, merge
   | 'ERR_RESULTS_FORMAT'
   | 'ERR_RESULTS_VERSION'
+  | 'ERR_RESULTS_MERGE'
   // ICMP and raw sockets (src/peer/icmp-*.ts, src/peer/raw-capture*.ts): packet errors carry the byte offset
   | 'ERR_ICMP_TRUNCATED'
   | 'ERR_ICMP_BAD_LENGTH'

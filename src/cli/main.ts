@@ -10,6 +10,7 @@ commands:
   lab up|status|down               real strongSwan / Libreswan DUTs in namespaces
   profile from-ios <config>        derive a profile from an IOS XE running config
   diff <baseline> <candidate>      what changed between two runs (exit 1 on a regression)
+  merge <folders…> --out <dir>     one report from the reports of shards
   help <command>                   options of a command (or: <command> --help)
 
 options:
@@ -50,6 +51,12 @@ options:
   --format <f>        text (default) or markdown (a merge-request comment), on stdout
   --junit <file>      also write JUnit XML, each regression a failure
   --html <file>       also write a page with both timelines of each changed scenario
+`,
+  merge: `usage: dpd-harness merge <folders…> --out <dir>
+
+Merges the report folders (or results.json files) of the shards of one run (run --shard i/n)
+into one report folder: results.json, junit.xml, report.html, README.md and every pcap and key table.
+Exit 0 merged, 2 bad input (not shards of one run, a shard missing or given twice).
 `,
   validate: `usage: dpd-harness validate <files…>
 
@@ -94,6 +101,7 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   diff: async () => (await import('./diff.js')).diffCommand,
   lab: async () => (await import('./lab.js')).labCommand,
+  merge: async () => (await import('./merge.js')).mergeCommand,
   profile: async () => (await import('./profile.js')).profileCommand,
   run: async () => (await import('./run.js')).runCommand,
   serve: async () => (await import('./serve.js')).serveCommand,
