@@ -41,6 +41,10 @@ export type ErrorCode =
   | 'ERR_PCAP_BAD_DATAGRAM'
   // report writer (src/report/report-writer.ts)
   | 'ERR_REPORT_WRITE'
+  // reading a finished run back (src/report/results-reader.ts): diff, merge
+  | 'ERR_RESULTS_FORMAT'
+  | 'ERR_RESULTS_VERSION'
+  | 'ERR_RESULTS_MERGE'
   // ICMP and raw sockets (src/peer/icmp-*.ts, src/peer/raw-capture*.ts): packet errors carry the byte offset
   | 'ERR_ICMP_TRUNCATED'
   | 'ERR_ICMP_BAD_LENGTH'

@@ -9,6 +9,8 @@ commands:
   serve --profile <file>           run the fake peer as a long-lived responder
   lab up|status|down               real strongSwan / Libreswan DUTs in namespaces
   profile from-ios <config>        derive a profile from an IOS XE running config
+  diff <baseline> <candidate>      what changed between two runs (exit 1 on a regression)
+  merge <folders…> --out <dir>     one report from the reports of shards
   help <command>                   options of a command (or: <command> --help)
 
 options:
@@ -36,7 +38,25 @@ options:
   --out <dir>         report folder (default: reports/<timestamp>)
   --grep <regex>      only scenarios whose <suite>/<id> matches
   --jobs <n>          scenarios at once (default: what the target allows)
+  --shard <i>/<n>     only shard i of n: a stable split balanced by expected duration (docs/upgrade-and-ci.md)
   --reporter <name>   mocha reporter for the console (default: spec)
+`,
+  diff: `usage: dpd-harness diff <baseline> <candidate> [options]
+
+Compares two runs (report folders or results.json files): verdict changes per scenario and how far
+each observed number moved. Exit 0 nothing regressed, 1 a regression, 2 bad input (docs/upgrade-and-ci.md).
+
+options:
+  --threshold <s>     seconds a timing may move (default: each check's tolerance)
+  --format <f>        text (default) or markdown (a merge-request comment), on stdout
+  --junit <file>      also write JUnit XML, each regression a failure
+  --html <file>       also write a page with both timelines of each changed scenario
+`,
+  merge: `usage: dpd-harness merge <folders…> --out <dir>
+
+Merges the report folders (or results.json files) of the shards of one run (run --shard i/n)
+into one report folder: results.json, junit.xml, report.html, README.md and every pcap and key table.
+Exit 0 merged, 2 bad input (not shards of one run, a shard missing or given twice).
 `,
   validate: `usage: dpd-harness validate <files…>
 
@@ -79,7 +99,9 @@ export function packageVersion(): string {
 type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
+  diff: async () => (await import('./diff.js')).diffCommand,
   lab: async () => (await import('./lab.js')).labCommand,
+  merge: async () => (await import('./merge.js')).mergeCommand,
   profile: async () => (await import('./profile.js')).profileCommand,
   run: async () => (await import('./run.js')).runCommand,
   serve: async () => (await import('./serve.js')).serveCommand,

@@ -1,6 +1,6 @@
 /**
  * `dpd-harness run [suites…] [--profile <file>] [--grep <pattern>] [--jobs N]
- * [--out <dir>] [--reporter <name>]`. Defaults: suites/ against
+ * [--shard i/n] [--out <dir>] [--reporter <name>]`. Defaults: suites/ against
  * profiles/cisco-iosxe.yaml (the embedded reference DUT). Validation errors
  * stop the run with exit code 2 before anything touches the network.
  */
@@ -15,7 +15,9 @@ import { loadRunInputs } from '../scenario/load-inputs.js';
 import { plainProgress, ttyProgress } from '../scenario/progress-output.js';
 import { speedLine } from '../scenario/run-speed.js';
 import { runPlan } from '../scenario/run-plan.js';
+import { parseShard, type ShardSpec } from '../scenario/shard-plan.js';
 import { createTargetFactory } from '../target/target-registry.js';
+import { suitesRevision } from './git-revision.js';
 import { optionValue } from './option-value.js';
 
 export const DEFAULT_PROFILE = 'profiles/cisco-iosxe.yaml';
@@ -27,6 +29,7 @@ export interface RunArgs {
   profile: string;
   grep?: RegExp;
   jobs?: number;
+  shard?: ShardSpec;
   out?: string;
   reporter: string;
 }
@@ -38,6 +41,7 @@ export function parseRunArgs(args: readonly string[]): RunArgs {
     switch (a) {
       case '--profile': out.profile = optionValue(args, ++i); break;
       case '--out': out.out = optionValue(args, ++i); break;
+      case '--shard': out.shard = parseShard(optionValue(args, ++i)); break;
       case '--reporter': {
         const name = optionValue(args, ++i);
         const builtin = Object.keys(Mocha.reporters).filter((r) => /^[a-z-]+$/.test(r) && r !== 'base');
@@ -113,9 +117,11 @@ export async function runCommand(args: string[]): Promise<number> {
       clock,
       jobs,
       ...(opts.grep ? { grep: opts.grep } : {}),
+      ...(opts.shard ? { shard: opts.shard } : {}),
       outDir: opts.out ?? defaultReportDir(clock.wall()),
       reporter: opts.reporter,
       toolVersion: toolVersion(),
+      suitesRevision: suitesRevision(opts.suites),
       signal: controller.signal,
       onProgress: (p) => progress.update(p),
     });

@@ -64,3 +64,11 @@ export function tsharkCommandLine(pcapPath: string, keys: readonly Ikev1Key[], p
   const options = keys.map((k) => `-o 'uat:ikev1_decryption_table:${k.initiatorCookie},${k.encryptionKey}'`);
   return ['tshark', '-r', path, ...decodeAs, ...options].join(' ');
 }
+
+/** A key table file read back (merge renders README.md from it); lines that are not `"<cookie>","<key>"` are skipped. */
+export function parseIkev1KeyTable(text: string): Ikev1Key[] {
+  return text.split('\n').flatMap((line) => {
+    const m = /^"([0-9a-f]{16})","([0-9a-f]+)"$/.exec(line.trim());
+    return m ? [{ initiatorCookie: m[1]!, encryptionKey: m[2]! }] : [];
+  });
+}

@@ -17,7 +17,7 @@ import { createPcapStream, datagramFromEvent, pcapFile } from './pcap-writer.js'
 import { redactReport } from './redact-secrets.js';
 import { renderReportHtml } from './report-html.js';
 import { renderReportReadme } from './report-readme.js';
-import { type DataPlane, type ProfileIdentity, type RunReport, type ScenarioResult, type SuiteResult, scenarioFileStem, wallNsOf } from './result-model.js';
+import { type DataPlane, type ProfileIdentity, type RunHistory, type RunReport, type ScenarioResult, type SuiteResult, scenarioFileStem, wallNsOf } from './result-model.js';
 import { renderResultsJson } from './results-json.js';
 import { scenarioArtifacts } from './scenario-artifacts.js';
 
@@ -29,9 +29,13 @@ export interface ReportWriterOptions {
   toolVersion: string;
   profile: ProfileIdentity;
   dataPlane: DataPlane;
+  /** This run is shard index of count (`run --shard`). */
+  shard?: { index: number; count: number };
   startedWallMs: number;
   /** Suites in run order (sets the order and file of each suite in the reports); scenarios of an undeclared suite add it at the end. */
   suites?: { name: string; file: string }[];
+  /** Read each time the files are written: the DUT's version can become known after the run started. */
+  history?: () => RunHistory;
   /** Strings to scrub from every report (the PSK, whatever its source). */
   secrets?: readonly string[];
 }
@@ -66,10 +70,12 @@ export class ReportWriter {
   report(): RunReport {
     const report: RunReport = {
       toolVersion: this.options.toolVersion,
+      ...(this.options.history ? { history: this.options.history() } : {}),
       startedWallMs: this.options.startedWallMs,
       ...(this.finishedWallMs === undefined ? {} : { finishedWallMs: this.finishedWallMs }),
       profile: { ...this.options.profile },
       dataPlane: this.options.dataPlane,
+      ...(this.options.shard ? { shard: { ...this.options.shard } } : {}),
       interrupted: this.interrupted,
       suites: this.suites.map((s) => ({ ...s, scenarios: [...s.scenarios] })),
     };

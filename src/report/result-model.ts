@@ -82,14 +82,33 @@ export interface SuiteResult {
 
 export type DataPlane = 'real' | 'emulated' | 'n/a';
 
+/**
+ * What a later run is compared against (`dpd-harness diff`): whether the two
+ * ran the same expectations, the same DUT software and the same suites.
+ */
+export interface RunHistory {
+  /** `sha256:<hex>` of the loaded profile without its secret (src/profile/profile-hash.ts). */
+  profileHash: string;
+  /** The DUT software: as its daemon reported it when the target knows, else the profile's identity.version. */
+  dutVersion: { value: string; source: 'daemon' | 'profile' };
+  /** The git commit of the suites' checkout; null when they are not in one (or git is missing). */
+  suitesRevision: string | null;
+  /** Suite files differ from that commit; null when there is no revision. */
+  suitesDirty: boolean | null;
+}
+
 export interface RunReport {
   toolVersion: string;
+  /** Absent in reports built by hand (tests) and in results.json files older than the field. */
+  history?: RunHistory;
   /** Wall clock ms since the Unix epoch. */
   startedWallMs: number;
   /** Absent while the run is still going (intermediate reports). */
   finishedWallMs?: number;
   profile: ProfileIdentity;
   dataPlane: DataPlane;
+  /** Set when the run was one shard of a split plan (`run --shard i/n`). */
+  shard?: { index: number; count: number };
   interrupted: boolean;
   suites: SuiteResult[];
 }

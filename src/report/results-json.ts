@@ -63,11 +63,13 @@ export function renderResultsJson(report: RunReport): string {
   const doc = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: 'dpd-harness', version: report.toolVersion },
+    history: report.history ?? null,
     startedAt: iso(report.startedWallMs),
     finishedAt: report.finishedWallMs === undefined ? null : iso(report.finishedWallMs),
     interrupted: report.interrupted,
     profile: { vendor: report.profile.vendor, product: report.profile.product, version: report.profile.version, target: report.profile.target, file: report.profile.file ?? null },
     dataPlane: report.dataPlane,
+    shard: report.shard ?? null,
     summary: { total: report.suites.reduce((n, s) => n + s.scenarios.length, 0), ...countByStatus(report) },
     suites: report.suites.map((suite) => ({ name: suite.name, file: suite.file, scenarios: suite.scenarios.map(scenarioJson) })),
   };

@@ -10,8 +10,26 @@ import type { MessageKind } from '../events.js';
 import { formatNumber } from './check-text.js';
 import { escapeMarkup } from './markup-escape.js';
 import { formatEndpoint, messageTimeline, type TimelineMessage } from './message-timeline.js';
-import type { ScenarioResult } from './result-model.js';
-import { scenarioNotes } from './scenario-annotations.js';
+import type { ExpectedWindow, ScenarioResult } from './result-model.js';
+import { type ScenarioNote, scenarioNotes } from './scenario-annotations.js';
+
+/** What the diagram draws: the rows results.json holds too, so a diagram can also be drawn from a results.json. */
+export interface TimelineView {
+  messages: readonly TimelineMessage[];
+  windows: readonly ExpectedWindow[];
+  /** Runner marks (▲ under the axis). */
+  marks: readonly ScenarioNote[];
+  durationS: number;
+}
+
+export function timelineViewOf(result: ScenarioResult): TimelineView {
+  return {
+    messages: messageTimeline(result),
+    windows: result.expectedWindows ?? [],
+    marks: scenarioNotes(result).filter((n) => n.kind === 'mark'),
+    durationS: result.durationMs / 1000,
+  };
+}
 
 const WIDTH = 1100;
 const LEFT = 118;
@@ -59,7 +77,7 @@ interface Cluster {
   messages: TimelineMessage[];
 }
 
-function clusters(messages: TimelineMessage[], x: (t: number) => number): Cluster[] {
+function clusters(messages: readonly TimelineMessage[], x: (t: number) => number): Cluster[] {
   const out: Cluster[] = [];
   for (const m of messages) {
     const last = out.at(-1);
@@ -115,11 +133,9 @@ function labelPlacement(markerX: number, angle: number, text: string): LabelPlac
   return { x: markerX - LABEL_OFFSET, angle: -angle, anchor: 'end' };
 }
 
-export function renderTimelineSvg(result: ScenarioResult): string {
-  const messages = messageTimeline(result);
-  const windows = result.expectedWindows ?? [];
-  const marks = scenarioNotes(result).filter((n) => n.kind === 'mark');
-  const end = Math.max(result.durationMs / 1000, ...messages.map((m) => m.t), ...windows.map((w) => w.to), ...marks.map((m) => m.t), 1) * 1.03;
+export function renderTimelineSvg(view: TimelineView): string {
+  const { messages, windows, marks } = view;
+  const end = Math.max(view.durationS, ...messages.map((m) => m.t), ...windows.map((w) => w.to), ...marks.map((m) => m.t), 1) * 1.03;
   const plotWidth = WIDTH - LEFT - RIGHT;
   const x = (t: number): number => LEFT + (Math.max(0, t) / end) * plotWidth;
 

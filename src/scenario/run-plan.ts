@@ -8,6 +8,7 @@ import { assert } from 'chai';
 import Mocha from 'mocha';
 import type { Clock } from '../events.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
+import { profileHash } from '../profile/profile-hash.js';
 import { checkLine } from '../report/check-text.js';
 import type { ScenarioResult } from '../report/result-model.js';
 import { ReportWriter } from '../report/report-writer.js';
@@ -15,6 +16,8 @@ import type { Progress } from './execute-scenario.js';
 import type { PlannedSuite } from './plan.js';
 import { runPool } from './scenario-pool.js';
 import { runSpeed, type RunSpeed } from './run-speed.js';
+import { expectedDurationS } from './expected-duration.js';
+import { selectShard, type ShardSpec } from './shard-plan.js';
 import type { TargetFactory } from '../target/target.js';
 
 export interface RunPlanOptions {
@@ -25,10 +28,14 @@ export interface RunPlanOptions {
   jobs: number;
   /** Keeps scenarios whose id or title matches. */
   grep?: RegExp;
+  /** Runs only this shard of the (grep-filtered) plan. */
+  shard?: ShardSpec;
   outDir: string;
   /** A mocha reporter name (spec, dot, tap, json…) or class. */
   reporter: string | Mocha.ReporterConstructor;
   toolVersion: string;
+  /** Git state of the suites (the caller knows where they came from); absent: history carries null. */
+  suitesRevision?: { revision: string; dirty: boolean } | null;
   signal: AbortSignal;
   onProgress?(p: Progress): void;
 }
@@ -44,14 +51,27 @@ export interface RunOutcome {
 const OK_STATUSES = new Set(['passed', 'expected-fail', 'skipped']);
 
 export async function runPlan(o: RunPlanOptions): Promise<RunOutcome> {
-  const suites = o.suites
-    .map((s) => ({ ...s, scenarios: s.scenarios.filter((x) => !o.grep || o.grep.test(x.id) || o.grep.test(x.title)) }))
+  const matching = o.suites.map((s) => ({ ...s, scenarios: s.scenarios.filter((x) => !o.grep || o.grep.test(x.id) || o.grep.test(x.title)) }));
+  const inShard = o.shard ? new Set(selectShard(matching.flatMap((s) => s.scenarios), o.shard, (s) => expectedDurationS(s, { firstProbeS: o.profile.dpd.interval })).map((s) => s.id)) : undefined;
+  const suites = matching
+    .map((s) => ({ ...s, scenarios: inShard ? s.scenarios.filter((x) => inShard.has(x.id)) : s.scenarios }))
     .filter((s) => s.scenarios.length > 0);
+  const hash = profileHash(o.profile);
   const writer = new ReportWriter({
     outDir: o.outDir,
     toolVersion: o.toolVersion,
+    history: () => {
+      const daemon = o.factory.dutVersion?.();
+      return {
+        profileHash: hash,
+        dutVersion: daemon === undefined ? { value: o.profile.identity.version, source: 'profile' } : { value: daemon, source: 'daemon' },
+        suitesRevision: o.suitesRevision?.revision ?? null,
+        suitesDirty: o.suitesRevision?.dirty ?? null,
+      };
+    },
     profile: { ...o.profile.identity, target: o.profile.target.kind, file: o.profile.file },
     dataPlane: o.factory.dataPlane,
+    ...(o.shard ? { shard: o.shard } : {}),
     startedWallMs: o.clock.wall(),
     suites: suites.map((s) => ({ name: s.name, file: s.file })),
     secrets: [o.profile.psk.reveal()],

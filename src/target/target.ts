@@ -76,6 +76,8 @@ export interface TargetFactory {
   /** How many scenarios this target can run at once (a lab DUT: 1 per peer address set). */
   readonly maxJobs: number;
   readonly dataPlane: DataPlane;
+  /** The DUT software's version as the DUT itself reports it (a lab daemon's banner); undefined when it has not said. */
+  dutVersion?(): string | undefined;
   open(scenarioId: string): Promise<ScenarioTarget>;
   /** Everything down (lab torn down, DUTs stopped); called once, also on SIGINT. */
   close(): Promise<void>;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { renderReportHtml } from '../../src/report/report-html.js';
-import { renderTimelineSvg } from '../../src/report/timeline-svg.js';
+import { renderTimelineSvg, timelineViewOf } from '../../src/report/timeline-svg.js';
 import { requireCommands } from '../support/environment.js';
 import { ALL_SCENARIOS, deadPeer, ENC_KEY, endOfAxis, nasty, probesAnswered, PSK, syntheticRun } from './synthetic-run.js';
 
@@ -59,7 +59,7 @@ describe('report: report.html', () => {
   });
 
   it('timeline: direction lanes, a band per expected window, kind labels with seq, Main Mode burst as one marker', () => {
-    const svg = renderTimelineSvg(probesAnswered);
+    const svg = renderTimelineSvg(timelineViewOf(probesAnswered));
     expect(svg).to.contain('DUT → peer').and.contain('peer → DUT');
     expect(svg.match(/class="band"/g)).to.have.length(2);
     expect(svg).to.contain(`>R-U-THERE ${0x1a2b0001}</text>`).and.contain(`>R-U-THERE-ACK ${0x1a2b0002}</text>`);
@@ -71,14 +71,14 @@ describe('report: report.html', () => {
   });
 
   it('timeline: labels of a message or window at the right end of the axis stay inside the drawing', () => {
-    const ends = estimatedLabelEnds(renderTimelineSvg(endOfAxis));
+    const ends = estimatedLabelEnds(renderTimelineSvg(timelineViewOf(endOfAxis)));
     expect(ends.map((e) => e.text)).to.include.members([`R-U-THERE ${0xffffffff}`, `R-U-THERE-ACK ${0xffffffff}`, 'R-U-THERE-ACK within the retry interval']);
     for (const e of ends) expect(e.right, e.text).to.be.at.most(SVG_WIDTH);
   });
 
   it('timeline: the Delete and the rejected-message styling show up', () => {
     const rejected = { ...deadPeer, events: deadPeer.events.map((e) => (e.type === 'datagram' && e.summary?.kind === 'delete' ? { ...e, rejected: { code: 'ERR_IKE_BAD_HASH', message: 'hash mismatch' } } : e)) };
-    const svg = renderTimelineSvg(rejected);
+    const svg = renderTimelineSvg(timelineViewOf(rejected));
     expect(svg).to.match(/<g class="msg rejected" data-kind="delete">/);
     expect(svg).to.contain('rejected: ERR_IKE_BAD_HASH');
   });

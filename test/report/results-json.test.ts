@@ -58,4 +58,11 @@ describe('report: results.json', () => {
     expect(scenario(probesAnswered.id).files).to.deep.equal({ pcap: 'dpd-basics-probes-answered-e8b8e513.pcap', ikev1Keys: 'dpd-basics-probes-answered-e8b8e513.ikev1-keys', keyCount: 1 });
     expect(renderResultsJson(syntheticRun())).not.to.contain(ENC_KEY);
   });
+
+  it('history is null for a report without it, and carries what diff compares when the runner sets it', () => {
+    expect(doc.history).to.equal(null);
+    const history = { profileHash: `sha256:${'ab'.repeat(32)}`, dutVersion: { value: 'strongSwan 5.9.8', source: 'daemon' as const }, suitesRevision: null, suitesDirty: null };
+    const withHistory: Json = JSON.parse(renderResultsJson({ ...syntheticRun(), history }));
+    expect(withHistory.history).to.deep.equal(history);
+  });
 });

@@ -1,0 +1,80 @@
+/**
+ * `dpd-harness diff <baseline> <candidate> [--threshold <s>] [--format text|markdown]
+ * [--junit <file>] [--html <file>]`: compares two finished runs (report folders
+ * or results.json files). Exit 0 nothing regressed, 1 a regression, 2 bad input.
+ */
+import { writeFileSync } from 'node:fs';
+import { EXIT, HarnessError, UsageError } from '../errors.js';
+import { renderDiffHtml } from '../report/diff-html.js';
+import { renderDiffJunit } from '../report/diff-junit.js';
+import { renderDiffMarkdown, renderDiffText } from '../report/diff-text.js';
+import { loadResults } from '../report/results-reader.js';
+import { diffRuns } from '../report/run-diff.js';
+import { optionValue } from './option-value.js';
+
+export interface DiffArgs {
+  baseline: string;
+  candidate: string;
+  threshold?: number;
+  format: 'text' | 'markdown';
+  junit?: string;
+  html?: string;
+}
+
+export function parseDiffArgs(args: readonly string[]): DiffArgs {
+  const paths: string[] = [];
+  let format: DiffArgs['format'] = 'text';
+  const out: Partial<DiffArgs> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    switch (a) {
+      case '--threshold': {
+        const n = Number(optionValue(args, ++i));
+        if (!Number.isFinite(n) || n < 0) throw new UsageError(`--threshold needs seconds ≥ 0, got ${args[i]}`);
+        out.threshold = n;
+        break;
+      }
+      case '--format': {
+        const f = optionValue(args, ++i);
+        if (f !== 'text' && f !== 'markdown') throw new UsageError(`--format: text or markdown, got ${f}`);
+        format = f;
+        break;
+      }
+      case '--junit': out.junit = optionValue(args, ++i); break;
+      case '--html': out.html = optionValue(args, ++i); break;
+      default:
+        if (a.startsWith('-')) throw new UsageError(`diff: unknown option ${a}`);
+        paths.push(a);
+    }
+  }
+  if (paths.length !== 2) throw new UsageError(`diff needs a baseline and a candidate (report folders or results.json), got ${paths.length} path(s)`);
+  return { ...out, baseline: paths[0]!, candidate: paths[1]!, format };
+}
+
+function write(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (err) {
+    throw new HarnessError('ERR_REPORT_WRITE', `cannot write ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+export async function diffCommand(args: string[]): Promise<number> {
+  const opts = parseDiffArgs(args);
+  let baseline, candidate;
+  try {
+    baseline = loadResults(opts.baseline);
+    candidate = loadResults(opts.candidate);
+  } catch (err) {
+    // Bad input is exit 2 whatever the dispatcher's mapping of codes.
+    if (!(err instanceof HarnessError) || !err.code.startsWith('ERR_RESULTS')) throw err;
+    process.stderr.write(`dpd-harness: ${err.code}: ${err.message}\n`);
+    return EXIT.USAGE;
+  }
+  const diff = diffRuns(baseline.doc, candidate.doc, opts.threshold === undefined ? {} : { threshold: opts.threshold });
+  const names = { baseline: opts.baseline, candidate: opts.candidate };
+  process.stdout.write(opts.format === 'markdown' ? renderDiffMarkdown(diff, names) : renderDiffText(diff, names));
+  if (opts.junit) write(opts.junit, renderDiffJunit(diff));
+  if (opts.html) write(opts.html, renderDiffHtml(diff, names));
+  return diff.regressionCount === 0 ? EXIT.OK : EXIT.FAILED;
+}
