@@ -22,7 +22,7 @@ export interface LabConformance {
   statuses: Record<string, Status>;
   /**
    * Scenarios whose status is left out of the table and the exit code: each must be named
-   * by a finding in docs/conformance-findings.md, and `evidence` must check why it may fail.
+   * by a measured daemon behaviour in docs/daemons.md (see docs/conformance.md#libreswan-first-probe-race), and `evidence` must check why it may fail.
    */
   allowListed?: readonly string[];
   /** `run --jobs N`: N copies of the lab, one scenario on each at a time. */

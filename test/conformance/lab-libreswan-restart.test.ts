@@ -3,7 +3,7 @@
  * profiles/libreswan-restart.yaml): the one action the other lab profiles (clear, failover)
  * leave untested. Measured 2026-11-28: 6 passed, clear-after-dead skipped; on death pluto sends
  * Delete (ESP, then ISAKMP) and at once Main Mode to the same peer. The two scenarios that time
- * the first probe from bring-up carry Libreswan's first-probe race (finding 1). About 55 s.
+ * the first probe from bring-up carry Libreswan's first-probe race (docs/daemons.md#first-probe-at-dpddelay-or-2--dpddelay). About 55 s.
  */
 import { expect } from 'chai';
 import { join } from 'node:path';

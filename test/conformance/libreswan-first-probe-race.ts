@@ -1,5 +1,5 @@
 /**
- * Libreswan 4.10's first-probe race (docs/conformance-findings.md, finding 1), shared by every
+ * Libreswan 4.10's first-probe race (docs/daemons.md#first-probe-at-dpddelay-or-2--dpddelay), shared by every
  * Libreswan conformance test that times a first R-U-THERE from bring-up.
  */
 import { expect } from 'chai';
@@ -7,7 +7,7 @@ import type { ScenarioJson } from '../e2e/cli-run.js';
 import type { FullRun } from './full-run.js';
 
 /**
- * ALLOW-LIST, docs/conformance-findings.md finding 1: these scenarios time the DUT's first
+ * ALLOW-LIST, docs/conformance.md#libreswan-first-probe-race: these scenarios time the DUT's first
  * R-U-THERE from the SA's establishment. pluto 4.10 at random skips its first DPD event
  * ("DPD: out event not sent, phase 2 active", although no ESP arrived), so the first probe
  * comes at 2 × dpddelay. Root cause is pluto's own, not the shim's: the DPD timer (libevent,
@@ -45,7 +45,7 @@ function failedByFirstProbeRace(s: ScenarioJson): string | null {
 
 /** The `it` every such test carries: allow-listed scenarios of `ids` pass, or fail only by the race. */
 export function itAllowsOnlyTheFirstProbeRace(run: () => FullRun, ids: readonly string[]): void {
-  it('allow-listed scenarios pass, or fail only by the first-probe race (finding 1)', () => {
+  it('allow-listed scenarios pass, or fail only by the first-probe race', () => {
     for (const id of ids) {
       const s = run().byId.get(id)!;
       if (s.status === 'passed') continue;

@@ -48,7 +48,7 @@ describe('lab/shim fake-xfrm-sa.so and data-plane detection @root', function () 
     }
   });
 
-  // docs/conformance-findings.md finding 1: pluto's DPD idle check (kernel.c get_sa_bundle_info)
+  // docs/daemons.md#first-probe-at-dpddelay-or-2--dpddelay: pluto's DPD idle check (kernel.c get_sa_bundle_info)
   // sends XFRM_MSG_GETSA for the inbound SPI it allocated and compares curlft.bytes with the last
   // value. Under the shim that SPI stays the larval ALLOCSPI state; it must answer as a real
   // kernel answers for an installed SA that carried no traffic: 0 bytes, 0 packets, never used.
