@@ -15,3 +15,14 @@ export const isZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
 export function randomUint32(bytes: Uint8Array): number {
   return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
 }
+
+/** `n` random bytes, not all zero (a cookie of zeros means "not yet known", RFC 2408 §3.1). */
+export function nonZeroBytes(random: { bytes(n: number): Uint8Array }, n: number): Uint8Array {
+  for (;;) {
+    const b = random.bytes(n);
+    if (!isZero(b)) return b;
+  }
+}
+
+/** A message ID as 8 hex digits. */
+export const hex32 = (n: number): string => n.toString(16).padStart(8, '0');

@@ -1,0 +1,250 @@
+/**
+ * The state one ISAKMP SA carries across its exchanges, and the primitives every
+ * exchange works with: headers, sending (recording answers for retransmitted
+ * requests), timers, fresh message IDs, events, giving up. The exchange modules
+ * (main-mode.ts, aggressive-mode.ts, quick-mode.ts, informational.ts) act on it;
+ * ike-sa.ts owns it and dispatches to them.
+ */
+import type { DhKeyPair } from '../crypto/dh-group.js';
+import type { Endpoint, MessageSummary } from '../events.js';
+import { DOI, PROTOCOL_IDS } from '../wire/constants.js';
+import { idPayloadFor, type Identification } from '../wire/identification.js';
+import { encodeMessage } from '../wire/index.js';
+import type { IdPayload, IsakmpHeader, Payload } from '../wire/types.js';
+import { hex, randomUint32 } from './bytes.js';
+import { DpdSequence } from './dpd-sequence.js';
+import { DEFAULT_RETRANSMIT_MS, type EspProposal, type IkeEngineConfig, type Phase1Proposal } from './engine-config.js';
+import type { EngineEffect, EngineEvent, EngineHooks } from './engine-effects.js';
+import { summarize, headerOnlySummary } from './message-summary.js';
+import { sealMessage, type CipherState } from './protection.js';
+import { IkeError } from '../errors.js';
+import type { Refusal } from './refusal.js';
+
+export type Phase1State = 'mm1-sent' | 'mm3-sent' | 'mm5-sent' | 'mm2-sent' | 'mm4-sent' | 'am1-sent' | 'am2-sent' | 'established' | 'deleted' | 'failed';
+
+export interface Keys {
+  proposal: Phase1Proposal;
+  skeyid: Uint8Array;
+  skeyidD: Uint8Array;
+  skeyidA: Uint8Array;
+  cipher: CipherState;
+}
+
+/** What an inbound message did: its summary, and the effects it caused. */
+export interface Outcome {
+  summary?: MessageSummary;
+  effects: EngineEffect[];
+}
+
+/** A message already processed, kept so its identical retransmission gets the same answer. */
+export interface Answered {
+  request: Uint8Array;
+  responses: Uint8Array[];
+}
+
+export interface QuickModeExchange {
+  role: 'initiator' | 'responder';
+  messageId: number;
+  iv: Uint8Array;
+  spi: Uint8Array;
+  ni: Uint8Array;
+  nr?: Uint8Array;
+  dh?: DhKeyPair;
+  proposals: EspProposal[];
+  lastSent: Uint8Array;
+  retransmits: number;
+  /** What this exchange offered, in words, for a refusal. */
+  offered?: string;
+}
+
+export interface ChildSa {
+  messageId: number;
+  inboundSpi: Uint8Array;
+  outboundSpi: Uint8Array;
+  proposal: EspProposal;
+}
+
+/** Ticket handed out with a dpd-request event and back to answerDpd(). */
+export interface DpdTicket {
+  messageId: number;
+}
+
+export const NONCE_LENGTH = 32;
+
+export class SaContext {
+  readonly ckyI: Uint8Array;
+  ckyR: Uint8Array = new Uint8Array(8);
+  state: Phase1State;
+  saiB: Uint8Array = new Uint8Array(0);
+  offered: Phase1Proposal[] = [];
+  keys: Keys | undefined;
+  dh: DhKeyPair | undefined;
+  gxi: Uint8Array = new Uint8Array(0);
+  gxr: Uint8Array = new Uint8Array(0);
+  ni: Uint8Array = new Uint8Array(0);
+  nr: Uint8Array = new Uint8Array(0);
+  /** Aggressive Mode responder: the initiator's IDii_b from AM1, which HASH_I in AM3 covers. */
+  peerIdB: Uint8Array = new Uint8Array(0);
+  /** Phase-1 CBC chain: the IV for the next MM5/MM6, then the last MM6 cipher block (the phase-2 IV seed). */
+  iv: Uint8Array = new Uint8Array(0);
+  lastSent: Uint8Array | undefined;
+  retransmits = 0;
+  lastAnswered: Answered | undefined;
+  /** Informational M-IDs seen, oldest first; the answer for each, when we sent one. */
+  readonly informationals = new Map<number, Answered>();
+  readonly quickModes = new Map<number, QuickModeExchange>();
+  /** Responder Quick Modes waiting for HASH(3). */
+  readonly pendingChildren = new Map<number, ChildSa>();
+  /** Answers sent while handling the current inbound message. */
+  answering: Uint8Array[] = [];
+  readonly children: ChildSa[] = [];
+  readonly usedMessageIds = new Set<number>();
+  readonly dpd: DpdSequence;
+  /** Timers are cancelled under the SA id they were set with (the id grows CKY-R). */
+  private readonly timerSa = new Map<string, string>();
+  peerAdvertisedDpd = false;
+
+  constructor(
+    readonly role: 'initiator' | 'responder',
+    readonly config: IkeEngineConfig,
+    readonly hooks: EngineHooks,
+    readonly local: Endpoint,
+    readonly remote: Endpoint,
+    ckyI: Uint8Array,
+  ) {
+    this.ckyI = ckyI;
+    this.state = role === 'initiator' ? 'mm1-sent' : 'mm2-sent';
+    this.dpd = new DpdSequence(config.dpdSequence ?? { retry: 'increment' }, config.random);
+  }
+
+  get id(): string {
+    return hex(this.ckyI) + hex(this.ckyR);
+  }
+
+  get established(): boolean {
+    return this.state === 'established';
+  }
+
+  get finished(): boolean {
+    return this.state === 'deleted' || this.state === 'failed';
+  }
+
+  /** The keys phase 2 runs under; only an established SA has them. */
+  phase2Keys(): Keys {
+    if (!this.established || !this.keys) throw new IkeError('ERR_IKE_UNEXPECTED', `IKE SA ${this.id} is not established (${this.state})`);
+    return this.keys;
+  }
+
+  localId(): Identification {
+    return this.config.localId ?? { type: 'ipv4-addr', address: this.local.address };
+  }
+
+  localIdPayload(): IdPayload {
+    return idPayloadFor(this.localId());
+  }
+
+  header(exchangeType: number, messageId: number): IsakmpHeader {
+    return {
+      initiatorCookie: this.ckyI,
+      responderCookie: this.ckyR,
+      exchangeType,
+      flags: { encryption: false, commit: false, authOnly: false },
+      messageId,
+    };
+  }
+
+  cookies(): Uint8Array {
+    const spi = new Uint8Array(16);
+    spi.set(this.ckyI, 0);
+    spi.set(this.ckyR, 8);
+    return spi;
+  }
+
+  /** A notify about this ISAKMP SA: protocol 1, SPI = CKY-I‖CKY-R in phase-1 role order (RFC 3706 §5.3). */
+  cookieNotify(notifyType: number, data: Uint8Array): Payload {
+    return { kind: 'notify', doi: DOI.IPSEC, protocolId: PROTOCOL_IDS.ISAKMP, notifyType, spi: this.cookies(), data };
+  }
+
+  sendClear(effects: EngineEffect[], header: IsakmpHeader, payloads: Payload[], step: number, answer: boolean): { bytes: Uint8Array; payloads: Payload[] } {
+    const summary = summarize(header, payloads, step);
+    const message = this.hooks.mutate(this.id, summary, { header, payloads });
+    const bytes = encodeMessage({ ...message.header, payloads: message.payloads });
+    this.pushSend(effects, bytes, summary, answer);
+    return { bytes, payloads: message.payloads };
+  }
+
+  sendSealed(effects: EngineEffect[], header: IsakmpHeader, payloads: Payload[], iv: Uint8Array, step: number | undefined, answer: boolean): { bytes: Uint8Array; lastBlock: Uint8Array } {
+    const keys = this.keys as Keys;
+    const summary = summarize(header, payloads, step);
+    const message = this.hooks.mutate(this.id, summary, { header, payloads });
+    const sealed = sealMessage(keys.cipher, iv, message.header, message.payloads);
+    this.pushSend(effects, sealed.bytes, summary, answer);
+    return sealed;
+  }
+
+  private pushSend(effects: EngineEffect[], bytes: Uint8Array, summary: MessageSummary, answer: boolean): void {
+    if (answer) this.answering.push(bytes);
+    effects.push({ type: 'send', datagram: { sa: this.id, from: this.local, to: this.remote, bytes, summary, answer } });
+  }
+
+  /**
+   * Sends bytes already sent once. Not through pushSend: a resent answer is already
+   * cached, and recording it again would grow the very list being resent (endlessly).
+   */
+  resend(effects: EngineEffect[], bytes: Uint8Array, answer: boolean): void {
+    const h = { exchangeType: bytes[18], messageId: new DataView(bytes.buffer, bytes.byteOffset + 20, 4).getUint32(0) };
+    effects.push({ type: 'send', datagram: { sa: this.id, from: this.local, to: this.remote, bytes, summary: headerOnlySummary(h), answer } });
+  }
+
+  freshMessageId(): number {
+    for (;;) {
+      const id = randomUint32(this.config.random.bytes(4));
+      if (id !== 0 && !this.usedMessageIds.has(id) && !this.informationals.has(id)) {
+        this.usedMessageIds.add(id);
+        return id;
+      }
+    }
+  }
+
+  event(event: EngineEvent): EngineEffect {
+    return { type: 'event', sa: this.id, remote: this.remote, event };
+  }
+
+  retransmitSchedule(): number[] {
+    return this.config.retransmitMs ?? DEFAULT_RETRANSMIT_MS;
+  }
+
+  armRetransmit(effects: EngineEffect[]): void {
+    this.retransmits = 0;
+    const first = this.retransmitSchedule()[0];
+    if (first !== undefined) this.setTimer(effects, 'retransmit', first);
+  }
+
+  setTimer(effects: EngineEffect[], id: string, ms: number): void {
+    this.timerSa.set(id, this.id);
+    effects.push({ type: 'set-timer', sa: this.id, id, ms });
+  }
+
+  /** Forgets a timer as run (it fired). */
+  timerFired(id: string): void {
+    this.timerSa.delete(id);
+  }
+
+  cancelTimer(effects: EngineEffect[], id: string, sa?: string): void {
+    const setWith = this.timerSa.get(id) ?? sa;
+    if (setWith === undefined) return;
+    this.timerSa.delete(id);
+    effects.push({ type: 'cancel-timer', sa: setWith, id });
+  }
+
+  cancelAllTimers(effects: EngineEffect[]): void {
+    for (const timer of [...this.timerSa.keys()]) this.cancelTimer(effects, timer);
+  }
+
+  /** Phase 1 gives up: state failed, timers cancelled. */
+  fail(effects: EngineEffect[], detail: string, why?: Refusal): void {
+    this.cancelAllTimers(effects);
+    this.state = 'failed';
+    effects.push(this.event({ kind: 'state', phase: 1, state: 'failed', detail, ...(why ? { refusal: why } : {}) }));
+  }
+}
