@@ -50,7 +50,7 @@ describe('dut/ios-config', () => {
     expect(c.policies).to.have.length(1);
     expect(c.policies[0]).to.deep.include({ priority: 1, encryption: { cipher: 'aes', bits: 128 }, hash: 'sha', authentication: 'pre-share', group: 14, lifetime: 86400 });
     expect(c.keys).to.deep.equal([{ key: 'kd94j1ksldz', address: '10.2.80.209', mask: '255.255.255.0', line: 6 }]);
-    expect(c.transformSets).to.deep.equal([{ name: 'Trans1', transforms: ['esp-aes', 'esp-sha-hmac'], line: 9 }]);
+    expect(c.transformSets.map((t) => [t.name, t.transforms, t.line, t.mode])).to.deep.equal([['Trans1', ['esp-aes', 'esp-sha-hmac'], 9, 'tunnel']]);
     expect(c.interfaces[0]?.address).to.equal('10.1.32.14');
   });
 
@@ -58,7 +58,7 @@ describe('dut/ios-config', () => {
     const c = parseIosConfig(MULTI_PEER_EXAMPLE, 'multi.cfg');
     expect(c.cryptoMaps).to.have.length(1);
     const m = c.cryptoMaps[0]!;
-    expect([m.name, m.seq, m.matchAddress, m.transformSets]).to.deep.equal(['green', 1, '101', ['txfm']]);
+    expect([m.name, m.seq, m.matchAddress, m.transformSets]).to.deep.equal(['green', 1, { value: '101', line: 7, col: 17 }, ['txfm']]);
     expect(m.peers.map((p) => p.value)).to.deep.equal(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
     expect(m.peers.map((p) => [p.line, p.col])).to.deep.equal([[3, 12], [4, 12], [5, 12]]);
   });
