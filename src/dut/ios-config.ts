@@ -181,6 +181,7 @@ export function parseIosConfig(text: string, file: string): IosCryptoConfig {
     const indented = /^\s/.test(raw);
     const w = tokens.map((t) => t.text);
     if (indented) {
+      if (w[0] === 'description') return;
       if (block.kind === 'policy') policyLine(block.policy, w, tokens, tools);
       else if (block.kind === 'map') mapLine(block.entry, block.defaultPeers, w, tokens, tools);
       else if (block.kind === 'transform') {

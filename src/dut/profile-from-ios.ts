@@ -90,7 +90,7 @@ export function profileFromIos(config: IosCryptoConfig, options: ProfileFromIosO
   out.push('# yaml-language-server: $schema=../schema/profile.schema.json');
   out.push(`# Derived by \`dpd-harness profile from-ios\` from ${config.file} (crypto map ${map.name} ${map.seq}).`);
   out.push('# Values and defaults: Cisco "IPsec Dead Peer Detection Periodic Message Option".');
-  out.push(...notes.map((n) => `# not read: line ${n.line}:${n.col}: ${n.message}`));
+  out.push(...notes.map((n) => `# note, line ${n.line}:${n.col}: ${n.message}`));
   out.push(`identity: { vendor: Cisco, product: IOS XE, version: ${q(`from ${config.file}`)} }`);
   out.push('target:');
   out.push('  kind: external');
@@ -121,7 +121,7 @@ export function profileFromIos(config: IosCryptoConfig, options: ProfileFromIosO
     out.push(`  esp_proposals:   # ${map.transformSets.length > 0 ? `set transform-set ${map.transformSets.join(' ')}` : 'no set transform-set: the IOS default transform sets'}`);
     for (const p of esp) out.push(`    - { encryption: ${p.encryption}, integrity: ${p.integrity} }`);
   } else out.push('  # esp_proposals: the profile defaults apply (the transform sets are not in the file)');
-  if (quick.pfs) out.push(`  pfs_group: ${quick.pfs}   # set pfs`);
+  if (quick.pfs) out.push(`  pfs_group: ${quick.pfs}   # set pfs group${map.pfs!.value}`);
   if (quick.selectors.length > 0) {
     out.push(`  traffic_selectors:   # match address ${map.matchAddress!.value}: local = ACL destination (behind the fake peer), remote = ACL source (behind the router)`);
     for (const t of quick.selectors) {

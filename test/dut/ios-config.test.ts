@@ -173,6 +173,22 @@ describe('dut/profile-from-ios', () => {
       .to.throw(ConfigError).with.property('code', 'ERR_CONFIG_IOS');
   });
 
+  it('--map with a name only, when the map has several entries, lists them', () => {
+    const text = `crypto isakmp keepalive 10\ncrypto map m 10 ipsec-isakmp\n set peer 192.0.2.1\ncrypto map m 20 ipsec-isakmp\n set peer 192.0.2.2\n`;
+    expect(() => profileFromIos(parseIosConfig(text, 'r.cfg'), { psk: { kind: 'env', name: 'P' }, address: '192.0.2.9', map: 'm' }))
+      .to.throw(ConfigError, /r\.cfg:4:1: crypto map m has 2 entries: m:10 \(line 2, peer 192\.0\.2\.1\), m:20 \(line 4, peer 192\.0\.2\.2\); choose one with --map m:SEQ/);
+    const yaml = profileFromIos(parseIosConfig(text, 'r.cfg'), { psk: { kind: 'env', name: 'P' }, address: '192.0.2.9', map: 'm:20' });
+    expect(load(yaml, { P: 'x' }).target).to.deep.include({ peerAddresses: ['192.0.2.2'] });
+  });
+
+  it('reads keyring keys, and keeps them out of error excerpts', () => {
+    const c = parseIosConfig('crypto keyring K\n pre-shared-key address 192.0.2.0 255.255.255.0 key 0 ring-secret\n pre-shared-key address 192.0.2.9 key plain\n', 'k.cfg');
+    expect(c.keys.map((k) => [k.key, k.address, k.mask, k.line])).to.deep.equal([['ring-secret', '192.0.2.0', '255.255.255.0', 2], ['plain', '192.0.2.9', '255.255.255.255', 3]]);
+    const err = ioserror('crypto keyring K\n pre-shared-key address 192.0.2.300 key ring-secret\n');
+    expect([err.line, err.col]).to.deep.equal([2, 25]);
+    expect(`${err.message}${err.excerpt}`).to.not.contain('ring-secret');
+  });
+
   it('without an interface carrying the map, asks for --address', () => {
     expect(() => profileFromIos(parseIosConfig(MULTI_PEER_EXAMPLE, 'r.cfg'), { psk: { kind: 'env', name: 'P' } })).to.throw(ConfigError, /--address/);
   });
