@@ -28,17 +28,17 @@ export interface AclSelectors {
 export function aclSelectors(file: string, name: string, lines: AclLine[]): AclSelectors {
   const selectors: TrafficSelector[] = [];
   const warnings: IosWarning[] = [];
-  for (const { tokens, line } of lines) {
-    const r = aclEntry(file, line, tokens);
+  for (const { tokens, line, text } of lines) {
+    const r = aclEntry({ file, line, excerpt: text }, tokens);
     if ('selector' in r) selectors.push(r.selector);
     else warnings.push({ line, col: tokens[0]!.col, message: `access-list ${name}: ${r.skipped}` });
   }
   return { selectors, warnings };
 }
 
-function aclEntry(file: string, line: number, all: Token[]): { selector: TrafficSelector } | { skipped: string } {
+function aclEntry(where: { file: string; line: number; excerpt: string }, all: Token[]): { selector: TrafficSelector } | { skipped: string } {
   const fail = (at: Token | undefined, message: string): never => {
-    throw new ConfigError('ERR_CONFIG_IOS', { file, line, col: at?.col ?? (all.at(-1)?.col ?? 1) }, message);
+    throw new ConfigError('ERR_CONFIG_IOS', { ...where, col: at?.col ?? where.excerpt.trimEnd().length + 1 }, message);
   };
   // Named-list entries may start with their sequence number (`10 permit ip …`).
   const tokens = /^\d+$/.test(all[0]?.text ?? '') ? all.slice(1) : all;

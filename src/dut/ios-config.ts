@@ -52,6 +52,8 @@ export interface TransformSet {
 export interface AclLine {
   tokens: Token[];
   line: number;
+  /** The line as written, shown under an error. */
+  text: string;
 }
 
 /** A crypto-related line that was not read, with why: printed in the profile so nothing is silently dropped. */
@@ -113,15 +115,9 @@ function tokenize(line: string): Token[] {
   return out;
 }
 
-type Block =
-  | { kind: 'policy'; policy: IsakmpPolicy }
-  | { kind: 'map'; entry: CryptoMapEntry; defaultPeers: Located<string>[] }
-  | { kind: 'interface'; iface: IosCryptoConfig['interfaces'][number] }
-  | { kind: 'transform'; set: TransformSet }
-  | { kind: 'keyring'; name: string }
-  | { kind: 'acl'; lines: AclLine[] }
-  | { kind: 'crypto-other' }
-  | { kind: 'other' };
+type Block = { kind: 'policy'; policy: IsakmpPolicy } | { kind: 'map'; entry: CryptoMapEntry; defaultPeers: Located<string>[] }
+  | { kind: 'interface'; iface: IosCryptoConfig['interfaces'][number] } | { kind: 'transform'; set: TransformSet }
+  | { kind: 'keyring'; name: string } | { kind: 'acl'; lines: AclLine[] } | { kind: 'crypto-other' } | { kind: 'other' };
 
 export function parseIosConfig(text: string, file: string): IosCryptoConfig {
   const config: IosCryptoConfig = { file, policies: [], keys: [], transformSets: [], cryptoMaps: [], ipsecLifetime: 3600, interfaces: [], acls: new Map(), warnings: [] };
@@ -189,7 +185,7 @@ export function parseIosConfig(text: string, file: string): IosCryptoConfig {
         else warn(`transform-set ${block.set.name}: '${w.join(' ')}' not read`);
       } else if (block.kind === 'keyring') keyringLine(config, block.name, w, tools);
       else if (block.kind === 'acl') {
-        if (w[0] !== 'remark') block.lines.push({ tokens, line: lineNo });
+        if (w[0] !== 'remark') block.lines.push({ tokens, line: lineNo, text: raw });
       } else if (block.kind === 'interface' && w[0] === 'ip' && w[1] === 'address' && IPV4.test(w[2] ?? '')) block.iface.address = w[2];
       else if (block.kind === 'interface' && w[0] === 'crypto' && w[1] === 'map') block.iface.cryptoMap = word(2, 'crypto map name').text;
       return;
@@ -203,7 +199,7 @@ export function parseIosConfig(text: string, file: string): IosCryptoConfig {
     }
     if (w[0] === 'access-list' && /^\d+$/.test(w[1] ?? '')) {
       // Numbered extended lists are 100–199 and 2000–2699; `remark` lines carry no rule.
-      if (w[2] !== 'remark') aclLines(w[1]!).push({ tokens: tokens.slice(2), line: lineNo });
+      if (w[2] !== 'remark') aclLines(w[1]!).push({ tokens: tokens.slice(2), line: lineNo, text: raw });
       return;
     }
     if (w[0] === 'ip' && w[1] === 'access-list' && w[2] === 'extended') {
