@@ -5,9 +5,11 @@
  * Pure: the caller reads the file and prints the result.
  */
 import { ConfigError } from '../errors.js';
-import type { IkeProposal } from '../profile/device-profile.js';
+import type { EspProposalSpec, IkeProposal, TrafficSelector } from '../profile/device-profile.js';
+import { aclSelectors } from './ios-acl.js';
+import { espProposal } from './ios-transform.js';
 import { PROBES_BEFORE_DEAD } from './keepalive-config.js';
-import { keyCoversPeer, type CryptoMapEntry, type IosCryptoConfig, type IsakmpPolicy } from './ios-config.js';
+import { keyCoversPeer, type CryptoMapEntry, type IosCryptoConfig, type IosWarning, type IsakmpPolicy } from './ios-config.js';
 
 /**
  * Where the generated profile gets the PSK. Default `env`: the key stays out of the
@@ -16,7 +18,7 @@ import { keyCoversPeer, type CryptoMapEntry, type IosCryptoConfig, type IsakmpPo
 export type PskSource = { kind: 'env'; name: string } | { kind: 'file'; path: string } | { kind: 'inline' };
 
 export interface ProfileFromIosOptions {
-  /** `NAME` or `NAME:SEQ` of the crypto map entry to test; default the first entry with `set peer`s. */
+  /** `NAME` or `NAME:SEQ` of the crypto map entry to test; needed when the file has more than one entry with `set peer`. */
   map?: string;
   /** The router's address as the fake peer reaches it; default the address of the interface the map is applied to. */
   address?: string;
@@ -36,15 +38,25 @@ function where(config: IosCryptoConfig, line: number, col = 1): { file: string; 
   return { file: config.file, line, col };
 }
 
+const describe = (m: CryptoMapEntry): string => `${m.name}:${m.seq} (line ${m.line}, peer ${m.peers.map((p) => p.value).join(' ') || 'none'})`;
+
+/**
+ * One profile tests one crypto map entry: one peer list, one ACL. With several
+ * entries the user names one, as `show crypto map` lists them (NAME and sequence).
+ */
 function chooseMap(config: IosCryptoConfig, wanted: string | undefined): CryptoMapEntry {
+  const usable = config.cryptoMaps.filter((m) => m.peers.length > 0);
+  const all = config.cryptoMaps.map(describe).join(', ') || 'none';
   if (wanted === undefined) {
-    const entry = config.cryptoMaps.find((m) => m.peers.length > 0);
-    if (!entry) throw new ConfigError('ERR_CONFIG_IOS', where(config, 1), 'no `crypto map NAME SEQ ipsec-isakmp` entry with `set peer` lines: nothing tells which peers the router talks to');
-    return entry;
+    if (usable.length === 1) return usable[0]!;
+    if (usable.length === 0) throw new ConfigError('ERR_CONFIG_IOS', where(config, 1), 'no `crypto map NAME SEQ ipsec-isakmp` entry with `set peer` lines: nothing tells which peers the router talks to');
+    throw new ConfigError('ERR_CONFIG_IOS', where(config, usable[1]!.line), `${usable.length} crypto map entries with peers: ${usable.map(describe).join(', ')}; choose one with --map NAME:SEQ`);
   }
   const [name, seq] = wanted.split(':');
-  const entry = config.cryptoMaps.find((m) => m.name === name && (seq === undefined || String(m.seq) === seq));
-  if (!entry) throw new ConfigError('ERR_CONFIG_IOS', where(config, 1), `no crypto map entry '${wanted}' (found: ${config.cryptoMaps.map((m) => `${m.name}:${m.seq}`).join(', ') || 'none'})`);
+  const found = config.cryptoMaps.filter((m) => m.name === name && (seq === undefined || String(m.seq) === seq));
+  if (found.length === 0) throw new ConfigError('ERR_CONFIG_IOS', where(config, 1), `no crypto map entry '${wanted}' (found: ${all})`);
+  if (found.length > 1) throw new ConfigError('ERR_CONFIG_IOS', where(config, found[1]!.line), `crypto map ${name} has ${found.length} entries: ${found.map(describe).join(', ')}; choose one with --map ${name}:SEQ`);
+  const entry = found[0]!;
   if (entry.peers.length === 0) throw new ConfigError('ERR_CONFIG_IOS', where(config, entry.line), `crypto map ${entry.name} ${entry.seq} has no \`set peer\``);
   return entry;
 }
@@ -72,10 +84,13 @@ export function profileFromIos(config: IosCryptoConfig, options: ProfileFromIosO
     throw new ConfigError('ERR_CONFIG_IOS', where(config, map.line), `no interface with \`crypto map ${map.name}\` and an \`ip address\`: give the router's address with --address`);
   }
 
+  const quick = quickMode(config, map);
+  const notes = [...config.warnings, ...quick.warnings].sort((a, b) => a.line - b.line || a.col - b.col);
   const out: string[] = [];
   out.push('# yaml-language-server: $schema=../schema/profile.schema.json');
   out.push(`# Derived by \`dpd-harness profile from-ios\` from ${config.file} (crypto map ${map.name} ${map.seq}).`);
   out.push('# Values and defaults: Cisco "IPsec Dead Peer Detection Periodic Message Option".');
+  out.push(...notes.map((n) => `# note, line ${n.line}:${n.col}: ${n.message}`));
   out.push(`identity: { vendor: Cisco, product: IOS XE, version: ${q(`from ${config.file}`)} }`);
   out.push('target:');
   out.push('  kind: external');
@@ -101,7 +116,19 @@ export function profileFromIos(config: IosCryptoConfig, options: ProfileFromIosO
     out.push('  proposals:   # crypto isakmp policy, by priority');
     for (const p of proposals) out.push(`    - { encryption: ${p.encryption}, hash: ${p.hash}, group: ${p.group} }`);
   } else out.push('  # no crypto isakmp policy in the file: the profile defaults apply (IOS has its own default policies)');
-  out.push(`  lifetime: { ike: ${lifetimes[0] ?? 86400}, ipsec: ${config.ipsecLifetime} }`);
+  const esp = quick.esp.length > 0 ? quick.esp : map.transformSets.length === 0 ? DEFAULT_ESP : [];
+  if (esp.length > 0) {
+    out.push(`  esp_proposals:   # ${map.transformSets.length > 0 ? `set transform-set ${map.transformSets.join(' ')}` : 'no set transform-set: the IOS default transform sets'}`);
+    for (const p of esp) out.push(`    - { encryption: ${p.encryption}, integrity: ${p.integrity} }`);
+  } else out.push('  # esp_proposals: the profile defaults apply (the transform sets are not in the file)');
+  if (quick.pfs) out.push(`  pfs_group: ${quick.pfs}   # set pfs group${map.pfs!.value}`);
+  if (quick.selectors.length > 0) {
+    out.push(`  traffic_selectors:   # match address ${map.matchAddress!.value}: local = ACL destination (behind the fake peer), remote = ACL source (behind the router)`);
+    for (const t of quick.selectors) {
+      out.push(`    - { local: ${t.local}, remote: ${t.remote}${t.protocol ? `, protocol: ${t.protocol}` : ''}${t.port ? `, port: ${t.port}` : ''} }`);
+    }
+  }
+  out.push(`  lifetime: { ike: ${lifetimes[0] ?? 86400}, ipsec: ${map.lifetimeSeconds ?? config.ipsecLifetime} }`);
 
   out.push(...pskLines(config, peers, options.psk));
 
@@ -123,6 +150,60 @@ export function profileFromIos(config: IosCryptoConfig, options: ProfileFromIosO
   }
   out.push('  tolerance: { absolute: 0.5, relative: 0.05 }');
   return `${out.join('\n')}\n`;
+}
+
+/** IOS default transform sets when the entry names none (`#$!default_transform_set_1` / `_0`). */
+const DEFAULT_ESP: EspProposalSpec[] = [{ encryption: 'aes-128', integrity: 'sha1' }, { encryption: '3des', integrity: 'sha1' }];
+
+interface QuickMode {
+  esp: EspProposalSpec[];
+  pfs?: IkeProposal['group'];
+  selectors: TrafficSelector[];
+  warnings: IosWarning[];
+}
+
+/** The Quick Mode side of the entry: ESP proposals from its transform sets, PFS, selectors from its ACL. */
+function quickMode(config: IosCryptoConfig, map: CryptoMapEntry): QuickMode {
+  const warnings: IosWarning[] = [];
+  const esp: EspProposalSpec[] = [];
+  const skipped: string[] = [];
+  for (const name of map.transformSets) {
+    const set = config.transformSets.find((t) => t.name === name);
+    if (!set) {
+      // An excerpt rather than a whole running-config (IOS refuses `set transform-set` naming an undefined set).
+      warnings.push({ line: map.line, col: 1, message: `crypto map ${map.name} ${map.seq}: transform set ${name} is not in the file` });
+      continue;
+    }
+    const r = espProposal(set);
+    if ('proposal' in r) esp.push(r.proposal);
+    else {
+      skipped.push(`transform-set ${name} (line ${set.line}): ${r.skipped}`);
+      warnings.push({ line: set.line, col: 1, message: `transform-set ${name} left out: ${r.skipped}` });
+    }
+    if (set.mode === 'transport') warnings.push({ line: set.line, col: 1, message: `transform-set ${name}: mode transport (the fake peer proposes tunnel mode, which IOS also accepts)` });
+  }
+  if (skipped.length > 0 && esp.length === 0) {
+    throw new ConfigError('ERR_CONFIG_IOS', where(config, map.line), `crypto map ${map.name} ${map.seq}: no transform set the fake peer can offer:\n${skipped.join('\n')}`);
+  }
+  let pfs: IkeProposal['group'] | undefined;
+  if (map.pfs) {
+    pfs = GROUPS[map.pfs.value];
+    if (!pfs) throw new ConfigError('ERR_CONFIG_IOS', where(config, map.pfs.line, map.pfs.col), `set pfs group${map.pfs.value}: the fake peer's PFS groups are 2, 5, 14, 15 and 16 (modp1024…modp4096)`);
+  }
+  let selectors: TrafficSelector[] = [];
+  const acl = map.matchAddress;
+  if (acl) {
+    const lines = config.acls.get(acl.value);
+    if (!lines) {
+      warnings.push({ line: acl.line, col: acl.col, message: `access list ${acl.value} is not in the file: no traffic_selectors (host-to-host)` });
+    } else {
+      const r = aclSelectors(config.file, acl.value, lines);
+      warnings.push(...r.warnings);
+      if (r.selectors.length === 0) throw new ConfigError('ERR_CONFIG_IOS', where(config, acl.line, acl.col), `access list ${acl.value} has no permit entry the fake peer can propose`);
+      selectors = r.selectors;
+    }
+  }
+  return { esp, ...(pfs ? { pfs } : {}), selectors, warnings };
 }
 
 function pskLines(config: IosCryptoConfig, peers: string[], source: PskSource): string[] {

@@ -50,7 +50,7 @@ describe('dut/ios-config', () => {
     expect(c.policies).to.have.length(1);
     expect(c.policies[0]).to.deep.include({ priority: 1, encryption: { cipher: 'aes', bits: 128 }, hash: 'sha', authentication: 'pre-share', group: 14, lifetime: 86400 });
     expect(c.keys).to.deep.equal([{ key: 'kd94j1ksldz', address: '10.2.80.209', mask: '255.255.255.0', line: 6 }]);
-    expect(c.transformSets).to.deep.equal([{ name: 'Trans1', transforms: ['esp-aes', 'esp-sha-hmac'], line: 9 }]);
+    expect(c.transformSets.map((t) => [t.name, t.transforms, t.line, t.mode])).to.deep.equal([['Trans1', ['esp-aes', 'esp-sha-hmac'], 9, 'tunnel']]);
     expect(c.interfaces[0]?.address).to.equal('10.1.32.14');
   });
 
@@ -58,7 +58,7 @@ describe('dut/ios-config', () => {
     const c = parseIosConfig(MULTI_PEER_EXAMPLE, 'multi.cfg');
     expect(c.cryptoMaps).to.have.length(1);
     const m = c.cryptoMaps[0]!;
-    expect([m.name, m.seq, m.matchAddress, m.transformSets]).to.deep.equal(['green', 1, '101', ['txfm']]);
+    expect([m.name, m.seq, m.matchAddress, m.transformSets]).to.deep.equal(['green', 1, { value: '101', line: 7, col: 17 }, ['txfm']]);
     expect(m.peers.map((p) => p.value)).to.deep.equal(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
     expect(m.peers.map((p) => [p.line, p.col])).to.deep.equal([[3, 12], [4, 12], [5, 12]]);
   });
@@ -171,6 +171,22 @@ describe('dut/profile-from-ios', () => {
   it('without a keepalive line DPD is off: a typed error, not an empty profile', () => {
     expect(() => profileFromIos(parseIosConfig(MULTI_PEER_EXAMPLE.split('\n').slice(1).join('\n'), 'r.cfg'), { psk: { kind: 'env', name: 'P' }, address: '192.0.2.1' }))
       .to.throw(ConfigError).with.property('code', 'ERR_CONFIG_IOS');
+  });
+
+  it('--map with a name only, when the map has several entries, lists them', () => {
+    const text = `crypto isakmp keepalive 10\ncrypto map m 10 ipsec-isakmp\n set peer 192.0.2.1\ncrypto map m 20 ipsec-isakmp\n set peer 192.0.2.2\n`;
+    expect(() => profileFromIos(parseIosConfig(text, 'r.cfg'), { psk: { kind: 'env', name: 'P' }, address: '192.0.2.9', map: 'm' }))
+      .to.throw(ConfigError, /r\.cfg:4:1: crypto map m has 2 entries: m:10 \(line 2, peer 192\.0\.2\.1\), m:20 \(line 4, peer 192\.0\.2\.2\); choose one with --map m:SEQ/);
+    const yaml = profileFromIos(parseIosConfig(text, 'r.cfg'), { psk: { kind: 'env', name: 'P' }, address: '192.0.2.9', map: 'm:20' });
+    expect(load(yaml, { P: 'x' }).target).to.deep.include({ peerAddresses: ['192.0.2.2'] });
+  });
+
+  it('reads keyring keys, and keeps them out of error excerpts', () => {
+    const c = parseIosConfig('crypto keyring K\n pre-shared-key address 192.0.2.0 255.255.255.0 key 0 ring-secret\n pre-shared-key address 192.0.2.9 key plain\n', 'k.cfg');
+    expect(c.keys.map((k) => [k.key, k.address, k.mask, k.line])).to.deep.equal([['ring-secret', '192.0.2.0', '255.255.255.0', 2], ['plain', '192.0.2.9', '255.255.255.255', 3]]);
+    const err = ioserror('crypto keyring K\n pre-shared-key address 192.0.2.300 key ring-secret\n');
+    expect([err.line, err.col]).to.deep.equal([2, 25]);
+    expect(`${err.message}${err.excerpt}`).to.not.contain('ring-secret');
   });
 
   it('without an interface carrying the map, asks for --address', () => {
