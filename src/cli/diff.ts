@@ -3,7 +3,7 @@
  * [--junit <file>] [--html <file>]`: compares two finished runs (report folders
  * or results.json files). Exit 0 nothing regressed, 1 a regression, 2 bad input.
  */
-import { writeFileSync } from 'node:fs';
+import { writeReportFile } from '../report/report-writer.js';
 import { EXIT, HarnessError, UsageError } from '../errors.js';
 import { renderDiffHtml } from '../report/diff-html.js';
 import { renderDiffJunit } from '../report/diff-junit.js';
@@ -51,14 +51,6 @@ export function parseDiffArgs(args: readonly string[]): DiffArgs {
   return { ...out, baseline: paths[0]!, candidate: paths[1]!, format };
 }
 
-function write(file: string, text: string): void {
-  try {
-    writeFileSync(file, text);
-  } catch (err) {
-    throw new HarnessError('ERR_REPORT_WRITE', `cannot write ${file}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
 export async function diffCommand(args: string[]): Promise<number> {
   const opts = parseDiffArgs(args);
   let baseline, candidate;
@@ -74,7 +66,7 @@ export async function diffCommand(args: string[]): Promise<number> {
   const diff = diffRuns(baseline.doc, candidate.doc, opts.threshold === undefined ? {} : { threshold: opts.threshold });
   const names = { baseline: opts.baseline, candidate: opts.candidate };
   process.stdout.write(opts.format === 'markdown' ? renderDiffMarkdown(diff, names) : renderDiffText(diff, names));
-  if (opts.junit) write(opts.junit, renderDiffJunit(diff));
-  if (opts.html) write(opts.html, renderDiffHtml(diff, names));
+  if (opts.junit) writeReportFile(opts.junit, renderDiffJunit(diff));
+  if (opts.html) writeReportFile(opts.html, renderDiffHtml(diff, names));
   return diff.regressionCount === 0 ? EXIT.OK : EXIT.FAILED;
 }

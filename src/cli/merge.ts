@@ -4,7 +4,7 @@
  * report.html and README.md rendered from the merged results, every
  * scenario's pcap and key table copied. Exit 0 merged, 2 bad input.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXIT, HarnessError, UsageError } from '../errors.js';
 import { parseIkev1KeyTable } from '../report/ikev1-key-table.js';
@@ -12,7 +12,7 @@ import { renderJunitXml } from '../report/junit-xml.js';
 import { reportFromResults } from '../report/report-from-results.js';
 import { renderReportHtml } from '../report/report-html.js';
 import { renderReportReadme } from '../report/report-readme.js';
-import { REPORT_FILES } from '../report/report-writer.js';
+import { REPORT_FILES, writeReportFile } from '../report/report-writer.js';
 import { renderResultsJson } from '../report/results-json.js';
 import { type LoadedResults, loadResults, type ScenarioJson } from '../report/results-reader.js';
 import { mergeRuns } from '../report/run-merge.js';
@@ -31,14 +31,6 @@ export function parseMergeArgs(args: readonly string[]): { inputs: string[]; out
   if (inputs.length === 0) throw new UsageError('merge needs the report folders (or results.json files) to merge');
   if (inputs.some((p) => resolve(p) === resolve(out!))) throw new UsageError(`merge: --out ${out} is one of the inputs`);
   return { inputs, out };
-}
-
-function writeFile(path: string, data: string): void {
-  try {
-    writeFileSync(path, data);
-  } catch (err) {
-    throw new HarnessError('ERR_REPORT_WRITE', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
-  }
 }
 
 export async function mergeCommand(args: string[]): Promise<number> {
@@ -76,10 +68,10 @@ export async function mergeCommand(args: string[]): Promise<number> {
     }
   }
   const report = reportFromResults(merged, keysOf);
-  writeFile(join(opts.out, REPORT_FILES.results), renderResultsJson(report));
-  writeFile(join(opts.out, REPORT_FILES.junit), renderJunitXml(report));
-  writeFile(join(opts.out, REPORT_FILES.html), renderReportHtml(report));
-  writeFile(join(opts.out, REPORT_FILES.readme), renderReportReadme(report));
+  writeReportFile(join(opts.out, REPORT_FILES.results), renderResultsJson(report));
+  writeReportFile(join(opts.out, REPORT_FILES.junit), renderJunitXml(report));
+  writeReportFile(join(opts.out, REPORT_FILES.html), renderReportHtml(report));
+  writeReportFile(join(opts.out, REPORT_FILES.readme), renderReportReadme(report));
   const total = merged.suites.reduce((n, s) => n + s.scenarios.length, 0);
   process.stdout.write(`merged ${loaded.length} run(s), ${total} scenarios: ${opts.out}\n`);
   return EXIT.OK;

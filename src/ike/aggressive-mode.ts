@@ -16,7 +16,7 @@ import type { IkeEngineConfig } from './engine-config.js';
 import type { EngineEffect, EngineHooks } from './engine-effects.js';
 import { summarize } from './message-summary.js';
 import { acceptedPhase1, choosePhase1, phase1Offer } from './phase1-proposal.js';
-import { authFailed, bodyOf, deriveKeys, hasDpdVendorId, installKeys, keAndNonce, openPhase1 } from './phase1-keys.js';
+import { authFailed, bodyOf, deriveKeys, hasDpdVendorId, installKeys, keAndNonce, openPhase1, sendFirstPhase1 } from './phase1-keys.js';
 import { IkeRejection } from './rejection.js';
 import { NONCE_LENGTH, SaContext, type Keys, type Outcome } from './sa-context.js';
 
@@ -31,12 +31,7 @@ export function initiateAggressive(config: IkeEngineConfig, hooks: EngineHooks, 
   sa.ni = config.random.bytes(NONCE_LENGTH);
   sa.state = 'am1-sent';
   const payloads: Payload[] = [phase1Offer(sa.offered), { kind: 'ke', data: sa.gxi }, { kind: 'nonce', data: sa.ni }, sa.localIdPayload()];
-  if (hooks.advertiseDpd(sa.id)) payloads.push({ kind: 'vendor-id', data: DPD_VENDOR_ID });
-  const effects: EngineEffect[] = [sa.event({ kind: 'state', phase: 1, state: 'negotiating' })];
-  const sent = sa.sendClear(effects, sa.header(EXCHANGE_TYPES.AGGRESSIVE_MODE, 0), payloads, 1, false);
-  sa.saiB = bodyOf(sent.payloads.find((p): p is SaPayload => p.kind === 'sa'));
-  sa.lastSent = sent.bytes;
-  sa.armRetransmit(effects);
+  const effects = sendFirstPhase1(sa, sa.header(EXCHANGE_TYPES.AGGRESSIVE_MODE, 0), payloads);
   return { sa, effects };
 }
 

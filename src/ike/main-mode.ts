@@ -16,20 +16,13 @@ import type { IkeEngineConfig } from './engine-config.js';
 import type { EngineEffect, EngineHooks } from './engine-effects.js';
 import { summarize } from './message-summary.js';
 import { acceptedPhase1, choosePhase1, phase1Offer } from './phase1-proposal.js';
-import { authFailed, bodyOf, deriveKeys, hasDpdVendorId, installKeys, keAndNonce, openPhase1 } from './phase1-keys.js';
+import { authFailed, bodyOf, deriveKeys, hasDpdVendorId, installKeys, keAndNonce, openPhase1, sendFirstPhase1 } from './phase1-keys.js';
 import { NONCE_LENGTH, SaContext, type Keys, type Outcome } from './sa-context.js';
 
 export function initiateMainMode(config: IkeEngineConfig, hooks: EngineHooks, local: Endpoint, remote: Endpoint): { sa: SaContext; effects: EngineEffect[] } {
   const sa = new SaContext('initiator', config, hooks, local, remote, nonZeroBytes(config.random, 8));
   sa.offered = config.proposals;
-  const payloads: Payload[] = [phase1Offer(config.proposals)];
-  if (hooks.advertiseDpd(sa.id)) payloads.push({ kind: 'vendor-id', data: DPD_VENDOR_ID });
-  const effects: EngineEffect[] = [sa.event({ kind: 'state', phase: 1, state: 'negotiating' })];
-  const sent = sa.sendClear(effects, sa.header(EXCHANGE_TYPES.MAIN_MODE, 0), payloads, 1, false);
-  // HASH_I/HASH_R cover the SA payload as it went out, whatever a behaviour did to it.
-  sa.saiB = bodyOf(sent.payloads.find((p): p is SaPayload => p.kind === 'sa'));
-  sa.lastSent = sent.bytes;
-  sa.armRetransmit(effects);
+  const effects = sendFirstPhase1(sa, sa.header(EXCHANGE_TYPES.MAIN_MODE, 0), [phase1Offer(config.proposals)]);
   return { sa, effects };
 }
 

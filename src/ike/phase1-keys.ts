@@ -19,6 +19,7 @@ import { headerOnlySummary } from './message-summary.js';
 import { openMessage, type Opened } from './protection.js';
 import { IkeRejection } from './rejection.js';
 import type { Keys, SaContext } from './sa-context.js';
+import type { IsakmpHeader } from '../wire/types.js';
 
 /** SKEYID and its descendants (RFC 2409 §5), and the phase-1 IV, which it sets on the SA. */
 export function deriveKeys(sa: SaContext, proposal: Phase1Proposal, dh: DhKeyPair, gxi: Uint8Array, ni: Uint8Array, gxr: Uint8Array, nr: Uint8Array): Keys {
@@ -74,4 +75,19 @@ export function keAndNonce(payloads: Payload[], step: number): { ke: Uint8Array;
 
 export function hasDpdVendorId(payloads: Payload[]): boolean {
   return payloads.some((p) => p.kind === 'vendor-id' && equalBytes(p.data, DPD_VENDOR_ID));
+}
+
+/**
+ * Sends phase 1's first message (Main or Aggressive Mode) with the DPD vendor ID when the hooks
+ * want it, and keeps what HASH_I/HASH_R will cover: the SA payload as it went out, whatever a
+ * behaviour did to it.
+ */
+export function sendFirstPhase1(sa: SaContext, header: IsakmpHeader, payloads: Payload[]): EngineEffect[] {
+  if (sa.hooks.advertiseDpd(sa.id)) payloads.push({ kind: 'vendor-id', data: DPD_VENDOR_ID });
+  const effects: EngineEffect[] = [sa.event({ kind: 'state', phase: 1, state: 'negotiating' })];
+  const sent = sa.sendClear(effects, header, payloads, 1, false);
+  sa.saiB = bodyOf(sent.payloads.find((p): p is SaPayload => p.kind === 'sa'));
+  sa.lastSent = sent.bytes;
+  sa.armRetransmit(effects);
+  return effects;
 }

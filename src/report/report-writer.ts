@@ -151,13 +151,17 @@ export class ReportWriter {
   }
 
   private writeAtomically(name: string, data: string | Uint8Array): void {
-    const path = join(this.outDir, name);
-    const temp = `${path}.tmp-${process.pid}`;
-    try {
-      writeFileSync(temp, data);
-      renameSync(temp, path);
-    } catch (err) {
-      throw new ReportError('ERR_REPORT_WRITE', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
-    }
+    writeReportFile(join(this.outDir, name), data);
+  }
+}
+
+/** Writes a whole report file through a temporary one, so a reader never sees half of it. */
+export function writeReportFile(path: string, data: string | Uint8Array): void {
+  const temp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, path);
+  } catch (err) {
+    throw new ReportError('ERR_REPORT_WRITE', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
   }
 }

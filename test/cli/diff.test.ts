@@ -2,23 +2,10 @@ import { expect } from 'chai';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
+import { runMain } from './capture-output.js';
 import { renderResultsJson } from '../../src/report/results-json.js';
 import { syntheticRun } from '../report/synthetic-run.js';
 
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-  process.stdout.write = ((c: string) => ((out += c), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string) => ((err += c), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
-}
 
 describe('cli: diff exit codes and outputs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dpd-diff-cli-'));
@@ -32,10 +19,10 @@ describe('cli: diff exit codes and outputs', () => {
   writeFileSync(join(dir, 'regressed.json'), JSON.stringify(regressed));
 
   it('0 for the same run twice, 1 with a regression (text, Markdown, JUnit and HTML written), 2 for bad input', async () => {
-    expect((await capture(['diff', baseline, join(baseline, 'results.json')])).code).to.equal(0);
+    expect((await runMain(['diff', baseline, join(baseline, 'results.json')])).code).to.equal(0);
     const junit = join(dir, 'diff.xml');
     const html = join(dir, 'diff.html');
-    const r = await capture(['diff', baseline, join(dir, 'regressed.json'), '--format', 'markdown', '--junit', junit, '--html', html]);
+    const r = await runMain(['diff', baseline, join(dir, 'regressed.json'), '--format', 'markdown', '--junit', junit, '--html', html]);
     expect(r.code).to.equal(1);
     expect(r.out).to.match(/^### dpd-harness diff: ❌ 1 regressed/);
     expect(readFileSync(junit, 'utf8')).to.match(/<failure /);
@@ -54,7 +41,7 @@ describe('cli: diff exit codes and outputs', () => {
       [['diff', baseline, baseline, '--format', 'pdf'], /ERR_USAGE/],
     ];
     for (const [argv, code] of cases) {
-      const r = await capture(argv);
+      const r = await runMain(argv);
       expect(r.code, argv.join(' ')).to.equal(2);
       expect(r.err, argv.join(' ')).to.match(code);
     }

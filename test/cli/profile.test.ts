@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
+import { runMain } from './capture-output.js';
 import { MULTI_PEER_EXAMPLE } from '../dut/cisco-multi-peer-example.js';
 
 const ROUTER = `crypto isakmp key kd94j1ksldz address 10.0.0.0 255.255.255.0
@@ -16,19 +16,6 @@ ${MULTI_PEER_EXAMPLE}interface GigabitEthernet1
   crypto map green
 `;
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
-}
 
 describe('cli/profile from-ios', () => {
   let dir: string;
@@ -40,7 +27,7 @@ describe('cli/profile from-ios', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints a profile with the peer list and the PSK by environment variable, exit 0', async () => {
-    const r = await run(['profile', 'from-ios', join(dir, 'router.cfg')]);
+    const r = await runMain(['profile', 'from-ios', join(dir, 'router.cfg')]);
     expect(r.code).to.equal(0);
     expect(r.out).to.contain('peer_addresses: ["10.0.0.1", "10.0.0.2", "10.0.0.3"]');
     expect(r.out).to.contain('address: "10.1.32.14"');
@@ -49,13 +36,13 @@ describe('cli/profile from-ios', () => {
   });
 
   it('inlines the key only with --psk-inline', async () => {
-    const r = await run(['profile', 'from-ios', join(dir, 'router.cfg'), '--psk-inline']);
+    const r = await runMain(['profile', 'from-ios', join(dir, 'router.cfg'), '--psk-inline']);
     expect(r.code).to.equal(0);
     expect(r.out).to.contain('psk: { value: "kd94j1ksldz" }');
   });
 
   it('a bad value: file:line:col with the line and a caret on stderr, exit 2', async () => {
-    const r = await run(['profile', 'from-ios', join(dir, 'bad.cfg')]);
+    const r = await runMain(['profile', 'from-ios', join(dir, 'bad.cfg')]);
     expect(r.code).to.equal(2);
     expect(r.err).to.contain(`${join(dir, 'bad.cfg')}:1:28:`);
     expect(r.err).to.contain(`${' '.repeat(31)}^`);
@@ -63,8 +50,8 @@ describe('cli/profile from-ios', () => {
   });
 
   it('usage errors exit 2', async () => {
-    expect((await run(['profile'])).code).to.equal(2);
-    expect((await run(['profile', 'from-ios', join(dir, 'router.cfg'), '--psk-inline', '--psk-env', 'X'])).code).to.equal(2);
-    expect((await run(['profile', 'from-ios', join(dir, 'missing.cfg')])).code).to.equal(2);
+    expect((await runMain(['profile'])).code).to.equal(2);
+    expect((await runMain(['profile', 'from-ios', join(dir, 'router.cfg'), '--psk-inline', '--psk-env', 'X'])).code).to.equal(2);
+    expect((await runMain(['profile', 'from-ios', join(dir, 'missing.cfg')])).code).to.equal(2);
   });
 });
