@@ -10,7 +10,8 @@ import { renderDiffJunit } from '../report/diff-junit.js';
 import { renderDiffMarkdown, renderDiffText } from '../report/diff-text.js';
 import { loadResults } from '../report/results-reader.js';
 import { diffRuns } from '../report/run-diff.js';
-import { optionValue } from './option-value.js';
+import { DIFF } from './commands.js';
+import { parseCommandArgs } from './option-table.js';
 
 export interface DiffArgs {
   baseline: string;
@@ -22,33 +23,20 @@ export interface DiffArgs {
 }
 
 export function parseDiffArgs(args: readonly string[]): DiffArgs {
-  const paths: string[] = [];
-  let format: DiffArgs['format'] = 'text';
-  const out: Partial<DiffArgs> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    switch (a) {
-      case '--threshold': {
-        const n = Number(optionValue(args, ++i));
-        if (!Number.isFinite(n) || n < 0) throw new UsageError(`--threshold needs seconds ≥ 0, got ${args[i]}`);
-        out.threshold = n;
-        break;
-      }
-      case '--format': {
-        const f = optionValue(args, ++i);
-        if (f !== 'text' && f !== 'markdown') throw new UsageError(`--format: text or markdown, got ${f}`);
-        format = f;
-        break;
-      }
-      case '--junit': out.junit = optionValue(args, ++i); break;
-      case '--html': out.html = optionValue(args, ++i); break;
-      default:
-        if (a.startsWith('-')) throw new UsageError(`diff: unknown option ${a}`);
-        paths.push(a);
-    }
-  }
+  const parsed = parseCommandArgs(DIFF, args);
+  const paths = parsed.positionals;
   if (paths.length !== 2) throw new UsageError(`diff needs a baseline and a candidate (report folders or results.json), got ${paths.length} path(s)`);
-  return { ...out, baseline: paths[0]!, candidate: paths[1]!, format };
+  const out: DiffArgs = { baseline: paths[0]!, candidate: paths[1]!, format: parsed.string('format') as DiffArgs['format'] };
+  const threshold = parsed.string('threshold');
+  if (threshold !== undefined) {
+    const n = Number(threshold);
+    if (threshold.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`diff: --threshold needs seconds ≥ 0, got ${threshold}`);
+    out.threshold = n;
+  }
+  const [junit, html] = [parsed.string('junit'), parsed.string('html')];
+  if (junit !== undefined) out.junit = junit;
+  if (html !== undefined) out.html = html;
+  return out;
 }
 
 export async function diffCommand(args: string[]): Promise<number> {

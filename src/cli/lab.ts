@@ -15,12 +15,9 @@ import { ConfigError, LabError, UsageError, EXIT } from '../errors.js';
 import { DEFAULT_CACHE_DIR, downByName, Lab, readLabStatus, requireRootUser, type LabStatus } from '../lab/lab.js';
 import { assertFree, DEFAULT_STATE_DIR, readState } from '../lab/lab-state.js';
 import { systemClock } from '../peer/system-clock.js';
-import { optionValue } from './option-value.js';
+import { LAB } from './commands.js';
+import { parseCommandArgs } from './option-table.js';
 import { DEFAULT_LAB_NAME, LAB_NAME, parseLabSpec, type FieldPath, type LabSpec } from '../lab/lab-spec.js';
-
-const USAGE = `usage: dpd-harness lab up --profile <file> [--no-daemons] [--foreground | --follow]
-       dpd-harness lab status [--name <lab> | --profile <file>] [--json]
-       dpd-harness lab down [--name <lab> | --profile <file>]`;
 
 interface Flags {
   profile?: string;
@@ -31,19 +28,19 @@ interface Flags {
   foreground: boolean;
 }
 
-function parseFlags(args: string[]): Flags {
-  const flags: Flags = { json: false, daemons: true, follow: false, foreground: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--profile') flags.profile = optionValue(args, ++i, USAGE);
-    else if (a === '--name') flags.name = optionValue(args, ++i, USAGE);
-    else if (a === '--json') flags.json = true;
-    else if (a === '--no-daemons') flags.daemons = false;
-    else if (a === '--follow') flags.follow = flags.foreground = true;
-    else if (a === '--foreground') flags.foreground = true;
-    else throw new UsageError(`unknown option '${a}'\n${USAGE}`);
-  }
-  return flags;
+function parseFlags(sub: string, args: string[]): Flags {
+  const parsed = parseCommandArgs(LAB, args);
+  if (parsed.positionals.length > 0) throw new UsageError(`lab ${sub}: unexpected argument '${parsed.positionals[0]}'; see 'dpd-harness lab --help'`);
+  const [profile, name] = [parsed.string('profile'), parsed.string('name')];
+  const follow = parsed.flag('follow');
+  return {
+    ...(profile === undefined ? {} : { profile }),
+    ...(name === undefined ? {} : { name }),
+    json: parsed.flag('json'),
+    daemons: !parsed.flag('no-daemons'),
+    follow,
+    foreground: follow || parsed.flag('foreground'),
+  };
 }
 
 /** Reads the `lab:` section of a profile through parseLabSpec, with file:line:col on every error. */
@@ -113,7 +110,7 @@ export function formatStatus(s: LabStatus): string {
 }
 
 async function up(flags: Flags, args: string[]): Promise<number> {
-  if (!flags.profile) throw new UsageError(`lab up needs --profile <file>\n${USAGE}`);
+  if (!flags.profile) throw new UsageError("lab up needs --profile <file>; see 'dpd-harness lab --help'");
   const spec = loadLabSpecFromProfile(flags.profile);
   requireRootUser();
   if (!flags.foreground) return upDetached(spec.name, args);
@@ -182,25 +179,21 @@ async function upDetached(name: string, args: string[]): Promise<number> {
 
 export async function labCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  const flags = parseFlags(rest);
-  switch (sub) {
-    case 'up':
-      return up(flags, rest);
-    case 'status': {
-      const all = labNamesFor(flags).map((name) => readLabStatus(name));
-      process.stdout.write(flags.json ? `${JSON.stringify(flags.name || flags.profile ? all[0] : all, null, 2)}\n` : all.map(formatStatus).join(''));
-      return EXIT.OK;
-    }
-    case 'down': {
-      const names = labNamesFor(flags);
-      requireRootUser();
-      for (const name of names) {
-        const removed = await downByName(name);
-        process.stdout.write(removed ? `lab ${name}: removed\n` : `lab ${name}: nothing to remove\n`);
-      }
-      return EXIT.OK;
-    }
-    default:
-      throw new UsageError(sub ? `unknown lab command '${sub}'\n${USAGE}` : USAGE);
+  if (sub === undefined || !LAB.subcommands!.includes(sub)) {
+    throw new UsageError(`${sub === undefined ? 'lab: which one?' : `unknown lab command '${sub}':`} dpd-harness lab ${LAB.subcommands!.join('|')}; see 'dpd-harness lab --help'`);
   }
+  const flags = parseFlags(sub, rest);
+  if (sub === 'up') return up(flags, rest);
+  if (sub === 'status') {
+    const all = labNamesFor(flags).map((name) => readLabStatus(name));
+    process.stdout.write(flags.json ? `${JSON.stringify(flags.name || flags.profile ? all[0] : all, null, 2)}\n` : all.map(formatStatus).join(''));
+    return EXIT.OK;
+  }
+  const names = labNamesFor(flags);
+  requireRootUser();
+  for (const name of names) {
+    const removed = await downByName(name);
+    process.stdout.write(removed ? `lab ${name}: removed\n` : `lab ${name}: nothing to remove\n`);
+  }
+  return EXIT.OK;
 }

@@ -16,20 +16,16 @@ import { REPORT_FILES, writeReportFile } from '../report/report-writer.js';
 import { renderResultsJson } from '../report/results-json.js';
 import { type LoadedResults, loadResults, type ScenarioJson } from '../report/results-reader.js';
 import { mergeRuns } from '../report/run-merge.js';
-import { optionValue } from './option-value.js';
+import { MERGE } from './commands.js';
+import { parseCommandArgs } from './option-table.js';
 
 export function parseMergeArgs(args: readonly string[]): { inputs: string[]; out: string } {
-  const inputs: string[] = [];
-  let out: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--out') out = optionValue(args, ++i);
-    else if (a.startsWith('-')) throw new UsageError(`merge: unknown option ${a}`);
-    else inputs.push(a);
-  }
+  const parsed = parseCommandArgs(MERGE, args);
+  const inputs = parsed.positionals;
+  const out = parsed.string('out');
   if (out === undefined) throw new UsageError('merge needs --out <dir>');
   if (inputs.length === 0) throw new UsageError('merge needs the report folders (or results.json files) to merge');
-  if (inputs.some((p) => resolve(p) === resolve(out!))) throw new UsageError(`merge: --out ${out} is one of the inputs`);
+  if (inputs.some((p) => resolve(p) === resolve(out))) throw new UsageError(`merge: --out ${out} is one of the inputs`);
   return { inputs, out };
 }
 

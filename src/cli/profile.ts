@@ -9,30 +9,24 @@ import { ConfigError, EXIT, UsageError } from '../errors.js';
 import { parseIosConfig } from '../dut/ios-config.js';
 import { DEFAULT_PSK_ENV, profileFromIos, type ProfileFromIosOptions, type PskSource } from '../dut/profile-from-ios.js';
 import { formatConfigError } from '../profile/yaml-source.js';
-import { optionValue } from './option-value.js';
+import { PROFILE } from './commands.js';
+import { parseCommandArgs } from './option-table.js';
 
-const USAGE = 'usage: dpd-harness profile from-ios <config file> [--map NAME[:SEQ]] [--address IP] [--psk-env NAME | --psk-file PATH | --psk-inline]';
+const USAGE = "usage: dpd-harness profile from-ios <config file> [options]; see 'dpd-harness profile --help'";
 
 export async function profileCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'from-ios') throw new UsageError(USAGE);
-  let file: string | undefined;
-  let map: string | undefined;
-  let address: string | undefined;
-  const psk: PskSource[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a === '--map') map = optionValue(rest, ++i, USAGE);
-    else if (a === '--address') address = optionValue(rest, ++i, USAGE);
-    else if (a === '--psk-env') psk.push({ kind: 'env', name: optionValue(rest, ++i, USAGE) });
-    else if (a === '--psk-file') psk.push({ kind: 'file', path: optionValue(rest, ++i, USAGE) });
-    else if (a === '--psk-inline') psk.push({ kind: 'inline' });
-    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}\n${USAGE}`);
-    else if (file === undefined) file = a;
-    else throw new UsageError(`one config file only\n${USAGE}`);
-  }
-  if (file === undefined) throw new UsageError(USAGE);
-  if (psk.length > 1) throw new UsageError(`choose one of --psk-env, --psk-file, --psk-inline\n${USAGE}`);
+  if (sub !== 'from-ios') throw new UsageError(`profile: ${sub === undefined ? 'which one?' : `unknown profile command '${sub}'`}; ${USAGE}`);
+  const parsed = parseCommandArgs(PROFILE, rest);
+  if (parsed.positionals.length !== 1) throw new UsageError(`profile from-ios: one config file, got ${parsed.positionals.length}; ${USAGE}`);
+  const file = parsed.positionals[0]!;
+  const [map, address, pskEnv, pskFile] = [parsed.string('map'), parsed.string('address'), parsed.string('psk-env'), parsed.string('psk-file')];
+  const psk: PskSource[] = [
+    ...(pskEnv === undefined ? [] : [{ kind: 'env', name: pskEnv } as const]),
+    ...(pskFile === undefined ? [] : [{ kind: 'file', path: pskFile } as const]),
+    ...(parsed.flag('psk-inline') ? [{ kind: 'inline' } as const] : []),
+  ];
+  if (psk.length > 1) throw new UsageError(`profile from-ios: choose one of --psk-env, --psk-file, --psk-inline; ${USAGE}`);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

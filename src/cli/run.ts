@@ -18,9 +18,10 @@ import { runPlan } from '../scenario/run-plan.js';
 import { parseShard, type ShardSpec } from '../scenario/shard-plan.js';
 import { createTargetFactory } from '../target/target-registry.js';
 import { suitesRevision } from './git-revision.js';
-import { optionValue } from './option-value.js';
+import { DEFAULT_PROFILE, RUN } from './commands.js';
+import { parseCommandArgs } from './option-table.js';
 
-export const DEFAULT_PROFILE = 'profiles/cisco-iosxe.yaml';
+export { DEFAULT_PROFILE };
 export const DEFAULT_SUITES = ['suites'];
 const EXIT_INTERRUPTED = 130;
 
@@ -35,39 +36,28 @@ export interface RunArgs {
 }
 
 export function parseRunArgs(args: readonly string[]): RunArgs {
-  const out: RunArgs = { suites: [], profile: DEFAULT_PROFILE, reporter: 'spec' };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    switch (a) {
-      case '--profile': out.profile = optionValue(args, ++i); break;
-      case '--out': out.out = optionValue(args, ++i); break;
-      case '--shard': out.shard = parseShard(optionValue(args, ++i)); break;
-      case '--reporter': {
-        const name = optionValue(args, ++i);
-        const builtin = Object.keys(Mocha.reporters).filter((r) => /^[a-z-]+$/.test(r) && r !== 'base');
-        if (!builtin.includes(name)) throw new UsageError(`--reporter: unknown mocha reporter '${name}' (one of ${builtin.join(', ')})`);
-        out.reporter = name;
-        break;
-      }
-      case '--grep':
-        try {
-          out.grep = new RegExp(optionValue(args, ++i));
-        } catch (err) {
-          throw new UsageError(`--grep: ${(err as Error).message}`);
-        }
-        break;
-      case '--jobs': {
-        const n = Number(optionValue(args, ++i));
-        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs needs a whole number ≥ 1, got ${args[i]}`);
-        out.jobs = n;
-        break;
-      }
-      default:
-        if (a.startsWith('-')) throw new UsageError(`run: unknown option ${a}`);
-        out.suites.push(a);
+  const parsed = parseCommandArgs(RUN, args);
+  const out: RunArgs = { suites: parsed.positionals.length > 0 ? parsed.positionals : [...DEFAULT_SUITES], profile: parsed.string('profile')!, reporter: parsed.string('reporter')! };
+  const outDir = parsed.string('out');
+  if (outDir !== undefined) out.out = outDir;
+  const shard = parsed.string('shard');
+  if (shard !== undefined) out.shard = parseShard(shard);
+  const builtin = Object.keys(Mocha.reporters).filter((r) => /^[a-z-]+$/.test(r) && r !== 'base');
+  if (!builtin.includes(out.reporter)) throw new UsageError(`run: --reporter: unknown mocha reporter '${out.reporter}' (one of ${builtin.join(', ')})`);
+  const grep = parsed.string('grep');
+  if (grep !== undefined) {
+    try {
+      out.grep = new RegExp(grep);
+    } catch (err) {
+      throw new UsageError(`run: --grep: ${(err as Error).message}`);
     }
   }
-  if (out.suites.length === 0) out.suites = [...DEFAULT_SUITES];
+  const jobs = parsed.string('jobs');
+  if (jobs !== undefined) {
+    const n = Number(jobs);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`run: --jobs needs a whole number ≥ 1, got ${jobs}`);
+    out.jobs = n;
+  }
   return out;
 }
 

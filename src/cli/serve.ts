@@ -16,11 +16,8 @@ import { parseListenAddress } from '../peer/listen-address.js';
 import { systemClock } from '../peer/system-clock.js';
 import { systemRandom } from '../peer/system-random.js';
 import { engineConfigFor } from '../target/engine-config.js';
-import { optionValue } from './option-value.js';
-
-export const SERVE_USAGE = `usage: dpd-harness serve --profile <file> [--listen <address>[:<port>]]…
-  --listen   address (and port, default 500; 0 = any free port) to answer on;
-             repeat for several; default 127.0.0.1:500`;
+import { SERVE } from './commands.js';
+import { parseCommandArgs } from './option-table.js';
 
 export interface ServeArgs {
   profile: string;
@@ -28,16 +25,11 @@ export interface ServeArgs {
 }
 
 export function parseServeArgs(args: string[]): ServeArgs {
-  let profile: string | undefined;
-  const listen: Endpoint[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--profile') profile = optionValue(args, ++i, SERVE_USAGE);
-    else if (a === '--listen') listen.push(parseListenAddress(optionValue(args, ++i, SERVE_USAGE)));
-    else throw new UsageError(`unknown option '${a}'\n${SERVE_USAGE}`);
-  }
-  if (!profile) throw new UsageError(`--profile is required\n${SERVE_USAGE}`);
-  return { profile, listen: listen.length > 0 ? listen : [{ address: '127.0.0.1', port: 500 }] };
+  const parsed = parseCommandArgs(SERVE, args);
+  if (parsed.positionals.length > 0) throw new UsageError(`serve: unexpected argument '${parsed.positionals[0]}'; see 'dpd-harness serve --help'`);
+  const profile = parsed.string('profile');
+  if (!profile) throw new UsageError("serve: --profile is required; see 'dpd-harness serve --help'");
+  return { profile, listen: parsed.list('listen').map((l) => parseListenAddress(l)) };
 }
 
 export interface ServeOptions {

@@ -6,18 +6,14 @@
 import { EXIT, UsageError } from '../errors.js';
 import { ConfigErrors, formatConfigError } from '../profile/yaml-source.js';
 import { loadRunInputs, validateFiles } from '../scenario/load-inputs.js';
-import { optionValue } from './option-value.js';
+import { VALIDATE } from './commands.js';
+import { parseCommandArgs } from './option-table.js';
 
 export async function validateCommand(args: string[]): Promise<number> {
-  const files: string[] = [];
-  let profile: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--profile') profile = optionValue(args, ++i);
-    else if (a.startsWith('-')) throw new UsageError(`validate: unknown option ${a} (usage: dpd-harness validate <files…> [--profile <file>])`);
-    else files.push(a);
-  }
-  if (files.length === 0 && !profile) throw new UsageError('usage: dpd-harness validate <suite or profile files or folders…> [--profile <file>]');
+  const parsed = parseCommandArgs(VALIDATE, args);
+  const files = parsed.positionals;
+  const profile = parsed.string('profile');
+  if (files.length === 0 && !profile) throw new UsageError('validate: which files? usage: dpd-harness validate <suite or profile files or folders…> [--profile <file>]');
   const { checked, errors } = validateFiles(profile ? [...files, profile] : files);
   if (profile && errors.length === 0) {
     try {
