@@ -16,12 +16,12 @@ export const RUN: CommandSpec = {
   synopsis: '[suites…] --profile <file>',
   usage: ['[suites…] [options]'],
   about: `Runs conformance suites (files or folders; default: suites/) against the profile's device
-and writes reports/<timestamp>/ (report.html, junit.xml, results.json, pcaps).
+(by default the reference DUT) and writes reports/<timestamp>/ (report.html, junit.xml, results.json, pcaps).
 Exit 0 when every scenario passed, was skipped or failed as declared; 1 otherwise; 2 for bad input;
 130 when interrupted (SIGINT, SIGTERM, SIGHUP: the reports are still written).`,
   operands: 'file',
   options: [
-    { name: 'profile', type: 'string', valueName: '<file>', default: DEFAULT_PROFILE, complete: 'file', description: 'device profile (the default is the reference DUT)' },
+    { name: 'profile', type: 'string', valueName: '<file>', default: DEFAULT_PROFILE, complete: 'file', description: 'device profile' },
     { name: 'out', type: 'string', valueName: '<dir>', complete: 'dir', description: 'report folder (default: reports/<timestamp>)' },
     { name: 'grep', type: 'string', valueName: '<regex>', description: 'only scenarios whose <suite>/<id> matches' },
     { name: 'jobs', type: 'string', valueName: '<n>', description: 'scenarios at once (default: what the target allows)' },
