@@ -50,6 +50,10 @@ export interface DpdFaults {
   noFailover?: boolean;
   /** Failover skips a peer: to the one after the next listed. */
   failoverToWrongPeer?: boolean;
+  /** An R-U-THERE under the message ID of one of the peer's Quick Modes is taken for a broken exchange: the SAs are torn down (with Delete). */
+  quickModeIdTearsDown?: boolean;
+  /** Message ID 0xffffffff (−1 in a signed int, an "unset" marker) is taken for a broken exchange: the SAs are torn down (with Delete). */
+  maxMessageIdTearsDown?: boolean;
 }
 
 export type FaultName = keyof DpdFaults;
@@ -57,6 +61,7 @@ export type FaultName = keyof DpdFaults;
 export const FAULT_NAMES: readonly FaultName[] = [
   'retrySeconds', 'probesBeforeDead', 'noTeardown', 'noDelete', 'ackSeqNotEchoed',
   'acceptWrongSeqAck', 'probeWithoutDpdVendorId', 'noFailover', 'failoverToWrongPeer',
+  'quickModeIdTearsDown', 'maxMessageIdTearsDown',
 ];
 
 /**

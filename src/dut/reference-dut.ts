@@ -41,6 +41,8 @@ interface SaRecord {
 }
 
 const ISAKMP_MAIN_MODE = 2;
+const ISAKMP_QUICK_MODE = 32;
+const MAX_MESSAGE_ID = 0xffffffff;
 
 /** What carries datagrams out: the UDP transport in use, a recorder in unit tests. */
 export type SendDatagram = (from: Endpoint, to: Endpoint, bytes: Uint8Array) => void;
@@ -52,6 +54,8 @@ export class ReferenceDut {
   private readonly sas = new Map<string, SaRecord>();
   /** Initiator cookies (hex) of the Main Modes whose peer sent the RFC 3706 vendor ID. */
   private readonly dpdVendorIds = new Set<string>();
+  /** `<CKY-I hex>:<message ID>` of every Quick Mode message the peer sent (the quickModeIdTearsDown fault looks them up). */
+  private readonly quickModeIds = new Set<string>();
   /** SAs removed without telling the peer (the no-Delete fault): their datagrams are dropped like unknown cookies. */
   private readonly forgotten = new Set<string>();
   private current: string | undefined;
@@ -110,6 +114,7 @@ export class ReferenceDut {
     const cookies = cookiesOf(datagram.bytes);
     if (cookies !== undefined && [...this.forgotten].some((sa) => sa.startsWith(cookies.slice(0, 16)))) return;
     this.noteDpdVendorId(datagram.bytes);
+    this.noteQuickModeId(datagram.bytes);
     const result = this.engine.receive(datagram, this.config.clock.now());
     if (result.rejected) this.mark(`rejected ${result.rejected.code}: ${result.rejected.message}`);
     this.apply(result.effects);
@@ -138,6 +143,21 @@ export class ReferenceDut {
     } catch {
       // Undecodable: the engine rejects it with a typed reason.
     }
+  }
+
+  private noteQuickModeId(bytes: Uint8Array): void {
+    if (bytes.length >= 28 && bytes[18] === ISAKMP_QUICK_MODE) this.quickModeIds.add(`${hex(bytes.subarray(0, 8))}:${messageIdOf(bytes)}`);
+  }
+
+  /** The message-ID faults: true when one applies to this R-U-THERE and the SAs were torn down instead of answering. */
+  private messageIdFault(sa: string, messageId: number): boolean {
+    const faults = this.config.faults ?? {};
+    const reused = faults.quickModeIdTearsDown === true && this.quickModeIds.has(`${sa.slice(0, 16)}:${messageId}`);
+    const allOnes = faults.maxMessageIdTearsDown === true && messageId === MAX_MESSAGE_ID;
+    if (!reused && !allOnes) return false;
+    this.mark(`R-U-THERE under message ID ${messageId.toString(16).padStart(8, '0')} taken for a broken exchange: SAs torn down`);
+    for (const action of [{ type: 'send-delete', what: 'ipsec' }, { type: 'send-delete', what: 'isakmp' }, { type: 'remove-sas' }] as const) this.carryOut(action);
+    return true;
   }
 
   private apply(effects: EngineEffect[]): void {
@@ -180,7 +200,7 @@ export class ReferenceDut {
         return;
       }
       case 'dpd-request':
-        if (!isCurrent) return;
+        if (!isCurrent || this.messageIdFault(sa, event.messageId)) return;
         this.pendingTicket = event.ticket;
         this.decide({ type: 'probe', seq: event.seq });
         return;
@@ -260,6 +280,10 @@ const sameSa = (a: string, b: string): boolean => a.slice(0, 16) === b.slice(0, 
 
 function cookiesOf(bytes: Uint8Array): string | undefined {
   return bytes.length >= 16 ? hex(bytes.subarray(0, 16)) : undefined;
+}
+
+function messageIdOf(bytes: Uint8Array): number {
+  return ((bytes[20]! << 24) | (bytes[21]! << 16) | (bytes[22]! << 8) | bytes[23]!) >>> 0;
 }
 
 function hex(bytes: Uint8Array): string {

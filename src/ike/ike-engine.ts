@@ -13,6 +13,7 @@ import { hex, isZero } from './bytes.js';
 import type { IkeEngineConfig } from './engine-config.js';
 import { NO_HOOKS, type EngineEffect, type EngineHooks, type InboundDatagram, type ReceiveResult } from './engine-effects.js';
 import { IkeSa, type DpdTicket } from './ike-sa.js';
+import type { InformationalOptions } from './informational.js';
 import { headerOnlySummary } from './message-summary.js';
 import { IkeRejection } from './rejection.js';
 
@@ -98,8 +99,8 @@ export class IkeEngine {
     return this.held(sa).startQuickMode();
   }
 
-  sendDpd(sa: string, _now: bigint, seq?: number): EngineEffect[] {
-    return this.held(sa).sendDpd(seq);
+  sendDpd(sa: string, _now: bigint, seq?: number, options: InformationalOptions = {}): EngineEffect[] {
+    return this.held(sa).sendDpd(seq, options);
   }
 
   answerDpd(sa: string, ticket: unknown, seq: number, _now: bigint): EngineEffect[] {
@@ -111,8 +112,8 @@ export class IkeEngine {
     return this.settle(held, held.deleteSa(what));
   }
 
-  sendInformational(sa: string, payloads: Payload[], _now: bigint): EngineEffect[] {
-    return this.held(sa).sendInformational(payloads);
+  sendInformational(sa: string, payloads: Payload[], _now: bigint, options: InformationalOptions = {}): EngineEffect[] {
+    return this.held(sa).sendInformational(payloads, options);
   }
 
   list(): string[] {

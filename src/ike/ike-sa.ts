@@ -14,7 +14,7 @@ import { aggressiveMode, initiateAggressive, respondAggressive } from './aggress
 import { equalBytes, hex, isZero } from './bytes.js';
 import type { IkeEngineConfig } from './engine-config.js';
 import type { EngineEffect, EngineEvent, EngineHooks } from './engine-effects.js';
-import { answerDpd, deleteSa, informational, sendDpd, sendInformational } from './informational.js';
+import { answerDpd, deleteSa, informational, sendDpd, sendInformational, type InformationalOptions } from './informational.js';
 import { initiateMainMode, mainMode, respondMainMode } from './main-mode.js';
 import { headerOnlySummary } from './message-summary.js';
 import { quickMode, retransmitQuickMode, startQuickMode } from './quick-mode.js';
@@ -142,16 +142,16 @@ export class IkeSa {
   }
 
   /** R-U-THERE with the policy's next seq, or `seq` as given. */
-  sendDpd(seq?: number): EngineEffect[] {
-    return sendDpd(this.sa, seq);
+  sendDpd(seq?: number, options: InformationalOptions = {}): EngineEffect[] {
+    return sendDpd(this.sa, seq, options);
   }
 
   deleteSa(what: 'ipsec' | 'isakmp'): EngineEffect[] {
     return deleteSa(this.sa, what);
   }
 
-  sendInformational(payloads: Payload[], effects: EngineEffect[] = [], answer = false): EngineEffect[] {
-    return sendInformational(this.sa, payloads, effects, answer);
+  sendInformational(payloads: Payload[], options: InformationalOptions = {}): EngineEffect[] {
+    return sendInformational(this.sa, payloads, [], options);
   }
 
   timer(id: string): EngineEffect[] {

@@ -138,7 +138,7 @@ export function answerDpd(sa: SaContext, ticket: DpdTicket, seq: number): Engine
   const effects: EngineEffect[] = [];
   const outer = sa.answering;
   sa.answering = [];
-  sendInformational(sa, [sa.cookieNotify(NOTIFY_TYPES.R_U_THERE_ACK, seqBytes(seq))], effects, true);
+  sendInformational(sa, [sa.cookieNotify(NOTIFY_TYPES.R_U_THERE_ACK, seqBytes(seq))], effects, { answer: true });
   // Kept with the request, so an identical retransmission of it gets this ACK again.
   sa.informationals.get(ticket.messageId)?.responses.push(...sa.answering);
   sa.answering = outer;
@@ -146,10 +146,10 @@ export function answerDpd(sa: SaContext, ticket: DpdTicket, seq: number): Engine
 }
 
 /** R-U-THERE with the policy's next seq, or `seq` as given. */
-export function sendDpd(sa: SaContext, seq?: number): EngineEffect[] {
+export function sendDpd(sa: SaContext, seq?: number, options: InformationalOptions = {}): EngineEffect[] {
   sa.phase2Keys();
   const effects: EngineEffect[] = [];
-  sendInformational(sa, [sa.cookieNotify(NOTIFY_TYPES.R_U_THERE, seqBytes(seq ?? sa.dpd.take()))], effects, false);
+  sendInformational(sa, [sa.cookieNotify(NOTIFY_TYPES.R_U_THERE, seqBytes(seq ?? sa.dpd.take()))], effects, { messageId: options.messageId });
   return effects;
 }
 
@@ -158,11 +158,11 @@ export function deleteSa(sa: SaContext, what: 'ipsec' | 'isakmp'): EngineEffect[
   const effects: EngineEffect[] = [];
   if (what === 'ipsec') {
     if (sa.children.length === 0) return effects;
-    sendInformational(sa, [{ kind: 'delete', doi: DOI.IPSEC, protocolId: PROTOCOL_IDS.IPSEC_ESP, spiSize: 4, spis: sa.children.map((c) => c.inboundSpi) }], effects, false);
+    sendInformational(sa, [{ kind: 'delete', doi: DOI.IPSEC, protocolId: PROTOCOL_IDS.IPSEC_ESP, spiSize: 4, spis: sa.children.map((c) => c.inboundSpi) }], effects);
     dropChildren(sa, effects);
     return effects;
   }
-  sendInformational(sa, [{ kind: 'delete', doi: DOI.IPSEC, protocolId: PROTOCOL_IDS.ISAKMP, spiSize: 16, spis: [sa.cookies()] }], effects, false);
+  sendInformational(sa, [{ kind: 'delete', doi: DOI.IPSEC, protocolId: PROTOCOL_IDS.ISAKMP, spiSize: 16, spis: [sa.cookies()] }], effects);
   dropChildren(sa, effects);
   sa.cancelAllTimers(effects);
   sa.state = 'deleted';
@@ -170,9 +170,15 @@ export function deleteSa(sa: SaContext, what: 'ipsec' | 'isakmp'): EngineEffect[
   return effects;
 }
 
-export function sendInformational(sa: SaContext, payloads: Payload[], effects: EngineEffect[] = [], answer = false): EngineEffect[] {
+export interface InformationalOptions {
+  /** The message ID to send under instead of a fresh one: robustness cases reuse one on purpose (a Quick Mode's, 0xffffffff). */
+  messageId?: number;
+}
+
+export function sendInformational(sa: SaContext, payloads: Payload[], effects: EngineEffect[] = [], options: InformationalOptions & { answer?: boolean } = {}): EngineEffect[] {
   const keys = sa.phase2Keys();
-  const messageId = sa.freshMessageId();
+  const answer = options.answer === true;
+  const messageId = options.messageId === undefined ? sa.freshMessageId() : options.messageId >>> 0;
   const hash = informationalHash(keys.proposal.hash, keys.skeyidA, messageId, encodePayloads(payloads));
   const iv = phase2Iv(keys.proposal.hash, sa.iv, messageId, cipherBlockSize(keys.proposal.cipher));
   sa.sendSealed(effects, sa.header(EXCHANGE_TYPES.INFORMATIONAL, messageId), [{ kind: 'hash', data: hash }, ...payloads], iv, undefined, answer);

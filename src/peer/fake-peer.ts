@@ -17,6 +17,7 @@ import {
   type Behaviour,
 } from './behaviour.js';
 import { corruptMessage, corruptionApplies } from './corruption.js';
+import type { InformationalOptions } from '../ike/index.js';
 import type { EngineEffect, EngineHooks, EnginePort, InitiateOptions, OutboundDatagram, PlaintextMessage } from './engine-port.js';
 import { EventLog } from './event-log.js';
 import { cookiesOf, headerSummary } from './header-summary.js';
@@ -138,9 +139,9 @@ export class FakePeer {
     this.run(this.engine.quickMode(sa, this.options.clock.now()));
   }
 
-  /** Sends one R-U-THERE (the engine's sequence policy unless `seq` is given). */
-  probe(sa: string, seq?: number): void {
-    this.run(this.engine.sendDpd(sa, this.options.clock.now(), seq));
+  /** Sends one R-U-THERE (the engine's sequence policy unless `seq` is given; a fresh message ID unless `options` names one). */
+  probe(sa: string, seq?: number, options: InformationalOptions = {}): void {
+    this.run(this.engine.sendDpd(sa, this.options.clock.now(), seq, options));
   }
 
   deleteSa(sa: string, what: 'ipsec' | 'isakmp'): void {
@@ -148,8 +149,8 @@ export class FakePeer {
   }
 
   /** Any payload list, protected in a fresh Informational exchange of this SA. */
-  sendInformational(sa: string, payloads: PlaintextMessage['payloads']): void {
-    this.run(this.engine.sendInformational(sa, payloads, this.options.clock.now()));
+  sendInformational(sa: string, payloads: PlaintextMessage['payloads'], options: InformationalOptions = {}): void {
+    this.run(this.engine.sendInformational(sa, payloads, this.options.clock.now(), options));
   }
 
   /** Bytes exactly as given (a deliberately malformed message, or not ISAKMP at all), outside any SA state. */

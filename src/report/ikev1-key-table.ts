@@ -51,15 +51,19 @@ export function tsharkKeyArguments(keys: readonly Ikev1Key[]): string[] {
   return keys.flatMap((k) => ['-o', `uat:ikev1_decryption_table:${k.initiatorCookie},${k.encryptionKey}`]);
 }
 
-/** A shell command line a user can paste: `tshark -r <pcap> -o 'uat:…' …`. */
+/** The UDP ports among `ports` that Wireshark does not read as ISAKMP by itself (it knows 500 and 4500), ascending. */
+export function decodeAsPorts(ports: readonly number[]): number[] {
+  return [...new Set(ports)].filter((p) => p !== 500 && p !== 4500).sort((x, y) => x - y);
+}
+
 /**
- * The tshark command that decrypts one pcap. tshark dissects ISAKMP only on UDP/500
+ * The tshark command that decrypts one pcap, a line a user can paste. tshark dissects ISAKMP only on UDP/500
  * (and 4500): a capture on other ports (the reference DUT's ephemeral ones) needs
  * `-d udp.port==N,isakmp` per port, or it shows plain UDP and decrypts nothing.
  */
 export function tsharkCommandLine(pcapPath: string, keys: readonly Ikev1Key[], ports: readonly number[] = []): string {
   const path = /^[A-Za-z0-9_./:,=+-]+$/.test(pcapPath) ? pcapPath : `'${pcapPath.replace(/'/g, `'\\''`)}'`;
-  const decodeAs = [...new Set(ports)].filter((p) => p !== 500 && p !== 4500).sort((x, y) => x - y).map((p) => `-d udp.port==${p},isakmp`);
+  const decodeAs = decodeAsPorts(ports).map((p) => `-d udp.port==${p},isakmp`);
   // Cookie and key are validated hex, so single quotes need no escaping inside.
   const options = keys.map((k) => `-o 'uat:ikev1_decryption_table:${k.initiatorCookie},${k.encryptionKey}'`);
   return ['tshark', '-r', path, ...decodeAs, ...options].join(' ');

@@ -3,7 +3,7 @@
  * command per scenario that shows the decrypted DPD notifications. This and
  * the .ikev1-keys files are the only places derived IKE keys are written.
  */
-import { tsharkCommandLine } from './ikev1-key-table.js';
+import { decodeAsPorts, tsharkCommandLine } from './ikev1-key-table.js';
 import type { RunReport, ScenarioResult } from './result-model.js';
 import { scenarioArtifacts } from './scenario-artifacts.js';
 
@@ -46,6 +46,10 @@ export function renderReportReadme(report: RunReport): string {
       const a = scenarioArtifacts(s);
       if (!a) continue;
       lines.push(`### ${suite.name}: ${s.title} (${s.status})`, '', '```sh', tsharkCommandLine(a.pcap, a.ikev1Keys, udpPorts(s)), '```', '');
+      const ports = decodeAsPorts(udpPorts(s));
+      if (ports.length > 0) {
+        lines.push(`In Wireshark: open \`${a.pcap}\`, Analyze > Decode As…, add UDP port ${ports.join(' and UDP port ')} as ISAKMP; the keys are in \`${a.keys}\` (Preferences > Protocols > ISAKMP > IKEv1 Decryption Table).`, '');
+      }
       if (a.ikev1Keys.length === 0) lines.push('No IKE SA keys were recorded for this scenario: only its unencrypted messages (Main Mode 1-4) can be read.', '');
     }
   }

@@ -165,6 +165,11 @@ export function checkSaGone(step: Extract<Step, { kind: 'expect-sa-gone' }>, ctx
     const origin = originTime(step.timing.origin, ctx);
     if (origin === undefined) return [noOrigin('SA still in DUT status', step.timing.origin)];
     const end = origin + BigInt(Math.round((step.timing.kind === 'at' ? step.timing.at : step.timing.to) * S));
+    // Gone before the step began (during a `wait`, say) and not back: not "still" there either.
+    const before = ctx.events.filter((e) => e.type === 'mark' && (e.label === SA_GONE_MARK || e.label === SA_PRESENT_MARK) && e.t < ctx.stepStart).pop();
+    if (before?.type === 'mark' && before.label === SA_GONE_MARK) {
+      return [{ name: 'SA still in the DUT status', expected: 'present', observed: `gone ${round(seconds(origin - before.t))} s before the window opened`, pass: false }];
+    }
     const gone = ctx.events.find((e) => e.type === 'mark' && e.label === SA_GONE_MARK && e.t >= ctx.stepStart && e.t <= end);
     return [{ name: 'SA still in the DUT status', expected: 'present', observed: gone ? `gone at ${round(seconds(gone.t - origin))} s` : 'present', pass: gone === undefined }];
   }

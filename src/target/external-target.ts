@@ -10,7 +10,7 @@
  * settles a death without Delete with one R-U-THERE (wireProbe).
  */
 import { HarnessError } from '../errors.js';
-import type { Clock, Endpoint, HarnessEvent } from '../events.js';
+import type { Clock, Endpoint, HarnessEvent, Random } from '../events.js';
 import { IkeEngine } from '../ike/index.js';
 import { FakePeer } from '../peer/fake-peer.js';
 import { systemRandom } from '../peer/system-random.js';
@@ -33,14 +33,15 @@ export function saPresentOnWire(events: readonly HarnessEvent[], dut: Endpoint, 
   return present;
 }
 
-export async function createExternalTargetFactory(profile: DeviceProfile, clock: Clock): Promise<TargetFactory> {
+export async function createExternalTargetFactory(profile: DeviceProfile, clock: Clock, options: { random?: Random } = {}): Promise<TargetFactory> {
   const target = profile.target;
   if (target.kind !== 'external') throw new Error('createExternalTargetFactory needs an external profile');
   const dut: Endpoint = { address: target.address, port: target.port };
   // The device is configured with these addresses as its IKE peers on UDP/500.
   const peerEndpoints = target.peerAddresses.map((address) => ({ address, port: 500 }));
-  const config = engineConfigFor(profile, systemRandom);
-  const device = target.control ? new DeviceControl(target.control, dut.address) : undefined;
+  const random = options.random ?? systemRandom;
+  const config = engineConfigFor(profile, random);
+  const device = target.control ? new DeviceControl(target.control, dut.address, clock) : undefined;
   const indexOf = (address: string): number => target.peerAddresses.indexOf(address);
 
   return {
@@ -60,6 +61,7 @@ export async function createExternalTargetFactory(profile: DeviceProfile, clock:
       return new PeerScenarioTarget({
         peer,
         clock,
+        random,
         dut,
         peerEndpoints,
         control: {

@@ -6,7 +6,7 @@
  * `jobs` > 1 the factory brings up that many copies of the lab and hands each
  * scenario an idle one.
  */
-import type { Clock, Endpoint } from '../events.js';
+import type { Clock, Endpoint, Random } from '../events.js';
 import { IkeEngine } from '../ike/index.js';
 import { ConfigError } from '../errors.js';
 import { parseDaemonConfig } from '../lab/daemon-config.js';
@@ -53,6 +53,7 @@ export interface LabTargetOptions {
   /** Scenarios at once: one lab copy each (src/lab/lab-replica.ts); default 1. */
   jobs?: number;
   progress?(line: string): void;
+  random?: Random;
 }
 
 /** One running copy of the lab and what the scenarios on it need. */
@@ -99,7 +100,8 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
     throw err;
   }
   const idle = [...copies];
-  const config = engineConfigFor(profile, systemRandom);
+  const random = options.random ?? systemRandom;
+  const config = engineConfigFor(profile, random);
 
   return {
     clock,
@@ -124,6 +126,7 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
       return new PeerScenarioTarget({
         peer,
         clock,
+        random,
         dut: dutEndpoint,
         peerEndpoints,
         control: {

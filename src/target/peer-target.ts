@@ -10,9 +10,8 @@
  * leaving. The DUT sees exactly what a silent peer would give it, and the
  * timeline still names each R-U-THERE with its sequence number.
  */
-import { randomBytes } from 'node:crypto';
 import { HarnessError } from '../errors.js';
-import type { Clock, DatagramEvent, Endpoint, HarnessEvent } from '../events.js';
+import type { Clock, DatagramEvent, Endpoint, HarnessEvent, Random } from '../events.js';
 import type { Behaviour } from '../peer/behaviour.js';
 import type { Corruption } from '../peer/corruption.js';
 import type { FakePeer } from '../peer/fake-peer.js';
@@ -35,6 +34,8 @@ export interface DutControl {
 export interface PeerTargetOptions {
   peer: FakePeer;
   clock: Clock;
+  /** For the crafted messages' unknown SPIs, cookies and message IDs. */
+  random: Random;
   /** Where the DUT listens. */
   dut: Endpoint;
   /** The fake peer's local endpoints, by peer index. */
@@ -53,6 +54,7 @@ export function peerBehaviour(change: Partial<Behaviour>): Partial<Behaviour> {
 }
 
 const MAX_SEQ = 0xffffffff;
+const MAX_MESSAGE_ID = 0xffffffff;
 
 export class PeerScenarioTarget implements ScenarioTarget {
   private readonly since: bigint;
@@ -117,6 +119,13 @@ export class PeerScenarioTarget implements ScenarioTarget {
   private lastOwnProbe(): DatagramEvent | undefined {
     const sa = this.currentSa();
     return this.events().filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'out' && e.summary?.kind === 'r-u-there' && e.sa !== undefined && sameSa(e.sa, sa)).pop();
+  }
+
+  /** The message ID of the Quick Mode that set up the scenario's IPsec SA (the latest one on `sa`). */
+  private quickModeMessageId(sa: string): number {
+    const qm = this.events().filter((e): e is DatagramEvent => e.type === 'datagram' && e.summary?.kind === 'quick-mode' && e.sa !== undefined && sameSa(e.sa, sa)).pop();
+    if (!qm?.summary) throw new HarnessError('ERR_SCENARIO_ABORTED', 'no Quick Mode on this SA: bring_up first');
+    return qm.summary.messageId;
   }
 
   /** Runs `send` (one R-U-THERE on `sa`) and resolves with its datagram event, logged once its send completed (FakePeer.transmit). */
@@ -208,7 +217,7 @@ export class PeerScenarioTarget implements ScenarioTarget {
         return protectedInformational([rUThere(await answeredSeq()), { kind: 'notify', doi: DOI.IPSEC, protocolId: PROTOCOL_IDS.ISAKMP, notifyType: 40001, spi: cookies, data: new Uint8Array(0) }]);
       case 'delete-unknown-spi':
         // RFC 2408 §5.15: a Delete names SAs by SPI; an SPI the DUT never gave out deletes nothing.
-        return protectedInformational([{ kind: 'delete', doi: DOI.IPSEC, protocolId: PROTOCOL_IDS.IPSEC_ESP, spiSize: 4, spis: [randomBytes(4)] }]);
+        return protectedInformational([{ kind: 'delete', doi: DOI.IPSEC, protocolId: PROTOCOL_IDS.IPSEC_ESP, spiSize: 4, spis: [this.o.random.bytes(4)] }]);
       case 'commit-flag':
         // RFC 2408 §3.1: the commit bit is for key-exchange synchronisation, meaningless on a DPD Informational.
         return header({ flags: { encryption: true, commit: true, authOnly: false } });
@@ -221,6 +230,12 @@ export class PeerScenarioTarget implements ScenarioTarget {
       case 'message-id-zero':
         // RFC 2408 §3.1: message ID 0 is phase 1's; HASH(1) and the IV stay those of the original message ID.
         return header({ messageId: 0 });
+      case 'quick-mode-message-id':
+        // RFC 2408 §3.1: a message ID names one exchange; here a genuine R-U-THERE (HASH(1) and IV for that ID) reuses the Quick Mode's.
+        return this.o.peer.probe(sa, undefined, { messageId: this.quickModeMessageId(sa) });
+      case 'message-id-max':
+        // RFC 2408 §3.1: any non-zero 32-bit value is a valid message ID, the largest one included.
+        return this.o.peer.probe(sa, undefined, { messageId: MAX_MESSAGE_ID });
       case 'truncated': {
         const bytes = await previous();
         return this.o.peer.sendRaw(from, this.o.dut, bytes.subarray(0, Math.max(28, bytes.length - 7)));
@@ -229,7 +244,7 @@ export class PeerScenarioTarget implements ScenarioTarget {
         return this.o.peer.sendRaw(from, this.o.dut, await previous());
       case 'unknown-cookies': {
         const bytes = Uint8Array.from(await previous());
-        bytes.set(randomBytes(16), 0);
+        bytes.set(this.o.random.bytes(16), 0);
         return this.o.peer.sendRaw(from, this.o.dut, bytes);
       }
       case 'unencrypted': {
@@ -237,7 +252,7 @@ export class PeerScenarioTarget implements ScenarioTarget {
         seq.writeUInt32BE(((this.lastOwnProbe()?.summary?.seq ?? 0) + 1) >>> 0);
         const message: IsakmpMessage = {
           initiatorCookie: cookies.subarray(0, 8), responderCookie: cookies.subarray(8, 16),
-          exchangeType: EXCHANGE_TYPES.INFORMATIONAL, flags: { encryption: false, commit: false, authOnly: false }, messageId: randomBytes(4).readUInt32BE(0),
+          exchangeType: EXCHANGE_TYPES.INFORMATIONAL, flags: { encryption: false, commit: false, authOnly: false }, messageId: Buffer.from(this.o.random.bytes(4)).readUInt32BE(0),
           payloads: [rUThere(seq)],
         };
         return this.o.peer.sendMessage(from, this.o.dut, message);

@@ -5,7 +5,7 @@
  * concurrently without root. Register it in src/target/target-registry.ts:
  *   targetFactories.reference = async () => (await import('./reference-target.js')).createReferenceTargetFactory;
  */
-import type { Clock, Endpoint } from '../events.js';
+import type { Clock, Endpoint, Random } from '../events.js';
 import { IkeEngine } from '../ike/index.js';
 import { FakePeer } from '../peer/fake-peer.js';
 import { systemRandom } from '../peer/system-random.js';
@@ -21,10 +21,10 @@ const DUT_ADDRESS = '127.0.0.1';
 /** Scenarios at once: each holds two sockets and a few timers, so the bound is the machine's patience, not the DUT. */
 const MAX_JOBS = 8;
 
-export async function createReferenceTargetFactory(profile: DeviceProfile, clock: Clock): Promise<TargetFactory> {
+export async function createReferenceTargetFactory(profile: DeviceProfile, clock: Clock, options: { random?: Random } = {}): Promise<TargetFactory> {
   const settings = referenceDutSettings(profile);
   const addresses = peerAddresses(profile);
-  const random = systemRandom;
+  const random = options.random ?? systemRandom;
 
   return {
     clock,
@@ -60,6 +60,7 @@ export async function createReferenceTargetFactory(profile: DeviceProfile, clock
       return new PeerScenarioTarget({
         peer,
         clock,
+        random,
         dut: dut.localEndpoint,
         peerEndpoints,
         control: {

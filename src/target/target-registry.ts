@@ -5,7 +5,7 @@
  * only what its profile needs.
  */
 import { HarnessError } from '../errors.js';
-import type { Clock } from '../events.js';
+import type { Clock, Random } from '../events.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import type { TargetKind } from '../report/result-model.js';
 import type { TargetFactory } from './target.js';
@@ -14,6 +14,8 @@ import type { TargetFactory } from './target.js';
 export interface TargetOptions {
   /** Scenarios the run wants at once; a target may give fewer (TargetFactory.maxJobs). */
   jobs?: number;
+  /** Cookies, nonces, message IDs and crafted SPIs; the system CSPRNG unless a test gives a seeded one. */
+  random?: Random;
 }
 
 export type CreateTargetFactory = (profile: DeviceProfile, clock: Clock, options?: TargetOptions) => Promise<TargetFactory>;

@@ -16,7 +16,7 @@ export type ProbeSeq = { kind: 'next' } | { kind: 'repeat' } | { kind: 'decrease
 export type CraftKind =
   | 'bad-hash' | 'truncated' | 'wrong-spi-size' | 'unknown-cookies' | 'unencrypted' | 'replayed' | 'unknown-notify' | 'oversized'
   | 'seq-empty' | 'seq-long' | 'protocol-esp' | 'two-notifies' | 'delete-unknown-spi' | 'hash-other-payload'
-  | 'commit-flag' | 'length-over' | 'length-under' | 'message-id-zero';
+  | 'commit-flag' | 'length-over' | 'length-under' | 'message-id-zero' | 'quick-mode-message-id' | 'message-id-max';
 
 export interface ScenarioTarget {
   /** Events of this scenario so far (datagrams, sa-state, marks), oldest first; the array may grow while the scenario runs. */

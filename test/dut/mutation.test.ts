@@ -37,6 +37,8 @@ const MUTANTS: Case[] = [
   { scenario: 'negotiation/without-vendor-id-no-probes', faults: { probeWithoutDpdVendorId: true } },
   { scenario: 'multi-peer-failover/primary-to-secondary', faults: { noFailover: true } },
   { scenario: 'multi-peer-failover/order-respected', faults: { failoverToWrongPeer: true } },
+  { scenario: 'robustness/quick-mode-message-id', faults: { quickModeIdTearsDown: true } },
+  { scenario: 'robustness/message-id-max', faults: { maxMessageIdTearsDown: true } },
 ];
 
 /** The same scenarios against the correct DUT (and on-demand, which needs its own profile). */

@@ -1,7 +1,9 @@
 /**
  * The report README's tshark command, exactly as printed, on what `npm start`
  * writes (the default run: default suites, reference DUT on loopback, ephemeral
- * ports): run by sh, it must show the decrypted R-U-THERE / R-U-THERE-ACK.
+ * ports; `npm start -- --grep … --out …` is this `run`): run by sh exactly as printed it dissects
+ * every packet as ISAKMP, with the output fields added it shows the decrypted R-U-THERE /
+ * R-U-THERE-ACK, and the Wireshark Decode As step next to it names the same ports.
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
@@ -24,6 +26,14 @@ describe('report README: the printed tshark command decrypts the reference DUT p
     const command = /### responder: [^\n]*\n\n```sh\n(tshark [^\n]+)\n```/.exec(readme)?.[1];
     expect(command, readme).to.be.a('string');
     expect(command).to.match(/-d udp\.port==\d+,isakmp/);
+    // Verbatim: every packet is dissected as ISAKMP (without the -d options they are plain UDP).
+    const summary = execFileSync('sh', ['-c', command!], { cwd: out, encoding: 'utf8' }).trim().split('\n');
+    expect(summary.length).to.be.greaterThan(8);
+    for (const line of summary) expect(line).to.match(/ ISAKMP /);
+    // The Wireshark step names the same ports as the command's Decode As options.
+    const ports = [...command!.matchAll(/-d udp\.port==(\d+),isakmp/g)].map((m) => m[1]);
+    const wireshark = new RegExp(`\`\\n\\nIn Wireshark: open \`[^\`]+\\.pcap\`, Analyze > Decode As…, add ${ports.map((p) => `UDP port ${p}`).join(' and ')} as ISAKMP;`);
+    expect(readme.slice(readme.indexOf(command!)), 'Decode As step').to.match(wireshark);
     const text = execFileSync('sh', ['-c', `${command} -T fields -e isakmp.notify.msgtype`], { cwd: out, encoding: 'utf8' });
     const types = text.split(/[\s,]+/).filter(Boolean);
     expect(types).to.include('36136').and.include('36137');

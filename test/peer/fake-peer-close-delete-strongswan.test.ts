@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { DatagramEvent } from '../../src/events.js';
 import { labNames } from '../../src/lab/topology.js';
 import { systemClock } from '../../src/peer/system-clock.js';
+import { systemRandom } from '../../src/peer/system-random.js';
 import { PeerScenarioTarget } from '../../src/target/peer-target.js';
 import { requireCommands } from '../support/environment.js';
 import { waitUntil } from '../support/wait-until.js';
@@ -79,7 +80,7 @@ describe('peer/fake-peer closing Delete against a strongSwan DUT @root', functio
       if (run > 1) fixture.peer = await fixture.startPeer();
       const peer = fixture.peer;
       const target = new PeerScenarioTarget({
-        peer, clock: systemClock, dut: DUT, peerEndpoints: [PEER],
+        peer, clock: systemClock, random: systemRandom, dut: DUT, peerEndpoints: [PEER],
         control: { hasSa: async () => (await fixture.dut.listSas()).length > 0 },
         release: () => peer.close(),
       });

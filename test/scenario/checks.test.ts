@@ -92,6 +92,9 @@ describe('scenario/checks', () => {
     const kept = { ...step, gone: false } as const;
     expect(checkSaGone(kept, ctx([mark(0.2, SA_PRESENT_MARK)]))[0]).to.deep.include({ observed: 'present', pass: true });
     expect(checkSaGone(kept, ctx([mark(5, SA_GONE_MARK)]))[0]).to.deep.include({ observed: 'gone at 5 s', pass: false });
+    // Gone during the step before (a `wait`): the SA is not "still" listed when this step opens.
+    expect(checkSaGone(kept, ctx([mark(0.2, SA_PRESENT_MARK), mark(1.5, SA_GONE_MARK)], 2))[0]).to.deep.include({ observed: 'gone 0.5 s before the window opened', pass: false });
+    expect(checkSaGone(kept, ctx([mark(0.2, SA_GONE_MARK), mark(1.5, SA_PRESENT_MARK)], 2))[0]).to.deep.include({ observed: 'present', pass: true });
   });
 
   it('checkInitiate: Main Mode from the DUT to the named peer address only', () => {

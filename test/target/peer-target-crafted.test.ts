@@ -5,13 +5,14 @@
  * the SA survives it.
  */
 import { expect } from 'chai';
-import type { DatagramEvent } from '../../src/events.js';
+import type { DatagramEvent, Random } from '../../src/events.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { profileFromSource } from '../../src/profile/load-profile.js';
 import { YamlSource } from '../../src/profile/yaml-source.js';
 import { createReferenceTargetFactory } from '../../src/target/reference-target.js';
 import type { CraftKind, ScenarioTarget, TargetFactory } from '../../src/target/target.js';
 import { shortTimerProfile } from '../dut/short-timer-profile.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const TIMERS = { interval: 5, retryInterval: 1, failoverWithin: 2, toleranceAbsolute: 0.5 };
 
@@ -20,6 +21,11 @@ function crafted(target: ScenarioTarget): DatagramEvent {
   const out = target.events().filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'out' && e.bytes[18] === 5);
   return out[out.length - 1]!;
 }
+
+/** The injected Random, remembering every draw so a test can tell where crafted bytes came from. */
+const draws: string[] = [];
+const seeded = seededRandom('crafted');
+const recording: Random = { bytes: (n) => { const b = seeded.bytes(n); draws.push(Buffer.from(b).toString('hex')); return b; } };
 
 const view = (bytes: Uint8Array): DataView => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
@@ -30,7 +36,7 @@ describe('target/peer-target sendCrafted (loopback, reference DUT)', function ()
   let sa: string;
 
   before(async () => {
-    factory = await createReferenceTargetFactory(profileFromSource(YamlSource.parse('t.yaml', shortTimerProfile('crafted-test', TIMERS))), systemClock);
+    factory = await createReferenceTargetFactory(profileFromSource(YamlSource.parse('t.yaml', shortTimerProfile('crafted-test', TIMERS))), systemClock, { random: recording });
   });
   beforeEach(async () => {
     target = await factory.open('crafted');
@@ -70,6 +76,27 @@ describe('target/peer-target sendCrafted (loopback, reference DUT)', function ()
       expect(Buffer.from(d.bytes.subarray(0, 16)).toString('hex'), kind).to.equal(sa);
       expect(d.bytes[19]! & 0x01, `${kind} encrypted`).to.equal(1);
     }
+  });
+
+  it('genuine R-U-THEREs under a reused and the largest message ID: the Quick Mode\'s ID, then 0xffffffff, both encrypted and ACKed', async () => {
+    const qm = target!.events().find((e): e is DatagramEvent => e.type === 'datagram' && e.summary?.kind === 'quick-mode')!;
+    const reused = await send('quick-mode-message-id');
+    expect(reused.summary).to.include({ kind: 'r-u-there', messageId: qm.summary!.messageId });
+    const max = await send('message-id-max');
+    expect(view(max.bytes).getUint32(20)).to.equal(0xffffffff);
+    expect(max.summary?.kind).to.equal('r-u-there');
+    for (const d of [reused, max]) expect(d.bytes[19]! & 0x01, 'encrypted').to.equal(1);
+    // The reference DUT checks neither (docs/conformance.md): both are answered with their sequence number.
+    const acks = target!.events().filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'in' && e.summary?.kind === 'r-u-there-ack').map((e) => e.summary!.seq);
+    expect(acks).to.include.members([reused.summary!.seq, max.summary!.seq]);
+  });
+
+  it('unknown SPIs and cookies come from the injected Random', async () => {
+    const del = await send('delete-unknown-spi');
+    expect(draws).to.include(del.summary!.deleteSpis![0]);
+    await send('unknown-cookies');
+    const raw = target!.events().filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'out').pop()!;
+    expect(draws).to.include(Buffer.from(raw.bytes.subarray(0, 16)).toString('hex'));
   });
 
   it('the unencrypted R-U-THERE carries both cookies in header and notify SPI', async () => {

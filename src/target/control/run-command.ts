@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { HarnessError } from '../../errors.js';
+import type { Clock } from '../../events.js';
 
 export interface CommandEnv {
   peerAddress: string;
@@ -25,7 +26,7 @@ const KILL_GRACE_MS = 2000;
 
 const tail = (text: string, lines = 5): string => text.trim().split('\n').slice(-lines).join(' | ');
 
-export function runControlCommand(what: string, command: string, timeoutS: number, env: CommandEnv): Promise<CommandResult> {
+export function runControlCommand(what: string, command: string, timeoutS: number, env: CommandEnv, clock: Clock): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', command], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,17 +46,22 @@ export function runControlCommand(what: string, command: string, timeoutS: numbe
         // Already gone.
       }
     };
-    const timer = setTimeout(() => {
+    let grace: { cancel(): void } | undefined;
+    const timer = clock.setTimeout(() => {
       timedOut = true;
       killGroup('SIGTERM');
-      setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS).unref();
+      grace = clock.setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
     }, timeoutS * 1000);
+    const stopTimers = (): void => {
+      timer.cancel();
+      grace?.cancel();
+    };
     child.on('error', (err) => {
-      clearTimeout(timer);
+      stopTimers();
       reject(new HarnessError('ERR_CONTROL_COMMAND', `target.control.${what}: could not start sh: ${err.message}`));
     });
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
+      stopTimers();
       if (timedOut) return reject(new HarnessError('ERR_CONTROL_COMMAND', `target.control.${what}: timed out after ${timeoutS} s${stderr ? `; stderr: ${tail(stderr)}` : ''}`));
       if (code !== 0) {
         return reject(new HarnessError('ERR_CONTROL_COMMAND', `target.control.${what}: ${signal ? `killed by ${signal}` : `exited ${code}`}${stderr ? `; stderr: ${tail(stderr)}` : ''}`));
