@@ -79,7 +79,8 @@ function diagnose(spec: CommandSpec, args: readonly string[], cause: Error): Usa
     if (known.type === 'boolean' && t.value !== undefined) return new UsageError(`${spec.name}: ${t.rawName} takes no value`);
     // Another option in the value's place means the value was forgotten, not that it starts with a dash.
     if (known.type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('-')))) {
-      return new UsageError(`${spec.name}: ${t.rawName} needs a value ${known.valueName ?? '<value>'} (one starting with '-' is written ${t.rawName}=<value>)`);
+      const missing = `${spec.name}: ${t.rawName} needs a value ${known.valueName ?? '<value>'}`;
+      return new UsageError(t.value === undefined ? missing : `${missing}, not '${t.value}' (a value starting with '-' is written ${t.rawName}=<value>)`);
     }
   }
   return new UsageError(`${spec.name}: ${cause.message}`);
