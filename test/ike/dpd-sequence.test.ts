@@ -90,4 +90,16 @@ describe('IkeEngine sendDpd sequence numbers', () => {
     pair.run('a', pair.a.sendDpd(sa, 0n, 42));
     expect(seqsSent(pair)).to.deep.equal([0xfffffffe, 0xffffffff, 0, 42]);
   });
+
+  it('an explicit message ID (0xffffffff, or one already used) goes out as given, with HASH(1) and IV for it: the other side opens it', () => {
+    const pair = new EnginePair(baseConfig('mid-a'), baseConfig('mid-b'));
+    pair.initiate(false);
+    const sa = pair.a.list()[0];
+    pair.run('a', pair.a.sendDpd(sa, 0n, undefined, { messageId: 0xffffffff }));
+    pair.run('a', pair.a.sendDpd(sa, 0n, undefined, { messageId: 0xffffffff }));
+    const probes = pair.deliveries.filter((d) => d.from === 'a' && d.datagram.summary.kind === 'r-u-there');
+    expect(probes.map((d) => d.datagram.summary.messageId)).to.deep.equal([0xffffffff, 0xffffffff]);
+    // The first opens and verifies; the second is a replay of its message ID (a new seq, so not a retransmission).
+    expect(pair.eventsOf('b', 'dpd-request').map((e) => e.messageId)).to.deep.equal([0xffffffff]);
+  });
 });
