@@ -17,6 +17,7 @@ import { assertFree, DEFAULT_STATE_DIR, readState } from '../lab/lab-state.js';
 import { systemClock } from '../peer/system-clock.js';
 import { LAB } from './commands.js';
 import { parseCommandArgs } from './option-table.js';
+import { labSelectorsOf } from '../lab/daemon-selectors.js';
 import { DEFAULT_LAB_NAME, LAB_NAME, parseLabSpec, type FieldPath, type LabSpec } from '../lab/lab-spec.js';
 
 interface Flags {
@@ -70,7 +71,9 @@ export function loadLabSpecFromProfile(file: string): LabSpec {
   };
   const lab = doc.get('lab', true);
   if (!isNode(lab)) throw new ConfigError('ERR_CONFIG_SCHEMA', { file, line: 1, col: 1 }, 'lab: missing (the lab section describes the DUT topology)');
-  return parseLabSpec((doc.toJS() as { lab: unknown }).lab, { file, locate, base: ['lab'] });
+  const js = doc.toJS() as { lab: unknown; ike?: { traffic_selectors?: Parameters<typeof labSelectorsOf>[0] } };
+  // The same selectors `run` renders (load-profile.ts), so a lab brought up by hand matches the profile's fake peer.
+  return { ...parseLabSpec(js.lab, { file, locate, base: ['lab'] }), trafficSelectors: labSelectorsOf(js.ike?.traffic_selectors ?? []) };
 }
 
 function labName(flags: Flags): string {

@@ -216,8 +216,3 @@ export function secretLiteral(psk: string): string {
   if (/^[A-Za-z0-9 ._,:;@%+=\-/!?*~^()[\]]+$/.test(psk) && !/^0[xs]/i.test(psk)) return `"${psk}"`;
   return `0x${Buffer.from(psk, 'utf8').toString('hex')}`;
 }
-
-/** Traffic selectors default to the hosts themselves when no inner subnets are configured. */
-export function trafficSelector(subnets: readonly string[], address: string): string {
-  return subnets.length > 0 ? subnets.join(',') : `${address}/32`;
-}

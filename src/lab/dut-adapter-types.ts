@@ -6,6 +6,7 @@
  * owns every process (so the lab can always tear everything down).
  */
 import type { Clock } from '../events.js';
+import type { DaemonSelector } from './daemon-selectors.js';
 import type { DataPlane } from './data-plane.js';
 import type { DutKind } from './lab-spec.js';
 import type { Supervisor } from './supervisor.js';
@@ -26,6 +27,8 @@ export interface DutAdapterContext {
   /** Inner subnets on this side's lo / on the other side (traffic selectors). */
   localSubnets: string[];
   remoteSubnets: string[];
+  /** The profile's traffic selectors from this daemon's side; empty: the subnets above (or host-to-host). */
+  selectors: DaemonSelector[];
   psk: string;
   /** The opaque `dut:` (or `peer_daemon:`) mapping from the profile. */
   config: Record<string, unknown>;

@@ -11,6 +11,17 @@ import type { LabSpec } from './lab-spec.js';
 
 const prefixOf = (text: string): Prefix => parsePrefix(text) as Prefix;
 
+/** A selector side (address, subnet, or range) as the first and last address it covers. */
+function selectorInterval(side: string): [number, number] {
+  if (side.includes('-')) {
+    const [from, to] = side.split('-');
+    return [parseAddress(from!)!, parseAddress(to!)!];
+  }
+  const [address, len] = side.split('/');
+  const size = 2 ** (32 - (len === undefined ? 32 : Number(len)));
+  const first = Math.floor(parseAddress(address!)! / size) * size;
+  return [first, first + size - 1];
+}
 /** Name of copy `index` (0 = the spec's own): digits appended, the base cut to stay within the 10 characters a lab name may have. */
 export function replicaName(name: string, index: number): string {
   if (index === 0) return name;
@@ -28,6 +39,7 @@ export function replicaSpecs(spec: LabSpec, count: number): LabSpec[] {
   const link = prefixOf(spec.subnet);
   const size = 2 ** (32 - link.length);
   const taken: Prefix[] = [link, ...spec.dutSubnets.map(prefixOf), ...spec.peerSubnets.map(prefixOf)];
+  const selectors = (spec.trafficSelectors ?? []).flatMap((s) => [s.peer, s.dut]).map(selectorInterval);
   const home = DOCUMENTATION_RANGES.find((r) => overlaps(r, link))!;
   const ranges = [home, ...DOCUMENTATION_RANGES.filter((r) => r !== home)];
   // The blocks right after the spec's own first (wrapping round its /24), so copies sit beside it.
@@ -39,12 +51,17 @@ export function replicaSpecs(spec: LabSpec, count: number): LabSpec[] {
   const blocks: Prefix[] = [];
   for (const c of candidates) {
     if (blocks.length === count - 1) break;
-    if (taken.some((t) => overlaps(t, c))) continue;
+    if (taken.some((t) => overlaps(t, c)) || selectors.some(([from, to]) => from < c.network + size && to >= c.network)) continue;
     blocks.push(c);
     taken.push(c);
   }
   if (blocks.length < count - 1) {
     throw new LabError('ERR_LAB_SUBNET_BUSY', `--jobs ${count}: the documentation ranges hold only ${blocks.length + 1} copies of a /${link.length} link beside lab ${spec.name}'s inner subnets`);
+  }
+  // The fake peers of every copy propose the profile's selectors unchanged, so none may name a link address.
+  const onLink = (spec.trafficSelectors ?? []).flatMap((s) => [s.peer, s.dut]).find((side, i) => count > 1 && selectors[i]![0] < link.network + size && selectors[i]![1] >= link.network);
+  if (onLink !== undefined) {
+    throw new LabError('ERR_LAB_SUBNET_BUSY', `--jobs ${count}: traffic selector ${onLink} lies in lab ${spec.name}'s link subnet ${spec.subnet}, which each copy moves; use inner subnets (lab.dut_subnets, lab.peer_subnets) or --jobs 1`);
   }
   const move = (address: string, to: Prefix): string => formatAddress(to.network + (parseAddress(address)! - link.network));
   return [spec, ...blocks.map((to, i) => ({

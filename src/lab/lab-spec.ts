@@ -20,6 +20,7 @@
 import { ConfigError } from '../errors.js';
 import type { FieldPath } from './field-path.js';
 import { DaemonConfigError, parseDaemonConfig, type DaemonConfig } from './daemon-config.js';
+import type { LabSelector } from './daemon-selectors.js';
 import {
   formatAddress,
   formatPrefix,
@@ -58,6 +59,12 @@ export interface LabSpec {
   psk: string;
   dut: Record<string, unknown>;
   peerDaemon?: DaemonSpec;
+  /**
+   * The profile's `ike.traffic_selectors` (not a field of the lab section): rendered into
+   * the DUT so its policy is what the fake peer proposes; absent or empty: dut_subnets ↔
+   * peer_subnets, or host-to-host.
+   */
+  trafficSelectors?: LabSelector[];
 }
 
 export type { FieldPath };

@@ -18,6 +18,7 @@ import { guardExit } from './exit-guard.js';
 import type { DutKind, LabSpec } from './lab-spec.js';
 import { claim, DEFAULT_STATE_DIR, ownerAlive, readState, removeState, writeState, type LabState } from './lab-state.js';
 import { identify, isAlive, type ProcessIdentity } from './process-identity.js';
+import { mirrorSelectors } from './daemon-selectors.js';
 import { Supervisor } from './supervisor.js';
 import { systemClock } from '../peer/system-clock.js';
 import {
@@ -279,6 +280,7 @@ export class Lab {
       remoteAddresses: dut ? [...this.spec.peerAddresses] : [this.spec.dutAddress],
       localSubnets: dut ? [...this.spec.dutSubnets] : [...this.spec.peerSubnets],
       remoteSubnets: dut ? [...this.spec.peerSubnets] : [...this.spec.dutSubnets],
+      selectors: mirrorSelectors(role, this.spec.trafficSelectors ?? []),
       psk: this.spec.psk,
       config,
       workDir,

@@ -10,7 +10,7 @@ import type { DutAdapter, DutAdapterContext, SaListing } from './dut-adapter-typ
 import { planConnections, type Connection, type DaemonConfig } from './daemon-config.js';
 import { daemonConfigOf, daemonLogLines, removeStale, shimEnv, waitUntilReady, writeConfigFile } from './daemon-control.js';
 import { FAILOVER_HOLD_FILE, FAILOVER_HOOK_FILE, FAILOVER_LOG_FILE, renderFailoverHook, shellQuote, withFailoverHold, writeFailoverHook } from './failover-hook.js';
-import { renderIpsecConf, renderIpsecSecrets, type LibreswanRender } from './libreswan-config.js';
+import { pairConnNames, renderIpsecConf, renderIpsecSecrets, type LibreswanRender } from './libreswan-config.js';
 import type { DaemonHandle } from './supervisor.js';
 
 export function libreswanLibexec(cacheDir: string): string {
@@ -28,7 +28,9 @@ const SPI_LINE = /^(?:\d{3} )?#(\d+): "([^"]+)"\S* esp\.([0-9a-f]+)@(\S+) esp\.(
  */
 export function saListingsFromWhack(text: string, connections: readonly Connection[]): SaListing[] {
   const byConn = new Map<string, SaListing>();
-  const listing = (conn: string): SaListing => {
+  // The conns of a connection's further selector pairs (`peer1-ts2`) are listed under it.
+  const listing = (pairConn: string): SaListing => {
+    const conn = pairConn.replace(/-ts\d+$/, '');
     let l = byConn.get(conn);
     if (!l) {
       const peer = connections.find((c) => c.name === conn)?.remote ?? '';
@@ -44,7 +46,7 @@ export function saListingsFromWhack(text: string, connections: readonly Connecti
       const [, serial, conn, firstSpi, firstHost, secondSpi] = e;
       // Same 8-digit form as swanctl's, whatever leading zeros whack prints.
       const [first, second] = [firstSpi, secondSpi].map((spi) => spi.padStart(8, '0'));
-      const outboundFirst = connections.find((c) => c.name === conn)?.remote === firstHost;
+      const outboundFirst = connections.find((c) => c.name === conn.replace(/-ts\d+$/, ''))?.remote === firstHost;
       spis.set(`#${serial}`, outboundFirst ? [second, first] : [first, second]);
       continue;
     }
@@ -89,6 +91,7 @@ class LibreswanAdapter implements DutAdapter {
       connections: this.connections,
       localSubnets: this.ctx.localSubnets,
       remoteSubnets: this.ctx.remoteSubnets,
+      selectors: this.ctx.selectors,
       logFile: this.files.log,
       ...(this.config.failover ? { failoverHook: this.files.hook } : {}),
     };
@@ -114,14 +117,18 @@ class LibreswanAdapter implements DutAdapter {
           log: this.files.hookLog,
           hold: this.files.hold,
           // `ipsec auto --up` without the ipsec wrapper; --asynchronous: pluto answers at once, the log says the rest.
-          initiate: (name) => [this.tool('whack'), '--ctlsocket', this.files.ctl, '--name', name, '--initiate', '--asynchronous'].map(shellQuote).join(' '),
+          initiate: (name) =>
+            this.pairs(name)
+              .map((pair) => [this.tool('whack'), '--ctlsocket', this.files.ctl, '--name', pair, '--initiate', '--asynchronous'].map(shellQuote).join(' '))
+              .join('; '),
           // `ipsec auto --delete` + `--add`: pluto revives a dead connection it initiated, even after
           // --terminate (failover-hook.ts); a deleted connection has nothing left to revive.
           release: (name) =>
-            [
-              [this.tool('whack'), '--ctlsocket', this.files.ctl, '--name', name, '--delete'],
-              [this.tool('addconn'), '--config', this.files.conf, '--ctlsocket', this.files.ctl, name],
-            ]
+            this.pairs(name)
+              .flatMap((pair) => [
+                [this.tool('whack'), '--ctlsocket', this.files.ctl, '--name', pair, '--delete'],
+                [this.tool('addconn'), '--config', this.files.conf, '--ctlsocket', this.files.ctl, pair],
+              ])
               .map((cmd) => cmd.map(shellQuote).join(' '))
               .join('; '),
         }),
@@ -167,13 +174,20 @@ class LibreswanAdapter implements DutAdapter {
     });
   }
 
+  /** The conns of every selector pair of `conn` (libreswan-config.ts pairConnName). */
+  private pairs(conn: string): string[] {
+    return pairConnNames(conn, this.ctx.selectors.length);
+  }
+
   async initiate(conn: string): Promise<void> {
-    await this.whack(['--name', conn, '--initiate'], 40_000);
+    for (const name of this.pairs(conn)) await this.whack(['--name', name, '--initiate'], 40_000);
   }
 
   async terminate(conn: string): Promise<void> {
     // pluto runs the updown hook with down-client while it deletes: the hold keeps it from failing over.
-    await withFailoverHold(this.config.failover ? this.files.hold : undefined, () => this.whack(['--name', conn, '--terminate']));
+    await withFailoverHold(this.config.failover ? this.files.hold : undefined, async () => {
+      for (const name of this.pairs(conn)) await this.whack(['--name', name, '--terminate']);
+    });
   }
 
   async listSas(): Promise<SaListing[]> {

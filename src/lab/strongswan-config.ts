@@ -3,7 +3,8 @@
  * Pure: the adapter writes the files; tests read the text.
  */
 import type { Connection, DaemonConfig, Proposal } from './daemon-config.js';
-import { formatProposal, secretLiteral, trafficSelector } from './daemon-config.js';
+import { formatProposal, secretLiteral } from './daemon-config.js';
+import { connectionSelectors, strongswanTs, type DaemonSelector } from './daemon-selectors.js';
 
 export interface StrongswanPaths {
   vici: string;
@@ -19,6 +20,8 @@ export interface StrongswanRender {
   connections: Connection[];
   localSubnets: readonly string[];
   remoteSubnets: readonly string[];
+  /** The profile's pairs from this daemon's side; empty: the subnets above (or the hosts). */
+  selectors: readonly DaemonSelector[];
   paths: StrongswanPaths;
   /** Whether the kernel lacks ESP and the shim fakes SA installs (larval states must then not expire). */
   emulated: boolean;
@@ -80,8 +83,34 @@ charon {
 `;
 }
 
+/**
+ * Child names: `net` for the first pair (what initiate and the failover hook start), `net2`…
+ * for the others, one IPsec SA each.
+ */
+export function childName(index: number): string {
+  return index === 0 ? 'net' : `net${index + 1}`;
+}
+
 function proposalList(ps: readonly Proposal[]): string {
   return ps.map(formatProposal).join(',');
+}
+
+/** One child per selector pair, so each pair is its own IPsec SA as the fake peer negotiates it. */
+function children(r: StrongswanRender, c: Connection, updown: string): string {
+  const { config } = r;
+  return connectionSelectors(r.selectors, { local: r.localSubnets, remote: r.remoteSubnets }, c)
+    .map(
+      (ts, i) => `      ${childName(i)} {
+        local_ts = ${strongswanTs(ts.local, ts)}
+        remote_ts = ${strongswanTs(ts.remote, ts)}
+        esp_proposals = ${proposalList(config.espProposals)}
+        rekey_time = ${config.childLifetime}s
+        mode = tunnel
+        dpd_action = ${config.dpd.action}
+        start_action = ${config.startAction}${updown}
+      }`,
+    )
+    .join('\n');
 }
 
 export function renderSwanctlConf(r: StrongswanRender, psk: string): string {
@@ -109,15 +138,7 @@ export function renderSwanctlConf(r: StrongswanRender, psk: string): string {
       id = ${c.remote}
     }
     children {
-      net {
-        local_ts = ${trafficSelector(r.localSubnets, c.local)}
-        remote_ts = ${trafficSelector(r.remoteSubnets, c.remote)}
-        esp_proposals = ${proposalList(config.espProposals)}
-        rekey_time = ${config.childLifetime}s
-        mode = tunnel
-        dpd_action = ${config.dpd.action}
-        start_action = ${config.startAction}${updown}
-      }
+${children(r, c, updown)}
     }
   }`,
     )

@@ -62,6 +62,7 @@ class StrongswanAdapter implements DutAdapter {
       connections: this.connections,
       localSubnets: this.ctx.localSubnets,
       remoteSubnets: this.ctx.remoteSubnets,
+      selectors: this.ctx.selectors,
       paths: { vici: this.files.vici, log: this.files.log, keyLog: this.files.keyLog, ...(this.config.failover ? { failoverHook: this.files.hook } : {}) },
       emulated: this.ctx.dataPlane === 'emulated',
     };

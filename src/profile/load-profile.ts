@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { labSelectorsOf, type LabSelector } from '../lab/daemon-selectors.js';
 import { parseLabSpec } from '../lab/lab-spec.js';
 import type { ControlCommand, DeviceProfile, DpdSemantics, IkeParameters, ProfileTarget, TargetControl } from './device-profile.js';
 import { peerAddresses } from './device-profile.js';
@@ -69,7 +70,7 @@ function loadTarget(src: YamlSource, raw: any, bad: Fail): ProfileTarget {
     const lab = parseLabSpec(raw.lab, { file: src.file, base: ['lab'], locate: (path) => src.locate(path) });
     if (lab.dutKind !== kind) bad(['lab', 'kind'], `lab.kind ${lab.dutKind} contradicts target.kind ${kind}`);
     if (raw.target.address !== undefined) bad(['target', 'address'], 'only an external target has an address (the lab sets lab.dut_address)');
-    return { kind, lab };
+    return { kind, lab: { ...lab, trafficSelectors: labSelectors(raw.ike?.traffic_selectors ?? [], kind, bad) } };
   }
   if (raw.lab !== undefined) bad(['lab'], `a lab section needs target.kind strongswan or libreswan, not ${kind}`);
   if (kind !== 'external' && raw.target.control !== undefined) bad(['target', 'control'], `control commands are for an external target; target ${kind} is driven by the harness itself`);
@@ -88,6 +89,19 @@ function loadTarget(src: YamlSource, raw: any, bad: Fail): ProfileTarget {
   }
   if (raw.target.address !== undefined) bad(['target', 'address'], 'only an external target has an address (the reference DUT listens on loopback)');
   return { kind, peerAddresses: peers, dut: raw.dut ?? {} };
+}
+
+/** The profile's selectors for the lab to render into the DUT (src/lab/daemon-selectors.ts). */
+function labSelectors(selectors: any[], kind: 'strongswan' | 'libreswan', bad: Fail): LabSelector[] {
+  selectors.forEach((t: any, i: number) => {
+    for (const side of ['local', 'remote'] as const) {
+      // ipsec.conf's leftsubnet/rightsubnet take a subnet or an address, never a range (ipsec.conf(5)).
+      if (kind === 'libreswan' && typeof t[side] === 'string' && t[side].includes('-')) {
+        bad(['ike', 'traffic_selectors', i, side], `${JSON.stringify(t[side])}: Libreswan's leftsubnet/rightsubnet take no address range; write the range as subnets`);
+      }
+    }
+  });
+  return labSelectorsOf(selectors);
 }
 
 function loadControl(c: any, bad: Fail): TargetControl {

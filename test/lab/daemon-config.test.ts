@@ -58,7 +58,7 @@ describe('lab daemon config renderers', () => {
     config,
     connections,
     localSubnets: ['198.51.100.0/28'],
-    remoteSubnets: [],
+    remoteSubnets: [], selectors: [],
     paths: { vici: '/w/charon.vici', log: '/w/charon.log', keyLog: '/w/keys.log' },
     emulated: true,
   };
@@ -90,18 +90,18 @@ describe('lab daemon config renderers', () => {
   });
 
   it('Libreswan: aggressive renders aggressive=yes in every conn; Main Mode (no aggressive line) by default', () => {
-    const render = (c: Record<string, unknown>) => renderIpsecConf({ config: parseDaemonConfig(c), connections: planConnections('dut', ['203.0.113.1'], ['203.0.113.2', '203.0.113.3']), localSubnets: [], remoteSubnets: [], logFile: '/w/pluto.log' });
+    const render = (c: Record<string, unknown>) => renderIpsecConf({ config: parseDaemonConfig(c), connections: planConnections('dut', ['203.0.113.1'], ['203.0.113.2', '203.0.113.3']), localSubnets: [], remoteSubnets: [], selectors: [], logFile: '/w/pluto.log' });
     expect(render({ aggressive: true }).match(/^\taggressive=yes$/gm)).to.have.length(2);
     expect(render({})).not.to.contain('aggressive');
   });
 
   it('Libreswan: ikev2=no, DPD settings, no PFS without a group; PSK only in ipsec.secrets', () => {
-    const conf = renderIpsecConf({ config, connections, localSubnets: [], remoteSubnets: [], logFile: '/w/pluto.log' });
+    const conf = renderIpsecConf({ config, connections, localSubnets: [], remoteSubnets: [], selectors: [], logFile: '/w/pluto.log' });
     expect(conf).to.contain('ikev1-policy=accept').and.contain('ikev2=no').and.contain('dpddelay=3').and.contain('dpdtimeout=9');
     expect(conf).to.contain('pfs=no').and.contain('ike=aes128-sha1;modp2048').and.not.contain(psk);
     expect(renderIpsecSecrets(connections, psk)).to.contain(`203.0.113.1 203.0.113.2 : PSK "${psk}"`);
     expect(conf).to.contain('auto=add');
-    const starting = renderIpsecConf({ config: parseDaemonConfig({ start_action: 'start' }), connections, localSubnets: [], remoteSubnets: [], logFile: '/w/pluto.log' });
+    const starting = renderIpsecConf({ config: parseDaemonConfig({ start_action: 'start' }), connections, localSubnets: [], remoteSubnets: [], selectors: [], logFile: '/w/pluto.log' });
     expect(starting).to.contain('auto=start').and.not.contain('auto=add');
   });
 });
@@ -119,10 +119,10 @@ describe('lab daemon profiles: the shipped lab sections render for their DUT', (
       const text =
         kind === 'strongswan'
           ? renderSwanctlConf(
-              { config, connections, localSubnets: spec.dutSubnets, remoteSubnets: spec.peerSubnets, paths: { vici: '/w/v', log: '/w/l', keyLog: '/w/k' }, emulated: true },
+              { config, connections, localSubnets: spec.dutSubnets, remoteSubnets: spec.peerSubnets, selectors: [], paths: { vici: '/w/v', log: '/w/l', keyLog: '/w/k' }, emulated: true },
               spec.psk,
             )
-          : renderIpsecConf({ config, connections, localSubnets: spec.dutSubnets, remoteSubnets: spec.peerSubnets, logFile: '/w/pluto.log' });
+          : renderIpsecConf({ config, connections, localSubnets: spec.dutSubnets, remoteSubnets: spec.peerSubnets, selectors: [], logFile: '/w/pluto.log' });
       // The profile's DPD timers reach the daemon as written.
       const dpd = kind === 'strongswan' ? [`dpd_delay = ${config.dpd.delay}s`, `dpd_timeout = ${config.dpd.timeout}s`] : [`dpddelay=${config.dpd.delay}`, `dpdtimeout=${config.dpd.timeout}`];
       for (const line of dpd) expect(text).to.contain(line);

@@ -46,7 +46,7 @@ describe('lab/failover-hook: multi-peer failover as two connections and an updow
   });
 
   it('strongSwan: every child runs the hook with dpd_action = clear; without failover no updown line', () => {
-    const render = { config: failover, connections, localSubnets: [], remoteSubnets: [], paths: { vici: '/w/v', log: '/w/l', keyLog: '/w/k', failoverHook: '/w/failover-updown.sh' }, emulated: true };
+    const render = { config: failover, connections, localSubnets: [], remoteSubnets: [], selectors: [], paths: { vici: '/w/v', log: '/w/l', keyLog: '/w/k', failoverHook: '/w/failover-updown.sh' }, emulated: true };
     const swanctl = renderSwanctlConf(render, 'k');
     expect(swanctl.match(/^        updown = \/w\/failover-updown\.sh$/gm)).to.have.length(3);
     expect(swanctl.match(/^        dpd_action = clear$/gm)).to.have.length(3);
@@ -55,11 +55,11 @@ describe('lab/failover-hook: multi-peer failover as two connections and an updow
   });
 
   it('Libreswan: leftupdown is the hook instead of /bin/true, dpdaction=clear', () => {
-    const conf = renderIpsecConf({ config: failover, connections, localSubnets: [], remoteSubnets: [], logFile: '/w/pluto.log', failoverHook: '/w/failover-updown.sh' });
+    const conf = renderIpsecConf({ config: failover, connections, localSubnets: [], remoteSubnets: [], selectors: [], logFile: '/w/pluto.log', failoverHook: '/w/failover-updown.sh' });
     expect(conf.match(/^\tleftupdown=\/w\/failover-updown\.sh$/gm)).to.have.length(3);
     expect(conf.match(/^\tdpdaction=clear$/gm)).to.have.length(3);
     expect(conf).not.to.contain('/bin/true');
-    expect(renderIpsecConf({ config: parseDaemonConfig({}), connections, localSubnets: [], remoteSubnets: [], logFile: '/w/p' })).to.contain('leftupdown=/bin/true');
+    expect(renderIpsecConf({ config: parseDaemonConfig({}), connections, localSubnets: [], remoteSubnets: [], selectors: [], logFile: '/w/p' })).to.contain('leftupdown=/bin/true');
   });
 
   it('renders the hook: each peer maps to the next connection in order, the last to none', () => {
