@@ -17,6 +17,7 @@ import { assertFree, DEFAULT_STATE_DIR, readState } from '../lab/lab-state.js';
 import { systemClock } from '../peer/system-clock.js';
 import { optionValue } from './option-value.js';
 import { DEFAULT_LAB_NAME, LAB_NAME, parseLabSpec, type FieldPath, type LabSpec } from '../lab/lab-spec.js';
+import { requirePackages } from '../lab/daemon-package.js';
 
 const USAGE = `usage: dpd-harness lab up --profile <file> [--no-daemons] [--foreground | --follow]
        dpd-harness lab status [--name <lab> | --profile <file>] [--json]
@@ -116,6 +117,8 @@ async function up(flags: Flags, args: string[]): Promise<number> {
   if (!flags.profile) throw new UsageError(`lab up needs --profile <file>\n${USAGE}`);
   const spec = loadLabSpecFromProfile(flags.profile);
   requireRootUser();
+  // Here too, not only in Lab.up: a detached lab up would report it only in its log.
+  requirePackages(spec, DEFAULT_CACHE_DIR);
   if (!flags.foreground) return upDetached(spec.name, args);
   const lab = await Lab.up(spec, { daemons: flags.daemons, progress: (l) => process.stderr.write(`lab: ${l}\n`) });
   process.stdout.write(formatStatus(lab.status()));
