@@ -7,7 +7,7 @@
 #   - gcc, to build the ESP-emulation shim (src/lab/shim/fake-xfrm-sa.c) into
 #     .cache/lab/fake-xfrm-sa.so,
 #   - strongSwan package versions for `lab.dut.package` (upgrade validation, docs/lab.md):
-#     each version's charon, libcharon, libstrongswan and standard plugins fetched with
+#     each version's charon, libcharon, libstrongswan, standard plugins and vici fetched with
 #     `apt-get download <pkg>=<version>` and unpacked into .cache/lab/strongswan-<version>/.
 #     By default the two the upgrade test uses; --strongswan-package <version> (repeatable)
 #     installs those instead.
@@ -89,11 +89,12 @@ unresolved=$(ldd "$pluto" | grep 'not found' || true)
 [ -z "$unresolved" ] || die "pluto has unresolved libraries (install them with apt): $unresolved"
 
 # strongSwan versions beside the system's: unpacked only, never installed (their files would clash with it).
-strongswan_debs=(strongswan-charon strongswan-libcharon libstrongswan libstrongswan-standard-plugins)
+# strongswan-swanctl for its vici plugin (the lab drives charon over vici); the system's swanctl does the talking.
+strongswan_debs=(strongswan-charon strongswan-libcharon libstrongswan libstrongswan-standard-plugins strongswan-swanctl)
 for v in "${strongswan_versions[@]}"; do
   [[ "$v" =~ ^([0-9]+:)?[0-9][A-Za-z0-9.+~-]*$ ]] || die "--strongswan-package $v is not a Debian version"
   dir="$root_dir/.cache/lab/strongswan-$v"
-  [ -x "$dir/usr/lib/ipsec/charon" ] && continue
+  [ -x "$dir/usr/lib/ipsec/charon" ] && [ -f "$dir/usr/lib/ipsec/plugins/libstrongswan-vici.so" ] && continue
   say "fetching strongSwan $v with apt-get download into .cache/lab/strongswan-$v"
   dl=$(mktemp -d)
   chmod 755 "$dl"

@@ -4,7 +4,7 @@
  * several instances need their own), its own vici socket, and swanctl with
  * --uri for every control operation.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabError } from '../errors.js';
 import type { DutAdapter, DutAdapterContext, SaListing } from './dut-adapter-types.js';
@@ -83,7 +83,8 @@ class StrongswanAdapter implements DutAdapter {
     writeConfigFile(this.files.conf, renderStrongswanConf(this.render()));
     // A stale socket would make the readiness probe pass before charon listens.
     removeStale(this.files.vici);
-    const ipsec = this.packageDir && join(this.packageDir, PACKAGE_IPSEC_DIR);
+    // Resolved: the loader maps files by their real path (.cache may be a symlink), and the check compares those.
+    const ipsec = this.packageDir && realpathSync(join(this.packageDir, PACKAGE_IPSEC_DIR));
     // charon's RUNPATH and its plugin directory are both /usr/lib/ipsec: the library path takes the
     // package's libcharon/libstrongswan, the bind mount (private to charon) its plugins.
     const packaged: { env: Record<string, string>; mounts: PrivateMount[] } = ipsec
