@@ -19,6 +19,7 @@ import { LAB } from './commands.js';
 import { parseCommandArgs } from './option-table.js';
 import { labSelectorsOf } from '../lab/daemon-selectors.js';
 import { DEFAULT_LAB_NAME, LAB_NAME, parseLabSpec, type FieldPath, type LabSpec } from '../lab/lab-spec.js';
+import { requirePackages } from '../lab/daemon-package.js';
 
 interface Flags {
   profile?: string;
@@ -116,6 +117,8 @@ async function up(flags: Flags, args: string[]): Promise<number> {
   if (!flags.profile) throw new UsageError("lab up needs --profile <file>; see 'dpd-harness lab --help'");
   const spec = loadLabSpecFromProfile(flags.profile);
   requireRootUser();
+  // Here too, not only in Lab.up: a detached lab up would report it only in its log.
+  requirePackages(spec, DEFAULT_CACHE_DIR);
   if (!flags.foreground) return upDetached(spec.name, args);
   const lab = await Lab.up(spec, { daemons: flags.daemons, progress: (l) => process.stderr.write(`lab: ${l}\n`) });
   process.stdout.write(formatStatus(lab.status()));

@@ -17,6 +17,7 @@
  *     log_keys: false        # strongSwan: log IKE keys (for key-table cross-checks); never the PSK
  *     aggressive: false      # IKEv1 Aggressive Mode with PSK (the identity goes in clear; daemons refuse it unless told)
  *     failover: { peers: [0, 1, 2] }   # DUT only: ordered peer list; needs dpd.action clear (see below)
+ *     package: 5.9.8-5+deb12u5   # strongSwan: run this Debian package version, unpacked by scripts/lab-install.sh (src/lab/daemon-package.ts)
  *
  * Neither strongSwan nor Libreswan has multi-peer failover built in. `failover` renders
  * the usual deployment: one connection per peer (as always) and an updown hook
@@ -51,6 +52,8 @@ export interface DaemonConfig {
   aggressive: boolean;
   /** Ordered peer indexes for the updown failover hook; absent: no hook. */
   failover?: { peers: number[] };
+  /** A Debian package version of the daemon, unpacked beside the system's; absent: the installed daemon. */
+  package?: string;
 }
 
 /** A bad field in the daemon mapping; `path` is relative to it, the lab prefixes its own. */
@@ -68,7 +71,10 @@ const INTEGRITIES = ['md5', 'sha1', 'sha256', 'sha384', 'sha512'] as const;
 const GROUPS = ['modp1024', 'modp1536', 'modp2048', 'modp3072', 'modp4096', 'ecp256', 'ecp384'] as const;
 const ACTIONS = ['clear', 'hold', 'restart'] as const;
 const START_ACTIONS = ['none', 'start', 'trap'] as const;
-const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'start_action', 'control_timeout', 'log_keys', 'aggressive', 'failover'];
+const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'start_action', 'control_timeout', 'log_keys', 'aggressive', 'failover', 'package'];
+
+/** Debian policy's version syntax ([epoch:]upstream[-revision]), which also keeps it safe in a path. */
+const DEBIAN_VERSION = /^(\d+:)?\d[A-Za-z0-9.+~-]*$/;
 
 export const DEFAULT_PROPOSAL = 'aes128-sha1-modp2048';
 
@@ -145,6 +151,10 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
   }
   const dpdConfig = { delay, timeout: number(dpd.timeout, ['dpd', 'timeout'], delay * 3, 0), action: action as DpdAction };
   const failover = raw.failover === undefined ? undefined : parseFailover(raw.failover, dpdConfig);
+  const pkg = raw.package;
+  if (pkg !== undefined && (typeof pkg !== 'string' || !DEBIAN_VERSION.test(pkg))) {
+    throw new DaemonConfigError(['package'], `must be a Debian package version such as 5.9.8-5+deb12u5, got ${JSON.stringify(pkg)}`);
+  }
   return {
     ikeProposals: proposals(raw.ike_proposals, ['ike_proposals'], true),
     espProposals,
@@ -162,6 +172,7 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
     logKeys: flag('log_keys'),
     aggressive: flag('aggressive'),
     ...(failover ? { failover } : {}),
+    ...(pkg !== undefined ? { package: pkg as string } : {}),
   };
 }
 

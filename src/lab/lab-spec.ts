@@ -14,7 +14,7 @@
  *     peer_subnets: [198.51.100.16/28]
  *     peer_netns: false              # true: the peer end lives in namespace <name>-peer
  *     psk: "…"                       # never logged
- *     dut: { … }                     # opaque: rendered by the DUT adapter
+ *     dut: { … }                     # opaque: rendered by the DUT adapter (dut.package: a Debian version of the daemon)
  *     peer_daemon: { kind: libreswan, … }   # only with peer_netns: a second daemon there
  */
 import { ConfigError } from '../errors.js';
@@ -45,6 +45,14 @@ export interface DaemonSpec {
   config: Record<string, unknown>;
 }
 
+/** A `package:` of the DUT or peer daemon, with where the profile says it, for the error when it is not installed. */
+export interface PackageSelection {
+  role: 'dut' | 'peer';
+  kind: DutKind;
+  version: string;
+  where: { file: string; line: number; col: number; excerpt?: string };
+}
+
 export interface LabSpec {
   name: string;
   dutKind: DutKind;
@@ -65,6 +73,8 @@ export interface LabSpec {
    * peer_subnets, or host-to-host.
    */
   trafficSelectors?: LabSelector[];
+  /** Daemon package versions the profile selects (src/lab/daemon-package.ts); absent: the installed daemons. */
+  packages?: PackageSelection[];
 }
 
 export type { FieldPath };
@@ -177,15 +187,24 @@ export function parseLabSpec(obj: unknown, source: SpecSource): LabSpec {
   const dut = o.dut ?? {};
   if (!isRecord(dut)) fail(['dut'], 'must be a mapping (DUT settings the adapter renders)');
   // Checked here too, not only when the daemon starts, so a bad setting is reported at its line.
-  const checkDaemon = (base: FieldPath, config: Record<string, unknown>): DaemonConfig => {
+  const packages: PackageSelection[] = [];
+  const checkDaemon = (base: FieldPath, config: Record<string, unknown>, daemonKind: DutKind): DaemonConfig => {
+    let parsed: DaemonConfig;
     try {
-      return parseDaemonConfig(config);
+      parsed = parseDaemonConfig(config);
     } catch (err) {
       if (err instanceof DaemonConfigError) fail([...base, ...err.path], err.message);
       throw err;
     }
+    if (parsed.package !== undefined) {
+      // Libreswan conflicts with strongSwan in apt and is unpacked from the one version Debian ships.
+      if (daemonKind !== 'strongswan') fail([...base, 'package'], 'only a strongSwan daemon can be run from a selected package version');
+      const path = [...(source.base ?? []), ...base, 'package'];
+      packages.push({ role: base[0] === 'dut' ? 'dut' : 'peer', kind: daemonKind, version: parsed.package, where: { file: source.file, ...(source.locate?.(path) ?? { line: 1, col: 1 }) } });
+    }
+    return parsed;
   };
-  const dutConfig = checkDaemon(['dut'], dut as Record<string, unknown>);
+  const dutConfig = checkDaemon(['dut'], dut as Record<string, unknown>, dutKind);
   // The failover hook initiates the connection to each listed fake-peer address.
   dutConfig.failover?.peers.forEach((p, i) => {
     if (p >= peerAddresses.length) fail(['dut', 'failover', 'peers', i], `peer index ${p} but peer_addresses has ${peerAddresses.length}`);
@@ -197,7 +216,7 @@ export function parseLabSpec(obj: unknown, source: SpecSource): LabSpec {
     if (!isRecord(o.peer_daemon)) fail(['peer_daemon'], 'must be a mapping with at least `kind`');
     const { kind: k, ...config } = o.peer_daemon as Record<string, unknown>;
     peerDaemon = { kind: kind(['peer_daemon', 'kind'], k), config };
-    if (checkDaemon(['peer_daemon'], config).failover) fail(['peer_daemon', 'failover'], 'only the DUT fails over (it has one connection per peer address)');
+    if (checkDaemon(['peer_daemon'], config, peerDaemon.kind).failover) fail(['peer_daemon', 'failover'], 'only the DUT fails over (it has one connection per peer address)');
   }
 
   return {
@@ -212,6 +231,7 @@ export function parseLabSpec(obj: unknown, source: SpecSource): LabSpec {
     psk: o.psk as string,
     dut: dut as Record<string, unknown>,
     ...(peerDaemon ? { peerDaemon } : {}),
+    ...(packages.length > 0 ? { packages } : {}),
   };
 }
 

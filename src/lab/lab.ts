@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Clock } from '../events.js';
 import { LabError } from '../errors.js';
 import { dutAdapters } from './adapters.js';
+import { requirePackages } from './daemon-package.js';
 import { detectDataPlane, type DataPlane } from './data-plane.js';
 import type { DaemonRole, DutAdapter, DutAdapterContext, DutAdapterFactory } from './dut-adapter-types.js';
 import { guardExit } from './exit-guard.js';
@@ -219,6 +220,7 @@ export class Lab {
       if (files.length > 0) {
         throw new LabError('ERR_LAB_MISSING_PACKAGE', `missing ${files.join(', ')} (run 'sudo npm run lab:install')`);
       }
+      requirePackages(spec, lab.cacheDir);
     }
     const previous = claim(lab.stateDir, lab.state);
     lab.unguard = guardExit({ stop: () => lab.down(), stopSync: () => lab.downSync() });

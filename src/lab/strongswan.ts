@@ -4,13 +4,17 @@
  * several instances need their own), its own vici socket, and swanctl with
  * --uri for every control operation.
  */
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { LabError } from '../errors.js';
 import type { DutAdapter, DutAdapterContext, SaListing } from './dut-adapter-types.js';
 import { planConnections, type Connection, type DaemonConfig } from './daemon-config.js';
 import { daemonConfigOf, daemonLogLines, removeStale, shimEnv, waitUntilReady, writeConfigFile } from './daemon-control.js';
+import { foreignCoreLibraries, PACKAGE_CHARON, PACKAGE_IPSEC_DIR, packageDir } from './daemon-package.js';
+import { daemonVersionFromLog } from './daemon-version.js';
 import { FAILOVER_HOLD_FILE, FAILOVER_HOOK_FILE, FAILOVER_LOG_FILE, renderFailoverHook, shellQuote, withFailoverHold, writeFailoverHook } from './failover-hook.js';
 import { renderStrongswanConf, renderSwanctlConf, type StrongswanRender } from './strongswan-config.js';
-import type { DaemonHandle } from './supervisor.js';
+import type { DaemonHandle, PrivateMount } from './supervisor.js';
 import { parseListSas, type ViciSection } from './vici-text.js';
 
 export const CHARON = '/usr/lib/ipsec/charon';
@@ -48,9 +52,12 @@ class StrongswanAdapter implements DutAdapter {
   private readonly connections: Connection[];
   private readonly files: { conf: string; swanctl: string; vici: string; log: string; keyLog: string; hook: string; hookLog: string; hold: string };
   private handle: DaemonHandle | undefined;
+  /** The unpacked package tree of `package:`; unset: the system's charon. */
+  private readonly packageDir: string | undefined;
 
   constructor(private readonly ctx: DutAdapterContext) {
     this.config = daemonConfigOf(ctx);
+    this.packageDir = this.config.package === undefined ? undefined : packageDir(ctx.cacheDir, 'strongswan', this.config.package);
     this.connections = planConnections(ctx.role, ctx.localAddresses, ctx.remoteAddresses);
     const at = (f: string): string => join(ctx.workDir, f);
     this.files = { conf: at('strongswan.conf'), swanctl: at('swanctl.conf'), vici: at('charon.vici'), log: at('charon.log'), keyLog: at('charon-keys.log'), hook: at(FAILOVER_HOOK_FILE), hookLog: at(FAILOVER_LOG_FILE), hold: at(FAILOVER_HOLD_FILE) };
@@ -77,16 +84,45 @@ class StrongswanAdapter implements DutAdapter {
     writeConfigFile(this.files.conf, renderStrongswanConf(this.render()));
     // A stale socket would make the readiness probe pass before charon listens.
     removeStale(this.files.vici);
+    // Resolved: the loader maps files by their real path (.cache may be a symlink), and the check compares those.
+    const ipsec = this.packageDir && realpathSync(join(this.packageDir, PACKAGE_IPSEC_DIR));
+    // charon's RUNPATH and its plugin directory are both /usr/lib/ipsec: the library path takes the
+    // package's libcharon/libstrongswan, the bind mount (private to charon) its plugins.
+    const packaged: { env: Record<string, string>; mounts: PrivateMount[] } = ipsec
+      ? { env: { LD_LIBRARY_PATH: ipsec }, mounts: [{ type: 'bind', source: ipsec, target: '/usr/lib/ipsec' }] }
+      : { env: {}, mounts: [] };
     this.handle = this.ctx.supervisor.spawnDaemon({
       name: `charon-${this.ctx.lab}-${this.ctx.role}`,
-      cmd: CHARON,
+      cmd: this.charon(),
       args: [],
       netns: this.ctx.netns,
-      env: { STRONGSWAN_CONF: this.files.conf, ...shimEnv(this.ctx) },
-      privateMounts: [{ type: 'tmpfs', target: '/run' }],
+      env: { STRONGSWAN_CONF: this.files.conf, ...packaged.env, ...shimEnv(this.ctx) },
+      privateMounts: [{ type: 'tmpfs', target: '/run' }, ...packaged.mounts],
       logFile: this.files.log,
     });
     await waitUntilReady(this.ctx.clock, this.handle, async () => (await this.swanctl(['--stats'], 3000)).stdout.length > 0, 20_000, 'charon');
+    if (ipsec) this.checkLoadedFrom(ipsec, this.handle.pid);
+  }
+
+  private charon(): string {
+    return this.packageDir ? join(this.packageDir, PACKAGE_CHARON) : CHARON;
+  }
+
+  /** A report that names a package version must be about that version's code, not the system's. */
+  private checkLoadedFrom(ipsec: string, pid: number): void {
+    const foreign = foreignCoreLibraries(readFileSync(`/proc/${pid}/maps`, 'utf8'), ipsec);
+    if (foreign.length > 0) {
+      throw new LabError('ERR_LAB_DAEMON', `charon from package ${this.config.package} runs with libraries from outside ${ipsec}: ${foreign.join(', ')}`);
+    }
+  }
+
+  /** The version charon logs in its start-up banner. */
+  private banner(): string | undefined {
+    try {
+      return daemonVersionFromLog(readFileSync(this.files.log, 'utf8').split('\n').map((line) => ({ line })));
+    } catch {
+      return undefined;
+    }
   }
 
   async stop(): Promise<void> {
@@ -134,8 +170,11 @@ class StrongswanAdapter implements DutAdapter {
   }
 
   describe(): Record<string, string> {
+    const banner = this.banner();
     return {
-      daemon: CHARON,
+      daemon: this.charon(),
+      ...(banner ? { version: banner } : {}),
+      ...(this.config.package ? { package: `strongswan ${this.config.package} (${this.packageDir})` } : {}),
       netns: this.ctx.netns,
       config: this.files.conf,
       connections: this.files.swanctl,

@@ -10,6 +10,7 @@ import type { Clock, Endpoint, Random } from '../events.js';
 import { IkeEngine } from '../ike/index.js';
 import { ConfigError } from '../errors.js';
 import { parseDaemonConfig } from '../lab/daemon-config.js';
+import { versionWithPackage } from '../lab/daemon-package.js';
 import { daemonVersionFromLog } from '../lab/daemon-version.js';
 import type { DaemonLogLine } from '../lab/dut-adapter-types.js';
 import { Lab } from '../lab/lab.js';
@@ -108,7 +109,7 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
     capabilities: targetCapabilities(profile),
     maxJobs: copies.length,
     dataPlane: copies[0]!.lab.status().dataPlane ?? 'emulated',
-    dutVersion: () => daemonVersionFromLog(copies[0]!.logLines),
+    dutVersion: () => versionWithPackage(daemonVersionFromLog(copies[0]!.logLines), parseDaemonConfig(spec.dut).package),
     async open(): Promise<ScenarioTarget> {
       // The pool opens at most maxJobs targets at once, so a copy is always free.
       const copy = idle.shift();

@@ -6,7 +6,7 @@
  * root or daemons. test/lab/daemons.test.ts runs the same adapters for real.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataPlane } from '../../src/lab/data-plane.js';
@@ -211,5 +211,27 @@ describe('lab/daemons-commands: what the adapters ask of the supervisor', () => 
     const { supervisor } = recordingSupervisor(() => '');
     const ctx = { ...contextFor('peer', workDir, 'real', supervisor), config: { dpd: { action: 'explode' } } };
     expect(() => createLibreswanAdapter(ctx)).to.throw(/lab\.peer_daemon\.dpd\.action: must be one of clear, hold, restart/).with.property('code', 'ERR_LAB_DAEMON');
+  });
+
+  it('strongSwan with lab.dut.package: the unpacked charon, its libraries first, its /usr/lib/ipsec bound over; refused when the system\'s libraries are mapped', async () => {
+    const { supervisor, recorded } = recordingSupervisor(() => 'ok');
+    const cache = join(workDir, 'cache');
+    const ipsec = join(cache, 'lab', 'strongswan-5.9.8-5+deb12u5', 'usr', 'lib', 'ipsec');
+    mkdirSync(ipsec, { recursive: true });
+    // The recorded "daemon" is this test process (pid 4242 is not ours): node maps no libcharon, so the check must refuse it.
+    const fake = supervisor as unknown as { spawnDaemon(o: DaemonOptions): DaemonHandle };
+    const spawn = fake.spawnDaemon.bind(fake);
+    fake.spawnDaemon = (o) => ({ ...spawn(o), pid: process.pid });
+    const ctx = { ...contextFor('dut', workDir, 'real', supervisor), cacheDir: cache, config: { dpd: { delay: 2, timeout: 6, action: 'clear' }, package: '5.9.8-5+deb12u5' } };
+    const adapter = createStrongswanAdapter(ctx);
+    let err: unknown;
+    await adapter.start().catch((e: unknown) => (err = e));
+    expect(err).to.have.property('code', 'ERR_LAB_DAEMON');
+    expect((err as Error).message).to.contain(`outside ${realpathSync(ipsec)}`);
+    const [charon] = recorded.daemons;
+    expect(charon.cmd).to.equal(join(ipsec, 'charon'));
+    expect(charon.env).to.deep.equal({ STRONGSWAN_CONF: join(workDir, 'strongswan.conf'), LD_LIBRARY_PATH: realpathSync(ipsec) });
+    expect(charon.privateMounts).to.deep.equal([{ type: 'tmpfs', target: '/run' }, { type: 'bind', source: realpathSync(ipsec), target: '/usr/lib/ipsec' }]);
+    expect(adapter.describe()).to.include({ daemon: join(ipsec, 'charon'), package: `strongswan 5.9.8-5+deb12u5 (${join(cache, 'lab', 'strongswan-5.9.8-5+deb12u5')})` });
   });
 });
