@@ -17,3 +17,29 @@ export {
   type QuickModeKeymatInput,
   type Skeyids,
 } from './ikev1-key-schedule.js';
+export { ikev2Prf, ikev2PrfLength, ikev2PrfOfId, prfPlus, type Ikev2Prf } from './ikev2-prf.js';
+export {
+  childSaKeymat,
+  deriveIkeSaKeys,
+  macedId,
+  pskAuth,
+  rekeySkeyseed,
+  signedOctets,
+  skeyseed,
+  type IkeSaKeyLengths,
+  type IkeSaKeys,
+} from './ikev2-key-schedule.js';
+export {
+  integrityChecksum,
+  openSkBody,
+  sealSkBody,
+  skBodyLength,
+  skIvLength,
+  skKeyLengths,
+  skSuiteOf,
+  SkIntegrityError,
+  type SkEncryption,
+  type SkIntegrity,
+  type SkKeys,
+  type SkSuite,
+} from './ikev2-sk-protection.js';
