@@ -22,16 +22,7 @@ import { identify, isAlive, type ProcessIdentity } from './process-identity.js';
 import { mirrorSelectors } from './daemon-selectors.js';
 import { Supervisor } from './supervisor.js';
 import { systemClock } from '../peer/system-clock.js';
-import {
-  applySteps,
-  applyStepsSync,
-  checkSubnetFree,
-  labNames,
-  parseNetnsList,
-  planTeardown,
-  planTopology,
-  type LabNames,
-} from './topology.js';
+import { applySteps, applyStepsSync, checkSubnetFree, labNames, parseNetnsList, planTeardown, planTopology, type LabNames } from './topology.js';
 
 /** Two levels up from src/lab (tsx) and from dist/lab (build): the project root. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
