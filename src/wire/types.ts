@@ -33,7 +33,8 @@ export interface TransformPayload extends PayloadOverrides {
   attributes: Attribute[];
 }
 
-export interface ProposalPayload extends PayloadOverrides {
+/** A proposal over its transform type: RFC 2408 §3.5 and RFC 7296 §3.3.1 share the layout. */
+export interface ProposalFields<T> extends PayloadOverrides {
   proposalNumber: number;
   protocolId: number;
   /** SPI size byte; computed from spi.length when absent. */
@@ -41,8 +42,10 @@ export interface ProposalPayload extends PayloadOverrides {
   /** Number of transforms byte; computed when absent. */
   transformCount?: number;
   spi: Uint8Array;
-  transforms: TransformPayload[];
+  transforms: T[];
 }
+
+export type ProposalPayload = ProposalFields<TransformPayload>;
 
 export interface SaPayload extends PayloadOverrides {
   kind: 'sa';

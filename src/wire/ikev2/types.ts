@@ -3,7 +3,7 @@
  * every length, count and next-payload field is optional: absent, the encoder
  * computes it; present, it is written as given, so tests can build broken packets.
  */
-import type { Attribute, RawPayload } from '../types.js';
+import type { Attribute, ProposalFields, RawPayload } from '../types.js';
 
 /** RFC 7296 §3.2 generic payload header: next payload, C bit, 7 reserved bits, length. */
 export interface Ikev2PayloadOverrides {
@@ -28,17 +28,7 @@ export interface Ikev2Transform {
 }
 
 /** RFC 7296 §3.3.1. */
-export interface Ikev2Proposal {
-  nextPayload?: number;
-  reserved?: number;
-  length?: number;
-  proposalNumber: number;
-  protocolId: number;
-  spiSize?: number;
-  transformCount?: number;
-  spi: Uint8Array;
-  transforms: Ikev2Transform[];
-}
+export type Ikev2Proposal = ProposalFields<Ikev2Transform>;
 
 export interface Ikev2SaPayload extends Ikev2PayloadOverrides {
   kind: 'sa';
