@@ -22,6 +22,7 @@ import type { EngineEffect, EngineHooks, EnginePort, InitiateOptions, OutboundDa
 import { EventLog } from './event-log.js';
 import { cookiesOf, headerSummary } from './header-summary.js';
 import { IcmpInjector } from './icmp-injector.js';
+import type { KernelReceiveStamps } from './kernel-receive-stamps.js';
 import type { UnreachableName } from './icmp-message.js';
 import { TimerSet } from './timer-set.js';
 import { UdpTransport, type Datagram } from './udp-transport.js';
@@ -38,6 +39,11 @@ export interface FakePeerOptions {
    * Default: the raw-socket addon on this clock.
    */
   openIcmp?: () => IcmpInjector;
+  /**
+   * Opens the kernel receive stamps (root only), before the UDP sockets so no datagram
+   * misses its stamp. Absent, or refused (a mark says why): receive times are the event loop's.
+   */
+  openReceiveStamps?: () => KernelReceiveStamps;
 }
 
 /** Behaviours are keyed by initiator cookie: it names an IKE SA from its first packet, before CKY-R is known. */
@@ -69,6 +75,7 @@ export class FakePeer {
   private transport!: UdpTransport;
   /** The injector once opened, or the typed error that opening it gave (not retried: every use would fail the same way). */
   private icmp: IcmpInjector | HarnessError | undefined;
+  private stamps: KernelReceiveStamps | undefined;
   private closed = false;
 
   private constructor(private readonly options: FakePeerOptions) {
@@ -82,12 +89,19 @@ export class FakePeer {
 
   static async start(options: FakePeerOptions): Promise<FakePeer> {
     const peer = new FakePeer(options);
-    peer.transport = await UdpTransport.open({
-      bind: options.bind,
-      clock: options.clock,
-      onDatagram: (d) => peer.onDatagram(d),
-      onError: (err) => peer.mark(`socket error: ${err.message}`),
-    });
+    const stamps = peer.openReceiveStamps();
+    try {
+      peer.transport = await UdpTransport.open({
+        bind: options.bind,
+        clock: options.clock,
+        onDatagram: (d) => peer.onDatagram(d),
+        onError: (err) => peer.mark(`socket error: ${err.message}`),
+        ...(stamps ? { stampReceive: (remote, local, bytes, loopT) => stamps.stamp(remote, local, bytes, loopT) } : {}),
+      });
+    } catch (err) {
+      stamps?.close();
+      throw err;
+    }
     return peer;
   }
 
@@ -199,6 +213,7 @@ export class FakePeer {
     this.timers.cancelAll();
     if (this.icmp instanceof IcmpInjector) this.icmp.close();
     await this.transport.close();
+    this.stamps?.close();
     this.log.close();
   }
 
@@ -209,14 +224,16 @@ export class FakePeer {
     const verdict = inboundDecision(this.behaviour(guess));
     if (!verdict.deliver) {
       const summary = headerSummary(d.bytes);
-      this.log.push({ type: 'datagram', t: d.t, direction: 'in', local: d.local, remote: d.remote, bytes: d.bytes, ...(guess ? { sa: guess } : {}), ...(summary ? { summary } : {}), behaviour: verdict.label });
+      this.log.push({ type: 'datagram', t: d.t, stampedBy: d.stampedBy, direction: 'in', local: d.local, remote: d.remote, bytes: d.bytes, ...(guess ? { sa: guess } : {}), ...(summary ? { summary } : {}), behaviour: verdict.label });
       return;
     }
     if (verdict.icmp) this.answerWithIcmp(d, verdict.icmp, verdict.icmpFrom, guess);
-    const result = this.engine.receive(d, d.t);
+    // The engine schedules from now; the timeline gets the (possibly earlier) kernel time.
+    const result = this.engine.receive(d, this.options.clock.now());
     this.log.push({
       type: 'datagram',
       t: d.t,
+      stampedBy: d.stampedBy,
       direction: 'in',
       local: d.local,
       remote: d.remote,
@@ -246,6 +263,16 @@ export class FakePeer {
         this.mark(`icmp ${code} unreachable not sent to ${d.remote.address}: ${err instanceof HarnessError ? `${err.code} ${err.message}` : String(err)}`, sa, { code, sent: false });
       },
     );
+  }
+
+  private openReceiveStamps(): KernelReceiveStamps | undefined {
+    if (!this.options.openReceiveStamps) return undefined;
+    try {
+      this.stamps = this.options.openReceiveStamps();
+    } catch (err) {
+      this.mark(`receive times from the event loop: no kernel stamps (${err instanceof HarnessError ? `${err.code} ${err.message}` : String(err)})`);
+    }
+    return this.stamps;
   }
 
   private icmpInjector(): IcmpInjector | HarnessError {
@@ -310,7 +337,7 @@ export class FakePeer {
       this.log.push({ type: 'mark', t: this.options.clock.now(), label: `not on the wire: ${err instanceof HarnessError ? err.message : String(err)}${extra.sa ? ` [${extra.sa}]` : ''}` });
       throw err;
     }
-    this.log.push({ type: 'datagram', t, direction: 'out', local, remote: to, bytes, ...extra });
+    this.log.push({ type: 'datagram', t, stampedBy: 'event-loop', direction: 'out', local, remote: to, bytes, ...extra });
   }
 
   private onEngineEvent(effect: Extract<EngineEffect, { type: 'event' }>): void {

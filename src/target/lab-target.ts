@@ -17,6 +17,7 @@ import { Lab } from '../lab/lab.js';
 import { replicaSpecs } from '../lab/lab-replica.js';
 import type { LabSpec } from '../lab/lab-spec.js';
 import { FakePeer } from '../peer/fake-peer.js';
+import { KernelReceiveStamps } from '../peer/kernel-receive-stamps.js';
 import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import type { DaemonLog } from '../report/result-model.js';
@@ -119,7 +120,7 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
       const name = lab.status().lab;
       let peer: FakePeer;
       try {
-        peer = await FakePeer.start({ bind: peerEndpoints, clock, createEngine: (hooks) => new IkeEngine(config, hooks) });
+        peer = await FakePeer.start({ bind: peerEndpoints, clock, createEngine: (hooks) => new IkeEngine(config, hooks), openReceiveStamps: () => KernelReceiveStamps.open({ clock, addresses: peerEndpoints.map((e) => e.address) }) });
       } catch (err) {
         idle.push(copy);
         throw err;
