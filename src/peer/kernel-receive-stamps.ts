@@ -49,7 +49,13 @@ export class KernelReceiveStamps {
 
   /** ERR_RAW_NOT_PERMITTED without CAP_NET_RAW; ERR_RAW_SOCKET when the addon is missing. */
   static open(options: KernelReceiveStampsOptions): KernelReceiveStamps {
-    return new KernelReceiveStamps((options.socketFactory ?? systemRxStampSocket)(), options);
+    let socket: RxStampSocket;
+    try {
+      socket = (options.socketFactory ?? systemRxStampSocket)();
+    } catch (err) {
+      throw rawSocketError(err, 'open the kernel receive-stamp socket (native/rx-stamp, built by npm ci)');
+    }
+    return new KernelReceiveStamps(socket, options);
   }
 
   /** The kernel's receive time of the datagram `remote` → `local` that the event loop read at `loopT`; `loopT` itself when there is none. */

@@ -6,7 +6,6 @@
  * needs CAP_NET_RAW like any raw socket.
  */
 import { createRequire } from 'node:module';
-import { rawSocketError } from './raw-capture-socket.js';
 
 export interface RxStampPacket {
   /** The whole IPv4 packet as received. */
@@ -35,16 +34,11 @@ const ADDON_PATH = '../../native/rx-stamp/build/Release/rx_stamp.node';
 
 let addon: RxStampModule | undefined;
 
-/** ERR_RAW_NOT_PERMITTED without CAP_NET_RAW, ERR_RAW_SOCKET when the addon is not built or the socket fails. */
+/** Throws the addon's own errors (strerror text), or Node's when the addon was never built. */
 export const systemRxStampSocket: RxStampSocketFactory = () => {
-  let fd: number;
-  try {
-    addon ??= createRequire(import.meta.url)(ADDON_PATH) as RxStampModule;
-    fd = addon.open();
-  } catch (err) {
-    throw rawSocketError(err, 'open the kernel receive-stamp socket (native/rx-stamp)');
-  }
+  addon ??= createRequire(import.meta.url)(ADDON_PATH) as RxStampModule;
   const module = addon;
+  const fd = module.open();
   let open = true;
   return {
     drain: () => module.drain(fd),
