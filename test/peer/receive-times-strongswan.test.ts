@@ -46,7 +46,7 @@ describe('peer receive times against tcpdump on the strongSwan lab link @root', 
     fixture.peer = peer;
     const run = await receiveTimeRun({
       peer, dut: fixture.dut, dutAddress: DUT_ADDRESS, peerAddress: PEER_ADDRESS, link: labNames(LAB).peerLink,
-      dir, name: 'kernel-under-load', probes: 300, gapMs: 10, load: true,
+      dir: dir!, name: 'kernel-under-load', probes: 300, gapMs: 10, load: true,
     });
     const p99 = absQuantile(run.errorsNs, 0.99) / MS;
     console.log(`      ${run.errorsNs.length} received: |error| median ${(absQuantile(run.errorsNs, 0.5) / MS).toFixed(4)} ms, p99 ${p99.toFixed(4)} ms, max ${(absQuantile(run.errorsNs, 1) / MS).toFixed(4)} ms; event-loop delay p99 ${run.loopDelay?.p99Ms.toFixed(1)} ms`);
