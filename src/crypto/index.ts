@@ -30,7 +30,6 @@ export {
   type IkeSaKeys,
 } from './ikev2-key-schedule.js';
 export {
-  integrityChecksum,
   openSkBody,
   sealSkBody,
   skBodyLength,
@@ -43,3 +42,4 @@ export {
   type SkKeys,
   type SkSuite,
 } from './ikev2-sk-protection.js';
+export { integrityChecksum, IntegrityCheckError, type CipherSuite, type SuiteIntegrity, type SuiteKeys } from './cipher-suite.js';

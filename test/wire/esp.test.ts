@@ -4,7 +4,7 @@
  * decode error with its offset.
  */
 import { expect } from 'chai';
-import { espPacket, espPlaintext, espSpiOf, udpEncapsulated } from '../../src/wire/index.js';
+import { espPacket, espPlaintext, espSpiOf, udpEncapsulated, type EspPlaintext } from '../../src/wire/index.js';
 import { assertRoundTrip, expectWireError, hex, toHex } from './helpers.js';
 
 const cbcSha1 = espPacket({ ivLength: 16, icvLength: 12 });
@@ -39,7 +39,7 @@ describe('ESP packet codec (RFC 4303 §2)', () => {
 describe('ESP plaintext trailer (RFC 4303 §2.4-2.6)', () => {
   it('pads with 1, 2, 3, ... to the block size and writes pad length and next header', () => {
     const codec = espPlaintext(16);
-    const value = { nextHeader: 4, data: hex('4500') };
+    const value: EspPlaintext = { nextHeader: 4, data: hex('4500') };
     const bytes = assertRoundTrip(codec, value, { ...value, padding: hex('0102030405060708090a0b0c'), padLength: 12 });
     expect(toHex(bytes)).to.equal('45000102030405060708090a0b0c0c04');
   });
