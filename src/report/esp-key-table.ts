@@ -7,6 +7,7 @@
  * Authentication, Authentication Key.
  */
 import type { SuiteEncryption, SuiteIntegrity } from '../crypto/cipher-suite.js';
+import type { EspSaPair } from '../crypto/esp-keys.js';
 import type { EspSa } from '../crypto/esp-protection.js';
 
 export interface EspKeyEntry {
@@ -14,6 +15,14 @@ export interface EspKeyEntry {
   source: string;
   destination: string;
   sa: EspSa;
+}
+
+/** Both directions of one child: outbound packets go from `local` to `remote`, inbound ones back. */
+export function espKeyEntries(sas: EspSaPair, local: string, remote: string): EspKeyEntry[] {
+  return [
+    { source: local, destination: remote, sa: sas.outbound },
+    { source: remote, destination: local, sa: sas.inbound },
+  ];
 }
 
 /** packet-ipsec.c `esp_encryption_type_vals` (Wireshark 3.6-4.x). */

@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import { suiteKeyLengths, type CipherSuite } from '../../src/crypto/cipher-suite.js';
 import { sealEsp, type EspSa } from '../../src/crypto/esp-protection.js';
 import { encodeInnerPacket, type InnerPacket } from '../../src/peer/inner-packet.js';
-import { renderEspKeyTable, tsharkEspArguments, type EspKeyEntry } from '../../src/report/esp-key-table.js';
+import { espKeyEntries, renderEspKeyTable, tsharkEspArguments, type EspKeyEntry } from '../../src/report/esp-key-table.js';
 import { pcapFile, type PcapDatagram } from '../../src/report/pcap-writer.js';
 import { udpEncapsulated } from '../../src/wire/udp-encapsulation.js';
 
@@ -58,6 +58,14 @@ describe('report: Wireshark ESP SA table (esp_sa)', () => {
       `"IPv4","198.51.100.1","203.0.113.1","0xc1000001","AES-CBC [RFC3602]","${k(SAS[0]!.keys.encryption)}","HMAC-SHA-1-96 [RFC2404]","${k(SAS[0]!.keys.integrity)}"\n` +
         `"IPv4","198.51.100.1","203.0.113.1","0xc3000003","AES-GCM with 16 octet ICV [RFC4106]","${k(SAS[2]!.keys.encryption)}","NULL",""\n`,
     );
+  });
+
+  it("a child's two SAs: outbound from the local address, inbound towards it", () => {
+    const rows = espKeyEntries({ inbound: SAS[0]!, outbound: SAS[1]! }, PEER.address, DUT.address);
+    expect(rows.map((r) => [r.source, r.destination, r.sa.spi])).to.deep.equal([
+      [PEER.address, DUT.address, SAS[1]!.spi],
+      [DUT.address, PEER.address, SAS[0]!.spi],
+    ]);
   });
 
   describe('tshark as judge', () => {
