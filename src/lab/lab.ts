@@ -243,7 +243,8 @@ export class Lab {
     this.state.dataPlane = this.dataPlane;
     writeState(this.stateDir, this.state);
     const shimPath = join(this.cacheDir, SHIM_FILE);
-    if (this.kernelDataPlane === 'emulated' && daemons && !existsSync(shimPath)) {
+    const shimmed = [this.spec.dut, ...(this.spec.peerDaemon ? [this.spec.peerDaemon.config] : [])].some((c) => daemonDataPlane(this.kernelDataPlane, c) === 'emulated');
+    if (shimmed && daemons && !existsSync(shimPath)) {
       throw new LabError('ERR_LAB_MISSING_PACKAGE', `this kernel has no ESP and the emulation shim ${shimPath} is missing (run 'sudo npm run lab:install')`);
     }
 
