@@ -4,7 +4,9 @@
  * (protocol-digest.md §1.3).
  */
 import type { CipherAlgorithm } from '../crypto/cbc-cipher.js';
+import type { CipherSuite } from '../crypto/cipher-suite.js';
 import type { DhGroup } from '../crypto/dh-group.js';
+import { quickModeEspSas, type EspSaPair, type QuickModeSaInput } from '../crypto/esp-keys.js';
 import {
   DOI,
   ENCAPSULATION_MODES,
@@ -17,6 +19,7 @@ import {
 } from '../wire/constants.js';
 import type { Attribute, SaPayload, TransformPayload } from '../wire/types.js';
 import type { EspIntegrity, EspProposal } from './engine-config.js';
+import type { Keys } from './sa-context.js';
 import { acceptedTransform, chooseTransform, type SaChoice, type SaKind } from './sa-negotiation.js';
 import { attributeReader, cipherKeyLength, lifetimeSeconds, nameOf } from './transform-attributes.js';
 
@@ -93,4 +96,20 @@ export function chooseEsp(offer: SaPayload, acceptable: readonly EspProposal[], 
 /** Initiator: the responder's choice, provided it is one we offered. */
 export function acceptedEsp(reply: SaPayload, offered: readonly EspProposal[]): EspChoice | undefined {
   return acceptedTransform(ESP, reply, offered);
+}
+
+/** The ESP suite of a negotiated proposal; undefined for the transforms ESP protection does not implement (3DES, MD5, SHA-384/512). */
+export function espSuiteOf(p: EspProposal): CipherSuite | undefined {
+  if (p.cipher !== 'aes-cbc' || (p.keyLength !== 16 && p.keyLength !== 32)) return undefined;
+  const encryption = p.keyLength === 16 ? 'aes-cbc-128' : 'aes-cbc-256';
+  // RFC 2404 (HMAC-SHA1-96) and RFC 4868 §2.3 (HMAC-SHA-256-128) are what IPsec's auth algorithms 2 and 5 mean for ESP.
+  if (p.integrity === 'sha1') return { encryption, integrity: 'hmac-sha1-96' };
+  if (p.integrity === 'sha256') return { encryption, integrity: 'hmac-sha256-128' };
+  return undefined;
+}
+
+/** Both directions' ESP SAs of a completed Quick Mode, keyed from SKEYID_d (RFC 2409 §5.5). */
+export function childEspSas(keys: Keys, chosen: EspProposal, material: Omit<QuickModeSaInput, 'prf' | 'skeyidD' | 'suite'>): EspSaPair | undefined {
+  const suite = espSuiteOf(chosen);
+  return suite && quickModeEspSas({ prf: keys.proposal.hash, skeyidD: keys.skeyidD, suite, ...material });
 }

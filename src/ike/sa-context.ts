@@ -6,6 +6,7 @@
  * ike-sa.ts owns it and dispatches to them.
  */
 import type { DhKeyPair } from '../crypto/dh-group.js';
+import type { EspSaPair } from '../crypto/esp-keys.js';
 import type { Endpoint, MessageSummary } from '../events.js';
 import { DOI, PROTOCOL_IDS } from '../wire/constants.js';
 import { idPayloadFor, type Identification } from '../wire/identification.js';
@@ -62,6 +63,8 @@ export interface ChildSa {
   inboundSpi: Uint8Array;
   outboundSpi: Uint8Array;
   proposal: EspProposal;
+  /** The ESP SA per direction (RFC 2409 §5.5 KEYMAT), when src/crypto/esp-protection.ts implements the chosen transform. */
+  esp?: EspSaPair;
 }
 
 /** Ticket handed out with a dpd-request event and back to answerDpd(). */

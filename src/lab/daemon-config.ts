@@ -18,6 +18,7 @@
  *     aggressive: false      # IKEv1 Aggressive Mode with PSK (the identity goes in clear; daemons refuse it unless told)
  *     failover: { peers: [0, 1, 2] }   # DUT only: ordered peer list; needs dpd.action clear (see below)
  *     package: 5.9.8-5+deb12u5   # strongSwan: run this Debian package version, unpacked by scripts/lab-install.sh (src/lab/daemon-package.ts)
+ *     data_plane: kernel-libipsec   # strongSwan: ESP in userspace over a TUN device, UDP-encapsulated (src/lab/data-plane.ts)
  *
  * Neither strongSwan nor Libreswan has multi-peer failover built in. `failover` renders
  * the usual deployment: one connection per peer (as always) and an updown hook
@@ -54,6 +55,8 @@ export interface DaemonConfig {
   failover?: { peers: number[] };
   /** A Debian package version of the daemon, unpacked beside the system's; absent: the installed daemon. */
   package?: string;
+  /** strongSwan's userspace ESP (kernel-libipsec); absent: the kernel's, real or emulated. */
+  dataPlane?: 'kernel-libipsec';
 }
 
 /** A bad field in the daemon mapping; `path` is relative to it, the lab prefixes its own. */
@@ -71,7 +74,7 @@ const INTEGRITIES = ['md5', 'sha1', 'sha256', 'sha384', 'sha512'] as const;
 const GROUPS = ['modp1024', 'modp1536', 'modp2048', 'modp3072', 'modp4096', 'ecp256', 'ecp384'] as const;
 const ACTIONS = ['clear', 'hold', 'restart'] as const;
 const START_ACTIONS = ['none', 'start', 'trap'] as const;
-const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'start_action', 'control_timeout', 'log_keys', 'aggressive', 'failover', 'package'];
+const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'start_action', 'control_timeout', 'log_keys', 'aggressive', 'failover', 'package', 'data_plane'];
 
 /** Debian policy's version syntax ([epoch:]upstream[-revision]), which also keeps it safe in a path. */
 const DEBIAN_VERSION = /^(\d+:)?\d[A-Za-z0-9.+~-]*$/;
@@ -155,6 +158,9 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
   if (pkg !== undefined && (typeof pkg !== 'string' || !DEBIAN_VERSION.test(pkg))) {
     throw new DaemonConfigError(['package'], `must be a Debian package version such as 5.9.8-5+deb12u5, got ${JSON.stringify(pkg)}`);
   }
+  if (raw.data_plane !== undefined && raw.data_plane !== 'kernel-libipsec') {
+    throw new DaemonConfigError(['data_plane'], `must be kernel-libipsec (or absent: the kernel's ESP), got ${JSON.stringify(raw.data_plane)}`);
+  }
   return {
     ikeProposals: proposals(raw.ike_proposals, ['ike_proposals'], true),
     espProposals,
@@ -173,6 +179,7 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
     aggressive: flag('aggressive'),
     ...(failover ? { failover } : {}),
     ...(pkg !== undefined ? { package: pkg as string } : {}),
+    ...(raw.data_plane !== undefined ? { dataPlane: 'kernel-libipsec' as const } : {}),
   };
 }
 

@@ -202,6 +202,8 @@ export function parseLabSpec(obj: unknown, source: SpecSource): LabSpec {
       const path = [...(source.base ?? []), ...base, 'package'];
       packages.push({ role: base[0] === 'dut' ? 'dut' : 'peer', kind: daemonKind, version: parsed.package, where: { file: source.file, ...(source.locate?.(path) ?? { line: 1, col: 1 }) } });
     }
+    // Libreswan 4.10 has no userspace ESP: it needs the kernel's XFRM.
+    if (parsed.dataPlane !== undefined && daemonKind !== 'strongswan') fail([...base, 'data_plane'], 'only a strongSwan daemon has a userspace data plane (kernel-libipsec)');
     return parsed;
   };
   const dutConfig = checkDaemon(['dut'], dut as Record<string, unknown>, dutKind);

@@ -18,3 +18,6 @@ export { encodePayloads, decodePayloads, payloadsLength, payloadTypeOf, writePay
 export { encodeMessage, decodeMessage, messageEncodingLength } from './message.js';
 export { parseIpAddress, formatIpAddress } from './ip-address.js';
 export { idPayloadFor, identificationOf, formatIdentification, type Identification } from './identification.js';
+export { espPacket, espSpiOf, ESP_HEADER_LENGTH, type EspLengths, type EspPacket } from './esp.js';
+export { espPlaintext, NEXT_HEADER_IPV4, NEXT_HEADER_NONE, type EspPlaintext } from './esp-trailer.js';
+export { udpEncapsulated, NAT_KEEPALIVE, NON_ESP_MARKER_LENGTH, type UdpEncapsulated } from './udp-encapsulation.js';
