@@ -12,6 +12,8 @@ export { idPayload } from './id-payload.js';
 export { notifyPayload } from './notify-payload.js';
 export { deletePayload } from './delete-payload.js';
 export { natDPayload } from './nat-d-payload.js';
+export { natOaPayload } from './nat-oa-payload.js';
+export { NON_ESP_MARKER, NAT_KEEPALIVE, frameUdpEncapsulated, classifyUdpEncapsulated, type UdpEncapsulated } from './udp-encapsulation.js';
 export { rawPayload } from './raw-payload.js';
 export { header, HEADER_LENGTH, ISAKMP_VERSION } from './header.js';
 export { encodePayloads, decodePayloads, payloadsLength, payloadTypeOf, writePayloads } from './payloads.js';
