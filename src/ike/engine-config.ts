@@ -55,8 +55,8 @@ export interface NatTraversalConfig {
   forceEncapsulation?: boolean;
   /** The local port to float to; 4500 unless a test binds another. */
   localPort?: number;
-  /** The DUT's NAT-T port as initiator; 4500 unless a test binds another. */
-  remotePort?: number;
+  /** The other side's NAT-T port for the endpoint phase 1 started with, as initiator; 4500 unless a test binds another. */
+  remotePort?: (remote: Endpoint) => number;
 }
 
 export interface IkeEngineConfig {

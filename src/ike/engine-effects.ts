@@ -65,6 +65,8 @@ export interface EngineHooks {
   mutate(sa: string, summary: MessageSummary, message: PlaintextMessage): PlaintextMessage;
   /** Whether this SA's Main Mode messages carry the DPD vendor ID. */
   advertiseDpd(sa: string): boolean;
+  /** Whether this SA forces UDP encapsulation (NAT-T configured); or'ed with the config's forceEncapsulation. */
+  forceEncapsulation?(sa: string): boolean;
 }
 
 export const NO_HOOKS: EngineHooks = {

@@ -43,7 +43,7 @@ export function natDPayloads(sa: SaContext): Payload[] {
   if (!version) return [];
   const payloadType = version === 'rfc' ? PAYLOAD_TYPES.NAT_D : PAYLOAD_TYPES.NAT_D_DRAFT;
   const own = natDHash(sa, sa.local);
-  const local = sa.config.natTraversal?.forceEncapsulation ? sa.config.random.bytes(own.length) : own;
+  const local = forced(sa) ? sa.config.random.bytes(own.length) : own;
   return [
     { kind: 'nat-d', payloadType, data: natDHash(sa, sa.remote) },
     { kind: 'nat-d', payloadType, data: local },
@@ -58,12 +58,16 @@ export function detectNat(sa: SaContext, payloads: readonly Payload[], effects: 
   const natD = payloads.filter((p): p is NatDPayload => p.kind === 'nat-d');
   if (!sa.nat.version || natD.length === 0) return;
   const [seenOurs, ...theirs] = natD;
-  const forced = sa.config.natTraversal?.forceEncapsulation === true;
-  const localBehindNat = forced || !equalBytes(seenOurs.data, natDHash(sa, sa.local));
+  const force = forced(sa);
+  const localBehindNat = force || !equalBytes(seenOurs.data, natDHash(sa, sa.local));
   const expected = natDHash(sa, sa.remote);
   const remoteBehindNat = !theirs.some((p) => equalBytes(p.data, expected));
   sa.nat = { ...sa.nat, localBehindNat, remoteBehindNat };
-  effects.push(sa.event({ kind: 'nat-detected', local: localBehindNat, remote: remoteBehindNat, forced }));
+  effects.push(sa.event({ kind: 'nat-detected', local: localBehindNat, remote: remoteBehindNat, forced: force }));
+}
+
+function forced(sa: SaContext): boolean {
+  return sa.config.natTraversal?.forceEncapsulation === true || sa.hooks.forceEncapsulation?.(sa.id) === true;
 }
 
 export function natInUse(sa: SaContext): boolean {
@@ -74,7 +78,7 @@ export function natInUse(sa: SaContext): boolean {
 export function floatToNatTPort(sa: SaContext, effects: EngineEffect[]): void {
   if (!natInUse(sa)) return;
   const nat = sa.config.natTraversal ?? {};
-  moveSa(sa, { address: sa.local.address, port: nat.localPort ?? NAT_T_PORT }, { address: sa.remote.address, port: nat.remotePort ?? NAT_T_PORT }, effects);
+  moveSa(sa, { address: sa.local.address, port: nat.localPort ?? NAT_T_PORT }, { address: sa.remote.address, port: nat.remotePort?.(sa.remote) ?? NAT_T_PORT }, effects);
 }
 
 /**

@@ -11,7 +11,7 @@ import { NO_HOOKS, type EngineHooks, type PlaintextMessage } from '../../src/ike
 import { decodeMessage, ENCAPSULATION_MODES, IPSEC_ATTRIBUTE_TYPES, NAT_T_VENDOR_ID, natTVersionOf, parseIpAddress, type Payload } from '../../src/wire/index.js';
 import { baseConfig, EnginePair, INITIATOR, RESPONDER } from './engine-pair.js';
 
-const NAT_T = { localPort: 4500, remotePort: 4500 };
+const NAT_T = { localPort: 4500, remotePort: () => 4500 };
 const at = (e: Endpoint): string => `${e.address}:${e.port}`;
 
 /** RFC 3947 §3.2 with SHA-1, the proposal's hash. */
