@@ -120,7 +120,8 @@ export function dpdAnswerDecision(behaviour: Behaviour, seq: number, earlier: re
 
 /** Merges a partial change into a behaviour, so a scenario can switch one knob while running. */
 export function changeBehaviour(current: Behaviour, change: Partial<Behaviour>): Behaviour {
-  return { ...current, ...change };
+  // NAT knobs are set one at a time (force encapsulation before bring-up, keepalives later): they add up.
+  return { ...current, ...change, ...(change.nat && current.nat ? { nat: { ...current.nat, ...change.nat } } : {}) };
 }
 
 /** One line for the timeline when a behaviour changes. */
