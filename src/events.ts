@@ -52,6 +52,11 @@ export interface DatagramEvent {
   rejected?: { code: string; message: string };
   /** Set when a scripted behaviour dropped, delayed or altered it. */
   behaviour?: string;
+  /**
+   * How it travelled on a NAT-T port (RFC 3948 §2): IKE behind the non-ESP marker (`bytes` hold the
+   * ISAKMP message without it; the pcap puts it back), a NAT-keepalive (`bytes` = 0xFF), or ESP.
+   */
+  udpEncapsulation?: 'non-esp-marker' | 'keepalive' | 'esp';
 }
 
 /** Keys for Wireshark's IKEv1 decryption table (never the PSK). */

@@ -27,8 +27,12 @@ export interface ReferenceDutConfig {
   keepalive: Keepalive;
   onDead: 'failover' | 'clear';
   faults?: DpdFaults;
-  /** Builds the IKE engine in the DUT role (answering nothing on its own: `autoAnswerDpd: false`). */
-  createEngine: (hooks: EngineHooks) => EnginePort;
+  /** Builds the IKE engine in the DUT role (answering nothing on its own: `autoAnswerDpd: false`); `natTPort`: the DUT's bound NAT-T port. */
+  createEngine: (hooks: EngineHooks, natTPort?: number) => EnginePort;
+  /** NAT traversal (RFC 3947/3948): a second socket with the non-ESP marker, and whether NAT-keepalives count as traffic for DPD. */
+  natT?: { keepalivesCountAsLiveness: boolean };
+  /** The fake peer's NAT-T endpoints, index for index with `peerEndpoints`. */
+  peerNatTEndpoints?: Endpoint[];
   /** Marks for the scenario's event stream (peer declared dead, ignored ACKs…). */
   onEvent?: (event: HarnessEvent) => void;
 }
@@ -60,11 +64,12 @@ export class ReferenceDut {
   private readonly forgotten = new Set<string>();
   private current: string | undefined;
   private pendingTicket: unknown;
+  private keepalivesSeen = 0;
   private closed = false;
 
-  constructor(private readonly config: ReferenceDutConfig, private readonly send: SendDatagram) {
+  constructor(private readonly config: ReferenceDutConfig, private readonly send: SendDatagram, readonly natTPort?: number) {
     this.timers = new TimerSet(config.clock);
-    this.engine = config.createEngine({ mutate: (_sa, _summary, message) => message, advertiseDpd: () => true });
+    this.engine = config.createEngine({ mutate: (_sa, _summary, message) => message, advertiseDpd: () => true }, natTPort);
     this.policy = new CiscoDpdPolicy({
       keepalive: config.keepalive,
       peers: config.peerOrder,
@@ -82,18 +87,33 @@ export class ReferenceDut {
   static async open(config: ReferenceDutConfig): Promise<{ dut: ReferenceDut; close(): Promise<void> }> {
     let dut: ReferenceDut | undefined;
     const transport = await UdpTransport.open({
-      bind: [config.local],
+      bind: config.natT ? [config.local, { address: config.local.address, port: 0, natT: true }] : [config.local],
       clock: config.clock,
-      onDatagram: (d) => dut?.receive({ local: d.local, remote: d.remote, bytes: d.bytes }),
+      onDatagram: (d) => {
+        if (d.udpEncapsulation === 'keepalive') dut?.keepalive(d.remote);
+        else if (d.udpEncapsulation !== 'esp') dut?.receive({ local: d.local, remote: d.remote, bytes: d.bytes });
+      },
     });
     const local = transport.endpoints[0]!;
-    dut = new ReferenceDut({ ...config, local }, (from, to, bytes) => { transport.send(from, to, bytes); });
+    dut = new ReferenceDut({ ...config, local }, (from, to, bytes) => { transport.send(from, to, bytes); }, transport.natTEndpoints[0]?.port);
     const opened = dut;
     return { dut: opened, close: async () => { opened.close(); await transport.close(); } };
   }
 
   get localEndpoint(): Endpoint {
     return this.config.local;
+  }
+
+  /**
+   * A NAT-keepalive (RFC 3948 §2.3) from the peer: it keeps a NAT mapping alive and says nothing
+   * about IKE, so it is DPD traffic only when the profile says the device counts it.
+   */
+  keepalive(from: Endpoint): void {
+    if (this.closed) return;
+    this.keepalivesSeen += 1;
+    const counts = this.config.natT?.keepalivesCountAsLiveness === true;
+    if (this.keepalivesSeen === 1) this.mark(`NAT-keepalives from ${from.address}:${from.port} ${counts ? 'count' : 'do not count'} as DPD traffic`);
+    if (counts && this.current !== undefined) this.decide({ type: 'inbound' });
   }
 
   /** Starts Main Mode (and Quick Mode after it) towards the peer at `peerIndex`. */
@@ -184,7 +204,9 @@ export class ReferenceDut {
     switch (event.kind) {
       case 'state': {
         if (event.phase === 1 && event.state === 'established') {
-          const peerIndex = this.config.peerEndpoints.findIndex((p) => p.address === remote.address && p.port === remote.port);
+          const at = (list: Endpoint[] | undefined): number => (list ?? []).findIndex((p) => p.address === remote.address && p.port === remote.port);
+          // After the NAT-T float the peer is known by its NAT-T endpoint.
+          const peerIndex = at(this.config.peerEndpoints) >= 0 ? at(this.config.peerEndpoints) : at(this.config.peerNatTEndpoints);
           this.sas.set(sa, { peerIndex, phase1: sa, children: [] });
           this.current = sa;
           this.decide({ type: 'established', peerIndex, dpdVendorId: this.dpdVendorIds.has(sa.slice(0, 16)) });
@@ -212,6 +234,8 @@ export class ReferenceDut {
         if (isCurrent) this.decide({ type: 'inbound' });
         return;
       case 'sa-keys':
+      case 'nat-detected':
+      case 'float':
         return;
     }
   }

@@ -36,22 +36,22 @@ const INTEGRITY_IDS: Record<EspIntegrity, number> = {
   sha512: IPSEC_AUTHENTICATION_ALGORITHMS.HMAC_SHA2_512,
 };
 
-function espTransform(p: EspProposal, transformNumber: number): TransformPayload {
+function espTransform(p: EspProposal, transformNumber: number, encapsulation: number): TransformPayload {
   const attributes: Attribute[] = [
     { type: A.SA_LIFE_TYPE, value: LIFE_TYPES.SECONDS },
     { type: A.SA_LIFE_DURATION, value: p.lifetimeSeconds },
   ];
   if (p.pfsGroup !== undefined) attributes.push({ type: A.GROUP_DESCRIPTION, value: p.pfsGroup });
   attributes.push(
-    { type: A.ENCAPSULATION_MODE, value: ENCAPSULATION_MODES.TUNNEL },
+    { type: A.ENCAPSULATION_MODE, value: encapsulation },
     { type: A.AUTHENTICATION_ALGORITHM, value: INTEGRITY_IDS[p.integrity] },
   );
   if (p.cipher === 'aes-cbc') attributes.push({ type: A.KEY_LENGTH, value: p.keyLength * 8 });
   return { transformNumber, transformId: CIPHER_IDS[p.cipher], attributes };
 }
 
-/** One ESP proposal per configured set, each with our inbound SPI. */
-export function espOffer(proposals: readonly EspProposal[], spi: Uint8Array): SaPayload {
+/** One ESP proposal per configured set, each with our inbound SPI; UDP-Tunnel through a NAT (RFC 3947 §5.1). */
+export function espOffer(proposals: readonly EspProposal[], spi: Uint8Array, encapsulation: number = ENCAPSULATION_MODES.TUNNEL): SaPayload {
   return {
     kind: 'sa',
     doi: DOI.IPSEC,
@@ -60,10 +60,13 @@ export function espOffer(proposals: readonly EspProposal[], spi: Uint8Array): Sa
       proposalNumber: i + 1,
       protocolId: PROTOCOL_IDS.IPSEC_ESP,
       spi,
-      transforms: [espTransform(p, 1)],
+      transforms: [espTransform(p, 1, encapsulation)],
     })),
   };
 }
+
+/** Tunnel mode, plain or in UDP (RFC 3947 §5.1, and the draft-02 value). */
+const TUNNEL_MODES = new Set<number>([ENCAPSULATION_MODES.TUNNEL, ENCAPSULATION_MODES.UDP_TUNNEL, ENCAPSULATION_MODES.UDP_TUNNEL_DRAFT]);
 
 const ESP: SaKind<EspProposal> = {
   fits: (proposal) => proposal.protocolId === PROTOCOL_IDS.IPSEC_ESP && proposal.spi.length === 4,
@@ -72,7 +75,7 @@ const ESP: SaKind<EspProposal> = {
     const cipher = nameOf(CIPHER_IDS, t.transformId);
     const integrity = nameOf(INTEGRITY_IDS, get(A.AUTHENTICATION_ALGORITHM));
     if (!cipher || !integrity) return undefined;
-    if ((get(A.ENCAPSULATION_MODE) ?? ENCAPSULATION_MODES.TUNNEL) !== ENCAPSULATION_MODES.TUNNEL) return undefined;
+    if (!TUNNEL_MODES.has(get(A.ENCAPSULATION_MODE) ?? ENCAPSULATION_MODES.TUNNEL)) return undefined;
     const group = get(A.GROUP_DESCRIPTION);
     return {
       cipher,

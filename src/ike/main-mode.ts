@@ -15,6 +15,7 @@ import { equalBytes, isZero, nonZeroBytes } from './bytes.js';
 import type { IkeEngineConfig } from './engine-config.js';
 import type { EngineEffect, EngineHooks } from './engine-effects.js';
 import { summarize } from './message-summary.js';
+import { detectNat, floatToNatTPort, natDPayloads, natTVendorIds, notePeerNatT } from './nat-traversal.js';
 import { acceptedPhase1, choosePhase1, phase1Offer } from './phase1-proposal.js';
 import { authFailed, bodyOf, deriveKeys, hasDpdVendorId, installKeys, keAndNonce, openPhase1, sendFirstPhase1 } from './phase1-keys.js';
 import { NONCE_LENGTH, SaContext, type Keys, type Outcome } from './sa-context.js';
@@ -37,9 +38,11 @@ export function respondMainMode(config: IkeEngineConfig, hooks: EngineHooks, loc
   sa.saiB = bodyOf(offer);
   sa.offered = [choice.chosen];
   sa.peerAdvertisedDpd = hasDpdVendorId(msg.payloads);
+  notePeerNatT(sa, msg.payloads);
   const effects: EngineEffect[] = [sa.event({ kind: 'state', phase: 1, state: 'negotiating' })];
   const payloads: Payload[] = [choice.reply];
   if (hooks.advertiseDpd(sa.id)) payloads.push({ kind: 'vendor-id', data: DPD_VENDOR_ID });
+  if (sa.nat.version) payloads.push(...natTVendorIds(sa));
   sa.sendClear(effects, sa.header(EXCHANGE_TYPES.MAIN_MODE, 0), payloads, 2, true);
   sa.lastAnswered = { request: bytes, responses: sa.answering };
   return { sa, outcome: { summary: summarize(msg, msg.payloads, 1), effects } };
@@ -82,6 +85,7 @@ function onMm2(sa: SaContext, msg: IsakmpMessage, effects: EngineEffect[]): void
   const oldId = sa.id;
   sa.ckyR = msg.responderCookie.slice();
   sa.peerAdvertisedDpd = hasDpdVendorId(msg.payloads);
+  notePeerNatT(sa, msg.payloads);
   sa.keys = undefined;
   sa.offered = [chosen];
   sa.dh = createDhKeyPair(chosen.group, sa.config.random);
@@ -91,6 +95,7 @@ function onMm2(sa: SaContext, msg: IsakmpMessage, effects: EngineEffect[]): void
   const sent = sa.sendClear(effects, sa.header(EXCHANGE_TYPES.MAIN_MODE, 0), [
     { kind: 'ke', data: sa.gxi },
     { kind: 'nonce', data: sa.ni },
+    ...natDPayloads(sa),
   ], 3, true);
   sa.lastSent = sent.bytes;
   sa.state = 'mm3-sent';
@@ -99,6 +104,7 @@ function onMm2(sa: SaContext, msg: IsakmpMessage, effects: EngineEffect[]): void
 
 function onMm3(sa: SaContext, msg: IsakmpMessage, effects: EngineEffect[]): void {
   const { ke, nonce } = keAndNonce(msg.payloads, 3);
+  detectNat(sa, msg.payloads, effects);
   const chosen = sa.offered[0];
   const dh = createDhKeyPair(chosen.group, sa.config.random);
   const nr = sa.config.random.bytes(NONCE_LENGTH);
@@ -112,6 +118,7 @@ function onMm3(sa: SaContext, msg: IsakmpMessage, effects: EngineEffect[]): void
   sa.sendClear(effects, sa.header(EXCHANGE_TYPES.MAIN_MODE, 0), [
     { kind: 'ke', data: sa.gxr },
     { kind: 'nonce', data: sa.nr },
+    ...natDPayloads(sa),
   ], 4, true);
   sa.state = 'mm4-sent';
 }
@@ -123,11 +130,13 @@ function onMm4(sa: SaContext, msg: IsakmpMessage, effects: EngineEffect[]): void
   sa.gxr = ke;
   sa.nr = nonce;
   installKeys(sa, keys, effects);
+  detectNat(sa, msg.payloads, effects);
   const id = sa.localIdPayload();
   const hash = hashI(keys.proposal.hash, keys.skeyid, sa.gxi, sa.gxr, sa.ckyI, sa.ckyR, sa.saiB, bodyOf(id));
   const payloads: Payload[] = [id, { kind: 'hash', data: hash }];
   if (sa.config.initialContact) payloads.push(sa.cookieNotify(NOTIFY_TYPES.INITIAL_CONTACT, new Uint8Array(0)));
   sa.cancelTimer(effects, 'retransmit');
+  floatToNatTPort(sa, effects);
   const sealed = sa.sendSealed(effects, sa.header(EXCHANGE_TYPES.MAIN_MODE, 0), payloads, sa.iv, 5, true);
   sa.iv = sealed.lastBlock;
   sa.lastSent = sealed.bytes;

@@ -16,6 +16,7 @@ import { equalBytes, hex, hex32 } from './bytes.js';
 import type { QuickModeSelector } from './engine-config.js';
 import type { EngineEffect } from './engine-effects.js';
 import { acceptedEsp, childEspSas, chooseEsp, espOffer } from './esp-proposal.js';
+import { espEncapsulation } from './nat-traversal.js';
 import { headerOnlySummary, summarize } from './message-summary.js';
 import { describeEspProposals, describeIdentification } from './offer-text.js';
 import { afterFirstPayload, openMessage, type Opened } from './protection.js';
@@ -46,7 +47,7 @@ function startOneQuickMode(sa: SaContext, ts: QuickModeSelector | undefined): En
     lastSent: new Uint8Array(0),
     retransmits: 0,
   };
-  const rest: Payload[] = [espOffer(proposals, qm.spi), { kind: 'nonce', data: qm.ni }];
+  const rest: Payload[] = [espOffer(proposals, qm.spi, espEncapsulation(sa)), { kind: 'nonce', data: qm.ni }];
   if (qm.dh) rest.push({ kind: 'ke', data: qm.dh.publicKey });
   if (ts) rest.push(idPayloadFor(ts.local, ts.protocol, ts.port), idPayloadFor(ts.remote, ts.protocol, ts.port));
   qm.offered = `${describeEspProposals(proposals)}${pfsGroup === undefined ? '' : ` with PFS group ${pfsGroup}`}, ${

@@ -72,6 +72,15 @@ export interface DpdTicket {
   messageId: number;
 }
 
+/** What NAT traversal learnt about this SA (nat-traversal.ts). */
+export interface NatState {
+  /** The NAT-T version the DUT announced, once it did and we offer NAT-T. */
+  version?: 'rfc' | 'draft';
+  /** Our address as the DUT saw it differs from ours (or we forced it so). */
+  localBehindNat: boolean;
+  remoteBehindNat: boolean;
+}
+
 export const NONCE_LENGTH = 32;
 
 export class SaContext {
@@ -106,13 +115,15 @@ export class SaContext {
   /** Timers are cancelled under the SA id they were set with (the id grows CKY-R). */
   private readonly timerSa = new Map<string, string>();
   peerAdvertisedDpd = false;
+  nat: NatState = { localBehindNat: false, remoteBehindNat: false };
 
   constructor(
     readonly role: 'initiator' | 'responder',
     readonly config: IkeEngineConfig,
     readonly hooks: EngineHooks,
-    readonly local: Endpoint,
-    readonly remote: Endpoint,
+    /** Both change when NAT-T floats the SA or the peer moves (nat-traversal.ts). */
+    public local: Endpoint,
+    public remote: Endpoint,
     ckyI: Uint8Array,
   ) {
     this.ckyI = ckyI;

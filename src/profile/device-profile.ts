@@ -127,6 +127,14 @@ export type ProfileTarget =
   | { kind: 'strongswan' | 'libreswan'; lab: LabSpec }
   | { kind: 'external'; address: string; port: number; peerAddresses: string[]; control?: TargetControl };
 
+/** NAT traversal as the DUT does it (RFC 3947/3948); absent: the fake peer offers no NAT-T. */
+export interface NatTraversalSemantics {
+  /** Seconds between the DUT's own NAT-keepalives when it is behind a NAT. */
+  keepaliveInterval: number;
+  /** Whether NAT-keepalives from the peer count as traffic for DPD. */
+  keepalivesCountAsLiveness: boolean;
+}
+
 export interface DeviceProfile {
   /** The file it was loaded from. */
   file: string;
@@ -135,6 +143,7 @@ export interface DeviceProfile {
   ike: IkeParameters;
   psk: Secret;
   dpd: DpdSemantics;
+  natT?: NatTraversalSemantics;
   expectFail: ExpectedFailure[];
 }
 

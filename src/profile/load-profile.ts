@@ -50,6 +50,7 @@ export function profileFromSource(src: YamlSource, options: LoadProfileOptions =
     ike: loadIke(raw.ike ?? {}, bad),
     psk,
     dpd,
+    ...(raw.nat_t ? { natT: { keepaliveInterval: raw.nat_t.keepalive_interval, keepalivesCountAsLiveness: raw.nat_t.keepalives_count_as_liveness } } : {}),
     expectFail: (raw.expect_fail ?? []).map((e: any) => ({ scenario: e.scenario, reason: e.reason })),
   };
   const addresses = peerAddresses(profile);

@@ -10,6 +10,11 @@ import { scenarioArtifacts } from './scenario-artifacts.js';
 /** Display filter for the messages a DPD test is about (field names as in tshark 4.0). */
 export const DPD_DISPLAY_FILTER = 'isakmp.notify.msgtype == 36136 || isakmp.notify.msgtype == 36137 || isakmp.typepayload == 12';
 
+/** The ports of datagrams that travelled UDP-encapsulated (NAT-T), on either side. */
+function natTPorts(s: ScenarioResult): number[] {
+  return s.events.flatMap((e) => (e.type === 'datagram' && e.udpEncapsulation ? [e.local.port, e.remote.port] : []));
+}
+
 /** Every UDP port a scenario's datagrams used, on either side. */
 function udpPorts(s: ScenarioResult): number[] {
   return s.events.flatMap((e) => (e.type === 'datagram' ? [e.local.port, e.remote.port] : []));
@@ -45,10 +50,14 @@ export function renderReportReadme(report: RunReport): string {
     for (const s of suite.scenarios) {
       const a = scenarioArtifacts(s);
       if (!a) continue;
-      lines.push(`### ${suite.name}: ${s.title} (${s.status})`, '', '```sh', tsharkCommandLine(a.pcap, a.ikev1Keys, udpPorts(s)), '```', '');
+      lines.push(`### ${suite.name}: ${s.title} (${s.status})`, '', '```sh', tsharkCommandLine(a.pcap, a.ikev1Keys, udpPorts(s), natTPorts(s)), '```', '');
       const ports = decodeAsPorts(udpPorts(s));
       if (ports.length > 0) {
-        lines.push(`In Wireshark: open \`${a.pcap}\`, Analyze > Decode As…, add UDP port ${ports.join(' and UDP port ')} as ISAKMP; the keys are in \`${a.keys}\` (Preferences > Protocols > ISAKMP > IKEv1 Decryption Table).`, '');
+        const encapsulated = new Set(natTPorts(s));
+        const plain = ports.filter((p) => !encapsulated.has(p));
+        const natT = ports.filter((p) => encapsulated.has(p));
+        const add = [plain.length ? `UDP port ${plain.join(' and UDP port ')} as ISAKMP` : '', natT.length ? `UDP port ${natT.join(' and UDP port ')} as UDPENCAP (NAT-T)` : ''].filter(Boolean).join(', ');
+        lines.push(`In Wireshark: open \`${a.pcap}\`, Analyze > Decode As…, add ${add}; the keys are in \`${a.keys}\` (Preferences > Protocols > ISAKMP > IKEv1 Decryption Table).`, '');
       }
       if (a.ikev1Keys.length === 0) lines.push('No IKE SA keys were recorded for this scenario: only its unencrypted messages (Main Mode 1-4) can be read.', '');
     }

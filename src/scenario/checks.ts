@@ -226,3 +226,25 @@ export function checkIcmp(ctx: CheckContext): Check[] {
     ...(refused ? { detail: refused.label } : dropped.length === 0 ? { detail: 'the DUT sent nothing under the ICMP silence' } : {}),
   }];
 }
+
+/**
+ * After the float every IKE datagram the DUT sends (but a new phase 1's first four) travels behind the non-ESP marker (RFC 3948
+ * §2.2) on the NAT-T port; and the keepalives a scenario relies on really left the fake peer.
+ */
+export function checkNatT(step: { minKeepalives: number }, ctx: CheckContext): Check[] {
+  // A new phase 1 (a re-initiation, a failover) starts on 500 and floats at MM5 / AM3 (RFC 3947 §4).
+  const beforeFloat = (d: DatagramEvent): boolean => (d.summary!.kind === 'main-mode' && (d.summary!.step ?? 5) <= 4) || (d.summary!.kind === 'aggressive-mode' && (d.summary!.step ?? 3) <= 2);
+  const inbound = ctx.events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'in' && e.t >= ctx.phaseStart && e.summary !== undefined && !beforeFloat(e));
+  const encapsulated = inbound.filter((d) => d.udpEncapsulation === 'non-esp-marker').length;
+  const plain = inbound.find((d) => d.udpEncapsulation !== 'non-esp-marker');
+  const checks: Check[] = [{
+    name: 'IKE from the DUT over the NAT-T port (non-ESP marker)', expected: inbound.length, observed: encapsulated, unit: 'datagrams',
+    pass: inbound.length > 0 && plain === undefined,
+    ...(plain ? { detail: `${plain.summary!.kind} from ${plain.remote.address}:${plain.remote.port} without the marker` } : inbound.length === 0 ? { detail: 'the DUT sent no IKE in this phase' } : {}),
+  }];
+  if (step.minKeepalives > 0) {
+    const sent = ctx.events.filter((e) => e.type === 'datagram' && e.direction === 'out' && e.t >= ctx.phaseStart && e.udpEncapsulation === 'keepalive').length;
+    checks.push({ name: 'NAT-keepalives sent by the fake peer', expected: step.minKeepalives, observed: sent, unit: 'keepalives', pass: sent >= step.minKeepalives });
+  }
+  return checks;
+}

@@ -164,6 +164,8 @@ function unmetRequirement(req: Raw, profile: DeviceProfile, steps: Raw[], host: 
     'dpd.retry_seq': profile.dpd.retrySeq,
     'dpd.dead_time_from': profile.dpd.deadTimeFrom,
     'dpd.delete_on_dead': profile.dpd.deleteOnDead,
+    nat_t: profile.natT !== undefined,
+    'nat_t.keepalives_count_as_liveness': profile.natT?.keepalivesCountAsLiveness,
   };
   for (const [key, want] of Object.entries(req)) {
     if (key === 'min_peers') continue;
@@ -248,6 +250,8 @@ function compileStep(src: YamlSource, path: FieldPath, raw: Raw, profile: Device
         return { kind: 'expect-initiate', peerIndex: peerIndex(body.peer), timing: timing(body) };
       case 'expect_icmp':
         return { kind: 'expect-icmp' };
+      case 'expect_nat_t':
+        return { kind: 'expect-nat-t', minKeepalives: body.min_keepalives === undefined ? 0 : value(['min_keepalives'], body.min_keepalives, { integer: true }) };
       default:
         return fail([], 'ERR_CONFIG_SCHEMA', `unknown step ${kind}`);
     }
@@ -297,13 +301,37 @@ function compileBehave(b: Raw, value: (sub: FieldPath, v: number | string) => nu
     else fail(['send_probe', 'seq'], `must be next, repeat, decrease, wrap or a number, got ${JSON.stringify(s)}`);
     parts.push(`send R-U-THERE (seq ${typeof s === 'number' ? s : s})`);
   }
+  const nat = compileNat(b.nat, value);
+  if (nat.change) change.nat = nat.change;
+  parts.push(...nat.parts);
   const sendCrafted = b.send_crafted as CraftKind | undefined;
   if (sendCrafted) parts.push(`send crafted ${sendCrafted}`);
   if (b.traffic !== undefined) parts.push(b.traffic ? 'DUT traffic on' : 'DUT traffic off');
   return {
-    kind: 'behave', change, label: parts.join(', '),
+    kind: 'behave', change, label: parts.join(', '), ...(nat.rebind ? { natRebind: true } : {}),
     ...(sendProbe ? { sendProbe } : {}), ...(sendCrafted ? { sendCrafted } : {}), ...(b.traffic === undefined ? {} : { dutTraffic: b.traffic }),
   };
+}
+
+/** `behave: { nat: … }`; a rebinding sends an R-U-THERE from the new port (the DUT learns ports only from authenticated messages, RFC 3947 §4). */
+function compileNat(n: Raw, value: (sub: FieldPath, v: number | string) => number): { change?: Behaviour['nat']; rebind: boolean; parts: string[] } {
+  if (n === undefined) return { rebind: false, parts: [] };
+  const change: NonNullable<Behaviour['nat']> = {};
+  const parts: string[] = [];
+  if (n.force_encapsulation !== undefined) {
+    change.forceEncapsulation = n.force_encapsulation;
+    parts.push(n.force_encapsulation ? 'force UDP encapsulation' : 'no forced encapsulation');
+  }
+  if (n.keepalive !== undefined) {
+    change.keepaliveS = value(['nat', 'keepalive'], n.keepalive);
+    parts.push(`NAT-keepalive every ${change.keepaliveS} s`);
+  }
+  if (n.stop_keepalive_at !== undefined) {
+    change.stopKeepaliveAtS = value(['nat', 'stop_keepalive_at'], n.stop_keepalive_at);
+    parts.push(`keepalives stop at ${change.stopKeepaliveAtS} s`);
+  }
+  if (n.rebind) parts.push('NAT rebinding');
+  return { ...(Object.keys(change).length > 0 ? { change } : {}), rebind: n.rebind === true, parts };
 }
 
 function ackSeq(v: Raw, fail: (sub: FieldPath, m: string) => never): SeqTransform {

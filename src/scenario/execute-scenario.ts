@@ -8,7 +8,7 @@ import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent } from '../events.js';
 import { checkLine } from '../report/check-text.js';
 import type { Check, ExpectedWindow, ScenarioResult, ScenarioStatus } from '../report/result-model.js';
-import { allowance, checkSaGoneByWireProbe, checkIcmp, checkInitiate, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
+import { allowance, checkSaGoneByWireProbe, checkIcmp, checkInitiate, checkNatT, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
 import type { PlannedScenario, Step, TimeOrigin, Timing } from './plan.js';
 import { SA_GONE_MARK, SA_PRESENT_MARK, type ScenarioTarget } from '../target/target.js';
 
@@ -79,6 +79,7 @@ export function describeStep(step: Step): string {
     case 'expect-sa-gone': return step.gone ? 'expect SA gone from DUT status' : 'expect SA kept in DUT status';
     case 'expect-initiate': return `expect DUT to initiate to peer ${step.peerIndex}`;
     case 'expect-icmp': return 'expect ICMP errors for every dropped datagram';
+    case 'expect-nat-t': return `expect IKE over the NAT-T port${step.minKeepalives > 0 ? ` and ${step.minKeepalives}+ NAT-keepalives` : ''}`;
   }
 }
 
@@ -179,6 +180,7 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
         }
         case 'behave':
           if (Object.keys(step.change).length > 0) target.setBehaviour(step.change);
+          if (step.natRebind) await abortable(target.rebindNat(), options.signal);
           if (step.dutTraffic !== undefined) await abortable(target.setDutTraffic(step.dutTraffic), options.signal);
           if (step.sendProbe) await abortable(target.sendProbe(step.sendProbe), options.signal);
           if (step.sendCrafted) await abortable(target.sendCrafted(step.sendCrafted), options.signal);
@@ -241,6 +243,9 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
         }
         case 'expect-icmp':
           stepChecks.push(...checkIcmp(ctx(stepStart)));
+          break;
+        case 'expect-nat-t':
+          stepChecks.push(...checkNatT(step, ctx(stepStart)));
           break;
       }
       checks.push(...stepChecks.map((c) => (c.pass ? c : { ...c, detail: [c.detail, `step at ${where}`].filter(Boolean).join('; ') })));

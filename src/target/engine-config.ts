@@ -3,8 +3,8 @@
  * profile's proposals in the engine's terms, the PSK for the DUT's address,
  * and the Quick Mode traffic selectors (the profile's, or the lab's subnets).
  */
-import type { Random } from '../events.js';
-import type { EspProposal, IkeEngineConfig, Phase1Proposal, QuickModeSelector, Subnet } from '../ike/index.js';
+import type { Endpoint, Random } from '../events.js';
+import type { EspProposal, IkeEngineConfig, NatTraversalConfig, Phase1Proposal, QuickModeSelector, Subnet } from '../ike/index.js';
 import type { Identification } from '../wire/identification.js';
 import type { DeviceProfile, EspProposalSpec, IkeProposal, TrafficSelector } from '../profile/device-profile.js';
 
@@ -47,7 +47,17 @@ function selectorsOf(profile: DeviceProfile): QuickModeSelector[] {
   return [];
 }
 
-export function engineConfigFor(profile: DeviceProfile, random: Random): IkeEngineConfig {
+/**
+ * The fake peer's sockets: the IKE endpoints and, for a DUT that speaks NAT-T (profile `nat_t`),
+ * one NAT-T socket per address on `natTPort` (4500; 0 for an ephemeral one).
+ */
+export function peerBindings(profile: DeviceProfile, endpoints: Endpoint[], natTPort = 4500): (Endpoint & { natT?: boolean })[] {
+  if (!profile.natT) return endpoints;
+  return [...endpoints, ...[...new Set(endpoints.map((e) => e.address))].map((address) => ({ address, port: natTPort, natT: true }))];
+}
+
+/** `nat`: the NAT-T ports when they are not 4500 (the reference DUT's ephemeral ones); used only when the profile has `nat_t`. */
+export function engineConfigFor(profile: DeviceProfile, random: Random, nat: NatTraversalConfig = {}): IkeEngineConfig {
   const psk = new TextEncoder().encode(profile.psk.reveal());
   const selectors = selectorsOf(profile);
   return {
@@ -64,5 +74,6 @@ export function engineConfigFor(profile: DeviceProfile, random: Random): IkeEngi
     ...(profile.ike.localId ? { localId: /^\d+\.\d+\.\d+\.\d+$/.test(profile.ike.localId) ? { type: 'ipv4-addr', address: profile.ike.localId } : { type: 'fqdn', name: profile.ike.localId } } : {}),
     // The fake peer's own probes: a new number each time, so sequence scenarios control repeats explicitly.
     dpdSequence: { retry: 'increment' },
+    ...(profile.natT ? { natTraversal: nat } : {}),
   };
 }

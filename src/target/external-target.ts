@@ -16,7 +16,7 @@ import { FakePeer } from '../peer/fake-peer.js';
 import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import { DeviceControl } from './control/device-control.js';
-import { engineConfigFor } from './engine-config.js';
+import { engineConfigFor, peerBindings } from './engine-config.js';
 import { PeerScenarioTarget } from './peer-target.js';
 import { targetCapabilities } from './capabilities.js';
 import type { ScenarioTarget, TargetFactory } from './target.js';
@@ -52,7 +52,7 @@ export async function createExternalTargetFactory(profile: DeviceProfile, clock:
     dataPlane: 'n/a',
     ...(target.control?.status ? { statusPollMs: target.control.status.intervalS * 1000 } : {}),
     async open(): Promise<ScenarioTarget> {
-      const peer = await FakePeer.start({ bind: peerEndpoints, clock, createEngine: (hooks) => new IkeEngine(config, hooks) });
+      const peer = await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks) });
       // Which local address each IKE SA (by initiator cookie) runs on.
       const saAddress = new Map<string, string>();
       const forget = peer.log.on((e) => {

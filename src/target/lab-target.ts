@@ -20,7 +20,7 @@ import { FakePeer } from '../peer/fake-peer.js';
 import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import type { DaemonLog } from '../report/result-model.js';
-import { engineConfigFor } from './engine-config.js';
+import { engineConfigFor, peerBindings } from './engine-config.js';
 import { PeerScenarioTarget } from './peer-target.js';
 import { targetCapabilities } from './capabilities.js';
 import type { ScenarioTarget, TargetFactory } from './target.js';
@@ -119,7 +119,7 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
       const name = lab.status().lab;
       let peer: FakePeer;
       try {
-        peer = await FakePeer.start({ bind: peerEndpoints, clock, createEngine: (hooks) => new IkeEngine(config, hooks) });
+        peer = await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks) });
       } catch (err) {
         idle.push(copy);
         throw err;

@@ -293,6 +293,13 @@ export class PeerScenarioTarget implements ScenarioTarget {
     }
   }
 
+  async rebindNat(): Promise<void> {
+    const sa = this.currentSa();
+    const moved = await this.o.peer.rebindNat();
+    if (moved.length === 0) throw new HarnessError('ERR_SCENARIO_ABORTED', 'NAT rebinding: the SA never floated to the NAT-T port (set nat.force_encapsulation before bring_up)');
+    this.o.peer.probe(sa);
+  }
+
   async setDutTraffic(on: boolean): Promise<void> {
     if (!this.o.control.setTraffic) throw new HarnessError('ERR_TARGET_UNAVAILABLE', 'this DUT cannot be made to send traffic (on-demand DPD scenarios need it)');
     await this.o.control.setTraffic(on);

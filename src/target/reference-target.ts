@@ -10,7 +10,8 @@ import { IkeEngine } from '../ike/index.js';
 import { FakePeer } from '../peer/fake-peer.js';
 import { systemRandom } from '../peer/system-random.js';
 import { peerAddresses, type DeviceProfile } from '../profile/device-profile.js';
-import { engineConfigFor } from './engine-config.js';
+import { engineConfigFor, peerBindings } from './engine-config.js';
+import type { NatTraversalConfig } from '../ike/index.js';
 import { PeerScenarioTarget } from './peer-target.js';
 import { targetCapabilities } from './capabilities.js';
 import type { ScenarioTarget, TargetFactory } from './target.js';
@@ -32,12 +33,15 @@ export async function createReferenceTargetFactory(profile: DeviceProfile, clock
     maxJobs: MAX_JOBS,
     dataPlane: 'emulated',
     async open(): Promise<ScenarioTarget> {
+      // The DUT's NAT-T port is known only once it is bound, after the peer's.
+      let dutNatTPort = 0;
       const peer = await FakePeer.start({
-        bind: addresses.map((address) => ({ address, port: 0 })),
+        bind: peerBindings(profile, addresses.map((address) => ({ address, port: 0 })), 0),
         clock,
-        createEngine: (hooks) => new IkeEngine(engineConfigFor(profile, random), hooks),
+        createEngine: (hooks, bound) => new IkeEngine(engineConfigFor(profile, random, natTPorts(bound, () => dutNatTPort)), hooks),
       });
-      const peerEndpoints: Endpoint[] = peer.endpoints;
+      const peerEndpoints: Endpoint[] = peer.endpoints.slice(0, addresses.length);
+      const peerNatTEndpoints: Endpoint[] = peer.endpoints.slice(addresses.length);
       let opened: Awaited<ReturnType<typeof ReferenceDut.open>>;
       try {
         opened = await ReferenceDut.open({
@@ -45,18 +49,22 @@ export async function createReferenceTargetFactory(profile: DeviceProfile, clock
           random,
           local: { address: DUT_ADDRESS, port: 0 },
           peerEndpoints,
+          peerNatTEndpoints,
+          ...(profile.natT ? { natT: { keepalivesCountAsLiveness: profile.natT.keepalivesCountAsLiveness } } : {}),
           peerOrder: settings.peerOrder,
           keepalive: settings.keepalive,
           onDead: settings.onDead,
           faults: settings.faults,
           // The DUT role: same engine, its own Random; it answers R-U-THERE only when the Cisco policy says so.
-          createEngine: (hooks) => new IkeEngine({ ...engineConfigFor(profile, random), autoAnswerDpd: false, respond: true }, hooks),
+          createEngine: (hooks, natTPort) =>
+            new IkeEngine({ ...engineConfigFor(profile, random, { localPort: natTPort ?? 0, remotePort: (remote) => peerNatTEndpoints.find((e) => e.address === remote.address)?.port ?? 0 }), autoAnswerDpd: false, respond: true }, hooks),
         });
       } catch (err) {
         await peer.close();
         throw err;
       }
       const { dut } = opened;
+      dutNatTPort = dut.natTPort ?? 0;
       return new PeerScenarioTarget({
         peer,
         clock,
@@ -82,4 +90,9 @@ export async function createReferenceTargetFactory(profile: DeviceProfile, clock
     },
     async close() {},
   };
+}
+
+/** The fake peer's NAT-T ports on loopback: its own ephemeral one, and the DUT's once bound. */
+function natTPorts(bound: { port: number; natT?: boolean }[], dutPort: () => number): NatTraversalConfig {
+  return { localPort: bound.find((b) => b.natT)?.port ?? 0, remotePort: () => dutPort() };
 }

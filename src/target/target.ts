@@ -31,6 +31,11 @@ export interface ScenarioTarget {
   sendProbe(seq: ProbeSeq): Promise<void>;
   /** The fake peer sends one malformed or hostile DPD message. */
   sendCrafted(kind: CraftKind): Promise<void>;
+  /**
+   * A NAT rebinding (RFC 3947 §4): the fake peer's NAT-T source port changes, and it sends one
+   * R-U-THERE from the new port, the authenticated message a DUT learns the new port from.
+   */
+  rebindNat(): Promise<void>;
   /** Starts or stops protected traffic from the DUT towards the peer (what triggers on-demand DPD). */
   setDutTraffic(on: boolean): Promise<void>;
   /** Whether the DUT's status lists an IKE SA with fake-peer address `peerIndex`. */

@@ -45,3 +45,13 @@ export const udpEncapsulated: Codec<UdpEncapsulated> = toCodec<UdpEncapsulated>(
     return { kind: 'esp', packet: r.bytes(offset, end - offset, end, 'ESP packet') };
   },
 });
+
+/** The datagram for an IKE message on the NAT-T port: marker, then the message. */
+export function frameUdpEncapsulated(message: Uint8Array): Uint8Array {
+  return udpEncapsulated.encode({ kind: 'ike', message });
+}
+
+/** Splits a port-4500 datagram; one too short for any of the three is a typed error. */
+export function classifyUdpEncapsulated(datagram: Uint8Array): UdpEncapsulated {
+  return udpEncapsulated.decode(datagram);
+}

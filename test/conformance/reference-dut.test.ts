@@ -14,7 +14,9 @@ const RULED_OUT = ['on-demand/idle-no-probes', 'on-demand/traffic-stops-probes-s
 // The ICMP scenarios need a raw socket: passed as root (CI), skipped with that reason otherwise.
 const ICMP = ['unreachable/admin-prohibited', 'unreachable/port-unreachable'];
 const rawSocket = IcmpInjector.available();
-const SKIPPED = rawSocket ? RULED_OUT : [...RULED_OUT, ...ICMP];
+// nat-t (2026-12-07, 5 scenarios): the reference DUT does not count NAT-keepalives as liveness (profile nat_t).
+const NAT_RULED_OUT = ['nat-t/keepalives-are-liveness'];
+const SKIPPED = [...RULED_OUT, ...NAT_RULED_OUT, ...(rawSocket ? [] : ICMP)];
 const PASSED = [
   ...(rawSocket ? ICMP : []),
   'delayed-ack/just-inside-retry-window',
@@ -24,6 +26,10 @@ const PASSED = [
   'multi-peer-failover/order-respected',
   'multi-peer-failover/primary-to-secondary',
   'multi-peer-failover/secondary-to-third',
+  'nat-t/dead-over-udp-4500',
+  'nat-t/dpd-across-nat-rebinding',
+  'nat-t/dpd-over-udp-4500',
+  'nat-t/keepalives-are-not-liveness',
   'negotiation/with-vendor-id-probes',
   'negotiation/without-vendor-id-no-probes',
   'responder/ack-echoes-sequence',
@@ -92,9 +98,10 @@ describe('conformance: all suites against the reference DUT (profiles/cisco-iosx
   it('passes exactly the measured scenarios and skips only those the profile rules out, with a reason', () => {
     const expected = Object.fromEntries([...PASSED.map((id) => [id, 'passed']), ...SKIPPED.map((id) => [id, 'skipped'])].sort(([a], [b]) => a!.localeCompare(b!)));
     expect(statusTable(run)).to.deep.equal(expected);
-    expect(run.results.summary).to.include({ total: 53, passed: PASSED.length, skipped: SKIPPED.length });
+    expect(run.results.summary).to.include({ total: 58, passed: PASSED.length, skipped: SKIPPED.length });
     expect(unexplained(run)).to.deep.equal([]);
     for (const id of RULED_OUT) expect(run.byId.get(id)!.reason, id).to.match(/^requires dpd\.(mode|action) /);
+    for (const id of NAT_RULED_OUT) expect(run.byId.get(id)!.reason, id).to.equal('requires nat_t.keepalives_count_as_liveness true (profile: false)');
     if (!rawSocket) for (const id of ICMP) expect(run.byId.get(id)!.reason, id).to.match(/^needs a raw socket to answer with ICMP/);
   });
 
