@@ -97,8 +97,13 @@ export function judgeScale(step: ScaleStep, up: number, observations: readonly S
   const wrongCount: string[] = [];
   const alive: string[] = [];
   for (const o of silent) {
-    // The probes that count are those before the DUT gave up (a probe in the same instant as the removal included).
-    const before = o.goneAt === undefined ? o.probes : o.probes.filter((t) => t <= o.goneAt!);
+    // Retries are the probes before the DUT gave up: before its removal, and before the expected dead instant
+    // less half a retry — a probe sent at the dead instant itself (charon sends one in the same millisecond as
+    // its "DPD check timed out", docs/daemons.md) is no retry; a DUT that dies late fails on its dead time.
+    const first = o.probes[0];
+    const cutoff = first === undefined ? 0n : first + BigInt(Math.round((step.deadAt - step.retryInterval / 2) * 1e9));
+    const before = o.probes.filter((t) => (o.goneAt === undefined || t <= o.goneAt) && t < cutoff);
+    const atDeath = o.probes.filter((t) => (o.goneAt === undefined || t <= o.goneAt) && t >= cutoff).length;
     retries.push(before.length);
     retryGaps.push(...gaps(before));
     if (before.length !== step.probesBeforeDead) wrongCount.push(`${o.local} (${before.length})`);
@@ -106,7 +111,7 @@ export function judgeScale(step: ScaleStep, up: number, observations: readonly S
     if (o.goneAt === undefined) alive.push(o.local);
     if (dead !== undefined) deadTimes.push(dead);
     const fate = o.goneAt === undefined ? 'still listed by the DUT' : dead === undefined ? 'removed without a probe' : `dead ${round(dead)} s after the first unanswered R-U-THERE`;
-    perSa.push(`scale ${o.local} silent: ${before.length} R-U-THERE, retries [${gaps(before).map(round).join(', ')}] s, ${fate}`);
+    perSa.push(`scale ${o.local} silent: ${before.length} R-U-THERE, retries [${gaps(before).map(round).join(', ')}] s${atDeath ? `, ${atDeath} more at the dead instant` : ''}, ${fate}`);
   }
   checks.push({
     name: 'R-U-THEREs before dead per silent SA (p50)', expected: step.probesBeforeDead, observed: percentile(retries, 50), unit: 'probes',

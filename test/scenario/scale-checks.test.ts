@@ -48,6 +48,17 @@ describe('scenario/scale-checks: dpd_at_scale judgement', () => {
     expect(byName(checks, 'dead time mean')).to.include({ pass: false, observed: 6 });
   });
 
+  it('a probe in the instant of death is no retry; a probe before it is, and a DUT that then dies late fails its dead time', () => {
+    const obs = good();
+    obs[3] = silent('a:4', [10, 12, 14, 16, 18, 20], 20.1);
+    const { checks, perSa } = judgeScale(step, 4, obs, tolerance);
+    expect(checks.filter((c) => !c.pass)).to.deep.equal([]);
+    expect(perSa[3]).to.contain('5 R-U-THERE, retries [2, 2, 2, 2] s, 1 more at the dead instant');
+    obs[3] = silent('a:4', [10, 12, 14, 16, 18, 20, 22], 22.1);
+    const late = judgeScale(step, 4, obs, tolerance).checks;
+    expect(byName(late, 'dead time mean')).to.include({ pass: false, observed: 12.1 });
+  });
+
   it('fails when an answered SA is dropped, a silent one kept, or not all came up', () => {
     const obs = good();
     obs[0] = { ...obs[0]!, goneAt: s(15) };
