@@ -33,9 +33,8 @@ describeLabConformance({
   statuses: { 'dpd-at-scale/sas-100': 'expected-fail' },
   timeoutMs: 240_000,
   evidence(run) {
-    it('pluto stretches its interval and dead time with 100 SAs but keeps its probe count and the answered SAs', () => {
+    it('pluto stretches its probe interval with 100 SAs but keeps its probe count and the answered SAs', () => {
       expect(check(run, 'probe interval p99').observed as number).to.be.greaterThan(2.7);
-      expect(check(run, 'dead time p50').pass).to.equal(false);
       expect(check(run, 'R-U-THEREs before dead per silent SA (p50)').observed).to.equal(3);
       expect(check(run, 'answered SAs still listed by the DUT').observed).to.equal(90);
     });
