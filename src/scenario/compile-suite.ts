@@ -91,7 +91,7 @@ function expressionError(src: YamlSource, path: FieldPath, err: ExpressionError)
 
 /** Every string that is an expression (durations and counts), with its path. */
 function forEachValue(raw: Raw, fn: (path: FieldPath, text: string) => void): void {
-  const valueKeys = new Set(['timeout', 'delay_ack', 'at', 'within', 'after', 'count', 'spacing', 'first_at']);
+  const valueKeys = new Set(['timeout', 'delay_ack', 'at', 'within', 'after', 'count', 'spacing', 'first_at', 'sas', 'silent', 'interval', 'retry_interval', 'probes_before_dead', 'dead_at']);
   (raw.scenarios as Raw[]).forEach((s, i) =>
     (s.steps as Raw[]).forEach((st, j) => {
       const [kind, body] = Object.entries(st)[0] as [string, Raw];
@@ -252,6 +252,21 @@ function compileStep(src: YamlSource, path: FieldPath, raw: Raw, profile: Device
         return { kind: 'expect-icmp' };
       case 'expect_nat_t':
         return { kind: 'expect-nat-t', minKeepalives: body.min_keepalives === undefined ? 0 : value(['min_keepalives'], body.min_keepalives, { integer: true }) };
+      case 'dpd_at_scale': {
+        const count = (k: string): number => value([k], body[k], { integer: true });
+        const sas = count('sas');
+        const silent = count('silent');
+        if (sas === 0) fail(['sas'], 'ERR_CONFIG_EXPRESSION', 'must be at least 1');
+        if (silent > sas) fail(['silent'], 'ERR_CONFIG_EXPRESSION', `${silent} silent SAs but only ${sas} SAs`);
+        const { maxSas } = targetCapabilities(profile);
+        if (sas > maxSas) throw new SkipScenario(`needs ${sas} SAs at once, each on its own fake-peer endpoint; this target holds ${maxSas} (a lab: one per lab.peer_addresses entry)`);
+        return {
+          kind: 'dpd-at-scale', sas, silent,
+          interval: value(['interval'], body.interval, { positive: true }), retryInterval: value(['retry_interval'], body.retry_interval, { positive: true }),
+          probesBeforeDead: value(['probes_before_dead'], body.probes_before_dead, { integer: true, positive: true }), deadAt: value(['dead_at'], body.dead_at),
+          windowS: value(['within'], body.within, { positive: true }), timeoutS: body.timeout === undefined ? 120 : value(['timeout'], body.timeout, { positive: true }),
+        };
+      }
       default:
         return fail([], 'ERR_CONFIG_SCHEMA', `unknown step ${kind}`);
     }

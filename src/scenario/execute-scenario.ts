@@ -10,6 +10,7 @@ import { checkLine } from '../report/check-text.js';
 import type { Check, ExpectedWindow, ScenarioResult, ScenarioStatus } from '../report/result-model.js';
 import { allowance, checkSaGoneByWireProbe, checkIcmp, checkInitiate, checkNatT, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
 import type { PlannedScenario, Step, TimeOrigin, Timing } from './plan.js';
+import { runAtScale } from './dpd-at-scale.js';
 import { SA_GONE_MARK, SA_PRESENT_MARK, type ScenarioTarget } from '../target/target.js';
 
 export interface Progress {
@@ -80,6 +81,7 @@ export function describeStep(step: Step): string {
     case 'expect-initiate': return `expect DUT to initiate to peer ${step.peerIndex}`;
     case 'expect-icmp': return 'expect ICMP errors for every dropped datagram';
     case 'expect-nat-t': return `expect IKE over the NAT-T port${step.minKeepalives > 0 ? ` and ${step.minKeepalives}+ NAT-keepalives` : ''}`;
+    case 'dpd-at-scale': return `DPD at scale: ${step.sas} SAs, ${step.silent} silent`;
   }
 }
 
@@ -246,6 +248,12 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
           break;
         case 'expect-nat-t':
           stepChecks.push(...checkNatT(step, ctx(stepStart)));
+          break;
+        case 'dpd-at-scale':
+          stepChecks.push(...(await runAtScale(step, target, {
+            clock, tolerance: scenario.tolerance, statusPollMs: options.statusPollMs ?? 250,
+            sleep: (ms) => sleep(clock, ms, options.signal), onUp: () => { settingUp = false; }, progress: (detail, end) => progress(`${phase}: ${detail}`, end),
+          })));
           break;
       }
       checks.push(...stepChecks.map((c) => (c.pass ? c : { ...c, detail: [c.detail, `step at ${where}`].filter(Boolean).join('; ') })));

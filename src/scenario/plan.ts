@@ -26,7 +26,24 @@ export type Step =
   | { kind: 'expect-sa-gone'; gone: boolean; timing: Timing }
   | { kind: 'expect-initiate'; peerIndex: number; timing: Timing }
   | { kind: 'expect-icmp' }
-  | { kind: 'expect-nat-t'; minKeepalives: number };
+  | { kind: 'expect-nat-t'; minKeepalives: number }
+  | ScaleStep;
+
+/**
+ * `sas` SAs at once, `silent` of them made silent: the DUT's interval on the others and retries
+ * and dead time on the silent ones, against the expected values (seconds, counts).
+ */
+export interface ScaleStep {
+  kind: 'dpd-at-scale';
+  sas: number;
+  silent: number;
+  interval: number;
+  retryInterval: number;
+  probesBeforeDead: number;
+  deadAt: number;
+  windowS: number;
+  timeoutS: number;
+}
 
 export interface PlannedStep {
   step: Step;

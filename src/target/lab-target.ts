@@ -138,6 +138,9 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
           async initiate(peerIndex) {
             await dut?.initiate(connName(peerIndex));
           },
+          async listedPeers() {
+            return ((await dut?.listSas()) ?? []).filter((s) => s.ike.established).map((s) => s.ike.peer);
+          },
           daemonLogs(since): DaemonLog[] {
             const lines = logLines.filter((l) => l.t >= since);
             return lines.length ? [{ daemon: `${spec.dutKind} (${name})`, lines }] : [];

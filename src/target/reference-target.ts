@@ -81,6 +81,19 @@ export async function createReferenceTargetFactory(profile: DeviceProfile, clock
           async setTraffic(on) {
             dut.setOutboundTraffic(on);
           },
+          async listedPeers() {
+            return dut.listSas().filter((s) => s.ike.established).map((s) => s.ike.peer);
+          },
+        },
+        // Many SAs come from ports of the first peer address: outside the crypto map's endpoints, each gets its own keepalive.
+        scalePeer: async (count) => {
+          const many = await FakePeer.start({
+            bind: Array.from({ length: count }, () => ({ address: addresses[0]!, port: 0 })),
+            clock,
+            log: peer.log,
+            createEngine: (hooks) => new IkeEngine(engineConfigFor(profile, random), hooks),
+          });
+          return { peer: many, endpoints: many.endpoints, listedAs: (e) => `${e.address}:${e.port}`, close: () => many.close() };
         },
         release: async () => {
           await opened.close();

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { IcmpInjector } from '../../src/peer/icmp-injector.js';
 import { runAllSuites, statusTable, unexplained, type FullRun } from './full-run.js';
 
-// Measured 2026-11-28: 41 scenarios (53 with the robustness cases of 2026-12-06: 20 of them); as root 36 (48) passed, 5 skipped by `requires:` (on-demand needs
+// Measured 2026-11-28: 41 scenarios (53 with the robustness cases of 2026-12-06: 20 of them; 54 with dpd-at-scale/sas-100 of 2026-12-07); as root 36 (48) passed, 5 skipped by `requires:` (on-demand needs
 // dpd.mode on-demand, restart/clear need that dpd.action; the profile is periodic + failover).
 const RULED_OUT = ['on-demand/idle-no-probes', 'on-demand/traffic-stops-probes-stop', 'on-demand/traffic-triggers-probes', 'silence/clear-after-dead', 'silence/restart-after-dead'];
 // The ICMP scenarios need a raw socket: passed as root (CI), skipped with that reason otherwise.
@@ -20,6 +20,7 @@ const SKIPPED = [...RULED_OUT, ...NAT_RULED_OUT, ...(rawSocket ? [] : ICMP)];
 const PASSED = [
   ...(rawSocket ? ICMP : []),
   'delayed-ack/just-inside-retry-window',
+  'dpd-at-scale/sas-100',
   'delayed-ack/just-outside-dead-time',
   'delayed-ack/late-ack-ignored',
   'delayed-ack/short-delay-keeps-sa',
@@ -98,7 +99,7 @@ describe('conformance: all suites against the reference DUT (profiles/cisco-iosx
   it('passes exactly the measured scenarios and skips only those the profile rules out, with a reason', () => {
     const expected = Object.fromEntries([...PASSED.map((id) => [id, 'passed']), ...SKIPPED.map((id) => [id, 'skipped'])].sort(([a], [b]) => a!.localeCompare(b!)));
     expect(statusTable(run)).to.deep.equal(expected);
-    expect(run.results.summary).to.include({ total: 58, passed: PASSED.length, skipped: SKIPPED.length });
+    expect(run.results.summary).to.include({ total: 59, passed: PASSED.length, skipped: SKIPPED.length });
     expect(unexplained(run)).to.deep.equal([]);
     for (const id of RULED_OUT) expect(run.byId.get(id)!.reason, id).to.match(/^requires dpd\.(mode|action) /);
     for (const id of NAT_RULED_OUT) expect(run.byId.get(id)!.reason, id).to.equal('requires nat_t.keepalives_count_as_liveness true (profile: false)');
