@@ -80,6 +80,8 @@ export async function measure<T>(fn: () => Promise<T> | T): Promise<{ result: T;
   return { result, cpuUs: cpu.user + cpu.system, wallUs };
 }
 
+export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number;
+
 export interface ProbeRun {
   /** ACKs that echoed the sequence number of an outstanding probe. */
   echoed: number;
