@@ -73,7 +73,9 @@ export const NONCE_LENGTH = 32;
 
 export class SaContext {
   readonly ckyI: Uint8Array;
-  ckyR: Uint8Array = new Uint8Array(8);
+  private responderCookie: Uint8Array = new Uint8Array(8);
+  /** hex(CKY-I‖CKY-R), built once per responder cookie: every effect and event of every message names the SA. */
+  private idText: string | undefined;
   state: Phase1State;
   saiB: Uint8Array = new Uint8Array(0);
   offered: Phase1Proposal[] = [];
@@ -117,8 +119,18 @@ export class SaContext {
     this.dpd = new DpdSequence(config.dpdSequence ?? { retry: 'increment' }, config.random);
   }
 
+  get ckyR(): Uint8Array {
+    return this.responderCookie;
+  }
+
+  set ckyR(cookie: Uint8Array) {
+    this.responderCookie = cookie;
+    this.idText = undefined;
+  }
+
   get id(): string {
-    return hex(this.ckyI) + hex(this.ckyR);
+    this.idText ??= hex(this.ckyI) + hex(this.responderCookie);
+    return this.idText;
   }
 
   get established(): boolean {
