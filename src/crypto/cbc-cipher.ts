@@ -68,10 +68,17 @@ export function encryptCbc(alg: CipherAlgorithm, key: Uint8Array, iv: Uint8Array
     cbcCiphers.set(key, keyed);
   }
   if (plaintext.length === 0) return new Uint8Array(0);
-  const input = plaintext.slice();
-  for (let i = 0; i < iv.length; i++) input[i] ^= iv[i] ^ keyed.last[i];
-  const ciphertext = asBytes(keyed.cipher.update(input));
-  keyed.last = ciphertext.slice(ciphertext.length - iv.length);
+  const bs = iv.length;
+  const { cipher, last } = keyed;
+  // The first block is adjusted in place and restored at once (update() is synchronous): no copy of the plaintext.
+  for (let i = 0; i < bs; i++) plaintext[i] ^= iv[i] ^ last[i];
+  let ciphertext: Uint8Array;
+  try {
+    ciphertext = asBytes(cipher.update(plaintext));
+  } finally {
+    for (let i = 0; i < bs; i++) plaintext[i] ^= iv[i] ^ last[i];
+  }
+  last.set(ciphertext.subarray(ciphertext.length - bs));
   return ciphertext;
 }
 

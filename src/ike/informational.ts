@@ -197,7 +197,5 @@ function rememberInformational(sa: SaContext, messageId: number, answered: Answe
 }
 
 function seqBytes(seq: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, seq >>> 0);
-  return out;
+  return Uint8Array.of(seq >>> 24, (seq >>> 16) & 0xff, (seq >>> 8) & 0xff, seq & 0xff);
 }

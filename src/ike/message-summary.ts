@@ -17,7 +17,7 @@ const KIND_BY_EXCHANGE: Record<number, MessageKind> = {
 
 /** The 32-bit DPD sequence number of a notify's data, when it holds exactly 4 bytes (RFC 3706 §5.3). */
 export function dpdSeqOf(data: Uint8Array): number | undefined {
-  return data.length === 4 ? new DataView(data.buffer, data.byteOffset, 4).getUint32(0) : undefined;
+  return data.length === 4 ? ((data[0] << 24) | (data[1] << 16) | (data[2] << 8) | data[3]) >>> 0 : undefined;
 }
 
 /** From the clear header alone: for messages that could not be decrypted. */

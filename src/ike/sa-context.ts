@@ -168,7 +168,7 @@ export class SaContext {
   cookies(): Uint8Array {
     const spi = new Uint8Array(16);
     spi.set(this.ckyI, 0);
-    spi.set(this.ckyR, 8);
+    spi.set(this.responderCookie, 8);
     return spi;
   }
 
