@@ -12,6 +12,7 @@ export interface AnsweringStats {
   sas: number;
   rss: number;
   heapUsed: number;
+  heapTotal: number;
   external: number;
   arrayBuffers: number;
   cpuUs: number;
@@ -24,7 +25,7 @@ process.on('message', (message: unknown) => {
     globalThis.gc?.();
     const m = process.memoryUsage();
     const cpu = process.cpuUsage();
-    send({ sas: peer.sas().length, rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, cpuUs: cpu.user + cpu.system } satisfies AnsweringStats);
+    send({ sas: peer.sas().length, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, cpuUs: cpu.user + cpu.system } satisfies AnsweringStats);
   } else if (message === 'close') {
     void peer.close().then(() => process.exit(0));
   }
