@@ -89,6 +89,8 @@ export class SaContext {
   iv: Uint8Array = new Uint8Array(0);
   lastSent: Uint8Array | undefined;
   retransmits = 0;
+  /** Main Mode message 4 received again while waiting for message 6 (main-mode.ts repeatedMm4). */
+  mm4Repeats = 0;
   lastAnswered: Answered | undefined;
   /** Informational M-IDs seen, oldest first; the answer for each, when we sent one. */
   readonly informationals = new Map<number, Answered>();
