@@ -81,6 +81,9 @@ describe('virtual router: Libreswan configured as a branch router, driven throug
         // (docs/daemons.md#first-probe-at-dpddelay-or-2--dpddelay); the precise clock removes that
         // coin toss, so the first probe's timing is a verdict here and not luck.
         EVENT_PRECISE_TIMER: '1',
+        // pluto runs its default updown as `ipsec _updown`: Libreswan's `ipsec`, as on the router,
+        // not the strongSwan one this lab host also has on PATH.
+        PATH: `${join(DEFAULT_CACHE_DIR, 'libreswan', 'usr', 'sbin')}:${process.env.PATH ?? ''}`,
       },
       // The Debian package hard-codes /usr/libexec/ipsec (addconn, _updown), unpacked elsewhere here.
       privateMounts: [{ type: 'bind', source: libexec, target: '/usr/libexec' }, { type: 'tmpfs', target: '/run' }],
