@@ -15,7 +15,7 @@ import { equalBytes, hex, isZero } from './bytes.js';
 import type { IkeEngineConfig } from './engine-config.js';
 import type { EngineEffect, EngineEvent, EngineHooks } from './engine-effects.js';
 import { answerDpd, deleteSa, informational, sendDpd, sendInformational, type InformationalOptions } from './informational.js';
-import { initiateMainMode, mainMode, respondMainMode } from './main-mode.js';
+import { initiateMainMode, mainMode, repeatedMm4, respondMainMode } from './main-mode.js';
 import { headerOnlySummary } from './message-summary.js';
 import { followPeer } from './nat-traversal.js';
 import { quickMode, retransmitQuickMode, startQuickMode } from './quick-mode.js';
@@ -121,6 +121,7 @@ export class IkeSa {
     if (sa.lastAnswered && equalBytes(sa.lastAnswered.request, bytes)) {
       // A retransmitted request: answer it again, do not process it twice.
       const effects: EngineEffect[] = [];
+      if (repeatedMm4(sa, effects)) return { summary: headerOnlySummary(msg), effects };
       for (const response of sa.lastAnswered.responses) sa.resend(effects, response, true);
       return { summary: headerOnlySummary(msg), effects };
     }

@@ -16,8 +16,10 @@ import type { IkeEngineConfig } from './engine-config.js';
 import type { EngineEffect, EngineHooks } from './engine-effects.js';
 import { summarize } from './message-summary.js';
 import { detectNat, floatToNatTPort, natDPayloads, natTVendorIds, notePeerNatT } from './nat-traversal.js';
+import { describeIdentification } from './offer-text.js';
 import { acceptedPhase1, choosePhase1, phase1Offer } from './phase1-proposal.js';
 import { authFailed, bodyOf, deriveKeys, hasDpdVendorId, installKeys, keAndNonce, openPhase1, sendFirstPhase1 } from './phase1-keys.js';
+import { describeRefusal, silentKeyMismatch } from './refusal.js';
 import { NONCE_LENGTH, SaContext, type Keys, type Outcome } from './sa-context.js';
 
 export function initiateMainMode(config: IkeEngineConfig, hooks: EngineHooks, local: Endpoint, remote: Endpoint): { sa: SaContext; effects: EngineEffect[] } {
@@ -180,4 +182,27 @@ function onMm6(sa: SaContext, msg: IsakmpMessage): Outcome {
   sa.lastSent = undefined;
   effects.push(sa.event({ kind: 'state', phase: 1, state: 'established' }));
   return { summary, effects };
+}
+
+/**
+ * Times the DUT may send message 4 again after our message 5 before that is its refusal:
+ * each repeat is answered with message 5 again, and a DUT with the same key answers one of
+ * them with message 6 at once. Three: pluto (retransmitting 0.5, 1, 2 s apart) is judged
+ * within 2 s of message 4, and a single lost message 5 is not mistaken for a refusal.
+ */
+export const MM4_REPEATS_REFUSAL = 3;
+
+/**
+ * A retransmitted message 4 while we wait for message 6. Returns true when it is not to be
+ * answered: this repeat made MM4_REPEATS_REFUSAL and failed phase 1 (silentKeyMismatch),
+ * or phase 1 already failed so.
+ */
+export function repeatedMm4(sa: SaContext, effects: EngineEffect[]): boolean {
+  if (sa.state === 'failed') return sa.mm4Repeats >= MM4_REPEATS_REFUSAL;
+  if (sa.state !== 'mm5-sent') return false;
+  sa.mm4Repeats += 1;
+  if (sa.mm4Repeats < MM4_REPEATS_REFUSAL) return false;
+  const why = silentKeyMismatch(`PSK authentication as ${describeIdentification(sa.localId())}`, sa.mm4Repeats);
+  sa.fail(effects, describeRefusal(why), why);
+  return true;
 }

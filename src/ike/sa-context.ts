@@ -113,6 +113,8 @@ export class SaContext {
   iv: Uint8Array = new Uint8Array(0);
   lastSent: Uint8Array | undefined;
   retransmits = 0;
+  /** Main Mode message 4 received again while waiting for message 6 (main-mode.ts repeatedMm4). */
+  mm4Repeats = 0;
   lastAnswered: Answered | undefined;
   /** The last INFORMATIONAL_IDS_KEPT Informational M-IDs received: a repeat of one is a replay. */
   readonly informationalsSeen = new MessageIdWindow(INFORMATIONAL_IDS_KEPT);
