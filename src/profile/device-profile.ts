@@ -3,7 +3,7 @@
  * must do. The YAML shape is schema/profile.schema.json (snake_case); this is
  * the loaded form (camelCase, defaults filled, secret wrapped).
  */
-import type { LabSpec } from '../lab/lab-spec.js';
+import type { IkeVersion, LabSpec } from '../lab/lab-spec.js';
 import type { TargetKind } from '../report/result-model.js';
 import type { Secret } from './secret.js';
 
@@ -67,6 +67,8 @@ export interface TrafficSelector {
 }
 
 export interface IkeParameters {
+  /** 1: IKEv1 (RFC 2409), the default; 2: IKEv2 (RFC 7296). */
+  version: IkeVersion;
   proposals: IkeProposal[];
   /** Quick Mode identities; empty: host-to-host (no ID payloads, or the lab's subnets). */
   trafficSelectors: TrafficSelector[];

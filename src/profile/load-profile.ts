@@ -70,7 +70,7 @@ function loadTarget(src: YamlSource, raw: any, bad: Fail): ProfileTarget {
     const lab = parseLabSpec(raw.lab, { file: src.file, base: ['lab'], locate: (path) => src.locate(path) });
     if (lab.dutKind !== kind) bad(['lab', 'kind'], `lab.kind ${lab.dutKind} contradicts target.kind ${kind}`);
     if (raw.target.address !== undefined) bad(['target', 'address'], 'only an external target has an address (the lab sets lab.dut_address)');
-    return { kind, lab: { ...lab, trafficSelectors: labSelectors(raw.ike?.traffic_selectors ?? [], kind, bad) } };
+    return { kind, lab: { ...lab, trafficSelectors: labSelectors(raw.ike?.traffic_selectors ?? [], kind, bad), ikeVersion: raw.ike?.version ?? 1 } };
   }
   if (raw.lab !== undefined) bad(['lab'], `a lab section needs target.kind strongswan or libreswan, not ${kind}`);
   if (kind !== 'external' && raw.target.control !== undefined) bad(['target', 'control'], `control commands are for an external target; target ${kind} is driven by the harness itself`);
@@ -204,6 +204,7 @@ function loadIke(ike: any, bad: Fail): IkeParameters {
     }
   });
   return {
+    version: ike.version ?? 1,
     proposals: (ike.proposals ?? [{ encryption: 'aes-128', hash: 'sha2-256', group: 'modp2048' }]).map((p: any) => ({ ...p })),
     trafficSelectors: (ike.traffic_selectors ?? []).map((t: any) => ({ local: t.local, remote: t.remote, ...(t.protocol ? { protocol: t.protocol } : {}), ...(t.port ? { port: t.port } : {}) })),
     espProposals: (ike.esp_proposals ?? [{ encryption: 'aes-128', integrity: 'sha1' }, { encryption: 'aes-128', integrity: 'sha2-256' }]).map((p: any) => ({ ...p })),
