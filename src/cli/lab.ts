@@ -72,9 +72,9 @@ export function loadLabSpecFromProfile(file: string): LabSpec {
   };
   const lab = doc.get('lab', true);
   if (!isNode(lab)) throw new ConfigError('ERR_CONFIG_SCHEMA', { file, line: 1, col: 1 }, 'lab: missing (the lab section describes the DUT topology)');
-  const js = doc.toJS() as { lab: unknown; ike?: { traffic_selectors?: Parameters<typeof labSelectorsOf>[0] } };
+  const js = doc.toJS() as { lab: unknown; ike?: { version?: 1 | 2; traffic_selectors?: Parameters<typeof labSelectorsOf>[0] } };
   // The same selectors `run` renders (load-profile.ts), so a lab brought up by hand matches the profile's fake peer.
-  return { ...parseLabSpec(js.lab, { file, locate, base: ['lab'] }), trafficSelectors: labSelectorsOf(js.ike?.traffic_selectors ?? []) };
+  return { ...parseLabSpec(js.lab, { file, locate, base: ['lab'] }), trafficSelectors: labSelectorsOf(js.ike?.traffic_selectors ?? []), ikeVersion: js.ike?.version ?? 1 };
 }
 
 function labName(flags: Flags): string {

@@ -274,6 +274,7 @@ export class Lab {
       localSubnets: dut ? [...this.spec.dutSubnets] : [...this.spec.peerSubnets],
       remoteSubnets: dut ? [...this.spec.peerSubnets] : [...this.spec.dutSubnets],
       selectors: mirrorSelectors(role, this.spec.trafficSelectors ?? []),
+      ikeVersion: this.spec.ikeVersion ?? 1,
       psk: this.spec.psk,
       config,
       workDir,

@@ -92,6 +92,7 @@ class LibreswanAdapter implements DutAdapter {
       localSubnets: this.ctx.localSubnets,
       remoteSubnets: this.ctx.remoteSubnets,
       selectors: this.ctx.selectors,
+      ikeVersion: this.ctx.ikeVersion,
       logFile: this.files.log,
       ...(this.config.failover ? { failoverHook: this.files.hook } : {}),
     };

@@ -5,6 +5,7 @@
 import type { Connection, DaemonConfig, Proposal } from './daemon-config.js';
 import { formatProposal, secretLiteral } from './daemon-config.js';
 import { connectionSelectors, strongswanTs, type DaemonSelector } from './daemon-selectors.js';
+import type { IkeVersion } from './lab-spec.js';
 
 export interface StrongswanPaths {
   vici: string;
@@ -22,6 +23,8 @@ export interface StrongswanRender {
   remoteSubnets: readonly string[];
   /** The profile's pairs from this daemon's side; empty: the subnets above (or the hosts). */
   selectors: readonly DaemonSelector[];
+  /** Absent: IKEv1. */
+  ikeVersion?: IkeVersion;
   paths: StrongswanPaths;
   /** Whether the kernel lacks ESP and the shim fakes SA installs (larval states must then not expire). */
   emulated: boolean;
@@ -47,7 +50,8 @@ charon {
   install_virtual_ip = no
   retransmit_tries = ${config.retransmit.tries}
   retransmit_timeout = ${config.retransmit.timeout}
-  retransmit_base = ${config.retransmit.base}${config.aggressive ? `
+  retransmit_base = ${config.retransmit.base}${config.retransmit.limit === undefined ? '' : `
+  retransmit_limit = ${config.retransmit.limit}`}${config.aggressive ? `
   # charon refuses Aggressive Mode with PSK (the hash is open to offline guessing) unless this is set.
   i_dont_care_about_security_and_use_aggressive_mode_psk = yes` : ''}
   filelog {
@@ -118,12 +122,15 @@ export function renderSwanctlConf(r: StrongswanRender, psk: string): string {
   if (config.failover && !r.paths.failoverHook) throw new Error('failover needs paths.failoverHook');
   // DPD clears the dead peer's CHILD_SA and charon runs this with PLUTO_VERB=down-client: it starts the next peer.
   const updown = config.failover ? `\n        updown = ${r.paths.failoverHook}` : '';
-  const dpd = config.dpd.delay > 0 ? `\n    dpd_delay = ${config.dpd.delay}s\n    dpd_timeout = ${config.dpd.timeout}s` : '';
+  const v2 = r.ikeVersion === 2;
+  if (v2 && config.aggressive) throw new Error('Aggressive Mode is IKEv1 only');
+  // dpd_timeout is IKEv1's (swanctl.conf(5)): an IKEv2 liveness check dies with the retransmit_* schedule.
+  const dpd = config.dpd.delay > 0 ? `\n    dpd_delay = ${config.dpd.delay}s${v2 ? '' : `\n    dpd_timeout = ${config.dpd.timeout}s`}` : '';
   const conns = r.connections
     .map(
       (c) => `  ${c.name} {
-    version = 1
-    aggressive = ${config.aggressive ? 'yes' : 'no'}
+    version = ${v2 ? 2 : 1}${v2 ? '' : `
+    aggressive = ${config.aggressive ? 'yes' : 'no'}`}
     local_addrs = ${c.local}
     remote_addrs = ${c.remote}
     proposals = ${proposalList(config.ikeProposals)}
