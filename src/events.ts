@@ -20,6 +20,12 @@ export type MessageKind =
   | 'delete'
   | 'notify'
   | 'informational'
+  // IKEv2 (RFC 7296): exchanges by name, and the empty INFORMATIONAL liveness check and its answer (§2.4)
+  | 'ike-sa-init'
+  | 'ike-auth'
+  | 'create-child-sa'
+  | 'liveness'
+  | 'liveness-response'
   | 'unknown';
 
 export interface MessageSummary {
