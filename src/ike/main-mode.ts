@@ -187,10 +187,12 @@ function onMm6(sa: SaContext, msg: IsakmpMessage): Outcome {
 /**
  * Times the DUT may send message 4 again after our message 5 before that is its refusal:
  * each repeat is answered with message 5 again, and a DUT with the same key answers one of
- * them with message 6 at once. Three: pluto (retransmitting 0.5, 1, 2 s apart) is judged
- * within 2 s of message 4, and a single lost message 5 is not mistaken for a refusal.
+ * them with message 6 at once. Five: pluto (retransmitting 0.5, 1, 2, 4, 8 s apart) is judged
+ * within 16 s of message 4, well before the 30 s phase-2 timeout; three were too few, as a
+ * pluto bringing up a hundred SAs at once repeats message 4 three times before it opens our
+ * message 5, and a lost message 5 is not mistaken for a refusal either.
  */
-export const MM4_REPEATS_REFUSAL = 3;
+export const MM4_REPEATS_REFUSAL = 5;
 
 /**
  * A retransmitted message 4 while we wait for message 6. Returns true when it is not to be

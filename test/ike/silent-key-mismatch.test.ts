@@ -28,7 +28,7 @@ function upToMm5(pair: EnginePair): OutboundDatagram {
 const sentBy = (pair: EnginePair): number => pair.dropped.filter((d) => d.from === 'a').length;
 
 describe('IkeEngine: Main Mode message 4 again instead of message 6', () => {
-  it(`the ${MM4_REPEATS_REFUSAL}rd repeat fails phase 1 as a refusal that names the pre-shared key; later ones are not answered`, () => {
+  it(`repeat number ${MM4_REPEATS_REFUSAL} fails phase 1 as a refusal that names the pre-shared key; later ones are not answered`, () => {
     const pair = new EnginePair(baseConfig('skm-a'), baseConfig('skm-b', { psk: () => new TextEncoder().encode('another key') }));
     const mm4 = upToMm5(pair);
     for (let i = 1; i < MM4_REPEATS_REFUSAL; i++) {
