@@ -9,18 +9,13 @@
 import { expect } from 'chai';
 import { LIBRESWAN } from '../e2e/lab-duts.js';
 import type { ScenarioJson } from '../e2e/cli-run.js';
-import { describeLabConformance, type Status } from './lab-conformance.js';
+import { describeLabConformance, NAT_T_UNMEASURED, type Status } from './lab-conformance.js';
 import { FIRST_PROBE_RACE, itAllowsOnlyTheFirstProbeRace, logLines, TOLERANCE } from './libreswan-first-probe-race.js';
 
 const SKIPPED = [
   // 100 SAs need 100 fake-peer addresses: run against profiles/*-scale.yaml (lab-dpd-at-scale.test.ts).
   'dpd-at-scale/sas-100',
-  // suites/nat-t.yaml needs `nat_t` in the profile; NAT-T against the lab daemons is not measured yet.
-  'nat-t/dead-over-udp-4500',
-  'nat-t/dpd-across-nat-rebinding',
-  'nat-t/dpd-over-udp-4500',
-  'nat-t/keepalives-are-liveness',
-  'nat-t/keepalives-are-not-liveness',
+  ...NAT_T_UNMEASURED,
   'multi-peer-failover/order-respected',
   'multi-peer-failover/primary-to-secondary',
   'multi-peer-failover/secondary-to-third',
