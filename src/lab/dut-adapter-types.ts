@@ -73,6 +73,8 @@ export interface DutAdapter {
   listSas(): Promise<SaListing[]>;
   /** The daemon log as it is written; ends when the daemon stops. */
   logLines(): AsyncIterable<DaemonLogLine>;
+  /** Makes logLines yield what the daemon has written by now (before a scenario's log window closes). */
+  catchUpLog(): Promise<void>;
   /** Where things are, for `dpd-harness lab up` to print (control socket, config, log file…). */
   describe(): Record<string, string>;
 }

@@ -64,6 +64,14 @@ export function pairConnNames(conn: string, pairs: number): string[] {
   return Array.from({ length: Math.max(1, pairs) }, (_, i) => pairConnName(conn, i));
 }
 
+/**
+ * pluto revives a conn brought up by `--initiate` as soon as its ISAKMP SA is deleted, DPD clear
+ * included (revival.c should_revive: first delay 0 s), which races the failover hook and
+ * renegotiates with the dead peer. POLICY_DONT_REKEY is the one policy bit that skips revival
+ * ("skipping revival: POLICY_DONT_REKEY enabled"); the lab's SAs live far longer than a scenario.
+ */
+const FAILOVER_NO_REVIVAL = '\n\trekey=no';
+
 export function renderIpsecConf(r: LibreswanRender): string {
   const { config } = r;
   if (config.failover && !r.failoverHook) throw new Error('failover needs failoverHook');
@@ -97,7 +105,7 @@ export function renderIpsecConf(r: LibreswanRender): string {
 	pfs=${pfs ? 'yes' : 'no'}
 	ikelifetime=${config.ikeLifetime}s
 	salifetime=${config.childLifetime}s
-	keyingtries=${config.keyingtries}${dpd}${retransmit}
+	keyingtries=${config.keyingtries}${config.failover ? FAILOVER_NO_REVIVAL : ''}${dpd}${retransmit}
 	auto=${AUTO[config.startAction]}
 `;
       }),

@@ -123,16 +123,6 @@ class LibreswanAdapter implements DutAdapter {
             this.pairs(name)
               .map((pair) => [this.tool('whack'), '--ctlsocket', this.files.ctl, '--name', pair, '--initiate', '--asynchronous'].map(shellQuote).join(' '))
               .join('; '),
-          // `ipsec auto --delete` + `--add`: pluto revives a dead connection it initiated, even after
-          // --terminate (failover-hook.ts); a deleted connection has nothing left to revive.
-          release: (name) =>
-            this.pairs(name)
-              .flatMap((pair) => [
-                [this.tool('whack'), '--ctlsocket', this.files.ctl, '--name', pair, '--delete'],
-                [this.tool('addconn'), '--config', this.files.conf, '--ctlsocket', this.files.ctl, pair],
-              ])
-              .map((cmd) => cmd.map(shellQuote).join(' '))
-              .join('; '),
         }),
       );
     }
@@ -199,6 +189,10 @@ class LibreswanAdapter implements DutAdapter {
 
   logLines() {
     return daemonLogLines(this.handle);
+  }
+
+  async catchUpLog(): Promise<void> {
+    await this.handle?.catchUpLog();
   }
 
   describe(): Record<string, string> {

@@ -170,6 +170,10 @@ class StrongswanAdapter implements DutAdapter {
     return daemonLogLines(this.handle);
   }
 
+  async catchUpLog(): Promise<void> {
+    await this.handle?.catchUpLog();
+  }
+
   describe(): Record<string, string> {
     const banner = this.banner();
     return {

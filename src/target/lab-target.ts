@@ -151,6 +151,9 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
             await peer.close();
             // The next scenario starts from a DUT without SAs (a dead one may linger in hold).
             for (const [i] of peerEndpoints.entries()) await dut?.terminate(connName(i)).catch(() => undefined);
+            // The scenario's log window closes next: take in what the daemon wrote up to now, not up to the last poll.
+            await dut?.catchUpLog();
+            await new Promise<void>((resolve) => setImmediate(resolve));
           } finally {
             idle.push(copy);
           }

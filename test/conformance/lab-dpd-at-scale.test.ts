@@ -33,9 +33,11 @@ describeLabConformance({
   statuses: { 'dpd-at-scale/sas-100': 'expected-fail' },
   timeoutMs: 240_000,
   evidence(run) {
-    it('pluto stretches its probe interval with 100 SAs but keeps its probe count and the answered SAs', () => {
+    it('pluto stretches its probe interval with 100 SAs, sends 2-3 probes to a silent SA and keeps the answered SAs', () => {
       expect(check(run, 'probe interval p99').observed as number).to.be.greaterThan(2.7);
-      expect(check(run, 'R-U-THEREs before dead per silent SA (p50)').observed).to.equal(3);
+      // dpdtimeout (6 s) runs from the first unanswered probe: when pluto's late retries come more
+      // than 3 s apart the SA dies before the third (measured: 3 in two runs, 2 in a third).
+      expect(check(run, 'R-U-THEREs before dead per silent SA (p50)').observed).to.be.within(2, 3);
       expect(check(run, 'answered SAs still listed by the DUT').observed).to.equal(90);
     });
   },
