@@ -47,3 +47,13 @@ describe('IKEv2 reference DUT settings', () => {
     expect(refused('cisco: { retry_interval: 2, retransmissions: 4 }', 'strongswan: { timeout: 2 }')).to.match(/retransmit\.cisco/);
   });
 });
+
+describe('reference target with an IKEv2 profile', () => {
+  it('checks the IKEv2 DUT settings and refuses with a typed error instead of running the IKEv1 DUT', async () => {
+    const { createReferenceTargetFactory } = await import('../../src/target/reference-target.js');
+    const { systemClock } = await import('../../src/peer/system-clock.js');
+    const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: HarnessError) => e.code);
+    expect(await codeOf(createReferenceTargetFactory(loadProfile(SHIPPED), systemClock))).to.equal('ERR_TARGET_UNAVAILABLE');
+    expect(await codeOf(createReferenceTargetFactory(variant('faults: {}', 'faults: { slow: true }'), systemClock))).to.equal('ERR_CONFIG_DUT');
+  });
+});
