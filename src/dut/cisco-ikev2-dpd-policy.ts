@@ -58,7 +58,9 @@ export type Ikev2DpdInput =
   /** The engine sent the request and every retransmission and heard nothing. */
   | { type: 'gave-up'; transmissions: number }
   /** The IKE SA went away otherwise (the peer's Delete): stop. */
-  | { type: 'sa-gone' };
+  | { type: 'sa-gone' }
+  /** Our IKE_SA_INIT / IKE_AUTH towards `peerIndex` failed or went unanswered. */
+  | { type: 'unreachable'; peerIndex: number };
 
 export type Ikev2DpdAction =
   | { type: 'send-liveness' }
@@ -118,6 +120,8 @@ export class CiscoIkev2DpdPolicy {
       case 'sa-gone':
         this.phase = 'down';
         return this.disarm();
+      case 'unreachable':
+        return this.phase === 'down' ? this.onward(input.peerIndex) : [];
     }
   }
 
@@ -150,16 +154,14 @@ export class CiscoIkev2DpdPolicy {
     // and all CHILD_SAs"; [Cisco DPD] "Using DPD … with Multiple Peers": the router deletes the SAs to the peer.
     if (this.faults.noDeleteOnDeath === true) return actions;
     actions.push({ type: 'remove-sas' });
-    const next = this.nextPeer();
-    if (next !== undefined) actions.push({ type: 'initiate', peerIndex: next });
-    return actions;
+    return [...actions, ...this.onward(this.peerIndex)];
   }
 
-  /** [Cisco DPD] "Configuring DPD … with Multiple Peers": cycle through the `set peer` list. */
-  private nextPeer(): number | undefined {
+  /** [Cisco DPD] "Configuring DPD … with Multiple Peers": cycle through the `set peer` list, past unreachable peers too. */
+  private onward(from: number): Ikev2DpdAction[] {
     const list = this.config.peers;
-    if (this.config.onDead !== 'failover' || list.length === 0) return undefined;
-    return list[(list.indexOf(this.peerIndex) + 1) % list.length];
+    if (this.config.onDead !== 'failover' || list.length === 0) return [];
+    return [{ type: 'initiate', peerIndex: list[(list.indexOf(from) + 1) % list.length]! }];
   }
 
   private rearm(now: bigint): Ikev2DpdAction[] {

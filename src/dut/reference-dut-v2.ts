@@ -40,6 +40,8 @@ interface SaRecord {
 const INFORMATIONAL = 37;
 const RESPONSE_FLAG = 0x20;
 const DPD_TIMER = 'dpd';
+/** An IKEv2 SA id is SPIi‖SPIr in hex; SPIi alone names an SA we initiated before SPIr is known. */
+const SPI_HEX = 16;
 
 export class ReferenceDutV2 {
   private readonly engine: Ikev2Engine;
@@ -48,6 +50,8 @@ export class ReferenceDutV2 {
   private readonly sas = new Map<string, SaRecord>();
   /** The crypto map's IKE SA, the one DPD watches. */
   private current: string | undefined;
+  /** Peer index of each IKE SA we initiated and that is not up yet, by our SPIi (hex). */
+  private readonly initiating = new Map<string, number>();
   /** Message ID of our liveness request in flight. */
   private livenessId: number | undefined;
   private closed = false;
@@ -75,7 +79,9 @@ export class ReferenceDutV2 {
   initiate(peerIndex: number): void {
     const to = this.config.peerEndpoints[peerIndex];
     if (!to) throw new RangeError(`no peer endpoint ${peerIndex}`);
-    this.apply(this.engine.initiate({ from: this.config.local, to }, this.now()).effects);
+    const { sa, effects } = this.engine.initiate({ from: this.config.local, to }, this.now());
+    this.initiating.set(sa.slice(0, SPI_HEX), peerIndex);
+    this.apply(effects);
   }
 
   /** The DUT has (or stops having) protected traffic for its peer: what on-demand DPD waits for. */
@@ -152,6 +158,13 @@ export class ReferenceDutV2 {
       if (!record || !event.detail) return;
       if (event.state === 'established') record.children.push(event.detail);
       else if (event.state === 'deleted' || event.state === 'expired') record.children = record.children.filter((c) => c !== event.detail);
+      return;
+    }
+    const initiated = this.initiating.get(sa.slice(0, SPI_HEX));
+    if (initiated !== undefined && event.state !== 'negotiating') this.initiating.delete(sa.slice(0, SPI_HEX));
+    if (initiated !== undefined && (event.state === 'failed' || event.state === 'expired')) {
+      this.mark(`peer ${initiated} unreachable: ${event.detail ?? event.state}`);
+      this.decide({ type: 'unreachable', peerIndex: initiated });
       return;
     }
     if (event.state === 'established') {

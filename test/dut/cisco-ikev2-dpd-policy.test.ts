@@ -42,6 +42,14 @@ describe('CiscoIkev2DpdPolicy', () => {
     expect(dieAt(2).at(-1)).to.deep.equal({ type: 'initiate', peerIndex: 0 });
   });
 
+  it('an unreachable next peer is passed over for the one after it; a peer failing while an SA is up is not failover', () => {
+    const p = policy();
+    expect(p.handle({ type: 'unreachable', peerIndex: 1 }, 0n)).to.deep.equal([{ type: 'initiate', peerIndex: 2 }]);
+    p.handle({ type: 'established', peerIndex: 2 }, 0n);
+    expect(p.handle({ type: 'unreachable', peerIndex: 0 }, 1n * S)).to.deep.equal([]);
+    expect(policy({ onDead: 'clear' }).handle({ type: 'unreachable', peerIndex: 1 }, 0n)).to.deep.equal([]);
+  });
+
   it('clear stays down; the noDeleteOnDeath fault keeps the SAs; a give-up outside a liveness check is not DPD', () => {
     const clear = policy({ onDead: 'clear' });
     clear.handle({ type: 'established', peerIndex: 0 }, 0n);

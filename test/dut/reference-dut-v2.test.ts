@@ -107,6 +107,20 @@ describe('IKEv2 reference DUT (Cisco crypto ikev2 dpd) over loopback', function 
     }
   });
 
+  it('failover past an unreachable peer: IKE_SA_INIT to the second goes unanswered, the third comes up', async () => {
+    const rig = await openRig({ peers: 3, onDead: 'failover' });
+    try {
+      rig.peers[0]!.setBehaviour({ silence: 'both' });
+      rig.peers[1]!.setBehaviour({ silence: 'both' });
+      await rig.peers[2]!.waitForSaState(2, 'established', 6000);
+      await waitUntil(() => rig.dut.listSas().some((s) => s.children.length === 1), 'the DUT listing the SA with the third peer', 1000);
+      expect(rig.marks.some((m) => m.type === 'mark' && m.label.startsWith('reference-dut: peer 1 unreachable'))).to.equal(true);
+      expect(livenessIn(rig.peers[1]!)).to.have.length(0);
+    } finally {
+      await rig.close();
+    }
+  });
+
   it("a peer's Delete removes the IKE SA and its CHILD_SA from the DUT's list", async () => {
     const rig = await openRig();
     try {
