@@ -17,12 +17,21 @@ import { targetCapabilities } from './capabilities.js';
 import type { ScenarioTarget, TargetFactory } from './target.js';
 import { ReferenceDut } from '../dut/reference-dut.js';
 import { referenceDutSettings } from '../dut/reference-dut-settings.js';
+import { referenceDutV2Settings } from '../dut/reference-dut-v2-settings.js';
+import { HarnessError } from '../errors.js';
 
 const DUT_ADDRESS = '127.0.0.1';
 /** Scenarios at once: each holds two sockets and a few timers, so the bound is the machine's patience, not the DUT. */
 const MAX_JOBS = 8;
 
 export async function createReferenceTargetFactory(profile: DeviceProfile, clock: Clock, options: { random?: Random } = {}): Promise<TargetFactory> {
+  if (profile.ike.version === 2) {
+    // The seam: the IKEv2 DUT is openReferenceIkev2Dut (src/dut/reference-dut-v2-settings.ts); what is
+    // missing here is the IKEv2 fake-peer ScenarioTarget it pairs with. Until it is joined, refuse
+    // rather than run the IKEv1 DUT against an IKEv2 profile. The DUT settings are checked first.
+    referenceDutV2Settings(profile);
+    throw new HarnessError('ERR_TARGET_UNAVAILABLE', `${profile.file}: IKEv2 against the reference DUT needs the IKEv2 fake-peer target (src/target/ikev2-peer-target.ts), not in this build`);
+  }
   const settings = referenceDutSettings(profile);
   const addresses = peerAddresses(profile);
   const random = options.random ?? systemRandom;
