@@ -29,6 +29,9 @@ export function suiteSchema(): JsonSchema {
 export const SUITE_VARIABLES = [
   'dpd.interval', 'dpd.retry_interval', 'dpd.probes_before_dead', 'dpd.dead_timeout', 'dpd.time_to_dead',
   'dpd.peer_count', 'dpd.failover.within', 'ike.lifetime.ike', 'ike.lifetime.ipsec',
+  // IKEv2 profiles (src/profile/ikev2-dpd.ts); retransmit_<n> exist up to the profile's retransmissions.
+  'ikev2.dpd.interval', 'ikev2.dpd.retransmissions', 'ikev2.dpd.time_to_dead', 'ikev2.dpd.dead_after_last_inbound',
+  ...Array.from({ length: 8 }, (_, i) => `ikev2.dpd.retransmit_${i + 1}` as const),
 ] as const;
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- values below were vouched for by the schema check */

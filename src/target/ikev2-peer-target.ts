@@ -117,16 +117,16 @@ export class Ikev2PeerScenarioTarget implements ScenarioTarget {
     switch (kind) {
       case 'unencrypted':
         // RFC 7296 §3.14: an INFORMATIONAL after IKE_AUTH is protected; this one carries its payloads in the clear.
-        return this.o.peer.sendLiveness(sa, { protection: 'clear' });
+        return this.o.peer.sendLiveness(sa, { protection: 'clear', oneShot: true });
       case 'bad-hash':
         // RFC 7296 §2.21.2: a bad ICV is dropped without an answer.
-        return this.o.peer.sendLiveness(sa, { protection: 'bad-icv' });
+        return this.o.peer.sendLiveness(sa, { protection: 'bad-icv', oneShot: true });
       case 'message-id-zero':
         // IKE_SA_INIT's message ID: the DUT answered it long ago (§2.2 retransmission or drop).
-        return this.o.peer.sendLiveness(sa, { messageId: 0 });
+        return this.o.peer.sendLiveness(sa, { messageId: 0, oneShot: true });
       case 'message-id-max':
         // §2.2: far outside the window.
-        return this.o.peer.sendLiveness(sa, { messageId: MAX_MESSAGE_ID });
+        return this.o.peer.sendLiveness(sa, { messageId: MAX_MESSAGE_ID, oneShot: true });
       default:
         throw new HarnessError('ERR_TARGET_UNAVAILABLE', `crafted message ${kind} is IKEv1-only`);
     }
