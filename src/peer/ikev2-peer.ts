@@ -207,7 +207,10 @@ export class Ikev2Peer {
   private onEngineEvent(effect: Extract<Ikev2Effect, { type: 'event' }>): void {
     const record: Ikev2EngineRecord = { t: this.now(), sa: effect.sa, event: effect.event };
     const { event } = effect;
-    if (event.kind === 'sa-keys') this.keys.push(event.keys);
+    if (event.kind === 'sa-keys') {
+      this.keys.push(event.keys);
+      this.log.push({ type: 'sa-keys', t: record.t, sa: effect.sa, ikev2: event.keys });
+    }
     if (event.kind === 'state') {
       const state: HarnessEvent = {
         type: 'sa-state',
