@@ -72,6 +72,27 @@ export interface SaKeysEvent {
   sa: string;
   initiatorCookie: string;
   encryptionKey: string;
+  ikev2?: undefined;
+}
+
+/** One IKE SA's row of Wireshark's IKEv2 decryption table: SPIs, SK_e/SK_a both ways (hex), Wireshark's algorithm names. */
+export interface Ikev2KeyMaterial {
+  spiI: string;
+  spiR: string;
+  skEi: string;
+  skEr: string;
+  skAi: string;
+  skAr: string;
+  encryption: string;
+  integrity: string;
+}
+
+/** Keys for Wireshark's IKEv2 decryption table (never the PSK). */
+export interface Ikev2SaKeysEvent {
+  type: 'sa-keys';
+  t: bigint;
+  sa: string;
+  ikev2: Ikev2KeyMaterial;
 }
 
 export interface SaStateEvent {
@@ -106,7 +127,7 @@ export interface MarkEvent {
   icmp?: { code: 'host' | 'port' | 'admin-prohibited'; sent: boolean };
 }
 
-export type HarnessEvent = DatagramEvent | SaKeysEvent | SaStateEvent | DaemonLogEvent | MarkEvent;
+export type HarnessEvent = DatagramEvent | SaKeysEvent | Ikev2SaKeysEvent | SaStateEvent | DaemonLogEvent | MarkEvent;
 
 /** Injected time source: tests pass a fake one. */
 export interface Clock {

@@ -8,6 +8,7 @@
 import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent, Endpoint, HarnessEvent, SaStateEvent } from '../events.js';
 import { messageSummaryOf } from '../ike/v2/ikev2-summary.js';
+import type { SeqTransform } from './behaviour.js';
 import { EventLog } from './event-log.js';
 import type { Ikev2Effect, Ikev2EnginePort, Ikev2Event, Ikev2Outbound, Ikev2SaKeys, Ikev2SendOptions } from './ikev2-engine-port.js';
 import { TimerSet } from './timer-set.js';
@@ -18,15 +19,23 @@ export interface Ikev2Behaviour {
   silence: 'none' | 'in' | 'out' | 'both';
   /** Hold each answer (a response to the DUT's request) this long before sending it. */
   answerDelayMs: number;
+  /** Answers never leave while the engine still reads what arrives: the DUT's requests are lost on the way, the timeline still names them. */
+  dropAnswers: boolean;
+  /** With `holdsLiveness`: answer the DUT's liveness requests, or let them go unanswered. */
+  liveness: 'answer' | 'ignore';
+  /** The message ID of a liveness answer against the request's (RFC 7296 §2.2: the same); 'stale' reuses the one answered before. */
+  answerMessageId: SeqTransform;
 }
 
-export const NORMAL_IKEV2_BEHAVIOUR: Ikev2Behaviour = { silence: 'none', answerDelayMs: 0 };
+export const NORMAL_IKEV2_BEHAVIOUR: Ikev2Behaviour = { silence: 'none', answerDelayMs: 0, dropAnswers: false, liveness: 'answer', answerMessageId: { kind: 'echo' } };
 
 export interface Ikev2PeerOptions {
   bind: Endpoint[];
   clock: Clock;
   engine: Ikev2EnginePort;
   log?: EventLog;
+  /** The engine holds the DUT's liveness requests (config liveness 'owner'): the peer answers them by its behaviour. */
+  holdsLiveness?: boolean;
 }
 
 /** An engine event with the SA it belongs to and when it happened. */
@@ -44,6 +53,8 @@ export class Ikev2Peer {
   private readonly timers: TimerSet;
   private readonly engineListeners = new Set<(r: Ikev2EngineRecord) => void>();
   private transport!: UdpTransport;
+  /** The message ID of the last liveness request answered, per SA (for answerMessageId 'stale'). */
+  private readonly lastAnswered = new Map<string, number>();
   private closed = false;
 
   private constructor(private readonly options: Ikev2PeerOptions) {
@@ -171,6 +182,10 @@ export class Ikev2Peer {
       this.log.push({ type: 'mark', t: this.now(), label: `silence-${silence}: ${datagram.summary.exchange} ${datagram.summary.response ? 'response' : 'request'} ${datagram.summary.messageId} not sent to ${datagram.to.address}:${datagram.to.port} [${datagram.sa}]` });
       return;
     }
+    if (datagram.answer && this.behaviour.dropAnswers) {
+      this.log.push({ type: 'mark', t: this.now(), label: `answer lost: ${datagram.summary.exchange} response ${datagram.summary.messageId} not sent [${datagram.sa}]` });
+      return;
+    }
     const transmit = (): void => void this.transmit(datagram).catch(() => undefined);
     if (datagram.answer && this.behaviour.answerDelayMs > 0) this.timers.set(this.behaviour.answerDelayMs, transmit);
     else transmit();
@@ -192,7 +207,10 @@ export class Ikev2Peer {
   private onEngineEvent(effect: Extract<Ikev2Effect, { type: 'event' }>): void {
     const record: Ikev2EngineRecord = { t: this.now(), sa: effect.sa, event: effect.event };
     const { event } = effect;
-    if (event.kind === 'sa-keys') this.keys.push(event.keys);
+    if (event.kind === 'sa-keys') {
+      this.keys.push(event.keys);
+      this.log.push({ type: 'sa-keys', t: record.t, sa: effect.sa, ikev2: event.keys });
+    }
     if (event.kind === 'state') {
       const state: HarnessEvent = {
         type: 'sa-state',
@@ -208,5 +226,15 @@ export class Ikev2Peer {
     }
     this.engineEvents.push(record);
     for (const listener of [...this.engineListeners]) listener(record);
+    if (event.kind === 'liveness-request' && this.options.holdsLiveness) this.answerLiveness(effect.sa, event.ticket, event.messageId);
+  }
+
+  private answerLiveness(sa: string, ticket: number, messageId: number): void {
+    if (this.behaviour.liveness === 'ignore') return;
+    const t = this.behaviour.answerMessageId;
+    const previous = this.lastAnswered.get(sa);
+    const id = t.kind === 'echo' ? messageId : t.kind === 'plus-one' ? messageId + 1 : t.kind === 'minus-one' ? messageId - 1 : t.kind === 'constant' ? t.value : (previous ?? messageId - 1);
+    this.lastAnswered.set(sa, messageId);
+    this.respondNow(sa, ticket, id === messageId ? undefined : { messageId: id >>> 0 });
   }
 }

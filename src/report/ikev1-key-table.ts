@@ -18,7 +18,7 @@ const HEX = /^[0-9a-f]*$/;
 export function ikev1Keys(result: Pick<ScenarioResult, 'events'>): Ikev1Key[] {
   const byCookie = new Map<string, Ikev1Key>();
   for (const e of result.events) {
-    if (e.type !== 'sa-keys') continue;
+    if (e.type !== 'sa-keys' || e.ikev2 !== undefined) continue;
     const key = normalise(e);
     if (key) byCookie.set(key.initiatorCookie, key);
   }

@@ -4,6 +4,7 @@
  * the .ikev1-keys files are the only places derived IKE keys are written.
  */
 import { decodeAsPorts, tsharkCommandLine } from './ikev1-key-table.js';
+import { tsharkIkev2CommandLine } from './ikev2-key-table.js';
 import type { RunReport, ScenarioResult } from './result-model.js';
 import { scenarioArtifacts } from './scenario-artifacts.js';
 
@@ -33,6 +34,9 @@ export function renderReportReadme(report: RunReport): string {
     "- `<scenario>.ikev1-keys`: Wireshark's IKEv1 decryption table for that pcap. To use it in Wireshark, copy it as",
     '  `ikev1_decryption_table` into your Wireshark profile folder, or enter the pairs under',
     '  Preferences > Protocols > ISAKMP > IKEv1 Decryption Table.',
+    "- `<scenario>.ikev2-keys` (IKEv2 scenarios, instead): Wireshark's IKEv2 decryption table for that pcap (SPIs,",
+    '  SK_e and SK_a both ways, algorithm names); copy it as `ikev2_decryption_table` into your Wireshark profile',
+    '  folder, or enter the rows under Preferences > Protocols > ISAKMP > IKEv2 Decryption Table.',
     '',
     'The PSK is never written here; the key tables hold only the per-SA encryption keys of this run.',
     '',
@@ -50,6 +54,10 @@ export function renderReportReadme(report: RunReport): string {
     for (const s of suite.scenarios) {
       const a = scenarioArtifacts(s);
       if (!a) continue;
+      if (a.ikev2Keys) {
+        lines.push(`### ${suite.name}: ${s.title} (${s.status})`, '', '```sh', tsharkIkev2CommandLine(a.pcap, a.ikev2Keys, decodeAsPorts(udpPorts(s))), '```', '');
+        continue;
+      }
       lines.push(`### ${suite.name}: ${s.title} (${s.status})`, '', '```sh', tsharkCommandLine(a.pcap, a.ikev1Keys, udpPorts(s), natTPorts(s)), '```', '');
       const ports = decodeAsPorts(udpPorts(s));
       if (ports.length > 0) {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { HarnessError } from '../errors.js';
 import type { HarnessEvent } from '../events.js';
 import { renderIkev1KeyTable } from './ikev1-key-table.js';
+import { renderIkev2KeyTable } from './ikev2-key-table.js';
 import { renderJunitXml } from './junit-xml.js';
 import { datagramsInOrder } from './message-timeline.js';
 import { createPcapStream, datagramFromEvent, pcapFile } from './pcap-writer.js';
@@ -139,7 +140,7 @@ export class ReportWriter {
     }
     const datagrams = datagramsInOrder(result.events).map((e) => datagramFromEvent(e, (t) => wallNsOf(result, t)));
     this.writeAtomically(artifacts.pcap, pcapFile(datagrams));
-    this.writeAtomically(artifacts.keys, renderIkev1KeyTable(artifacts.ikev1Keys));
+    this.writeAtomically(artifacts.keys, artifacts.ikev2Keys ? renderIkev2KeyTable(artifacts.ikev2Keys) : renderIkev1KeyTable(artifacts.ikev1Keys));
   }
 
   private writeRunFiles(): void {

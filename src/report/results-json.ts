@@ -55,7 +55,7 @@ function scenarioJson(s: ScenarioResult): unknown {
     })),
     notes: scenarioNotes(s).map((n) => ({ ...n, t: round6(n.t) })),
     daemonLogs: daemonLogsOf(s).map((d) => ({ daemon: d.daemon, lines: d.lines.map((l) => ({ t: round6(secondsSinceStart(s, l.t)), line: l.line })) })),
-    files: artifacts && { pcap: artifacts.pcap, ikev1Keys: artifacts.keys, keyCount: artifacts.ikev1Keys.length },
+    files: artifacts && { pcap: artifacts.pcap, ikev1Keys: artifacts.keys, keyCount: artifacts.ikev2Keys?.length ?? artifacts.ikev1Keys.length },
   };
 }
 

@@ -30,9 +30,15 @@ export function allowance(expected: number, tolerance: Tolerance): number {
 const isMessage = (e: HarnessEvent, kind: MessageKind, direction: 'in' | 'out'): e is DatagramEvent =>
   e.type === 'datagram' && e.direction === direction && e.summary?.kind === kind && e.rejected === undefined;
 
-/** Inbound R-U-THEREs from the DUT at or after `since`. */
+/** A probe is an IKEv1 R-U-THERE or an IKEv2 liveness request (RFC 7296 §2.4); an ACK the answer to either. */
+const isProbe = (e: HarnessEvent, direction: 'in' | 'out'): e is DatagramEvent => isMessage(e, 'r-u-there', direction) || isMessage(e, 'liveness', direction);
+const isAck = (e: HarnessEvent): e is DatagramEvent => isMessage(e, 'r-u-there-ack', 'in') || isMessage(e, 'liveness-response', 'in');
+/** RFC 3706's sequence number; IKEv2 has none, its message ID plays the part (RFC 7296 §2.2: a retransmission keeps it). */
+const probeNumber = (d: DatagramEvent): number | undefined => d.summary?.seq ?? (d.summary?.kind === 'liveness' || d.summary?.kind === 'liveness-response' ? d.summary.messageId : undefined);
+
+/** Inbound probes from the DUT at or after `since`. */
 export function probesSince(events: readonly HarnessEvent[], since: bigint): DatagramEvent[] {
-  return events.filter((e): e is DatagramEvent => isMessage(e, 'r-u-there', 'in') && e.t >= since);
+  return events.filter((e): e is DatagramEvent => isProbe(e, 'in') && e.t >= since);
 }
 
 /** The instant `origin` names, or undefined when it has not happened (first-probe before any probe). */
@@ -81,7 +87,7 @@ const messageMatcher = (step: Extract<Step, { kind: 'expect-message' }>, peerAdd
   isMessage(e, step.message, step.direction) && (step.peerIndex === undefined || (e as DatagramEvent).local.address === peerAddresses[step.peerIndex]);
 
 const initiateMatcher = (step: Extract<Step, { kind: 'expect-initiate' }>, peerAddresses: readonly string[]) => (e: HarnessEvent): boolean =>
-  isMessage(e, 'main-mode', 'in') && (e as DatagramEvent).local.address === peerAddresses[step.peerIndex] && ((e as DatagramEvent).summary?.step ?? 1) === 1;
+  (isMessage(e, 'main-mode', 'in') || isMessage(e, 'ike-sa-init', 'in')) && (e as DatagramEvent).local.address === peerAddresses[step.peerIndex] && ((e as DatagramEvent).summary?.step ?? 1) === 1;
 
 /** The instant of the message an expect-message / expect-initiate step found, when it found one. */
 export function matchedAt(step: Extract<Step, { kind: 'expect-message' | 'expect-initiate' }>, ctx: CheckContext, peerAddresses: readonly string[]): bigint | undefined {
@@ -136,18 +142,18 @@ const next32 = (seq: number): number => (seq + 1) >>> 0;
 
 export function checkSeq(step: Extract<Step, { kind: 'expect-seq' }>, ctx: CheckContext, lastSeries: readonly DatagramEvent[]): Check[] {
   if (step.relation === 'echo') {
-    const ours = ctx.events.filter((e): e is DatagramEvent => isMessage(e, 'r-u-there', 'out') && e.t >= ctx.phaseStart);
+    const ours = ctx.events.filter((e): e is DatagramEvent => isProbe(e, 'out') && e.t >= ctx.phaseStart);
     if (ours.length === 0) return [{ name: 'ACK echoes the R-U-THERE sequence number', expected: 'an R-U-THERE sent in this phase', observed: null, pass: false }];
     return ours.map((probe, i) => {
       const limit = ours[i + 1]?.t;
-      const ack = ctx.events.find((e): e is DatagramEvent => isMessage(e, 'r-u-there-ack', 'in') && e.t > probe.t && (limit === undefined || e.t < limit));
+      const ack = ctx.events.find((e): e is DatagramEvent => isAck(e) && e.t > probe.t && (limit === undefined || e.t < limit));
       return {
-        name: `ACK ${i + 1} echoes sequence number`, expected: probe.summary!.seq ?? 'seq', observed: ack?.summary?.seq ?? null, pass: ack !== undefined && ack.summary?.seq === probe.summary?.seq,
+        name: `ACK ${i + 1} echoes sequence number`, expected: probeNumber(probe) ?? 'seq', observed: ack ? (probeNumber(ack) ?? null) : null, pass: ack !== undefined && probeNumber(ack) === probeNumber(probe),
         ...(ack ? {} : { detail: 'no R-U-THERE-ACK before the next R-U-THERE' }),
       };
     });
   }
-  const seqs = lastSeries.map((p) => p.summary?.seq);
+  const seqs = lastSeries.map(probeNumber);
   if (seqs.length < 2) return [{ name: `R-U-THERE sequence numbers ${step.relation}`, expected: 'at least 2 probes', observed: seqs.length, unit: 'probes', pass: false }];
   const checks: Check[] = [];
   for (let i = 1; i < seqs.length; i++) {

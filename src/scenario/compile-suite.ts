@@ -29,6 +29,9 @@ export function suiteSchema(): JsonSchema {
 export const SUITE_VARIABLES = [
   'dpd.interval', 'dpd.retry_interval', 'dpd.probes_before_dead', 'dpd.dead_timeout', 'dpd.time_to_dead',
   'dpd.peer_count', 'dpd.failover.within', 'ike.lifetime.ike', 'ike.lifetime.ipsec',
+  // IKEv2 profiles (src/profile/ikev2-dpd.ts); retransmit_<n> exist up to the profile's retransmissions.
+  'ikev2.dpd.interval', 'ikev2.dpd.retransmissions', 'ikev2.dpd.time_to_dead', 'ikev2.dpd.dead_after_last_inbound',
+  ...Array.from({ length: 8 }, (_, i) => `ikev2.dpd.retransmit_${i + 1}` as const),
 ] as const;
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- values below were vouched for by the schema check */
@@ -159,6 +162,7 @@ function unmetCapability(steps: Raw[], can: TargetCapabilities): string | undefi
 function unmetRequirement(req: Raw, profile: DeviceProfile, steps: Raw[], host: HostCapabilities): string | undefined {
   const actual: Record<string, unknown> = {
     target: profile.target.kind,
+    'ike.version': profile.ike.version,
     'dpd.mode': profile.dpd.mode,
     'dpd.action': profile.dpd.action,
     'dpd.retry_seq': profile.dpd.retrySeq,
@@ -167,7 +171,8 @@ function unmetRequirement(req: Raw, profile: DeviceProfile, steps: Raw[], host: 
     nat_t: profile.natT !== undefined,
     'nat_t.keepalives_count_as_liveness': profile.natT?.keepalivesCountAsLiveness,
   };
-  for (const [key, want] of Object.entries(req)) {
+  // A scenario speaks IKEv1 unless it asks for IKEv2: its steps are written in IKEv1's messages.
+  for (const [key, want] of Object.entries({ 'ike.version': 1, ...req })) {
     if (key === 'min_peers') continue;
     const accepted = Array.isArray(want) ? want : [want];
     if (!accepted.includes(actual[key])) return `requires ${key} ${accepted.join(' or ')} (profile: ${String(actual[key])})`;
@@ -178,6 +183,7 @@ function unmetRequirement(req: Raw, profile: DeviceProfile, steps: Raw[], host: 
   const missing = unmetCapability(steps, targetCapabilities(profile));
   if (missing) return missing;
   const icmp = steps.map((st) => (st as Raw).behave?.silence).find((v) => typeof v === 'string' && v.startsWith('icmp-'));
+  if (icmp && profile.ike.version === 2) return `needs an ICMP silence (${icmp}), which the IKEv2 fake peer does not have`;
   if (icmp && !host.rawSocket) return `needs a raw socket to answer with ICMP (${icmp}): run as root or give node CAP_NET_RAW`;
   return undefined;
 }

@@ -40,12 +40,14 @@ export function quickModeSelector(ts: TrafficSelector): QuickModeSelector {
 }
 
 /** The profile's selectors; else, for a lab DUT with inner subnets, the first peer subnet against the first DUT subnet. */
-function selectorsOf(profile: DeviceProfile): QuickModeSelector[] {
-  if (profile.ike.trafficSelectors.length > 0) return profile.ike.trafficSelectors.map(quickModeSelector);
+export function profileSelectors(profile: DeviceProfile): TrafficSelector[] {
+  if (profile.ike.trafficSelectors.length > 0) return profile.ike.trafficSelectors;
   const t = profile.target;
-  if ('lab' in t && t.lab.peerSubnets.length > 0 && t.lab.dutSubnets.length > 0) return [quickModeSelector({ local: t.lab.peerSubnets[0]!, remote: t.lab.dutSubnets[0]! })];
+  if ('lab' in t && t.lab.peerSubnets.length > 0 && t.lab.dutSubnets.length > 0) return [{ local: t.lab.peerSubnets[0]!, remote: t.lab.dutSubnets[0]! }];
   return [];
 }
+
+const selectorsOf = (profile: DeviceProfile): QuickModeSelector[] => profileSelectors(profile).map(quickModeSelector);
 
 /**
  * The fake peer's sockets: the IKE endpoints and, for a DUT that speaks NAT-T (profile `nat_t`),

@@ -4,7 +4,7 @@
  * the lab's peer addresses (UDP/500, root namespace) with the real IKE engine.
  * One DUT serves every peer address, so a lab runs one scenario at a time; with
  * `jobs` > 1 the factory brings up that many copies of the lab and hands each
- * scenario an idle one.
+ * scenario an idle one. An `ike.version: 2` profile gets the IKEv2 fake peer.
  */
 import type { Clock, Endpoint, Random } from '../events.js';
 import { IkeEngine } from '../ike/index.js';
@@ -21,7 +21,11 @@ import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import type { DaemonLog } from '../report/result-model.js';
 import { engineConfigFor, peerBindings } from './engine-config.js';
-import { PeerScenarioTarget } from './peer-target.js';
+import { Ikev2Engine } from '../ike/v2/ikev2-engine.js';
+import { Ikev2Peer } from '../peer/ikev2-peer.js';
+import { ikev2EngineConfigFor } from './ikev2-engine-config.js';
+import { Ikev2PeerScenarioTarget } from './ikev2-peer-target.js';
+import { PeerScenarioTarget, type PeerTargetOptions } from './peer-target.js';
 import { targetCapabilities } from './capabilities.js';
 import type { ScenarioTarget, TargetFactory } from './target.js';
 
@@ -117,17 +121,17 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
       const { lab, dutEndpoint, peerEndpoints, logLines } = copy;
       const dut = lab.dut;
       const name = lab.status().lab;
-      let peer: FakePeer;
+      let peer: FakePeer | Ikev2Peer;
       try {
-        peer = await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks) });
+        peer = profile.ike.version === 2
+          ? await Ikev2Peer.start({ bind: peerEndpoints, clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true })
+          : await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks) });
       } catch (err) {
         idle.push(copy);
         throw err;
       }
-      return new PeerScenarioTarget({
-        peer,
+      const common = {
         clock,
-        random,
         dut: dutEndpoint,
         peerEndpoints,
         control: {
@@ -158,7 +162,8 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
             idle.push(copy);
           }
         },
-      });
+      } satisfies Omit<PeerTargetOptions, 'peer' | 'random'>;
+      return peer instanceof Ikev2Peer ? new Ikev2PeerScenarioTarget({ ...common, peer }) : new PeerScenarioTarget({ ...common, peer, random });
     },
     async close() {
       collecting = false;

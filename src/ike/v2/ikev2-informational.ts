@@ -22,7 +22,7 @@ function requireEstablished(ctx: Ikev2SaContext): void {
 /** An empty INFORMATIONAL request: the liveness check (§2.4). */
 export function sendLiveness(ctx: Ikev2SaContext, options: Ikev2SendOptions = {}): Ikev2Effect[] {
   requireEstablished(ctx);
-  ctx.pending = 'liveness';
+  if (!options.oneShot) ctx.pending = 'liveness';
   return ctx.request(INFORMATIONAL, [], options).effects;
 }
 

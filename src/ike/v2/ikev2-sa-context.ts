@@ -33,6 +33,8 @@ export interface Ikev2SendOptions {
   /** Send under this message ID instead of the window's. */
   messageId?: number;
   protection?: Protection;
+  /** A crafted request sent once outside the window (§2.3): no retransmission, no answer awaited, the window stays free. */
+  oneShot?: boolean;
 }
 
 /** What the initiator keeps between IKE_SA_INIT and IKE_AUTH; the responder the same from its side. */
@@ -127,6 +129,7 @@ export class Ikev2SaContext {
     const header = this.header(exchangeType, messageId, false);
     const bytes = this.encode(header, payloads, options.protection);
     const datagram = this.outbound(bytes, header, payloads, false);
+    if (options.oneShot) return { bytes, effects: [{ type: 'send', datagram }] };
     this.window.open(exchangeName(exchangeType), bytes, datagram.summary, messageId);
     return { bytes, effects: [{ type: 'send', datagram }, { type: 'set-timer', sa: this.timerKey, id: RETRANSMIT_TIMER, ms: this.window.waitMs() as number }] };
   }
