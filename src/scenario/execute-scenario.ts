@@ -183,7 +183,11 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
         case 'behave':
           if (Object.keys(step.change).length > 0) target.setBehaviour(step.change);
           if (step.natRebind) await abortable(target.rebindNat(), options.signal);
-          if (step.dutTraffic !== undefined) await abortable(target.setDutTraffic(step.dutTraffic), options.signal);
+          if (step.dutTraffic !== undefined) await abortable(target.setDutTraffic(step.dutTraffic, step.dutTrafficRate), options.signal);
+          if (step.peerTraffic !== undefined) {
+            if (!target.setPeerTraffic) throw new HarnessError('ERR_TARGET_UNAVAILABLE', 'this target cannot send ESP from the fake peer');
+            await abortable(target.setPeerTraffic(step.peerTraffic), options.signal);
+          }
           if (step.sendProbe) await abortable(target.sendProbe(step.sendProbe), options.signal);
           if (step.sendCrafted) await abortable(target.sendCrafted(step.sendCrafted), options.signal);
           // The phase starts with the change: what the probes it sent provoke belongs to it.
