@@ -14,6 +14,7 @@ import { renderIkev1KeyTable } from './ikev1-key-table.js';
 import { renderJunitXml } from './junit-xml.js';
 import { datagramsInOrder } from './message-timeline.js';
 import { createPcapStream, datagramFromEvent, pcapFile } from './pcap-writer.js';
+import { renderEspKeyTable } from './esp-key-table.js';
 import { redactReport } from './redact-secrets.js';
 import { renderReportHtml } from './report-html.js';
 import { renderReportReadme } from './report-readme.js';
@@ -140,6 +141,7 @@ export class ReportWriter {
     const datagrams = datagramsInOrder(result.events).map((e) => datagramFromEvent(e, (t) => wallNsOf(result, t)));
     this.writeAtomically(artifacts.pcap, pcapFile(datagrams));
     this.writeAtomically(artifacts.keys, renderIkev1KeyTable(artifacts.ikev1Keys));
+    if (artifacts.espKeys) this.writeAtomically(artifacts.espKeys.file, renderEspKeyTable(artifacts.espKeys.entries));
   }
 
   private writeRunFiles(): void {

@@ -251,6 +251,10 @@ function compileStep(src: YamlSource, path: FieldPath, raw: Raw, profile: Device
         return { kind: 'expect-initiate', peerIndex: peerIndex(body.peer), timing: timing(body) };
       case 'expect_icmp':
         return { kind: 'expect-icmp' };
+      case 'expect_esp': {
+        const min = (k: string): number => (body[k] === undefined ? 0 : value([k], body[k], { integer: true }));
+        return { kind: 'expect-esp', minSent: min('min_sent'), minReceived: min('min_received'), minReplies: min('min_replies'), minRequests: min('min_requests') };
+      }
       case 'expect_nat_t':
         return { kind: 'expect-nat-t', minKeepalives: body.min_keepalives === undefined ? 0 : value(['min_keepalives'], body.min_keepalives, { integer: true }) };
       case 'dpd_at_scale': {

@@ -27,6 +27,7 @@ export type Step =
   | { kind: 'expect-initiate'; peerIndex: number; timing: Timing }
   | { kind: 'expect-icmp' }
   | { kind: 'expect-nat-t'; minKeepalives: number }
+  | { kind: 'expect-esp'; minSent: number; minReceived: number; minReplies: number; minRequests: number }
   | ScaleStep;
 
 /**
