@@ -63,6 +63,11 @@ export interface DatagramEvent {
    * ISAKMP message without it; the pcap puts it back), a NAT-keepalive (`bytes` = 0xFF), or ESP.
    */
   udpEncapsulation?: 'non-esp-marker' | 'keepalive' | 'esp';
+  /**
+   * ESP the fake peer sealed or opened (src/peer/esp-traffic.ts): SPI, sequence number, what the
+   * receiver made of it (RFC 4303 §3.4.3-3.4.4) and what was inside.
+   */
+  esp?: { spi: number; seq: number; verdict: 'ok' | 'replay' | 'auth-failed' | 'unknown-spi'; inner?: 'echo-request' | 'echo-reply' | 'udp' | 'other' };
 }
 
 /** Keys for Wireshark's IKEv1 decryption table (never the PSK). */
@@ -93,6 +98,26 @@ export interface Ikev2SaKeysEvent {
   t: bigint;
   sa: string;
   ikev2: Ikev2KeyMaterial;
+}
+
+/** One ESP SA's keys, for Wireshark's esp_sa table only (never results.json or report.html). */
+export interface EspSaKeys {
+  spi: number;
+  /** src/crypto/cipher-suite.ts names: 'aes-cbc-128', 'hmac-sha1-96', … */
+  suite: { encryption: string; integrity?: string };
+  encryptionKey: Uint8Array;
+  integrityKey: Uint8Array;
+}
+
+/** A child SA's ESP keys both ways: outbound packets go from `local` to `remote` (outer addresses; '*' when not yet known). */
+export interface EspKeysEvent {
+  type: 'esp-keys';
+  t: bigint;
+  sa: string;
+  local: string;
+  remote: string;
+  outbound: EspSaKeys;
+  inbound: EspSaKeys;
 }
 
 export interface SaStateEvent {
@@ -127,7 +152,7 @@ export interface MarkEvent {
   icmp?: { code: 'host' | 'port' | 'admin-prohibited'; sent: boolean };
 }
 
-export type HarnessEvent = DatagramEvent | SaKeysEvent | Ikev2SaKeysEvent | SaStateEvent | DaemonLogEvent | MarkEvent;
+export type HarnessEvent = DatagramEvent | SaKeysEvent | Ikev2SaKeysEvent | EspKeysEvent | SaStateEvent | DaemonLogEvent | MarkEvent;
 
 /** Injected time source: tests pass a fake one. */
 export interface Clock {

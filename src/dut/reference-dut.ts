@@ -111,7 +111,9 @@ export class ReferenceDut {
       clock: config.clock,
       onDatagram: (d) => {
         if (d.udpEncapsulation === 'keepalive') dut?.keepalive(d.remote);
-        else if (d.udpEncapsulation !== 'esp') dut?.receive({ local: d.local, remote: d.remote, bytes: d.bytes });
+        // ESP from the peer is the protected traffic on-demand DPD counts as heard from it (its data plane is not emulated further).
+        else if (d.udpEncapsulation === 'esp') dut?.inboundEsp();
+        else dut?.receive({ local: d.local, remote: d.remote, bytes: d.bytes });
       },
     });
     const local = transport.endpoints[0]!;
@@ -142,6 +144,10 @@ export class ReferenceDut {
     if (!to) throw new RangeError(`no peer endpoint ${peerIndex}`);
     const { effects } = this.engine.initiate({ from: this.config.local, to, quickMode: true }, this.config.clock.now());
     this.apply(effects);
+  }
+
+  inboundEsp(): void {
+    if (this.cryptoMap.sa !== undefined) this.decide(this.cryptoMap, { type: 'inbound' });
   }
 
   /** The DUT has (or stops having) protected traffic for its peer: what on-demand DPD waits for. */

@@ -5,6 +5,7 @@
  */
 import type { Endpoint, MessageSummary } from '../events.js';
 import type { IsakmpHeader, Payload } from '../wire/types.js';
+import type { EspSaPair } from '../crypto/esp-keys.js';
 import type { Refusal } from './refusal.js';
 
 export interface InboundDatagram {
@@ -35,7 +36,9 @@ export type EngineEvent =
   /** From the DUT's NAT-D (RFC 3947 §3.2): who is behind a NAT; `forced`: we claimed to be. */
   | { kind: 'nat-detected'; local: boolean; remote: boolean; forced: boolean }
   /** The SA's endpoints changed: the float to the NAT-T port, or a peer that moved. */
-  | { kind: 'float'; local: Endpoint; remote: Endpoint };
+  | { kind: 'float'; local: Endpoint; remote: Endpoint }
+  /** A child SA whose ESP transform src/crypto implements is up: both directions' SPI, suite and keys (RFC 2409 §5.5). */
+  | { kind: 'esp-sa'; esp: EspSaPair };
 
 export type EngineEffect =
   | { type: 'send'; datagram: OutboundDatagram }

@@ -164,6 +164,7 @@ function onQm3(sa: SaContext, msg: IsakmpMessage, keys: Keys, qm: QuickModeExcha
 function addChild(sa: SaContext, child: ChildSa, effects: EngineEffect[]): void {
   sa.children.push(child);
   effects.push(sa.event({ kind: 'state', phase: 2, state: 'established', detail: `ESP SPIs in ${hex(child.inboundSpi)} out ${hex(child.outboundSpi)}` }));
+  if (child.esp) effects.push(sa.event({ kind: 'esp-sa', esp: child.esp }));
 }
 
 /** Timer `qm:<M-ID>` fired: resend that initiator exchange, or fail it once the schedule is spent. */

@@ -6,7 +6,7 @@
  * decisions at the socket, and recording what really went over the wire.
  */
 import { HarnessError } from '../errors.js';
-import type { Clock, DatagramEvent, Endpoint, HarnessEvent, MarkEvent, MessageSummary, SaStateEvent } from '../events.js';
+import type { Clock, DatagramEvent, Endpoint, HarnessEvent, MarkEvent, MessageSummary, Random, SaStateEvent } from '../events.js';
 import { encodeMessage, type IsakmpMessage } from '../wire/index.js';
 import {
   NORMAL_BEHAVIOUR,
@@ -20,11 +20,15 @@ import {
 import { corruptMessage, corruptionApplies } from './corruption.js';
 import type { InformationalOptions } from '../ike/index.js';
 import type { EngineEffect, EngineHooks, EnginePort, InitiateOptions, OutboundDatagram, PlaintextMessage } from './engine-port.js';
+import { EspTraffic, type TrafficFlow } from './esp-traffic.js';
 import { EventLog } from './event-log.js';
+import { waitForSaState, type SaStateMatch } from './sa-state-wait.js';
+export type { SaStateMatch } from './sa-state-wait.js';
 import { cookiesOf, headerSummary } from './header-summary.js';
 import { IcmpInjector } from './icmp-injector.js';
 import { IcmpAnswers } from './icmp-answers.js';
 import { NatKeepalives } from './nat-keepalives.js';
+import { systemRandom } from './system-random.js';
 import { TimerSet } from './timer-set.js';
 import { UdpTransport, type BindEndpoint, type Datagram } from './udp-transport.js';
 import { udpEncapsulated } from '../wire/udp-encapsulation.js';
@@ -45,6 +49,8 @@ export interface FakePeerOptions {
    * Default: the raw-socket addon on this clock.
    */
   openIcmp?: () => IcmpInjector;
+  /** IVs of the ESP it seals; default systemRandom. */
+  random?: Random;
 }
 
 /** Behaviours are keyed by initiator cookie: it names an IKE SA from its first packet, before CKY-R is known. */
@@ -52,16 +58,8 @@ const saKey = (sa: string): string => sa.slice(0, 16);
 const KEEPALIVE_DATAGRAM = udpEncapsulated.encode({ kind: 'keepalive' });
 
 /** Whether two SA ids name the same IKE SA (one may predate the responder cookie). */
-export const sameSa = (a: string, b: string): boolean => saKey(a) === saKey(b);
+export { sameSa } from './sa-state-wait.js';
 
-export interface SaStateMatch {
-  /** The SA (any id of it); absent: any SA. */
-  sa?: string;
-  /** The DUT address the SA is with; absent: any. */
-  remoteAddress?: string;
-  phase: 1 | 2;
-  state: SaStateEvent['state'];
-}
 
 export class FakePeer {
   readonly log: EventLog;
@@ -79,6 +77,7 @@ export class FakePeer {
   private readonly rebound = new Map<string, Endpoint>();
   private transport!: UdpTransport;
   private readonly icmpAnswers: IcmpAnswers;
+  private readonly esp: EspTraffic;
   private closed = false;
 
   private constructor(private readonly options: FakePeerOptions) {
@@ -96,6 +95,13 @@ export class FakePeer {
       behaviour: (sa) => this.behaviour(sa),
       send: (sa, from, to) => void this.transmit(from, to, KEEPALIVE_DATAGRAM, { sa }, 'keepalive').catch(() => undefined),
       mark: (label, sa) => this.mark(label, sa),
+    });
+    this.esp = new EspTraffic({
+      clock: options.clock, random: options.random ?? systemRandom, timers: this.timers,
+      maySend: (sa) => ['none', 'in'].includes(this.behaviour(sa).silence),
+      send: (sa, from, to, bytes, esp) => void this.transmit(this.rebound.get(`${from.address}:${from.port}`) ?? from, to, bytes, { sa, esp }, 'esp').catch(() => undefined),
+      mark: (label, sa) => this.mark(label, sa),
+      keys: (e) => this.log.push(e),
     });
   }
 
@@ -197,6 +203,11 @@ export class FakePeer {
     return moved;
   }
 
+  /** ICMP echo in ESP on `sa` at `flow.rate` packets/s (0 stops); inbound ESP is opened and answered whatever this says. */
+  setTraffic(sa: string, flow: TrafficFlow): void {
+    this.esp.start(saKey(sa), flow);
+  }
+
   /** Bytes exactly as given (a deliberately malformed message, or not ISAKMP at all), outside any SA state. */
   async sendRaw(from: string | Endpoint, to: Endpoint, bytes: Uint8Array): Promise<void> {
     const sa = cookiesOf(bytes);
@@ -209,26 +220,9 @@ export class FakePeer {
     return this.sendRaw(from, to, encodeMessage(message));
   }
 
-  /**
-   * Resolves with the awaited state; with `match.sa` set, rejects as soon as that SA fails
-   * instead: ERR_DUT_REFUSED when the DUT said why (its error notify), ERR_PEER_TIMEOUT
-   * when it stopped answering. A refused bring-up then ends in milliseconds, not at the timeout.
-   */
-  async waitForSaState(match: SaStateMatch, timeoutMs: number, since?: bigint): Promise<SaStateEvent> {
-    const what = `phase ${match.phase} ${match.state}${match.sa ? ` of SA ${match.sa}` : ''}${match.remoteAddress ? ` with ${match.remoteAddress}` : ''}`;
-    const awaited = (e: HarnessEvent): boolean =>
-      e.type === 'sa-state' &&
-      e.phase === match.phase &&
-      e.state === match.state &&
-      (match.sa === undefined || sameSa(e.sa, match.sa)) &&
-      (match.remoteAddress === undefined || e.remote.address === match.remoteAddress);
-    const failed = (e: HarnessEvent): e is SaStateEvent =>
-      match.state !== 'failed' && match.sa !== undefined && e.type === 'sa-state' && e.state === 'failed' && sameSa(e.sa, match.sa) && e.phase <= match.phase;
-    const seen = await this.log.waitFor((e): e is SaStateEvent => awaited(e) || failed(e), { clock: this.options.clock, timeoutMs, what, ...(since !== undefined ? { since } : {}) });
-    if (awaited(seen)) return seen;
-    // Not the awaited state, so the failure of the same SA.
-    if (seen.refusal) throw new HarnessError('ERR_DUT_REFUSED', `waiting for ${what}: ${seen.detail ?? seen.refusal.notify}`);
-    throw new HarnessError('ERR_PEER_TIMEOUT', `waiting for ${what}: phase ${seen.phase} failed: ${seen.detail ?? 'no detail'}`);
+  /** See waitForSaState in sa-state-wait.ts: a refused or failed bring-up rejects at once. */
+  waitForSaState(match: SaStateMatch, timeoutMs: number, since?: bigint): Promise<SaStateEvent> {
+    return waitForSaState(this.log, this.options.clock, match, timeoutMs, since);
   }
 
   /** Adds a label to the timeline (phase changes, scenario steps). */
@@ -250,7 +244,8 @@ export class FakePeer {
     if (d.udpEncapsulation === 'keepalive' || d.udpEncapsulation === 'esp') {
       // Not IKE: on the timeline (keepalives counted by checks), never to the engine.
       const sa = this.nat.saAt(d.local, d.remote);
-      this.log.push({ type: 'datagram', t: d.t, direction: 'in', local: d.local, remote: d.remote, bytes: d.bytes, udpEncapsulation: d.udpEncapsulation, ...(sa ? { sa } : {}) });
+      const esp = d.udpEncapsulation === 'esp' && inboundDecision(this.behaviour(sa)).deliver ? this.esp.receive(d.local, d.remote, d.bytes) : undefined;
+      this.log.push({ type: 'datagram', t: d.t, direction: 'in', local: d.local, remote: d.remote, bytes: d.bytes, udpEncapsulation: d.udpEncapsulation, ...(sa ? { sa } : {}), ...(esp ? { esp } : {}) });
       return;
     }
     const guess = cookiesOf(d.bytes);
@@ -322,7 +317,7 @@ export class FakePeer {
    * Hands the datagram to its socket and logs it once its send callback ran: the timeline and pcap
    * hold only what left (stamped with the hand-over time). A failed send is a mark, never a datagram.
    */
-  private async transmit(from: string | Endpoint, to: Endpoint, bytes: Uint8Array, extra: Pick<DatagramEvent, 'sa' | 'summary' | 'behaviour'>, what: 'ike' | 'keepalive' = 'ike'): Promise<void> {
+  private async transmit(from: string | Endpoint, to: Endpoint, bytes: Uint8Array, extra: Pick<DatagramEvent, 'sa' | 'summary' | 'behaviour' | 'esp'>, what: 'ike' | 'keepalive' | 'esp' = 'ike'): Promise<void> {
     const { t, sent, udpEncapsulation } = this.transport.send(from, to, bytes, what === 'ike' ? 'ike' : 'as-is');
     const local = this.transport.localEndpoint(from);
     try {
@@ -331,7 +326,7 @@ export class FakePeer {
       this.log.push({ type: 'mark', t: this.options.clock.now(), label: `not on the wire: ${err instanceof HarnessError ? err.message : String(err)}${extra.sa ? ` [${extra.sa}]` : ''}` });
       throw err;
     }
-    const encapsulation = what === 'keepalive' ? 'keepalive' : udpEncapsulation;
+    const encapsulation = what === 'ike' ? udpEncapsulation : what;
     this.log.push({ type: 'datagram', t, direction: 'out', local, remote: to, bytes, ...extra, ...(encapsulation ? { udpEncapsulation: encapsulation } : {}) });
   }
 
@@ -346,6 +341,7 @@ export class FakePeer {
           // The SA is gone for good (a new one gets new cookies): a long-running peer must not keep its history.
           this.dpdSeen.delete(saKey(sa));
           this.nat.forget(saKey(sa));
+          this.esp.forget(saKey(sa));
           this.behaviours.delete(saKey(sa));
           this.localAddressOf.delete(saKey(sa));
         }
@@ -370,7 +366,11 @@ export class FakePeer {
         break;
       case 'float':
         this.nat.moved(saKey(sa), event.local, event.remote);
+        this.esp.moved(saKey(sa), event.local, event.remote);
         this.mark(`nat-t: SA on ${event.local.address}:${event.local.port} ↔ ${event.remote.address}:${event.remote.port}`, sa);
+        break;
+      case 'esp-sa':
+        this.esp.added(saKey(sa), event.esp, remote);
         break;
       case 'dpd-ack':
       case 'delete-received':

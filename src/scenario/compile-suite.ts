@@ -154,7 +154,8 @@ function unmetCapability(steps: Raw[], can: TargetCapabilities): string | undefi
     if (st.bring_up?.initiator === 'dut' && !initiatesByItself && !can.initiate) {
       return 'needs the DUT to initiate IKE and this target cannot make it: give target.control.initiate (a command that starts IKE towards $DPD_PEER_ADDRESS)';
     }
-    if (st.behave?.traffic !== undefined && !can.traffic) return 'needs the DUT to send protected traffic (on-demand DPD), which this target cannot make it do';
+    const traffic = st.behave?.traffic;
+    if (traffic !== undefined && traffic?.from !== 'peer' && !can.traffic) return 'needs the DUT to send protected traffic (on-demand DPD), which this target cannot make it do';
   }
   return undefined;
 }
@@ -256,6 +257,10 @@ function compileStep(src: YamlSource, path: FieldPath, raw: Raw, profile: Device
         return { kind: 'expect-initiate', peerIndex: peerIndex(body.peer), timing: timing(body) };
       case 'expect_icmp':
         return { kind: 'expect-icmp' };
+      case 'expect_esp': {
+        const min = (k: string): number => (body[k] === undefined ? 0 : value([k], body[k], { integer: true }));
+        return { kind: 'expect-esp', minSent: min('min_sent'), minReceived: min('min_received'), minReplies: min('min_replies'), minRequests: min('min_requests') };
+      }
       case 'expect_nat_t':
         return { kind: 'expect-nat-t', minKeepalives: body.min_keepalives === undefined ? 0 : value(['min_keepalives'], body.min_keepalives, { integer: true }) };
       case 'dpd_at_scale': {
@@ -327,11 +332,21 @@ function compileBehave(b: Raw, value: (sub: FieldPath, v: number | string) => nu
   parts.push(...nat.parts);
   const sendCrafted = b.send_crafted as CraftKind | undefined;
   if (sendCrafted) parts.push(`send crafted ${sendCrafted}`);
-  if (b.traffic !== undefined) parts.push(b.traffic ? 'DUT traffic on' : 'DUT traffic off');
+  const traffic = compileTraffic(b.traffic, value);
+  if (traffic.part) parts.push(traffic.part);
   return {
     kind: 'behave', change, label: parts.join(', '), ...(nat.rebind ? { natRebind: true } : {}),
-    ...(sendProbe ? { sendProbe } : {}), ...(sendCrafted ? { sendCrafted } : {}), ...(b.traffic === undefined ? {} : { dutTraffic: b.traffic }),
+    ...(sendProbe ? { sendProbe } : {}), ...(sendCrafted ? { sendCrafted } : {}), ...traffic.step,
   };
+}
+
+/** `traffic: true | false` (the DUT's, as before) or `{ from: peer | dut, rate }` packets/s, rate 0 stopping it. */
+function compileTraffic(t: Raw, value: (sub: FieldPath, v: number | string) => number): { step: Pick<Extract<Step, { kind: 'behave' }>, 'dutTraffic' | 'dutTrafficRate' | 'peerTraffic'>; part?: string } {
+  if (t === undefined) return { step: {} };
+  if (typeof t === 'boolean') return { step: { dutTraffic: t }, part: t ? 'DUT traffic on' : 'DUT traffic off' };
+  const rate = t.rate === undefined ? 1 : value(['traffic', 'rate'], t.rate);
+  if (t.from === 'peer') return { step: { peerTraffic: rate }, part: rate > 0 ? `peer ESP traffic ${rate}/s` : 'peer ESP traffic off' };
+  return { step: { dutTraffic: rate > 0, ...(rate > 0 ? { dutTrafficRate: rate } : {}) }, part: rate > 0 ? `DUT traffic ${rate}/s` : 'DUT traffic off' };
 }
 
 /** `behave: { nat: … }`; a rebinding sends an R-U-THERE from the new port (the DUT learns ports only from authenticated messages, RFC 3947 §4). */

@@ -18,7 +18,7 @@ export type Timing = { kind: 'at'; at: number; origin: TimeOrigin } | { kind: 'w
 
 export type Step =
   | { kind: 'bring-up'; initiator: 'peer' | 'dut'; peerIndex: number; timeoutS: number }
-  | { kind: 'behave'; change: Partial<Behaviour>; natRebind?: boolean; sendProbe?: ProbeSeq; sendCrafted?: CraftKind; dutTraffic?: boolean; label: string }
+  | { kind: 'behave'; change: Partial<Behaviour>; natRebind?: boolean; sendProbe?: ProbeSeq; sendCrafted?: CraftKind; dutTraffic?: boolean; dutTrafficRate?: number; peerTraffic?: number; label: string }
   | { kind: 'wait'; seconds: number }
   | { kind: 'expect-message'; message: MessageKind; direction: 'in' | 'out'; present: boolean; timing: Timing; peerIndex?: number }
   | { kind: 'expect-probes'; count: number; spacing: number; firstAt?: number; origin: TimeOrigin; windowS: number }
@@ -27,6 +27,7 @@ export type Step =
   | { kind: 'expect-initiate'; peerIndex: number; timing: Timing }
   | { kind: 'expect-icmp' }
   | { kind: 'expect-nat-t'; minKeepalives: number }
+  | { kind: 'expect-esp'; minSent: number; minReceived: number; minReplies: number; minRequests: number }
   | ScaleStep;
 
 /**

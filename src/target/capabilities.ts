@@ -12,6 +12,7 @@ export function targetCapabilities(profile: DeviceProfile): TargetCapabilities {
   const t = profile.target;
   if (t.kind === 'reference') return { saStatus: 'dut', initiate: true, traffic: true, maxSas: REFERENCE_MAX_SAS };
   // A lab DUT tells its peers apart by address (IKEv1 identities are addresses): one SA per fake-peer address.
-  if (t.kind !== 'external') return { saStatus: 'dut', initiate: true, traffic: false, maxSas: t.lab.peerAddresses.length };
+  // A lab DUT sends traffic by a ping from its inner subnet (src/lab/dut-traffic.ts): it needs both subnets.
+  if (t.kind !== 'external') return { saStatus: 'dut', initiate: true, traffic: t.lab.dutSubnets.length > 0 && t.lab.peerSubnets.length > 0, maxSas: t.lab.peerAddresses.length };
   return { saStatus: t.control?.status ? 'dut' : 'wire', initiate: t.control?.initiate !== undefined, traffic: false, maxSas: 0 };
 }

@@ -50,6 +50,25 @@ export function profileSelectors(profile: DeviceProfile): TrafficSelector[] {
 const selectorsOf = (profile: DeviceProfile): QuickModeSelector[] => profileSelectors(profile).map(quickModeSelector);
 
 /**
+ * Where the fake peer's ESP traffic runs (suite step `traffic: { from: peer }`): from the first
+ * host of its side of the first selector to the first host of the DUT's (the lab puts that address
+ * on the DUT namespace's loopback); without selectors, from `peer` to `dut` (a host-to-host SA).
+ */
+export function innerAddresses(profile: DeviceProfile, peer: string, dut: string): { source: string; destination: string } {
+  const t = profile.target;
+  const ts = profile.ike.trafficSelectors[0] ?? ('lab' in t && t.lab.peerSubnets[0] && t.lab.dutSubnets[0] ? { local: t.lab.peerSubnets[0], remote: t.lab.dutSubnets[0] } : undefined);
+  if (!ts) return { source: peer, destination: dut };
+  return { source: firstHost(ts.local), destination: firstHost(ts.remote) };
+}
+
+function firstHost(side: string): string {
+  const [address, len] = side.split('-')[0]!.split('/') as [string, string | undefined];
+  if (len === undefined || Number(len) >= 31) return address;
+  const n = address.split('.').reduce((a, o) => a * 256 + Number(o), 0) + 1;
+  return [24, 16, 8, 0].map((sh) => (n >>> sh) & 0xff).join('.');
+}
+
+/**
  * The fake peer's sockets: the IKE endpoints and, for a DUT that speaks NAT-T (profile `nat_t`),
  * one NAT-T socket per address on `natTPort` (4500; 0 for an ephemeral one).
  */

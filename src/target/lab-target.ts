@@ -20,7 +20,8 @@ import { FakePeer } from '../peer/fake-peer.js';
 import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import type { DaemonLog } from '../report/result-model.js';
-import { engineConfigFor, peerBindings } from './engine-config.js';
+import { engineConfigFor, innerAddresses, peerBindings } from './engine-config.js';
+import { startDutTraffic, type DutTraffic } from '../lab/dut-traffic.js';
 import { Ikev2Engine } from '../ike/v2/ikev2-engine.js';
 import { Ikev2Peer } from '../peer/ikev2-peer.js';
 import { ikev2EngineConfigFor } from './ikev2-engine-config.js';
@@ -122,6 +123,8 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
       const dut = lab.dut;
       const name = lab.status().lab;
       let peer: FakePeer | Ikev2Peer;
+      let traffic: DutTraffic | undefined;
+      const inner = innerAddresses(profile, peerEndpoints[0]!.address, spec.dutAddress);
       try {
         peer = profile.ike.version === 2
           ? await Ikev2Peer.start({ bind: peerEndpoints, clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true })
@@ -134,7 +137,13 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
         clock,
         dut: dutEndpoint,
         peerEndpoints,
+        innerAddresses: inner,
         control: {
+          // A ping from the DUT's inner address to the peer's: charon routes it into its tunnel.
+          async setTraffic(on, rate = 1) {
+            await traffic?.stop();
+            traffic = on ? startDutTraffic(lab, { source: inner.destination, destination: inner.source, rate }) : undefined;
+          },
           async hasSa(peerAddress) {
             const sas = (await dut?.listSas()) ?? [];
             return sas.some((s) => s.ike.established && s.ike.peer.split(/[[\]:]/).includes(peerAddress));
@@ -152,6 +161,7 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
         },
         release: async () => {
           try {
+            await traffic?.stop();
             await peer.close();
             // The next scenario starts from a DUT without SAs (a dead one may linger in hold).
             for (const [i] of peerEndpoints.entries()) await dut?.terminate(connName(i)).catch(() => undefined);

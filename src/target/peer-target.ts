@@ -27,7 +27,7 @@ export interface DutControl {
   /** Makes the DUT start Main Mode towards fake-peer index `peerIndex` (daemons configured not to initiate by themselves). */
   initiate?(peerIndex: number): Promise<void>;
   /** Protected traffic from the DUT towards the peer on or off; absent when the DUT cannot be made to send any. */
-  setTraffic?(on: boolean): Promise<void>;
+  setTraffic?(on: boolean, rate?: number): Promise<void>;
   daemonLogs?(since: bigint): DaemonLog[];
   /** The peers of the IKE SAs the DUT lists as established, as its status names them (`address`, `address:port` or `address[port]`). */
   listedPeers?(): Promise<string[]>;
@@ -52,6 +52,8 @@ export interface PeerTargetOptions {
   /** The fake peer's local endpoints, by peer index. */
   peerEndpoints: Endpoint[];
   control: DutControl;
+  /** Inner addresses of the peer's ESP traffic (engine-config.ts innerAddresses); absent: the outer ones. */
+  innerAddresses?: { source: string; destination: string };
   /** Opens the fake peer for `count` SAs at once; absent: the scenario's own peer, one SA per peer endpoint. */
   scalePeer?(count: number): Promise<ScalePeer>;
   /** Closes the peer (and whatever else the scenario held) on teardown. */
@@ -316,9 +318,14 @@ export class PeerScenarioTarget implements ScenarioTarget {
     this.o.peer.probe(sa);
   }
 
-  async setDutTraffic(on: boolean): Promise<void> {
+  async setDutTraffic(on: boolean, rate?: number): Promise<void> {
     if (!this.o.control.setTraffic) throw new HarnessError('ERR_TARGET_UNAVAILABLE', 'this DUT cannot be made to send traffic (on-demand DPD scenarios need it)');
-    await this.o.control.setTraffic(on);
+    await this.o.control.setTraffic(on, rate);
+  }
+
+  async setPeerTraffic(rate: number): Promise<void> {
+    const inner = this.o.innerAddresses ?? { source: this.o.peerEndpoints[this.peerIndex]!.address, destination: this.o.dut.address };
+    this.o.peer.setTraffic(this.currentSa(), { rate, ...inner });
   }
 
   dutHasSa(peerIndex: number): Promise<boolean> {

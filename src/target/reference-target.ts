@@ -10,7 +10,7 @@ import { IkeEngine } from '../ike/index.js';
 import { FakePeer } from '../peer/fake-peer.js';
 import { systemRandom } from '../peer/system-random.js';
 import { peerAddresses, type DeviceProfile } from '../profile/device-profile.js';
-import { engineConfigFor, peerBindings } from './engine-config.js';
+import { engineConfigFor, innerAddresses, peerBindings } from './engine-config.js';
 import type { NatTraversalConfig } from '../ike/index.js';
 import { PeerScenarioTarget } from './peer-target.js';
 import { targetCapabilities } from './capabilities.js';
@@ -80,6 +80,7 @@ export async function createReferenceTargetFactory(profile: DeviceProfile, clock
         random,
         dut: dut.localEndpoint,
         peerEndpoints,
+        innerAddresses: innerAddresses(profile, peerEndpoints[0]!.address, DUT_ADDRESS),
         control: {
           async hasSa(peerAddress) {
             return dut.listSas().some((s) => s.ike.established && s.ike.peer === peerAddress);

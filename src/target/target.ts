@@ -36,8 +36,10 @@ export interface ScenarioTarget {
    * R-U-THERE from the new port, the authenticated message a DUT learns the new port from.
    */
   rebindNat(): Promise<void>;
-  /** Starts or stops protected traffic from the DUT towards the peer (what triggers on-demand DPD). */
-  setDutTraffic(on: boolean): Promise<void>;
+  /** Starts or stops protected traffic from the DUT towards the peer (what triggers on-demand DPD); `rate` in packets/s where the DUT's source takes one. */
+  setDutTraffic(on: boolean, rate?: number): Promise<void>;
+  /** The fake peer sends ICMP echo in ESP on the current SA at `rate` packets/s; 0 stops. */
+  setPeerTraffic?(rate: number): Promise<void>;
   /** Whether the DUT's status lists an IKE SA with fake-peer address `peerIndex`. */
   dutHasSa(peerIndex: number): Promise<boolean>;
   /** One R-U-THERE on the current SA and the DUT's answer (targets with saStatus 'wire'). */
