@@ -47,7 +47,7 @@ describe('shipped suites (suites/*.yaml)', function () {
     const strongswan = planned(fixture('strongswan-lab.yaml'));
     const suites = new Set(cisco.map((s) => s.suite));
     const ikev2 = ['ikev2-delayed-response', 'ikev2-message-id', 'ikev2-robustness', 'ikev2-silence'];
-    expect([...suites].sort()).to.deep.equal(['delayed-ack', 'dpd-at-scale', ...ikev2, 'multi-peer-failover', 'nat-t', 'negotiation', 'on-demand', 'responder', 'robustness', 'sequence-mismatch', 'silence', 'unreachable']);
+    expect([...suites].sort()).to.deep.equal(['delayed-ack', 'dpd-at-scale', ...ikev2, 'multi-peer-failover', 'nat-t', 'negotiation', 'on-demand', 'responder', 'robustness', 'sequence-mismatch', 'silence', 'traffic', 'unreachable']);
     // An IKEv1 profile plans the IKEv2 suites as skipped, saying why.
     expect([...new Set([...cisco, ...strongswan].filter((s) => ikev2.includes(s.suite)).map((s) => s.skip))]).to.deep.equal(['requires ike.version 2 (profile: 1)']);
     // Planned without a raw socket (the default), the ICMP suite is skipped for that reason, not run as plain silence.
