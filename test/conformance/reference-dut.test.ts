@@ -103,7 +103,9 @@ describe('conformance: all suites against the reference DUT (profiles/cisco-iosx
   it('passes exactly the measured scenarios and skips only those the profile rules out, with a reason', () => {
     const expected = Object.fromEntries([...PASSED.map((id) => [id, 'passed']), ...SKIPPED.map((id) => [id, 'skipped'])].sort(([a], [b]) => a!.localeCompare(b!)));
     expect(statusTable(run)).to.deep.equal(expected);
-    expect(run.results.summary).to.include({ total: 59, passed: PASSED.length, skipped: SKIPPED.length });
+    expect(run.results.summary).to.include({ total: 77, passed: PASSED.length, skipped: SKIPPED.length });
+    for (const id of IKEV2_SUITES_SKIPPED_ON_IKEV1) expect(run.byId.get(id)!.reason, id).to.equal('requires ike.version 2 (profile: 1)');
+    for (const id of TRAFFIC_RULED_OUT) expect(run.byId.get(id)!.reason, id).to.match(/^requires dpd\.mode /);
     expect(unexplained(run)).to.deep.equal([]);
     for (const id of RULED_OUT) expect(run.byId.get(id)!.reason, id).to.match(/^requires dpd\.(mode|action) /);
     for (const id of NAT_RULED_OUT) expect(run.byId.get(id)!.reason, id).to.equal('requires nat_t.keepalives_count_as_liveness true (profile: false)');
