@@ -3,7 +3,7 @@
  * datagrams to send, timers to set or cancel, events to record. Events name
  * exchanges and notifies so a report never has to decode IKEv2 itself.
  */
-import type { Endpoint } from '../../events.js';
+import type { Endpoint, Ikev2KeyMaterial } from '../../events.js';
 import type { SaState } from '../engine-effects.js';
 import type { Ikev2Refusal } from './ikev2-refusal.js';
 
@@ -32,17 +32,8 @@ export interface Ikev2Outbound {
   answer: boolean;
 }
 
-/** The keys of one IKE SA as Wireshark's ikev2_decryption_table wants them (hex). */
-export interface Ikev2SaKeys {
-  spiI: string;
-  spiR: string;
-  skEi: string;
-  skEr: string;
-  skAi: string;
-  skAr: string;
-  encryption: string;
-  integrity: string;
-}
+/** The keys of one IKE SA as Wireshark's ikev2_decryption_table wants them (hex): the event stream's own shape. */
+export type Ikev2SaKeys = Ikev2KeyMaterial;
 
 export type Ikev2Event =
   | { kind: 'state'; sa: 'ike' | 'child'; state: SaState; detail?: string; refusal?: Ikev2Refusal }
