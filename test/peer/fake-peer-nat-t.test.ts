@@ -17,6 +17,7 @@ import { datagramFromEvent, pcapFile } from '../../src/report/pcap-writer.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { seededRandom } from '../support/seeded-random.js';
 import { waitUntil } from '../support/wait-until.js';
+import { datagramsOf } from './peer-datagrams.js';
 
 const bind = [{ address: '127.0.0.1', port: 0 }, { address: '127.0.0.1', port: 0, natT: true }];
 
@@ -31,7 +32,7 @@ function config(seed: string, natTPort: number, otherNatT: () => number): IkeEng
 }
 
 const port = (e: Endpoint): number => e.port;
-const ike = (peer: FakePeer, direction: 'in' | 'out', kind: string): DatagramEvent[] => peer.log.datagrams().filter((d) => d.direction === direction && d.summary?.kind === kind);
+const ike = datagramsOf;
 
 describe('peer/fake-peer NAT traversal (RFC 3947/3948) over loopback', function () {
   this.timeout(30_000);

@@ -3,17 +3,14 @@
  * delivered to the other's receive(), until nothing is left in flight. Timers
  * are recorded, not run; tests fire them with `fire()`.
  */
-import type { Endpoint } from '../../../src/events.js';
 import type { Ikev2EngineConfig } from '../../../src/ike/v2/ikev2-config.js';
 import type { Ikev2Effect, Ikev2Event, Ikev2Outbound, Ikev2ReceiveResult } from '../../../src/ike/v2/ikev2-effects.js';
 import { Ikev2Engine } from '../../../src/ike/v2/ikev2-engine.js';
 import { seededRandom } from '../../support/seeded-random.js';
+import { INITIATOR, PSK, RESPONDER, type Side } from '../engine-pair.js';
 
-export const INITIATOR: Endpoint = { address: '203.0.113.225', port: 500 };
-export const RESPONDER: Endpoint = { address: '203.0.113.226', port: 500 };
-export const PSK = new TextEncoder().encode('correct horse battery staple');
-
-export type Side = 'a' | 'b';
+// The IKEv1 pair's endpoints and PSK, so both protocols' engine tests read alike.
+export { INITIATOR, PSK, RESPONDER, type Side };
 
 export interface Delivery {
   from: Side;
