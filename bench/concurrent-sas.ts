@@ -1,28 +1,107 @@
 /**
- * How many IKE SAs one fake-peer process holds with DPD answered: bring up N
- * SAs, then probe every one of them, several rounds, and require an ACK with
- * the echoed sequence number on every SA in every round.
+ * How many IKE SAs one fake-peer process holds with DPD answered. The answering end
+ * runs in a child process (bench/answering-peer.ts), so its RSS and CPU are one end's;
+ * this process brings up N SAs to it, then probes every SA once a second, paced in 2 ms
+ * slices, for several seconds, and requires an ACK with the echoed sequence number
+ * for every probe. ACK latency is from the R-U-THERE's send time to the ACK's receive
+ * time, both on this process's clock.
  */
-import { loopbackPair, measure, probeAll } from './loopback-pair.js';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { AnsweringStats } from './answering-peer.js';
+import { initiatorTo, measure, type LoopbackPair } from './loopback-pair.js';
 
-export async function concurrentSas(count = Number(process.env.BENCH_SAS ?? 1000), rounds = 3): Promise<string[]> {
-  const pair = await loopbackPair();
+const CHILD = fileURLToPath(new URL('./answering-peer.ts', import.meta.url));
+const SLICE_MS = 2;
+
+function ask<T>(child: ChildProcess, message: string): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve(m as T));
+    child.send(message);
+  });
+}
+
+interface Paced {
+  sent: number;
+  echoed: number;
+  latenciesMs: number[];
+}
+
+/** Every SA probed once per second for `seconds` s, `sas.length / 500` probes per 2 ms slice; waits up to 2 s after the last for stragglers. */
+function probeEverySecond(pair: LoopbackPair, sas: readonly string[], seconds: number): Promise<Paced> {
+  const sentAt = new Map<string, bigint>();
+  const ackedAt = new Map<string, bigint>();
+  const latenciesMs: number[] = [];
+  let sent = 0;
+  const total = sas.length * seconds;
+  return new Promise((resolve) => {
+    const off = pair.initiator.log.on((e) => {
+      if (e.type !== 'datagram' || !e.sa || e.summary?.seq === undefined) return;
+      const key = `${e.sa.slice(0, 16)}/${e.summary.seq}`;
+      // The R-U-THERE is logged once its send callback ran, which may come after the ACK: pair them in either order.
+      const probe = e.direction === 'out' && e.summary.kind === 'r-u-there';
+      if (!probe && !(e.direction === 'in' && e.summary.kind === 'r-u-there-ack')) return;
+      const other = (probe ? ackedAt : sentAt).get(key);
+      if (other === undefined) {
+        (probe ? sentAt : ackedAt).set(key, e.t);
+        return;
+      }
+      (probe ? ackedAt : sentAt).delete(key);
+      latenciesMs.push(Number(probe ? other - e.t : e.t - other) / 1e6);
+      if (latenciesMs.length === total) done();
+    });
+    let grace: NodeJS.Timeout | undefined;
+    const done = (): void => {
+      clearTimeout(grace);
+      off();
+      resolve({ sent, echoed: latenciesMs.length, latenciesMs });
+    };
+    const perSlice = Math.ceil(sas.length / (1000 / SLICE_MS));
+    const start = Date.now();
+    let next = 0;
+    const tick = (): void => {
+      // Slices are scheduled against the start time, so a late one does not shift the rest.
+      const due = Math.min(total, Math.floor((Date.now() - start) / SLICE_MS + 1) * perSlice);
+      while (next < due) {
+        pair.initiator.probe(sas[next % sas.length]);
+        next++;
+        sent++;
+      }
+      if (next < total) setTimeout(tick, SLICE_MS - ((Date.now() - start) % SLICE_MS));
+      else grace = setTimeout(done, 2000);
+    };
+    tick();
+  });
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+
+export async function concurrentSas(count = Number(process.env.BENCH_SAS ?? 1000), seconds = Number(process.env.BENCH_SECONDS ?? 5)): Promise<string[]> {
+  const child = fork(CHILD, [], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
-    const { wallUs: upUs } = await measure(() => pair.establish(count, 32));
-    const sas = pair.initiator.sas();
-    if (pair.responder.sas().length !== count || sas.length !== count) throw new Error(`expected ${count} SAs on both ends`);
-    const lines: string[] = [];
-    for (let round = 1; round <= rounds; round++) {
-      const { cpuUs, wallUs, result } = await measure(() => probeAll(pair, sas, 64));
-      if (result.unanswered > 0) throw new Error(`round ${round}: ${result.unanswered} of ${count} SAs did not answer with the echoed seq`);
-      lines.push(`  round ${round}: every one of the ${count} SAs ACKed its R-U-THERE with the echoed seq in ${(wallUs / 1000).toFixed(0)} ms wall, ${(cpuUs / count).toFixed(1)} µs CPU per SA`);
+    const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number })));
+    const idle = await ask<AnsweringStats>(child, 'stats');
+    const pair = await initiatorTo({ address: '127.0.0.1', port });
+    try {
+      const { wallUs: upUs } = await measure(() => pair.establish(count, 64));
+      const sas = pair.initiator.sas();
+      const up = await ask<AnsweringStats>(child, 'stats');
+      if (up.sas !== count || sas.length !== count) throw new Error(`expected ${count} SAs on both ends, answering end has ${up.sas}, probing end ${sas.length}`);
+      const { cpuUs: proberCpuUs, result } = await measure(() => probeEverySecond(pair, sas, seconds));
+      const after = await ask<AnsweringStats>(child, 'stats');
+      if (result.echoed !== result.sent) throw new Error(`${result.sent - result.echoed} of ${result.sent} R-U-THEREs got no ACK with the echoed seq`);
+      const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+      const mib = (n: number): string => (n / 2 ** 20).toFixed(0);
+      return [
+        `Concurrent IKE SAs with DPD answered: ${count} SAs up in ${(upUs / 1e6).toFixed(1)} s; answering end (its own process): rss ${mib(after.rss)} MiB (${mib(idle.rss)} MiB before the SAs, ${mib(up.rss)} MiB with them up), heap ${mib(after.heapUsed)} of ${mib(after.heapTotal)} MiB, external ${mib(after.external)} MiB, array buffers ${mib(after.arrayBuffers)} MiB`,
+        `  every SA probed every second for ${seconds} s: ${result.echoed} of ${result.sent} ACKed with the echoed seq; ACK latency p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${percentile(sorted, 100).toFixed(2)} ms`,
+        `  CPU per answered probe: answering end ${((after.cpuUs - up.cpuUs) / result.echoed).toFixed(1)} µs, probing end ${(proberCpuUs / result.echoed).toFixed(1)} µs`,
+      ];
+    } finally {
+      await pair.close();
     }
-    const mem = process.memoryUsage();
-    return [
-      `Concurrent IKE SAs with DPD answered: ${count} SAs on each end (brought up in ${(upUs / 1e6).toFixed(1)} s), heap ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB, rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB for both ends`,
-      ...lines,
-    ];
   } finally {
-    await pair.close();
+    child.send('close');
+    await new Promise((resolve) => child.once('exit', resolve));
   }
 }

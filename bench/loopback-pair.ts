@@ -19,17 +19,30 @@ export function benchEngine(hooks: ConstructorParameters<typeof IkeEngine>[1]): 
 
 export interface LoopbackPair {
   initiator: FakePeer;
-  responder: FakePeer;
+  /** Absent when the responder runs in another process (bench/answering-peer.ts). */
+  responder?: FakePeer;
   /** Brings up `count` IKE SAs (Main Mode only), at most `window` handshakes in flight; resolves with their ids. */
   establish(count: number, window: number): Promise<string[]>;
   close(): Promise<void>;
 }
 
+/** Two fake peers in this process. */
 export async function loopbackPair(): Promise<LoopbackPair> {
-  const bind = [{ address: '127.0.0.1', port: 0 }];
-  const responder = await FakePeer.start({ bind, clock: systemClock, createEngine: benchEngine });
-  const initiator = await FakePeer.start({ bind, clock: systemClock, createEngine: benchEngine });
-  const to: Endpoint = responder.endpoints[0];
+  const responder = await FakePeer.start({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, createEngine: benchEngine });
+  const pair = await initiatorTo(responder.endpoints[0]);
+  return {
+    ...pair,
+    responder,
+    async close() {
+      await pair.close();
+      await responder.close();
+    },
+  };
+}
+
+/** A fake peer in this process that initiates to `to`. */
+export async function initiatorTo(to: Endpoint): Promise<LoopbackPair> {
+  const initiator = await FakePeer.start({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, createEngine: benchEngine });
   const from: Endpoint = initiator.endpoints[0];
 
   const waiting = new Map<string, { resolve(sa: string): void; reject(err: Error): void }>();
@@ -50,7 +63,6 @@ export async function loopbackPair(): Promise<LoopbackPair> {
 
   return {
     initiator,
-    responder,
     async establish(count, window) {
       const ids: string[] = [];
       let started = 0;
@@ -63,10 +75,7 @@ export async function loopbackPair(): Promise<LoopbackPair> {
       await Promise.all(Array.from({ length: Math.min(window, count) }, lane));
       return ids;
     },
-    async close() {
-      await initiator.close();
-      await responder.close();
-    },
+    close: () => initiator.close(),
   };
 }
 
@@ -79,6 +88,8 @@ export async function measure<T>(fn: () => Promise<T> | T): Promise<{ result: T;
   const cpu = process.cpuUsage(cpu0);
   return { result, cpuUs: cpu.user + cpu.system, wallUs };
 }
+
+export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number;
 
 export interface ProbeRun {
   /** ACKs that echoed the sequence number of an outstanding probe. */

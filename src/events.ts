@@ -20,6 +20,12 @@ export type MessageKind =
   | 'delete'
   | 'notify'
   | 'informational'
+  // IKEv2 (RFC 7296): exchanges by name, and the empty INFORMATIONAL liveness check and its answer (§2.4)
+  | 'ike-sa-init'
+  | 'ike-auth'
+  | 'create-child-sa'
+  | 'liveness'
+  | 'liveness-response'
   | 'unknown';
 
 export interface MessageSummary {
@@ -61,6 +67,16 @@ export interface DatagramEvent {
   rejected?: { code: string; message: string };
   /** Set when a scripted behaviour dropped, delayed or altered it. */
   behaviour?: string;
+  /**
+   * How it travelled on a NAT-T port (RFC 3948 §2): IKE behind the non-ESP marker (`bytes` hold the
+   * ISAKMP message without it; the pcap puts it back), a NAT-keepalive (`bytes` = 0xFF), or ESP.
+   */
+  udpEncapsulation?: 'non-esp-marker' | 'keepalive' | 'esp';
+  /**
+   * ESP the fake peer sealed or opened (src/peer/esp-traffic.ts): SPI, sequence number, what the
+   * receiver made of it (RFC 4303 §3.4.3-3.4.4) and what was inside.
+   */
+  esp?: { spi: number; seq: number; verdict: 'ok' | 'replay' | 'auth-failed' | 'unknown-spi'; inner?: 'echo-request' | 'echo-reply' | 'udp' | 'other' };
 }
 
 /** Keys for Wireshark's IKEv1 decryption table (never the PSK). */
@@ -70,6 +86,47 @@ export interface SaKeysEvent {
   sa: string;
   initiatorCookie: string;
   encryptionKey: string;
+  ikev2?: undefined;
+}
+
+/** One IKE SA's row of Wireshark's IKEv2 decryption table: SPIs, SK_e/SK_a both ways (hex), Wireshark's algorithm names. */
+export interface Ikev2KeyMaterial {
+  spiI: string;
+  spiR: string;
+  skEi: string;
+  skEr: string;
+  skAi: string;
+  skAr: string;
+  encryption: string;
+  integrity: string;
+}
+
+/** Keys for Wireshark's IKEv2 decryption table (never the PSK). */
+export interface Ikev2SaKeysEvent {
+  type: 'sa-keys';
+  t: bigint;
+  sa: string;
+  ikev2: Ikev2KeyMaterial;
+}
+
+/** One ESP SA's keys, for Wireshark's esp_sa table only (never results.json or report.html). */
+export interface EspSaKeys {
+  spi: number;
+  /** src/crypto/cipher-suite.ts names: 'aes-cbc-128', 'hmac-sha1-96', … */
+  suite: { encryption: string; integrity?: string };
+  encryptionKey: Uint8Array;
+  integrityKey: Uint8Array;
+}
+
+/** A child SA's ESP keys both ways: outbound packets go from `local` to `remote` (outer addresses; '*' when not yet known). */
+export interface EspKeysEvent {
+  type: 'esp-keys';
+  t: bigint;
+  sa: string;
+  local: string;
+  remote: string;
+  outbound: EspSaKeys;
+  inbound: EspSaKeys;
 }
 
 export interface SaStateEvent {
@@ -104,7 +161,7 @@ export interface MarkEvent {
   icmp?: { code: 'host' | 'port' | 'admin-prohibited'; sent: boolean };
 }
 
-export type HarnessEvent = DatagramEvent | SaKeysEvent | SaStateEvent | DaemonLogEvent | MarkEvent;
+export type HarnessEvent = DatagramEvent | SaKeysEvent | Ikev2SaKeysEvent | EspKeysEvent | SaStateEvent | DaemonLogEvent | MarkEvent;
 
 /** Injected time source: tests pass a fake one. */
 export interface Clock {

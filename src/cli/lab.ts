@@ -21,6 +21,11 @@ import { labSelectorsOf } from '../lab/daemon-selectors.js';
 import { DEFAULT_LAB_NAME, LAB_NAME, parseLabSpec, type FieldPath, type LabSpec } from '../lab/lab-spec.js';
 import { requirePackages } from '../lab/daemon-package.js';
 
+const DATA_PLANE_NOTES: Partial<Record<string, string>> = {
+  emulated: ' (kernel without ESP: SA installs acknowledged by the shim, no ESP traffic)',
+  'kernel-libipsec': " (strongSwan's userspace ESP over a TUN device, UDP-encapsulated on 4500)",
+};
+
 interface Flags {
   profile?: string;
   name?: string;
@@ -72,9 +77,9 @@ export function loadLabSpecFromProfile(file: string): LabSpec {
   };
   const lab = doc.get('lab', true);
   if (!isNode(lab)) throw new ConfigError('ERR_CONFIG_SCHEMA', { file, line: 1, col: 1 }, 'lab: missing (the lab section describes the DUT topology)');
-  const js = doc.toJS() as { lab: unknown; ike?: { traffic_selectors?: Parameters<typeof labSelectorsOf>[0] } };
+  const js = doc.toJS() as { lab: unknown; ike?: { version?: 1 | 2; traffic_selectors?: Parameters<typeof labSelectorsOf>[0] } };
   // The same selectors `run` renders (load-profile.ts), so a lab brought up by hand matches the profile's fake peer.
-  return { ...parseLabSpec(js.lab, { file, locate, base: ['lab'] }), trafficSelectors: labSelectorsOf(js.ike?.traffic_selectors ?? []) };
+  return { ...parseLabSpec(js.lab, { file, locate, base: ['lab'] }), trafficSelectors: labSelectorsOf(js.ike?.traffic_selectors ?? []), ikeVersion: js.ike?.version ?? 1 };
 }
 
 function labName(flags: Flags): string {
@@ -99,7 +104,7 @@ export function formatStatus(s: LabStatus): string {
   if (s.status === 'down') return `lab ${s.lab}: down\n`;
   const owner = s.status === 'stale' ? `owner pid ${s.owner} died; 'dpd-harness lab down --name ${s.lab}' removes what it left` : `owner pid ${s.owner}`;
   const out = [`lab ${s.lab}: ${s.status} (${owner})`];
-  if (s.dataPlane) out.push(`  data plane     ${s.dataPlane}${s.dataPlane === 'emulated' ? ' (kernel without ESP: SA installs acknowledged by the shim, no ESP traffic)' : ''}`);
+  if (s.dataPlane) out.push(`  data plane     ${s.dataPlane}${DATA_PLANE_NOTES[s.dataPlane] ?? ''}`);
   if (s.dut) out.push(`  DUT            ${s.dut.kind} in netns ${s.dut.netns}, address ${s.dut.address} (subnet ${s.subnet})`);
   if (s.peerBind) out.push(`  peer bind      ${s.peerBind.addresses.join(', ')} in ${s.peerBind.netns ? `netns ${s.peerBind.netns}` : 'the root namespace'}`);
   out.push(`  namespaces     ${s.namespaces.join(', ')}`);

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, EXIT, UsageError } from '../errors.js';
 import { parseIosConfig } from '../dut/ios-config.js';
+import { parseIosIkev2 } from '../dut/ios-ikev2-config.js';
 import { DEFAULT_PSK_ENV, profileFromIos, type ProfileFromIosOptions, type PskSource } from '../dut/profile-from-ios.js';
 import { formatConfigError } from '../profile/yaml-source.js';
 import { PROFILE } from './commands.js';
@@ -35,7 +36,7 @@ export async function profileCommand(args: string[]): Promise<number> {
   }
   const options: ProfileFromIosOptions = { psk: psk[0] ?? { kind: 'env', name: DEFAULT_PSK_ENV }, ...(map ? { map } : {}), ...(address ? { address } : {}) };
   try {
-    process.stdout.write(profileFromIos(parseIosConfig(text, file), options));
+    process.stdout.write(profileFromIos(parseIosConfig(text, file), options, parseIosIkev2(text, file)));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${formatConfigError(err)}\n`);

@@ -3,7 +3,7 @@
  * IKEv1 pads the payload chain itself with zero bytes (RFC 2409 App. B), and the
  * receiver walks payloads by their lengths, so the cipher must see exact blocks.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, type Cipher, type Decipher } from 'node:crypto';
 import { CryptoError } from '../errors.js';
 import { asBytes } from './bytes.js';
 
@@ -13,13 +13,15 @@ interface CipherSpec {
   blockSize: number;
   /** node/OpenSSL cipher name for each allowed key length in bytes. */
   names: Record<number, string>;
+  /** The same block cipher in ECB mode, for decryptCbc's keyed objects. */
+  ecbNames: Record<number, string>;
 }
 
 const CIPHERS: Record<CipherAlgorithm, CipherSpec> = {
   // RFC 3602 §2.1: AES-CBC, 128-bit blocks, 128/192/256-bit keys.
-  'aes-cbc': { blockSize: 16, names: { 16: 'aes-128-cbc', 24: 'aes-192-cbc', 32: 'aes-256-cbc' } },
+  'aes-cbc': { blockSize: 16, names: { 16: 'aes-128-cbc', 24: 'aes-192-cbc', 32: 'aes-256-cbc' }, ecbNames: { 16: 'aes-128-ecb', 24: 'aes-192-ecb', 32: 'aes-256-ecb' } },
   // RFC 2451 §2.2: 3DES-CBC (EDE), 64-bit blocks, 192-bit key including parity bits.
-  '3des-cbc': { blockSize: 8, names: { 24: 'des-ede3-cbc' } },
+  '3des-cbc': { blockSize: 8, names: { 24: 'des-ede3-cbc' }, ecbNames: { 24: 'des-ede3-ecb' } },
 };
 
 function spec(alg: CipherAlgorithm): CipherSpec {
@@ -48,11 +50,56 @@ function opensslName(alg: CipherAlgorithm, key: Uint8Array, iv: Uint8Array, data
   return name;
 }
 
-// Without padding and with whole blocks, update() returns every block and final() nothing: the object is dropped unfinished.
+/**
+ * One CBC cipher per key, kept as long as the key is, instead of a fresh OpenSSL context per
+ * message. A kept cipher chains from the last block it produced (`last`), not from the IV a
+ * message needs; since C_1 = E_K(P_1 XOR C_0) (NIST SP 800-38A §6.2), feeding
+ * P_1 XOR IV XOR last makes its first block E_K(P_1 XOR IV): the message encrypted under IV.
+ * Without padding and with whole blocks, update() returns every block and final() is never needed.
+ */
+const cbcCiphers = new WeakMap<Uint8Array, { alg: CipherAlgorithm; cipher: Cipher; last: Uint8Array }>();
+
 export function encryptCbc(alg: CipherAlgorithm, key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  return asBytes(createCipheriv(opensslName(alg, key, iv, plaintext, 'plaintext'), key, iv).setAutoPadding(false).update(plaintext));
+  const name = opensslName(alg, key, iv, plaintext, 'plaintext');
+  let keyed = cbcCiphers.get(key);
+  // A 24-byte key fits AES-192 and 3DES alike: the schedule is per key and algorithm.
+  if (keyed?.alg !== alg) {
+    keyed = { alg, cipher: createCipheriv(name, key, iv).setAutoPadding(false), last: iv.slice() };
+    cbcCiphers.set(key, keyed);
+  }
+  if (plaintext.length === 0) return new Uint8Array(0);
+  const bs = iv.length;
+  const { cipher, last } = keyed;
+  // The first block is adjusted in place and restored at once (update() is synchronous): no copy of the plaintext.
+  for (let i = 0; i < bs; i++) plaintext[i] ^= iv[i] ^ last[i];
+  let ciphertext: Uint8Array;
+  try {
+    ciphertext = asBytes(cipher.update(plaintext));
+  } finally {
+    for (let i = 0; i < bs; i++) plaintext[i] ^= iv[i] ^ last[i];
+  }
+  last.set(ciphertext.subarray(ciphertext.length - bs));
+  return ciphertext;
 }
 
+/**
+ * One ECB decipher per key, kept as long as the key is: a keyed object takes any number of
+ * update() calls, where a CBC one is bound to its IV. Keys are never changed in place (a
+ * new key is a new array), so the key array names its schedule.
+ */
+const ecbDeciphers = new WeakMap<Uint8Array, { alg: CipherAlgorithm; ecb: Decipher }>();
+
+/** CBC decryption (NIST SP 800-38A §6.2): P_j = D_K(C_j) XOR C_{j-1}, C_0 = IV. */
 export function decryptCbc(alg: CipherAlgorithm, key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-  return asBytes(createDecipheriv(opensslName(alg, key, iv, ciphertext, 'ciphertext'), key, iv).setAutoPadding(false).update(ciphertext));
+  opensslName(alg, key, iv, ciphertext, 'ciphertext');
+  let keyed = ecbDeciphers.get(key);
+  if (keyed?.alg !== alg) {
+    keyed = { alg, ecb: createDecipheriv(spec(alg).ecbNames[key.length], key, null).setAutoPadding(false) };
+    ecbDeciphers.set(key, keyed);
+  }
+  const plain = asBytes(keyed.ecb.update(ciphertext));
+  const bs = iv.length;
+  for (let i = 0; i < bs; i++) plain[i] ^= iv[i];
+  for (let i = bs; i < plain.length; i++) plain[i] ^= ciphertext[i - bs];
+  return plain;
 }

@@ -30,7 +30,6 @@ export {
   type IkeSaKeys,
 } from './ikev2-key-schedule.js';
 export {
-  integrityChecksum,
   openSkBody,
   sealSkBody,
   skBodyLength,
@@ -43,3 +42,7 @@ export {
   type SkKeys,
   type SkSuite,
 } from './ikev2-sk-protection.js';
+export { integrityChecksum, IntegrityCheckError, type CipherSuite, type SuiteIntegrity, type SuiteKeys } from './cipher-suite.js';
+export { espPacketCodec, openEsp, sealEsp, type EspSa, type OpenedEsp } from './esp-protection.js';
+export { acceptSequence, nextSequence, replayVerdict, replayWindow, type ReplayVerdict, type ReplayWindow } from './esp-replay-window.js';
+export { quickModeEspSas, type EspSaPair, type QuickModeSaInput } from './esp-keys.js';

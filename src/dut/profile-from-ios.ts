@@ -10,6 +10,8 @@ import { aclSelectors } from './ios-acl.js';
 import { espProposal } from './ios-transform.js';
 import { PROBES_BEFORE_DEAD } from './keepalive-config.js';
 import { keyCoversPeer, type CryptoMapEntry, type IosCryptoConfig, type IosWarning, type IsakmpPolicy } from './ios-config.js';
+import type { IosIkev2Config } from './ios-ikev2-config.js';
+import { ikev2Sections } from './profile-from-ios-v2.js';
 
 /**
  * Where the generated profile gets the PSK. Default `env`: the key stays out of the
@@ -72,12 +74,14 @@ function proposal(p: IsakmpPolicy): { proposal: IkeProposal } | { skipped: strin
 
 const q = (s: string): string => JSON.stringify(s);
 
-export function profileFromIos(config: IosCryptoConfig, options: ProfileFromIosOptions): string {
+/** With `ikev2` (parseIosIkev2 of the same text), an entry with `set ikev2-profile` gives an ike.version 2 profile. */
+export function profileFromIos(config: IosCryptoConfig, options: ProfileFromIosOptions, ikev2?: IosIkev2Config): string {
+  const map = chooseMap(config, options.map);
+  const v2 = ikev2?.mapProfiles.has(`${map.name}:${map.seq}`) ? ikev2 : undefined;
   const ka = config.keepalive;
-  if (!ka) {
+  if (!ka && !v2) {
     throw new ConfigError('ERR_CONFIG_IOS', where(config, 1), 'no `crypto isakmp keepalive` line: DPD is off on this router, so there is no DPD behaviour to test');
   }
-  const map = chooseMap(config, options.map);
   const peers = map.peers.map((p) => p.value);
   const address = options.address ?? config.interfaces.find((i) => i.cryptoMap === map.name && i.address)?.address;
   if (!address) {
@@ -85,11 +89,14 @@ export function profileFromIos(config: IosCryptoConfig, options: ProfileFromIosO
   }
 
   const quick = quickMode(config, map);
-  const notes = [...config.warnings, ...quick.warnings].sort((a, b) => a.line - b.line || a.col - b.col);
+  const v2sections = v2 && ikev2Sections(config.file, v2, `${map.name}:${map.seq}`, peers);
+  // ios-config.ts reports the `crypto ikev2` lines as not read; the IKEv2 reader has read them.
+  const v1notes = config.warnings.filter((n) => !ikev2?.lines.has(n.line));
+  const notes = [...v1notes, ...quick.warnings, ...(ikev2?.warnings ?? []), ...(v2sections?.warnings ?? [])].sort((a, b) => a.line - b.line || a.col - b.col);
   const out: string[] = [];
   out.push('# yaml-language-server: $schema=../schema/profile.schema.json');
   out.push(`# Derived by \`dpd-harness profile from-ios\` from ${config.file} (crypto map ${map.name} ${map.seq}).`);
-  out.push('# Values and defaults: Cisco "IPsec Dead Peer Detection Periodic Message Option".');
+  out.push(v2sections ? '# Values and defaults: Cisco IOS XE `crypto ikev2` configuration and command reference (docs/ikev2-liveness.md).' : '# Values and defaults: Cisco "IPsec Dead Peer Detection Periodic Message Option".');
   out.push(...notes.map((n) => `# note, line ${n.line}:${n.col}: ${n.message}`));
   out.push(`identity: { vendor: Cisco, product: IOS XE, version: ${q(`from ${config.file}`)} }`);
   out.push('target:');
@@ -97,6 +104,29 @@ export function profileFromIos(config: IosCryptoConfig, options: ProfileFromIosO
   out.push(`  address: ${q(address)}`);
   out.push(`  peer_addresses: [${peers.map(q).join(', ')}]   # set peer, in failover order`);
 
+  const v1 = v2sections ? undefined : isakmpLines(config);
+  out.push('ike:');
+  out.push(...(v2sections?.ike ?? v1!.lines));
+  const esp = quick.esp.length > 0 ? quick.esp : map.transformSets.length === 0 ? DEFAULT_ESP : [];
+  if (esp.length > 0) {
+    out.push(`  esp_proposals:   # ${map.transformSets.length > 0 ? `set transform-set ${map.transformSets.join(' ')}` : 'no set transform-set: the IOS default transform sets'}`);
+    for (const p of esp) out.push(`    - { encryption: ${p.encryption}, integrity: ${p.integrity} }`);
+  } else out.push('  # esp_proposals: the profile defaults apply (the transform sets are not in the file)');
+  if (quick.pfs) out.push(`  pfs_group: ${quick.pfs}   # set pfs group${map.pfs!.value}`);
+  if (quick.selectors.length > 0) {
+    out.push(`  traffic_selectors:   # match address ${map.matchAddress!.value}: local = ACL destination (behind the fake peer), remote = ACL source (behind the router)`);
+    for (const t of quick.selectors) {
+      out.push(`    - { local: ${t.local}, remote: ${t.remote}${t.protocol ? `, protocol: ${t.protocol}` : ''}${t.port ? `, port: ${t.port}` : ''} }`);
+    }
+  }
+  out.push(`  lifetime: { ike: ${v2sections?.ikeLifetime ?? v1!.lifetime}, ipsec: ${map.lifetimeSeconds ?? config.ipsecLifetime} }`);
+  out.push(...(v2sections ? pskLines(options.psk, 'ikev2 keyring pre-shared-key', v2sections.inlineKey) : pskLines(options.psk, 'crypto isakmp key', () => isakmpKey(config, peers))));
+  out.push(...(v2sections?.dpd ?? keepaliveLines(ka!, map, peers)));
+  return `${out.join('\n')}\n`;
+}
+
+/** `crypto isakmp policy` by priority as the IKEv1 proposals, and the first one's lifetime. */
+function isakmpLines(config: IosCryptoConfig): { lines: string[]; lifetime: number } {
   const proposals: IkeProposal[] = [];
   const lifetimes: number[] = [];
   const skipped: string[] = [];
@@ -110,37 +140,26 @@ export function profileFromIos(config: IosCryptoConfig, options: ProfileFromIosO
   if (config.policies.length > 0 && proposals.length === 0) {
     throw new ConfigError('ERR_CONFIG_IOS', where(config, config.policies[0]!.line), `no crypto isakmp policy the fake peer can offer:\n${skipped.join('\n')}`);
   }
-  out.push('ike:');
-  out.push(...skipped.map((s) => `  ${s}`));
+  const lines = skipped.map((s) => `  ${s}`);
   if (proposals.length > 0) {
-    out.push('  proposals:   # crypto isakmp policy, by priority');
-    for (const p of proposals) out.push(`    - { encryption: ${p.encryption}, hash: ${p.hash}, group: ${p.group} }`);
-  } else out.push('  # no crypto isakmp policy in the file: the profile defaults apply (IOS has its own default policies)');
-  const esp = quick.esp.length > 0 ? quick.esp : map.transformSets.length === 0 ? DEFAULT_ESP : [];
-  if (esp.length > 0) {
-    out.push(`  esp_proposals:   # ${map.transformSets.length > 0 ? `set transform-set ${map.transformSets.join(' ')}` : 'no set transform-set: the IOS default transform sets'}`);
-    for (const p of esp) out.push(`    - { encryption: ${p.encryption}, integrity: ${p.integrity} }`);
-  } else out.push('  # esp_proposals: the profile defaults apply (the transform sets are not in the file)');
-  if (quick.pfs) out.push(`  pfs_group: ${quick.pfs}   # set pfs group${map.pfs!.value}`);
-  if (quick.selectors.length > 0) {
-    out.push(`  traffic_selectors:   # match address ${map.matchAddress!.value}: local = ACL destination (behind the fake peer), remote = ACL source (behind the router)`);
-    for (const t of quick.selectors) {
-      out.push(`    - { local: ${t.local}, remote: ${t.remote}${t.protocol ? `, protocol: ${t.protocol}` : ''}${t.port ? `, port: ${t.port}` : ''} }`);
-    }
-  }
-  out.push(`  lifetime: { ike: ${lifetimes[0] ?? 86400}, ipsec: ${map.lifetimeSeconds ?? config.ipsecLifetime} }`);
+    lines.push('  proposals:   # crypto isakmp policy, by priority');
+    for (const p of proposals) lines.push(`    - { encryption: ${p.encryption}, hash: ${p.hash}, group: ${p.group} }`);
+  } else lines.push('  # no crypto isakmp policy in the file: the profile defaults apply (IOS has its own default policies)');
+  return { lines, lifetime: lifetimes[0] ?? 86400 };
+}
 
-  out.push(...pskLines(config, peers, options.psk));
-
+function keepaliveLines(ka: NonNullable<IosCryptoConfig['keepalive']>, map: CryptoMapEntry, peers: string[]): string[] {
   const k = ka.value;
-  out.push('dpd:');
-  out.push(`  mode: ${k.mode}   # line ${ka.line}: crypto isakmp keepalive ${k.seconds} ${k.retrySeconds}${k.mode === 'periodic' ? ' periodic' : ''}`);
-  out.push(`  interval: ${k.seconds}`);
-  out.push(`  retry_interval: ${k.retrySeconds}`);
-  out.push(`  probes_before_dead: ${PROBES_BEFORE_DEAD}   # "Five aggressive DPD retry messages can be missed before the tunnel is marked as down"`);
-  out.push('  dead_time_from: first-unanswered-probe');
-  out.push('  retry_seq: increment');
-  out.push('  delete_on_dead: true   # "the router deletes the IPsec and IKE SAs to the peer"');
+  const out = [
+    'dpd:',
+    `  mode: ${k.mode}   # line ${ka.line}: crypto isakmp keepalive ${k.seconds} ${k.retrySeconds}${k.mode === 'periodic' ? ' periodic' : ''}`,
+    `  interval: ${k.seconds}`,
+    `  retry_interval: ${k.retrySeconds}`,
+    `  probes_before_dead: ${PROBES_BEFORE_DEAD}   # "Five aggressive DPD retry messages can be missed before the tunnel is marked as down"`,
+    '  dead_time_from: first-unanswered-probe',
+    '  retry_seq: increment',
+    '  delete_on_dead: true   # "the router deletes the IPsec and IKE SAs to the peer"',
+  ];
   if (peers.length > 1) {
     out.push('  action: failover   # "the router will switch over to the next listed peer"');
     out.push(`  peers: [${peers.map((_, i) => i).join(', ')}]`);
@@ -149,7 +168,7 @@ export function profileFromIos(config: IosCryptoConfig, options: ProfileFromIosO
     out.push('  action: clear   # one peer: SAs deleted, re-established only when traffic needs them');
   }
   out.push('  tolerance: { absolute: 0.5, relative: 0.05 }');
-  return `${out.join('\n')}\n`;
+  return out;
 }
 
 /** IOS default transform sets when the entry names none (`#$!default_transform_set_1` / `_0`). */
@@ -206,9 +225,15 @@ function quickMode(config: IosCryptoConfig, map: CryptoMapEntry): QuickMode {
   return { esp, ...(pfs ? { pfs } : {}), selectors, warnings };
 }
 
-function pskLines(config: IosCryptoConfig, peers: string[], source: PskSource): string[] {
-  if (source.kind === 'env') return [`psk: { env: ${source.name} }   # export ${source.name}=<crypto isakmp key of the peers>`];
+/** `keyName` says where the user finds the key on the router; `inlineKey` reads it only for --psk-inline. */
+function pskLines(source: PskSource, keyName: string, inlineKey: () => string): string[] {
+  if (source.kind === 'env') return [`psk: { env: ${source.name} }   # export ${source.name}=<${keyName} of the peers>`];
   if (source.kind === 'file') return [`psk: { file: ${q(source.path)} }`];
+  return [`psk: { value: ${q(inlineKey())} }   # inline on request (--psk-inline): keep this file private`];
+}
+
+/** The one `crypto isakmp key` (or keyring key) covering every peer. */
+function isakmpKey(config: IosCryptoConfig, peers: string[]): string {
   const keys = peers.map((peer) => config.keys.find((k) => keyCoversPeer(k, peer)));
   const missing = keys.findIndex((k) => k === undefined);
   if (missing >= 0) throw new ConfigError('ERR_CONFIG_IOS', where(config, 1), `no \`crypto isakmp key … address\` covers peer ${peers[missing]}, so there is no key to put inline`);
@@ -218,5 +243,5 @@ function pskLines(config: IosCryptoConfig, peers: string[], source: PskSource): 
     // The message names lines, never the keys.
     throw new ConfigError('ERR_CONFIG_IOS', where(config, second.line), `the peers use different pre-shared keys (lines ${[...new Set(keys.map((k) => k!.line))].join(', ')}); a profile holds one PSK`);
   }
-  return [`psk: { value: ${q(keys[0]!.key)} }   # inline on request (--psk-inline): keep this file private`];
+  return keys[0]!.key;
 }

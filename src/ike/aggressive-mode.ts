@@ -18,6 +18,7 @@ import { summarize } from './message-summary.js';
 import { acceptedPhase1, choosePhase1, phase1Offer } from './phase1-proposal.js';
 import { authFailed, bodyOf, deriveKeys, hasDpdVendorId, installKeys, keAndNonce, openPhase1, sendFirstPhase1 } from './phase1-keys.js';
 import { IkeRejection } from './rejection.js';
+import { detectNat, floatToNatTPort, natDPayloads, natTVendorIds, notePeerNatT } from './nat-traversal.js';
 import { NONCE_LENGTH, SaContext, type Keys, type Outcome } from './sa-context.js';
 
 export function initiateAggressive(config: IkeEngineConfig, hooks: EngineHooks, local: Endpoint, remote: Endpoint): { sa: SaContext; effects: EngineEffect[] } {
@@ -51,6 +52,7 @@ export function respondAggressive(config: IkeEngineConfig, hooks: EngineHooks, l
   sa.offered = [choice.chosen];
   sa.peerIdB = bodyOf(id);
   sa.peerAdvertisedDpd = hasDpdVendorId(msg.payloads);
+  notePeerNatT(sa, msg.payloads);
   const dh = createDhKeyPair(choice.chosen.group, config.random);
   const nr = config.random.bytes(NONCE_LENGTH);
   const keys = deriveKeys(sa, choice.chosen, dh, ke, nonce, dh.publicKey, nr);
@@ -65,6 +67,7 @@ export function respondAggressive(config: IkeEngineConfig, hooks: EngineHooks, l
   const hash = hashR(keys.proposal.hash, keys.skeyid, sa.gxr, sa.gxi, sa.ckyR, sa.ckyI, sa.saiB, bodyOf(ownId));
   const payloads: Payload[] = [choice.reply, { kind: 'ke', data: sa.gxr }, { kind: 'nonce', data: nr }, ownId, { kind: 'hash', data: hash }];
   if (hooks.advertiseDpd(sa.id)) payloads.push({ kind: 'vendor-id', data: DPD_VENDOR_ID });
+  if (sa.nat.version) payloads.push(...natTVendorIds(sa), ...natDPayloads(sa));
   sa.sendClear(effects, sa.header(EXCHANGE_TYPES.AGGRESSIVE_MODE, 0), payloads, 2, true);
   sa.lastAnswered = { request: bytes, responses: sa.answering };
   sa.state = 'am2-sent';
@@ -105,9 +108,14 @@ function onAm2(sa: SaContext, msg: IsakmpMessage): Outcome {
   sa.nr = nonce;
   sa.offered = [chosen];
   sa.peerAdvertisedDpd = hasDpdVendorId(msg.payloads);
+  notePeerNatT(sa, msg.payloads);
   installKeys(sa, keys, effects);
+  detectNat(sa, msg.payloads, effects);
   const hashIValue = hashI(chosen.hash, keys.skeyid, sa.gxi, sa.gxr, sa.ckyI, sa.ckyR, sa.saiB, bodyOf(sa.localIdPayload()));
-  const sealed = sa.sendSealed(effects, sa.header(EXCHANGE_TYPES.AGGRESSIVE_MODE, 0), [{ kind: 'hash', data: hashIValue }], sa.iv, 3, true);
+  // RFC 3947 §3.2/§4: AM3 carries our NAT-D (of the addresses before the float) and, with a NAT on the path, leaves from the NAT-T port.
+  const am3: Payload[] = [{ kind: 'hash', data: hashIValue }, ...natDPayloads(sa)];
+  floatToNatTPort(sa, effects);
+  const sealed = sa.sendSealed(effects, sa.header(EXCHANGE_TYPES.AGGRESSIVE_MODE, 0), am3, sa.iv, 3, true);
   sa.iv = sealed.lastBlock;
   sa.lastSent = undefined;
   sa.state = 'established';
@@ -130,6 +138,7 @@ function onAm3(sa: SaContext, msg: IsakmpMessage): Outcome {
   if (!equalBytes(expected, hash.data)) return authFailed(sa, 'HASH_I', summary);
   const effects: EngineEffect[] = [];
   for (const p of payloads) if (p.kind === 'notify') effects.push(sa.event({ kind: 'notify-received', notifyType: p.notifyType }));
+  detectNat(sa, payloads, effects);
   sa.state = 'established';
   effects.push(sa.event({ kind: 'state', phase: 1, state: 'established' }));
   return { summary, effects };

@@ -13,7 +13,7 @@ export const isZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
 
 /** A uniformly drawn 32-bit unsigned integer. */
 export function randomUint32(bytes: Uint8Array): number {
-  return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
+  return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
 }
 
 /** `n` random bytes, not all zero (a cookie of zeros means "not yet known", RFC 2408 §3.1). */

@@ -50,6 +50,15 @@ export interface DpdSequencePolicy {
   retry: 'increment' | 'repeat-until-ack';
 }
 
+export interface NatTraversalConfig {
+  /** Our NAT-D for our own address does not match: the DUT sees us behind a NAT (strongSwan forceencaps). */
+  forceEncapsulation?: boolean;
+  /** The local port to float to; 4500 unless a test binds another. */
+  localPort?: number;
+  /** The other side's NAT-T port for the endpoint phase 1 started with, as initiator; 4500 unless a test binds another. */
+  remotePort?: (remote: Endpoint) => number;
+}
+
 export interface IkeEngineConfig {
   random: Random;
   /** The pre-shared key for a remote address; Main Mode PSK can only choose by address (RFC 2409 §5.4). */
@@ -68,6 +77,8 @@ export interface IkeEngineConfig {
   autoAnswerDpd?: boolean;
   /** Send N(INITIAL-CONTACT) in MM5. */
   initialContact?: boolean;
+  /** Offer NAT traversal (RFC 3947); absent: no NAT-T vendor ID, no NAT-D, no float. */
+  natTraversal?: NatTraversalConfig;
   /** Accept Main Mode msg 1 from peers (default true). */
   respond?: boolean;
 }

@@ -5,6 +5,7 @@
  */
 import type { Endpoint, MessageSummary } from '../events.js';
 import type { IsakmpHeader, Payload } from '../wire/types.js';
+import type { EspSaPair } from '../crypto/esp-keys.js';
 import type { Refusal } from './refusal.js';
 
 export interface InboundDatagram {
@@ -31,7 +32,13 @@ export type EngineEvent =
   | { kind: 'dpd-request'; seq: number; messageId: number; ticket: unknown }
   | { kind: 'dpd-ack'; seq: number; messageId: number }
   | { kind: 'delete-received'; protocolId: number; spis: string[] }
-  | { kind: 'notify-received'; notifyType: number };
+  | { kind: 'notify-received'; notifyType: number }
+  /** From the DUT's NAT-D (RFC 3947 §3.2): who is behind a NAT; `forced`: we claimed to be. */
+  | { kind: 'nat-detected'; local: boolean; remote: boolean; forced: boolean }
+  /** The SA's endpoints changed: the float to the NAT-T port, or a peer that moved. */
+  | { kind: 'float'; local: Endpoint; remote: Endpoint }
+  /** A child SA whose ESP transform src/crypto implements is up: both directions' SPI, suite and keys (RFC 2409 §5.5). */
+  | { kind: 'esp-sa'; esp: EspSaPair };
 
 export type EngineEffect =
   | { type: 'send'; datagram: OutboundDatagram }
@@ -61,6 +68,8 @@ export interface EngineHooks {
   mutate(sa: string, summary: MessageSummary, message: PlaintextMessage): PlaintextMessage;
   /** Whether this SA's Main Mode messages carry the DPD vendor ID. */
   advertiseDpd(sa: string): boolean;
+  /** Whether this SA forces UDP encapsulation (NAT-T configured); or'ed with the config's forceEncapsulation. */
+  forceEncapsulation?(sa: string): boolean;
 }
 
 export const NO_HOOKS: EngineHooks = {

@@ -4,7 +4,9 @@
  * (protocol-digest.md §1.3).
  */
 import type { CipherAlgorithm } from '../crypto/cbc-cipher.js';
+import type { CipherSuite } from '../crypto/cipher-suite.js';
 import type { DhGroup } from '../crypto/dh-group.js';
+import { quickModeEspSas, type EspSaPair, type QuickModeSaInput } from '../crypto/esp-keys.js';
 import {
   DOI,
   ENCAPSULATION_MODES,
@@ -17,6 +19,7 @@ import {
 } from '../wire/constants.js';
 import type { Attribute, SaPayload, TransformPayload } from '../wire/types.js';
 import type { EspIntegrity, EspProposal } from './engine-config.js';
+import type { Keys } from './sa-context.js';
 import { acceptedTransform, chooseTransform, type SaChoice, type SaKind } from './sa-negotiation.js';
 import { attributeReader, cipherKeyLength, lifetimeSeconds, nameOf } from './transform-attributes.js';
 
@@ -33,22 +36,22 @@ const INTEGRITY_IDS: Record<EspIntegrity, number> = {
   sha512: IPSEC_AUTHENTICATION_ALGORITHMS.HMAC_SHA2_512,
 };
 
-function espTransform(p: EspProposal, transformNumber: number): TransformPayload {
+function espTransform(p: EspProposal, transformNumber: number, encapsulation: number): TransformPayload {
   const attributes: Attribute[] = [
     { type: A.SA_LIFE_TYPE, value: LIFE_TYPES.SECONDS },
     { type: A.SA_LIFE_DURATION, value: p.lifetimeSeconds },
   ];
   if (p.pfsGroup !== undefined) attributes.push({ type: A.GROUP_DESCRIPTION, value: p.pfsGroup });
   attributes.push(
-    { type: A.ENCAPSULATION_MODE, value: ENCAPSULATION_MODES.TUNNEL },
+    { type: A.ENCAPSULATION_MODE, value: encapsulation },
     { type: A.AUTHENTICATION_ALGORITHM, value: INTEGRITY_IDS[p.integrity] },
   );
   if (p.cipher === 'aes-cbc') attributes.push({ type: A.KEY_LENGTH, value: p.keyLength * 8 });
   return { transformNumber, transformId: CIPHER_IDS[p.cipher], attributes };
 }
 
-/** One ESP proposal per configured set, each with our inbound SPI. */
-export function espOffer(proposals: readonly EspProposal[], spi: Uint8Array): SaPayload {
+/** One ESP proposal per configured set, each with our inbound SPI; UDP-Tunnel through a NAT (RFC 3947 §5.1). */
+export function espOffer(proposals: readonly EspProposal[], spi: Uint8Array, encapsulation: number = ENCAPSULATION_MODES.TUNNEL): SaPayload {
   return {
     kind: 'sa',
     doi: DOI.IPSEC,
@@ -57,10 +60,13 @@ export function espOffer(proposals: readonly EspProposal[], spi: Uint8Array): Sa
       proposalNumber: i + 1,
       protocolId: PROTOCOL_IDS.IPSEC_ESP,
       spi,
-      transforms: [espTransform(p, 1)],
+      transforms: [espTransform(p, 1, encapsulation)],
     })),
   };
 }
+
+/** Tunnel mode, plain or in UDP (RFC 3947 §5.1, and the draft-02 value). */
+const TUNNEL_MODES = new Set<number>([ENCAPSULATION_MODES.TUNNEL, ENCAPSULATION_MODES.UDP_TUNNEL, ENCAPSULATION_MODES.UDP_TUNNEL_DRAFT]);
 
 const ESP: SaKind<EspProposal> = {
   fits: (proposal) => proposal.protocolId === PROTOCOL_IDS.IPSEC_ESP && proposal.spi.length === 4,
@@ -69,7 +75,7 @@ const ESP: SaKind<EspProposal> = {
     const cipher = nameOf(CIPHER_IDS, t.transformId);
     const integrity = nameOf(INTEGRITY_IDS, get(A.AUTHENTICATION_ALGORITHM));
     if (!cipher || !integrity) return undefined;
-    if ((get(A.ENCAPSULATION_MODE) ?? ENCAPSULATION_MODES.TUNNEL) !== ENCAPSULATION_MODES.TUNNEL) return undefined;
+    if (!TUNNEL_MODES.has(get(A.ENCAPSULATION_MODE) ?? ENCAPSULATION_MODES.TUNNEL)) return undefined;
     const group = get(A.GROUP_DESCRIPTION);
     return {
       cipher,
@@ -93,4 +99,20 @@ export function chooseEsp(offer: SaPayload, acceptable: readonly EspProposal[], 
 /** Initiator: the responder's choice, provided it is one we offered. */
 export function acceptedEsp(reply: SaPayload, offered: readonly EspProposal[]): EspChoice | undefined {
   return acceptedTransform(ESP, reply, offered);
+}
+
+/** The ESP suite of a negotiated proposal; undefined for the transforms ESP protection does not implement (3DES, MD5, SHA-384/512). */
+export function espSuiteOf(p: EspProposal): CipherSuite | undefined {
+  if (p.cipher !== 'aes-cbc' || (p.keyLength !== 16 && p.keyLength !== 32)) return undefined;
+  const encryption = p.keyLength === 16 ? 'aes-cbc-128' : 'aes-cbc-256';
+  // RFC 2404 (HMAC-SHA1-96) and RFC 4868 §2.3 (HMAC-SHA-256-128) are what IPsec's auth algorithms 2 and 5 mean for ESP.
+  if (p.integrity === 'sha1') return { encryption, integrity: 'hmac-sha1-96' };
+  if (p.integrity === 'sha256') return { encryption, integrity: 'hmac-sha256-128' };
+  return undefined;
+}
+
+/** Both directions' ESP SAs of a completed Quick Mode, keyed from SKEYID_d (RFC 2409 §5.5). */
+export function childEspSas(keys: Keys, chosen: EspProposal, material: Omit<QuickModeSaInput, 'prf' | 'skeyidD' | 'suite'>): EspSaPair | undefined {
+  const suite = espSuiteOf(chosen);
+  return suite && quickModeEspSas({ prf: keys.proposal.hash, skeyidD: keys.skeyidD, suite, ...material });
 }

@@ -49,7 +49,7 @@ export class IkeEngine {
     const sa = this.sas.get(hex(msg.initiatorCookie));
     try {
       if (sa) {
-        const outcome = sa.handle(msg, datagram.bytes);
+        const outcome = sa.handle(msg, datagram.bytes, datagram);
         return { sa: sa.id, summary: outcome.summary ?? summary, effects: this.settle(sa, outcome.effects) };
       }
       if (!this.startsPhase1(msg)) {

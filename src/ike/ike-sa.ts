@@ -15,8 +15,9 @@ import { equalBytes, hex, isZero } from './bytes.js';
 import type { IkeEngineConfig } from './engine-config.js';
 import type { EngineEffect, EngineEvent, EngineHooks } from './engine-effects.js';
 import { answerDpd, deleteSa, informational, sendDpd, sendInformational, type InformationalOptions } from './informational.js';
-import { initiateMainMode, mainMode, respondMainMode } from './main-mode.js';
+import { initiateMainMode, mainMode, repeatedMm4, respondMainMode } from './main-mode.js';
 import { headerOnlySummary } from './message-summary.js';
+import { followPeer } from './nat-traversal.js';
 import { quickMode, retransmitQuickMode, startQuickMode } from './quick-mode.js';
 import type { Refusal } from './refusal.js';
 import type { ChildSa, DpdTicket, Outcome, Phase1State, SaContext } from './sa-context.js';
@@ -95,12 +96,32 @@ export class IkeSa {
     return this.sa.finished;
   }
 
-  /** Handles a decoded datagram addressed to this SA (cookies already matched by the engine). */
-  handle(msg: IsakmpMessage, bytes: Uint8Array): Outcome {
+  /**
+   * Handles a decoded datagram addressed to this SA (cookies already matched by the engine).
+   * `at`: where it came in; with NAT-T in use an encrypted message moves the SA there, undone
+   * when the message is rejected (nat-traversal.ts).
+   */
+  handle(msg: IsakmpMessage, bytes: Uint8Array, at?: { local: Endpoint; remote: Endpoint }): Outcome {
+    const sa = this.sa;
+    const before = { local: sa.local, remote: sa.remote };
+    const moved: EngineEffect[] = [];
+    if (at && msg.flags.encryption) followPeer(sa, at.local, at.remote, moved);
+    try {
+      const outcome = this.dispatch(msg, bytes);
+      return moved.length ? { ...outcome, effects: [...moved, ...outcome.effects] } : outcome;
+    } catch (err) {
+      sa.local = before.local;
+      sa.remote = before.remote;
+      throw err;
+    }
+  }
+
+  private dispatch(msg: IsakmpMessage, bytes: Uint8Array): Outcome {
     const sa = this.sa;
     if (sa.lastAnswered && equalBytes(sa.lastAnswered.request, bytes)) {
       // A retransmitted request: answer it again, do not process it twice.
       const effects: EngineEffect[] = [];
+      if (repeatedMm4(sa, effects)) return { summary: headerOnlySummary(msg), effects };
       for (const response of sa.lastAnswered.responses) sa.resend(effects, response, true);
       return { summary: headerOnlySummary(msg), effects };
     }

@@ -8,3 +8,4 @@ export type { InformationalOptions } from './informational.js';
 export { summarize, headerOnlySummary, dpdSeqOf } from './message-summary.js';
 export { phase1Offer, choosePhase1, acceptedPhase1 } from './phase1-proposal.js';
 export { espOffer, chooseEsp, acceptedEsp } from './esp-proposal.js';
+export { NAT_T_PORT } from './nat-traversal.js';

@@ -17,9 +17,7 @@ import { describeEspProposals, describeIdentification, describePhase1Proposals }
 import { afterFirstPayload, openMessage } from './protection.js';
 import { describeRefusal, isErrorNotify, keyMismatch, refusal } from './refusal.js';
 import { IkeRejection } from './rejection.js';
-import type { Answered, DpdTicket, Keys, Outcome, SaContext } from './sa-context.js';
-
-const MAX_REMEMBERED = 64;
+import { ANSWERS_KEPT, type Answered, type DpdTicket, type Keys, type Outcome, type SaContext } from './sa-context.js';
 
 export function informational(sa: SaContext, msg: IsakmpMessage, bytes: Uint8Array): Outcome {
   if (!msg.flags.encryption) {
@@ -37,10 +35,10 @@ export function informational(sa: SaContext, msg: IsakmpMessage, bytes: Uint8Arr
   if (!sa.established && sa.keys && sa.state === 'mm5-sent') return refusedMm5(sa, msg);
   const keys = sa.phase2Keys();
   if (msg.messageId === 0) throw new IkeError('ERR_IKE_MALFORMED', 'encrypted Informational with message ID 0');
-  const seen = sa.informationals.get(msg.messageId);
-  if (seen) {
+  if (sa.informationalsSeen.has(msg.messageId)) {
+    const seen = sa.informationals.get(msg.messageId);
     const effects: EngineEffect[] = [];
-    if (equalBytes(seen.request, bytes)) for (const response of seen.responses) sa.resend(effects, response, true);
+    if (seen && equalBytes(seen.request, bytes)) for (const response of seen.responses) sa.resend(effects, response, true);
     throw new IkeRejection('ERR_IKE_REPLAY', `Informational message ID ${hex32(msg.messageId)} seen before${effects.length ? '; the earlier answer was resent' : ''}`, headerOnlySummary(msg), effects);
   }
   const iv = phase2Iv(keys.proposal.hash, sa.iv, msg.messageId, cipherBlockSize(keys.proposal.cipher));
@@ -178,7 +176,7 @@ export interface InformationalOptions {
 export function sendInformational(sa: SaContext, payloads: Payload[], effects: EngineEffect[] = [], options: InformationalOptions & { answer?: boolean } = {}): EngineEffect[] {
   const keys = sa.phase2Keys();
   const answer = options.answer === true;
-  const messageId = options.messageId === undefined ? sa.freshMessageId() : options.messageId >>> 0;
+  const messageId = options.messageId === undefined ? sa.freshMessageId('informational') : options.messageId >>> 0;
   const hash = informationalHash(keys.proposal.hash, keys.skeyidA, messageId, encodePayloads(payloads));
   const iv = phase2Iv(keys.proposal.hash, sa.iv, messageId, cipherBlockSize(keys.proposal.cipher));
   sa.sendSealed(effects, sa.header(EXCHANGE_TYPES.INFORMATIONAL, messageId), [{ kind: 'hash', data: hash }, ...payloads], iv, undefined, answer);
@@ -192,12 +190,11 @@ function dropChildren(sa: SaContext, effects: EngineEffect[]): void {
 }
 
 function rememberInformational(sa: SaContext, messageId: number, answered: Answered): void {
+  sa.informationalsSeen.add(messageId);
   sa.informationals.set(messageId, answered);
-  if (sa.informationals.size > MAX_REMEMBERED) sa.informationals.delete(sa.informationals.keys().next().value as number);
+  if (sa.informationals.size > ANSWERS_KEPT) sa.informationals.delete(sa.informationals.keys().next().value as number);
 }
 
 function seqBytes(seq: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, seq >>> 0);
-  return out;
+  return Uint8Array.of(seq >>> 24, (seq >>> 16) & 0xff, (seq >>> 8) & 0xff, seq & 0xff);
 }

@@ -15,8 +15,11 @@ import { equalBytes, isZero, nonZeroBytes } from './bytes.js';
 import type { IkeEngineConfig } from './engine-config.js';
 import type { EngineEffect, EngineHooks } from './engine-effects.js';
 import { summarize } from './message-summary.js';
+import { detectNat, floatToNatTPort, natDPayloads, natTVendorIds, notePeerNatT } from './nat-traversal.js';
+import { describeIdentification } from './offer-text.js';
 import { acceptedPhase1, choosePhase1, phase1Offer } from './phase1-proposal.js';
 import { authFailed, bodyOf, deriveKeys, hasDpdVendorId, installKeys, keAndNonce, openPhase1, sendFirstPhase1 } from './phase1-keys.js';
+import { describeRefusal, silentKeyMismatch } from './refusal.js';
 import { NONCE_LENGTH, SaContext, type Keys, type Outcome } from './sa-context.js';
 
 export function initiateMainMode(config: IkeEngineConfig, hooks: EngineHooks, local: Endpoint, remote: Endpoint): { sa: SaContext; effects: EngineEffect[] } {
@@ -37,9 +40,11 @@ export function respondMainMode(config: IkeEngineConfig, hooks: EngineHooks, loc
   sa.saiB = bodyOf(offer);
   sa.offered = [choice.chosen];
   sa.peerAdvertisedDpd = hasDpdVendorId(msg.payloads);
+  notePeerNatT(sa, msg.payloads);
   const effects: EngineEffect[] = [sa.event({ kind: 'state', phase: 1, state: 'negotiating' })];
   const payloads: Payload[] = [choice.reply];
   if (hooks.advertiseDpd(sa.id)) payloads.push({ kind: 'vendor-id', data: DPD_VENDOR_ID });
+  if (sa.nat.version) payloads.push(...natTVendorIds(sa));
   sa.sendClear(effects, sa.header(EXCHANGE_TYPES.MAIN_MODE, 0), payloads, 2, true);
   sa.lastAnswered = { request: bytes, responses: sa.answering };
   return { sa, outcome: { summary: summarize(msg, msg.payloads, 1), effects } };
@@ -82,6 +87,7 @@ function onMm2(sa: SaContext, msg: IsakmpMessage, effects: EngineEffect[]): void
   const oldId = sa.id;
   sa.ckyR = msg.responderCookie.slice();
   sa.peerAdvertisedDpd = hasDpdVendorId(msg.payloads);
+  notePeerNatT(sa, msg.payloads);
   sa.keys = undefined;
   sa.offered = [chosen];
   sa.dh = createDhKeyPair(chosen.group, sa.config.random);
@@ -91,6 +97,7 @@ function onMm2(sa: SaContext, msg: IsakmpMessage, effects: EngineEffect[]): void
   const sent = sa.sendClear(effects, sa.header(EXCHANGE_TYPES.MAIN_MODE, 0), [
     { kind: 'ke', data: sa.gxi },
     { kind: 'nonce', data: sa.ni },
+    ...natDPayloads(sa),
   ], 3, true);
   sa.lastSent = sent.bytes;
   sa.state = 'mm3-sent';
@@ -99,6 +106,7 @@ function onMm2(sa: SaContext, msg: IsakmpMessage, effects: EngineEffect[]): void
 
 function onMm3(sa: SaContext, msg: IsakmpMessage, effects: EngineEffect[]): void {
   const { ke, nonce } = keAndNonce(msg.payloads, 3);
+  detectNat(sa, msg.payloads, effects);
   const chosen = sa.offered[0];
   const dh = createDhKeyPair(chosen.group, sa.config.random);
   const nr = sa.config.random.bytes(NONCE_LENGTH);
@@ -112,6 +120,7 @@ function onMm3(sa: SaContext, msg: IsakmpMessage, effects: EngineEffect[]): void
   sa.sendClear(effects, sa.header(EXCHANGE_TYPES.MAIN_MODE, 0), [
     { kind: 'ke', data: sa.gxr },
     { kind: 'nonce', data: sa.nr },
+    ...natDPayloads(sa),
   ], 4, true);
   sa.state = 'mm4-sent';
 }
@@ -123,11 +132,13 @@ function onMm4(sa: SaContext, msg: IsakmpMessage, effects: EngineEffect[]): void
   sa.gxr = ke;
   sa.nr = nonce;
   installKeys(sa, keys, effects);
+  detectNat(sa, msg.payloads, effects);
   const id = sa.localIdPayload();
   const hash = hashI(keys.proposal.hash, keys.skeyid, sa.gxi, sa.gxr, sa.ckyI, sa.ckyR, sa.saiB, bodyOf(id));
   const payloads: Payload[] = [id, { kind: 'hash', data: hash }];
   if (sa.config.initialContact) payloads.push(sa.cookieNotify(NOTIFY_TYPES.INITIAL_CONTACT, new Uint8Array(0)));
   sa.cancelTimer(effects, 'retransmit');
+  floatToNatTPort(sa, effects);
   const sealed = sa.sendSealed(effects, sa.header(EXCHANGE_TYPES.MAIN_MODE, 0), payloads, sa.iv, 5, true);
   sa.iv = sealed.lastBlock;
   sa.lastSent = sealed.bytes;
@@ -171,4 +182,29 @@ function onMm6(sa: SaContext, msg: IsakmpMessage): Outcome {
   sa.lastSent = undefined;
   effects.push(sa.event({ kind: 'state', phase: 1, state: 'established' }));
   return { summary, effects };
+}
+
+/**
+ * Times the DUT may send message 4 again after our message 5 before that is its refusal:
+ * each repeat is answered with message 5 again, and a DUT with the same key answers one of
+ * them with message 6 at once. Five: pluto (retransmitting 0.5, 1, 2, 4, 8 s apart) is judged
+ * within 16 s of message 4, well before the 30 s phase-2 timeout; three were too few, as a
+ * pluto bringing up a hundred SAs at once repeats message 4 three times before it opens our
+ * message 5, and a lost message 5 is not mistaken for a refusal either.
+ */
+export const MM4_REPEATS_REFUSAL = 5;
+
+/**
+ * A retransmitted message 4 while we wait for message 6. Returns true when it is not to be
+ * answered: this repeat made MM4_REPEATS_REFUSAL and failed phase 1 (silentKeyMismatch),
+ * or phase 1 already failed so.
+ */
+export function repeatedMm4(sa: SaContext, effects: EngineEffect[]): boolean {
+  if (sa.state === 'failed') return sa.mm4Repeats >= MM4_REPEATS_REFUSAL;
+  if (sa.state !== 'mm5-sent') return false;
+  sa.mm4Repeats += 1;
+  if (sa.mm4Repeats < MM4_REPEATS_REFUSAL) return false;
+  const why = silentKeyMismatch(`PSK authentication as ${describeIdentification(sa.localId())}`, sa.mm4Repeats);
+  sa.fail(effects, describeRefusal(why), why);
+  return true;
 }

@@ -17,7 +17,7 @@ const KIND_BY_EXCHANGE: Record<number, MessageKind> = {
 
 /** The 32-bit DPD sequence number of a notify's data, when it holds exactly 4 bytes (RFC 3706 §5.3). */
 export function dpdSeqOf(data: Uint8Array): number | undefined {
-  return data.length === 4 ? new DataView(data.buffer, data.byteOffset, 4).getUint32(0) : undefined;
+  return data.length === 4 ? ((data[0] << 24) | (data[1] << 16) | (data[2] << 8) | data[3]) >>> 0 : undefined;
 }
 
 /** From the clear header alone: for messages that could not be decrypted. */
@@ -26,22 +26,27 @@ export function headerOnlySummary(h: Pick<IsakmpHeader, 'exchangeType' | 'messag
 }
 
 export function summarize(h: Pick<IsakmpHeader, 'exchangeType' | 'messageId'>, payloads: readonly Payload[], step?: number): MessageSummary {
-  const base: MessageSummary = { ...headerOnlySummary(h), ...(step === undefined ? {} : { step }) };
-  if (h.exchangeType !== EXCHANGE_TYPES.INFORMATIONAL) return base;
+  // Built field by field rather than by spreading a base: two summaries per DPD message, so the copies showed in the bench.
+  const summary = headerOnlySummary(h);
+  if (step !== undefined) summary.step = step;
+  if (h.exchangeType !== EXCHANGE_TYPES.INFORMATIONAL) return summary;
   const del = payloads.find((p) => p.kind === 'delete');
   if (del?.kind === 'delete') {
-    return { ...base, kind: 'delete', deleteProtocol: del.protocolId, deleteSpis: del.spis.map(hex) };
+    summary.kind = 'delete';
+    summary.deleteProtocol = del.protocolId;
+    summary.deleteSpis = del.spis.map(hex);
+    return summary;
   }
   const notify = payloads.find((p) => p.kind === 'notify');
-  if (notify?.kind !== 'notify') return base;
-  const seq = dpdSeqOf(notify.data);
+  if (notify?.kind !== 'notify') return summary;
   if (notify.notifyType === NOTIFY_TYPES.R_U_THERE || notify.notifyType === NOTIFY_TYPES.R_U_THERE_ACK) {
-    return {
-      ...base,
-      kind: notify.notifyType === NOTIFY_TYPES.R_U_THERE ? 'r-u-there' : 'r-u-there-ack',
-      notifyType: notify.notifyType,
-      ...(seq === undefined ? {} : { seq }),
-    };
+    summary.kind = notify.notifyType === NOTIFY_TYPES.R_U_THERE ? 'r-u-there' : 'r-u-there-ack';
+    summary.notifyType = notify.notifyType;
+    const seq = dpdSeqOf(notify.data);
+    if (seq !== undefined) summary.seq = seq;
+    return summary;
   }
-  return { ...base, kind: 'notify', notifyType: notify.notifyType };
+  summary.kind = 'notify';
+  summary.notifyType = notify.notifyType;
+  return summary;
 }

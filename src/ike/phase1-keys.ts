@@ -16,6 +16,7 @@ import { equalBytes, hex } from './bytes.js';
 import type { Phase1Proposal } from './engine-config.js';
 import type { EngineEffect } from './engine-effects.js';
 import { headerOnlySummary } from './message-summary.js';
+import { natTVendorIds } from './nat-traversal.js';
 import { openMessage, type Opened } from './protection.js';
 import { IkeRejection } from './rejection.js';
 import type { Keys, SaContext } from './sa-context.js';
@@ -79,11 +80,12 @@ export function hasDpdVendorId(payloads: Payload[]): boolean {
 
 /**
  * Sends phase 1's first message (Main or Aggressive Mode) with the DPD vendor ID when the hooks
- * want it, and keeps what HASH_I/HASH_R will cover: the SA payload as it went out, whatever a
+ * want it (and the NAT-T one when configured), and keeps what HASH_I/HASH_R will cover: the SA payload as it went out, whatever a
  * behaviour did to it.
  */
 export function sendFirstPhase1(sa: SaContext, header: IsakmpHeader, payloads: Payload[]): EngineEffect[] {
   if (sa.hooks.advertiseDpd(sa.id)) payloads.push({ kind: 'vendor-id', data: DPD_VENDOR_ID });
+  payloads.push(...natTVendorIds(sa));
   const effects: EngineEffect[] = [sa.event({ kind: 'state', phase: 1, state: 'negotiating' })];
   const sent = sa.sendClear(effects, header, payloads, 1, false);
   sa.saiB = bodyOf(sent.payloads.find((p): p is SaPayload => p.kind === 'sa'));

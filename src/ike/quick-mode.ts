@@ -15,7 +15,8 @@ import type { IdPayload, IsakmpMessage, NoncePayload, Payload, SaPayload } from 
 import { equalBytes, hex, hex32 } from './bytes.js';
 import type { QuickModeSelector } from './engine-config.js';
 import type { EngineEffect } from './engine-effects.js';
-import { acceptedEsp, chooseEsp, espOffer } from './esp-proposal.js';
+import { acceptedEsp, childEspSas, chooseEsp, espOffer } from './esp-proposal.js';
+import { espEncapsulation } from './nat-traversal.js';
 import { headerOnlySummary, summarize } from './message-summary.js';
 import { describeEspProposals, describeIdentification } from './offer-text.js';
 import { afterFirstPayload, openMessage, type Opened } from './protection.js';
@@ -46,7 +47,7 @@ function startOneQuickMode(sa: SaContext, ts: QuickModeSelector | undefined): En
     lastSent: new Uint8Array(0),
     retransmits: 0,
   };
-  const rest: Payload[] = [espOffer(proposals, qm.spi), { kind: 'nonce', data: qm.ni }];
+  const rest: Payload[] = [espOffer(proposals, qm.spi, espEncapsulation(sa)), { kind: 'nonce', data: qm.ni }];
   if (qm.dh) rest.push({ kind: 'ke', data: qm.dh.publicKey });
   if (ts) rest.push(idPayloadFor(ts.local, ts.protocol, ts.port), idPayloadFor(ts.remote, ts.protocol, ts.port));
   qm.offered = `${describeEspProposals(proposals)}${pfsGroup === undefined ? '' : ` with PFS group ${pfsGroup}`}, ${
@@ -93,7 +94,7 @@ function onQm1(sa: SaContext, msg: IsakmpMessage, keys: Keys): Outcome {
   const ke = rest.find((p) => p.kind === 'ke');
   if ((choice.chosen.pfsGroup !== undefined) !== (ke !== undefined)) throw new IkeError('ERR_IKE_MALFORMED', 'KE payload and PFS group disagree');
   const dh = choice.chosen.pfsGroup === undefined ? undefined : createDhKeyPair(choice.chosen.pfsGroup, sa.config.random);
-  if (dh && ke?.kind === 'ke') dhSharedSecret(dh, ke.data);
+  const gqm = dh && ke?.kind === 'ke' ? dhSharedSecret(dh, ke.data) : undefined;
   const nr = sa.config.random.bytes(NONCE_LENGTH);
   const ids = rest.filter((p): p is IdPayload => p.kind === 'id');
   const reply: Payload[] = [choice.reply, { kind: 'nonce', data: nr }];
@@ -115,7 +116,8 @@ function onQm1(sa: SaContext, msg: IsakmpMessage, keys: Keys): Outcome {
     retransmits: 0,
     ...(dh ? { dh } : {}),
   });
-  sa.pendingChildren.set(messageId, { messageId, inboundSpi: spi, outboundSpi: choice.peerSpi, proposal: choice.chosen });
+  const esp = childEspSas(keys, choice.chosen, { inboundSpi: spi, outboundSpi: choice.peerSpi, niB: nonce.data, nrB: nr, ...(gqm ? { gqm } : {}) });
+  sa.pendingChildren.set(messageId, { messageId, inboundSpi: spi, outboundSpi: choice.peerSpi, proposal: choice.chosen, ...(esp ? { esp } : {}) });
   return { summary, effects };
 }
 
@@ -131,17 +133,16 @@ function onQm2(sa: SaContext, msg: IsakmpMessage, keys: Keys, qm: QuickModeExcha
   const choice = acceptedEsp(reply, qm.proposals);
   if (!choice) throw new IkeError('ERR_IKE_NO_PROPOSAL', 'the responder chose an ESP transform that was not offered');
   const ke = rest.find((p) => p.kind === 'ke');
-  if (qm.dh) {
-    if (ke?.kind !== 'ke') throw new IkeError('ERR_IKE_MALFORMED', 'Quick Mode message 2 without KE although PFS was offered');
-    dhSharedSecret(qm.dh, ke.data);
-  }
+  if (qm.dh && ke?.kind !== 'ke') throw new IkeError('ERR_IKE_MALFORMED', 'Quick Mode message 2 without KE although PFS was offered');
+  const gqm = qm.dh && ke?.kind === 'ke' ? dhSharedSecret(qm.dh, ke.data) : undefined;
   const hash3 = quickModeHash3(keys.proposal.hash, keys.skeyidA, qm.messageId, qm.ni, nonce.data);
   const effects: EngineEffect[] = [];
   sa.cancelTimer(effects, `qm:${qm.messageId}`);
   const sealed = sa.sendSealed(effects, sa.header(EXCHANGE_TYPES.QUICK_MODE, qm.messageId), [{ kind: 'hash', data: hash3 }], opened.lastBlock, 3, true);
   qm.nr = nonce.data;
   qm.iv = sealed.lastBlock;
-  addChild(sa, { messageId: qm.messageId, inboundSpi: qm.spi, outboundSpi: choice.peerSpi, proposal: choice.chosen }, effects);
+  const esp = childEspSas(keys, choice.chosen, { inboundSpi: qm.spi, outboundSpi: choice.peerSpi, niB: qm.ni, nrB: nonce.data, ...(gqm ? { gqm } : {}) });
+  addChild(sa, { messageId: qm.messageId, inboundSpi: qm.spi, outboundSpi: choice.peerSpi, proposal: choice.chosen, ...(esp ? { esp } : {}) }, effects);
   sa.usedMessageIds.add(qm.messageId);
   sa.quickModes.delete(qm.messageId);
   return { summary, effects };
@@ -163,6 +164,7 @@ function onQm3(sa: SaContext, msg: IsakmpMessage, keys: Keys, qm: QuickModeExcha
 function addChild(sa: SaContext, child: ChildSa, effects: EngineEffect[]): void {
   sa.children.push(child);
   effects.push(sa.event({ kind: 'state', phase: 2, state: 'established', detail: `ESP SPIs in ${hex(child.inboundSpi)} out ${hex(child.outboundSpi)}` }));
+  if (child.esp) effects.push(sa.event({ kind: 'esp-sa', esp: child.esp }));
 }
 
 /** Timer `qm:<M-ID>` fired: resend that initiator exchange, or fail it once the schedule is spent. */

@@ -71,6 +71,19 @@ export function keyMismatch(offered: string): Refusal {
   return { notifyType: 0, notify: 'an Informational encrypted under other keys', phase: 1, offered, hint: `${PSK_HINT}: the DUT derived other keys, so the pre-shared keys differ` };
 }
 
+/**
+ * The DUT sent Main Mode message 4 again `repeats` times after our message 5 and never
+ * message 6: it is alive but cannot open message 5, which a responder with another
+ * pre-shared key derives other keys for and drops without a notify (Libreswan 4.10:
+ * "probable authentication failure (mismatch of preshared secrets?)").
+ */
+export function silentKeyMismatch(offered: string, repeats: number): Refusal {
+  return {
+    notifyType: 0, notify: `Main Mode message 4 again (${repeats} times) instead of message 6, no notify`, phase: 1, offered,
+    hint: `${PSK_HINT}: the DUT keeps waiting for a message 5 it can open, so the pre-shared keys differ (or message 5 is lost on the way to it: see the pcap)`,
+  };
+}
+
 export function describeRefusal(r: Refusal): string {
   return `the DUT refused phase ${r.phase} with ${r.notify} (${r.notifyType}); offered ${r.offered}; check ${r.hint}`;
 }

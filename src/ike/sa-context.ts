@@ -6,6 +6,7 @@
  * ike-sa.ts owns it and dispatches to them.
  */
 import type { DhKeyPair } from '../crypto/dh-group.js';
+import type { EspSaPair } from '../crypto/esp-keys.js';
 import type { Endpoint, MessageSummary } from '../events.js';
 import { DOI, PROTOCOL_IDS } from '../wire/constants.js';
 import { idPayloadFor, type Identification } from '../wire/identification.js';
@@ -13,6 +14,7 @@ import { encodeMessage } from '../wire/index.js';
 import type { IdPayload, IsakmpHeader, Payload } from '../wire/types.js';
 import { hex, randomUint32 } from './bytes.js';
 import { DpdSequence } from './dpd-sequence.js';
+import { MessageIdWindow } from './message-id-window.js';
 import { DEFAULT_RETRANSMIT_MS, type EspProposal, type IkeEngineConfig, type Phase1Proposal } from './engine-config.js';
 import type { EngineEffect, EngineEvent, EngineHooks } from './engine-effects.js';
 import { summarize, headerOnlySummary } from './message-summary.js';
@@ -62,6 +64,8 @@ export interface ChildSa {
   inboundSpi: Uint8Array;
   outboundSpi: Uint8Array;
   proposal: EspProposal;
+  /** The ESP SA per direction (RFC 2409 §5.5 KEYMAT), when src/crypto/esp-protection.ts implements the chosen transform. */
+  esp?: EspSaPair;
 }
 
 /** Ticket handed out with a dpd-request event and back to answerDpd(). */
@@ -69,11 +73,31 @@ export interface DpdTicket {
   messageId: number;
 }
 
+/** What NAT traversal learnt about this SA (nat-traversal.ts). */
+export interface NatState {
+  /** The NAT-T version the DUT announced, once it did and we offer NAT-T. */
+  version?: 'rfc' | 'draft';
+  /** Our address as the DUT saw it differs from ours (or we forced it so). */
+  localBehindNat: boolean;
+  remoteBehindNat: boolean;
+}
+
 export const NONCE_LENGTH = 32;
+
+/** Informational M-IDs remembered per SA, each way: the replay window. */
+export const INFORMATIONAL_IDS_KEPT = 64;
+/**
+ * Received Informationals whose bytes and answers are kept, so an identical retransmission
+ * is answered again byte for byte: retransmissions follow within seconds, and at one probe
+ * a second 64 kept answers were most of an SA's memory.
+ */
+export const ANSWERS_KEPT = 4;
 
 export class SaContext {
   readonly ckyI: Uint8Array;
-  ckyR: Uint8Array = new Uint8Array(8);
+  private responderCookie: Uint8Array = new Uint8Array(8);
+  /** hex(CKY-I‖CKY-R), built once per responder cookie: every effect and event of every message names the SA. */
+  private idText: string | undefined;
   state: Phase1State;
   saiB: Uint8Array = new Uint8Array(0);
   offered: Phase1Proposal[] = [];
@@ -89,27 +113,40 @@ export class SaContext {
   iv: Uint8Array = new Uint8Array(0);
   lastSent: Uint8Array | undefined;
   retransmits = 0;
+  /** Main Mode message 4 received again while waiting for message 6 (main-mode.ts repeatedMm4). */
+  mm4Repeats = 0;
   lastAnswered: Answered | undefined;
-  /** Informational M-IDs seen, oldest first; the answer for each, when we sent one. */
+  /** The last INFORMATIONAL_IDS_KEPT Informational M-IDs received: a repeat of one is a replay. */
+  readonly informationalsSeen = new MessageIdWindow(INFORMATIONAL_IDS_KEPT);
+  /** The last ANSWERS_KEPT Informationals received, oldest first, with the answer to each when we sent one. */
   readonly informationals = new Map<number, Answered>();
+  /** The last INFORMATIONAL_IDS_KEPT Informational M-IDs we sent: never reused for a fresh one, and no Quick Mode may open under them. */
+  private readonly informationalsSent = new MessageIdWindow(INFORMATIONAL_IDS_KEPT);
   readonly quickModes = new Map<number, QuickModeExchange>();
   /** Responder Quick Modes waiting for HASH(3). */
   readonly pendingChildren = new Map<number, ChildSa>();
   /** Answers sent while handling the current inbound message. */
   answering: Uint8Array[] = [];
   readonly children: ChildSa[] = [];
-  readonly usedMessageIds = new Set<number>();
+  /** Quick Mode M-IDs used either way, and (through `has`) the Informational ones we sent lately. */
+  readonly usedMessageIds = {
+    quickModes: new Set<number>(),
+    has: (id: number): boolean => this.usedMessageIds.quickModes.has(id) || this.informationalsSent.has(id),
+    add: (id: number): void => void this.usedMessageIds.quickModes.add(id),
+  };
   readonly dpd: DpdSequence;
   /** Timers are cancelled under the SA id they were set with (the id grows CKY-R). */
   private readonly timerSa = new Map<string, string>();
   peerAdvertisedDpd = false;
+  nat: NatState = { localBehindNat: false, remoteBehindNat: false };
 
   constructor(
     readonly role: 'initiator' | 'responder',
     readonly config: IkeEngineConfig,
     readonly hooks: EngineHooks,
-    readonly local: Endpoint,
-    readonly remote: Endpoint,
+    /** Both change when NAT-T floats the SA or the peer moves (nat-traversal.ts). */
+    public local: Endpoint,
+    public remote: Endpoint,
     ckyI: Uint8Array,
   ) {
     this.ckyI = ckyI;
@@ -117,8 +154,18 @@ export class SaContext {
     this.dpd = new DpdSequence(config.dpdSequence ?? { retry: 'increment' }, config.random);
   }
 
+  get ckyR(): Uint8Array {
+    return this.responderCookie;
+  }
+
+  set ckyR(cookie: Uint8Array) {
+    this.responderCookie = cookie;
+    this.idText = undefined;
+  }
+
   get id(): string {
-    return hex(this.ckyI) + hex(this.ckyR);
+    this.idText ??= hex(this.ckyI) + hex(this.responderCookie);
+    return this.idText;
   }
 
   get established(): boolean {
@@ -156,7 +203,7 @@ export class SaContext {
   cookies(): Uint8Array {
     const spi = new Uint8Array(16);
     spi.set(this.ckyI, 0);
-    spi.set(this.ckyR, 8);
+    spi.set(this.responderCookie, 8);
     return spi;
   }
 
@@ -196,11 +243,13 @@ export class SaContext {
     effects.push({ type: 'send', datagram: { sa: this.id, from: this.local, to: this.remote, bytes, summary: headerOnlySummary(h), answer } });
   }
 
-  freshMessageId(): number {
+  /** A random M-ID not used yet: a Quick Mode's stays used for the SA's life, an Informational's for the last INFORMATIONAL_IDS_KEPT. */
+  freshMessageId(exchange: 'quick-mode' | 'informational' = 'quick-mode'): number {
     for (;;) {
       const id = randomUint32(this.config.random.bytes(4));
-      if (id !== 0 && !this.usedMessageIds.has(id) && !this.informationals.has(id)) {
-        this.usedMessageIds.add(id);
+      if (id !== 0 && !this.usedMessageIds.has(id) && !this.informationalsSeen.has(id)) {
+        if (exchange === 'informational') this.informationalsSent.add(id);
+        else this.usedMessageIds.add(id);
         return id;
       }
     }

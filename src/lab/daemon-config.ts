@@ -11,13 +11,16 @@
  *     child_lifetime: 3600
  *     dpd: { delay: 10, timeout: 30, action: clear }   # delay 0 disables DPD
  *     keyingtries: 1
- *     retransmit: { tries: 2, timeout: 2.0, base: 1.5 }  # strongSwan's knobs
+ *     retransmit: { tries: 2, timeout: 2.0, base: 1.5, limit: 30 }  # strongSwan's knobs (charon.retransmit_*; limit: cap on one wait)
+ *     retransmit_interval: 0.5   # Libreswan's retransmit-interval, seconds (rendered in ms); absent: pluto's default
+ *     retransmit_timeout: 60     # Libreswan's retransmit-timeout, seconds; absent: pluto's default
  *     start_action: none     # none: wait (responder, or initiate by command); start: initiate on load; trap: on traffic
  *     control_timeout: 15    # seconds a swanctl/whack call may take (a SIGSTOPped daemon never answers)
  *     log_keys: false        # strongSwan: log IKE keys (for key-table cross-checks); never the PSK
  *     aggressive: false      # IKEv1 Aggressive Mode with PSK (the identity goes in clear; daemons refuse it unless told)
  *     failover: { peers: [0, 1, 2] }   # DUT only: ordered peer list; needs dpd.action clear (see below)
  *     package: 5.9.8-5+deb12u5   # strongSwan: run this Debian package version, unpacked by scripts/lab-install.sh (src/lab/daemon-package.ts)
+ *     data_plane: kernel-libipsec   # strongSwan: ESP in userspace over a TUN device, UDP-encapsulated (src/lab/data-plane.ts)
  *
  * Neither strongSwan nor Libreswan has multi-peer failover built in. `failover` renders
  * the usual deployment: one connection per peer (as always) and an updown hook
@@ -43,7 +46,13 @@ export interface DaemonConfig {
   childLifetime: number;
   dpd: { delay: number; timeout: number; action: DpdAction };
   keyingtries: number;
-  retransmit: { tries: number; timeout: number; base: number };
+  retransmit: { tries: number; timeout: number; base: number; limit?: number };
+  /**
+   * pluto's retransmit-interval / retransmit-timeout in seconds: another schedule than
+   * charon's (doubling from the interval until the timeout, docs/ikev2-liveness.md), so
+   * they are knobs of their own; absent: pluto's defaults (0.5 s, 60 s).
+   */
+  plutoRetransmit?: { interval?: number; timeout?: number };
   startAction: StartAction;
   /** Seconds; initiation gets its own, longer bound (it waits for the negotiation). */
   controlTimeout: number;
@@ -54,6 +63,8 @@ export interface DaemonConfig {
   failover?: { peers: number[] };
   /** A Debian package version of the daemon, unpacked beside the system's; absent: the installed daemon. */
   package?: string;
+  /** strongSwan's userspace ESP (kernel-libipsec); absent: the kernel's, real or emulated. */
+  dataPlane?: 'kernel-libipsec';
 }
 
 /** A bad field in the daemon mapping; `path` is relative to it, the lab prefixes its own. */
@@ -71,7 +82,7 @@ const INTEGRITIES = ['md5', 'sha1', 'sha256', 'sha384', 'sha512'] as const;
 const GROUPS = ['modp1024', 'modp1536', 'modp2048', 'modp3072', 'modp4096', 'ecp256', 'ecp384'] as const;
 const ACTIONS = ['clear', 'hold', 'restart'] as const;
 const START_ACTIONS = ['none', 'start', 'trap'] as const;
-const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'start_action', 'control_timeout', 'log_keys', 'aggressive', 'failover', 'package'];
+const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'retransmit_interval', 'retransmit_timeout', 'start_action', 'control_timeout', 'log_keys', 'aggressive', 'failover', 'package', 'data_plane'];
 
 /** Debian policy's version syntax ([epoch:]upstream[-revision]), which also keeps it safe in a path. */
 const DEBIAN_VERSION = /^(\d+:)?\d[A-Za-z0-9.+~-]*$/;
@@ -138,7 +149,10 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
     throw new DaemonConfigError(['start_action'], `must be one of ${START_ACTIONS.join(', ')}, got ${JSON.stringify(startAction)}`);
   }
   const retransmit = raw.retransmit ?? {};
-  if (!isRecord(retransmit)) throw new DaemonConfigError(['retransmit'], 'must be a mapping with tries, timeout, base');
+  if (!isRecord(retransmit)) throw new DaemonConfigError(['retransmit'], 'must be a mapping with tries, timeout, base, limit');
+  for (const key of Object.keys(retransmit)) {
+    if (!['tries', 'timeout', 'base', 'limit'].includes(key)) throw new DaemonConfigError(['retransmit', key], 'unknown field (expected tries, timeout, base, limit: charon.retransmit_*)');
+  }
   const flag = (key: string): boolean => {
     const v = raw[key] ?? false;
     if (typeof v !== 'boolean') throw new DaemonConfigError([key], 'must be true or false');
@@ -155,6 +169,12 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
   if (pkg !== undefined && (typeof pkg !== 'string' || !DEBIAN_VERSION.test(pkg))) {
     throw new DaemonConfigError(['package'], `must be a Debian package version such as 5.9.8-5+deb12u5, got ${JSON.stringify(pkg)}`);
   }
+  if (raw.data_plane !== undefined && raw.data_plane !== 'kernel-libipsec') {
+    throw new DaemonConfigError(['data_plane'], `must be kernel-libipsec (or absent: the kernel's ESP), got ${JSON.stringify(raw.data_plane)}`);
+  }
+  const optional = (key: string, min: number): number | undefined => (raw[key] === undefined ? undefined : number(raw[key], [key], 0, min));
+  const pluto = { interval: optional('retransmit_interval', 0.001), timeout: optional('retransmit_timeout', 1) };
+  const limit = retransmit.limit === undefined ? undefined : number(retransmit.limit, ['retransmit', 'limit'], 0, 0);
   return {
     ikeProposals: proposals(raw.ike_proposals, ['ike_proposals'], true),
     espProposals,
@@ -166,13 +186,18 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
       tries: number(retransmit.tries, ['retransmit', 'tries'], 5, 0),
       timeout: number(retransmit.timeout, ['retransmit', 'timeout'], 4, 0.1),
       base: number(retransmit.base, ['retransmit', 'base'], 1.8, 1),
+      ...(limit === undefined ? {} : { limit }),
     },
+    ...(pluto.interval === undefined && pluto.timeout === undefined
+      ? {}
+      : { plutoRetransmit: { ...(pluto.interval === undefined ? {} : { interval: pluto.interval }), ...(pluto.timeout === undefined ? {} : { timeout: pluto.timeout }) } }),
     startAction: startAction as StartAction,
     controlTimeout: number(raw.control_timeout, ['control_timeout'], 15, 1),
     logKeys: flag('log_keys'),
     aggressive: flag('aggressive'),
     ...(failover ? { failover } : {}),
     ...(pkg !== undefined ? { package: pkg as string } : {}),
+    ...(raw.data_plane !== undefined ? { dataPlane: 'kernel-libipsec' as const } : {}),
   };
 }
 

@@ -4,11 +4,19 @@
  * XFRM_MSG_NEWSA for proto esp fails with EPROTONOSUPPORT, which iproute2
  * prints as "Requested type not found". Then the lab preloads the shim
  * (src/lab/shim/fake-xfrm-sa.c) into the daemons and reports the data plane
- * as 'emulated'.
+ * as 'emulated'. A strongSwan daemon configured with `data_plane:
+ * kernel-libipsec` does ESP itself, in userspace over a TUN device, on any
+ * kernel: its data plane is 'kernel-libipsec', and it runs without the shim.
  */
+import { parseDaemonConfig } from './daemon-config.js';
 import { LabCommandError, Supervisor } from './supervisor.js';
 
-export type DataPlane = 'real' | 'emulated';
+export type DataPlane = 'real' | 'emulated' | 'kernel-libipsec';
+
+/** The data plane one daemon runs with: its own userspace ESP when configured, else the kernel's. */
+export function daemonDataPlane(kernel: DataPlane, config: Record<string, unknown>): DataPlane {
+  return parseDaemonConfig(config).dataPlane ?? kernel;
+}
 
 /** A throw-away ESP SA with fixed test keys; the probe runs in a fresh network namespace (`unshare -n`) that vanishes with it. */
 export const PROBE_SA_ARGS = [

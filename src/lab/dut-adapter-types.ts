@@ -8,7 +8,7 @@
 import type { Clock } from '../events.js';
 import type { DaemonSelector } from './daemon-selectors.js';
 import type { DataPlane } from './data-plane.js';
-import type { DutKind } from './lab-spec.js';
+import type { DutKind, IkeVersion } from './lab-spec.js';
 import type { Supervisor } from './supervisor.js';
 
 /** Which side of the lab a daemon plays: the DUT, or the second daemon in `<lab>-peer`. */
@@ -29,6 +29,8 @@ export interface DutAdapterContext {
   remoteSubnets: string[];
   /** The profile's traffic selectors from this daemon's side; empty: the subnets above (or host-to-host). */
   selectors: DaemonSelector[];
+  /** Which IKE the daemon's connections speak (the profile's ike.version). */
+  ikeVersion: IkeVersion;
   psk: string;
   /** The opaque `dut:` (or `peer_daemon:`) mapping from the profile. */
   config: Record<string, unknown>;
@@ -71,6 +73,8 @@ export interface DutAdapter {
   listSas(): Promise<SaListing[]>;
   /** The daemon log as it is written; ends when the daemon stops. */
   logLines(): AsyncIterable<DaemonLogLine>;
+  /** Makes logLines yield what the daemon has written by now (before a scenario's log window closes). */
+  catchUpLog(): Promise<void>;
   /** Where things are, for `dpd-harness lab up` to print (control socket, config, log file…). */
   describe(): Record<string, string>;
 }

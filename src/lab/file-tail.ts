@@ -23,12 +23,17 @@ export class FileTail {
     this.schedule();
   }
 
+  /** Reads what the daemon has written by now, after any read in progress. */
+  async catchUp(): Promise<void> {
+    await this.reading;
+    await this.readNew();
+  }
+
   /** Reads what is left and stops. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.timer?.cancel();
-    await this.reading;
-    await this.readNew();
+    await this.catchUp();
   }
 
   private schedule(): void {

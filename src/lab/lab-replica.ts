@@ -39,7 +39,8 @@ export function replicaSpecs(spec: LabSpec, count: number): LabSpec[] {
   const link = prefixOf(spec.subnet);
   const size = 2 ** (32 - link.length);
   const taken: Prefix[] = [link, ...spec.dutSubnets.map(prefixOf), ...spec.peerSubnets.map(prefixOf)];
-  const selectors = (spec.trafficSelectors ?? []).flatMap((s) => [s.peer, s.dut]).map(selectorInterval);
+  const selectorSides = (spec.trafficSelectors ?? []).flatMap((s) => [s.peer, s.dut]).map((side) => ({ side, interval: selectorInterval(side) }));
+  const meets = (p: Prefix) => ({ interval: [from, to] }: { interval: [number, number] }): boolean => from < p.network + size && to >= p.network;
   const home = DOCUMENTATION_RANGES.find((r) => overlaps(r, link))!;
   const ranges = [home, ...DOCUMENTATION_RANGES.filter((r) => r !== home)];
   // The blocks right after the spec's own first (wrapping round its /24), so copies sit beside it.
@@ -51,7 +52,7 @@ export function replicaSpecs(spec: LabSpec, count: number): LabSpec[] {
   const blocks: Prefix[] = [];
   for (const c of candidates) {
     if (blocks.length === count - 1) break;
-    if (taken.some((t) => overlaps(t, c)) || selectors.some(([from, to]) => from < c.network + size && to >= c.network)) continue;
+    if (taken.some((t) => overlaps(t, c)) || selectorSides.some(meets(c))) continue;
     blocks.push(c);
     taken.push(c);
   }
@@ -59,7 +60,7 @@ export function replicaSpecs(spec: LabSpec, count: number): LabSpec[] {
     throw new LabError('ERR_LAB_SUBNET_BUSY', `--jobs ${count}: the documentation ranges hold only ${blocks.length + 1} copies of a /${link.length} link beside lab ${spec.name}'s inner subnets`);
   }
   // The fake peers of every copy propose the profile's selectors unchanged, so none may name a link address.
-  const onLink = (spec.trafficSelectors ?? []).flatMap((s) => [s.peer, s.dut]).find((side, i) => count > 1 && selectors[i]![0] < link.network + size && selectors[i]![1] >= link.network);
+  const onLink = count > 1 ? selectorSides.find(meets(link))?.side : undefined;
   if (onLink !== undefined) {
     throw new LabError('ERR_LAB_SUBNET_BUSY', `--jobs ${count}: traffic selector ${onLink} lies in lab ${spec.name}'s link subnet ${spec.subnet}, which each copy moves; use inner subnets (lab.dut_subnets, lab.peer_subnets) or --jobs 1`);
   }

@@ -32,6 +32,9 @@ import {
   type Prefix,
 } from './ipv4.js';
 
+/** IKEv1 (RFC 2409) or IKEv2 (RFC 7296). */
+export type IkeVersion = 1 | 2;
+
 export const DUT_KINDS = ['strongswan', 'libreswan'] as const;
 export type DutKind = (typeof DUT_KINDS)[number];
 
@@ -73,6 +76,8 @@ export interface LabSpec {
    * peer_subnets, or host-to-host.
    */
   trafficSelectors?: LabSelector[];
+  /** The profile's `ike.version` (not a field of the lab section either): which IKE the DUT is rendered for; absent: 1. */
+  ikeVersion?: IkeVersion;
   /** Daemon package versions the profile selects (src/lab/daemon-package.ts); absent: the installed daemons. */
   packages?: PackageSelection[];
 }
@@ -202,6 +207,8 @@ export function parseLabSpec(obj: unknown, source: SpecSource): LabSpec {
       const path = [...(source.base ?? []), ...base, 'package'];
       packages.push({ role: base[0] === 'dut' ? 'dut' : 'peer', kind: daemonKind, version: parsed.package, where: { file: source.file, ...(source.locate?.(path) ?? { line: 1, col: 1 }) } });
     }
+    // Libreswan 4.10 has no userspace ESP: it needs the kernel's XFRM.
+    if (parsed.dataPlane !== undefined && daemonKind !== 'strongswan') fail([...base, 'data_plane'], 'only a strongSwan daemon has a userspace data plane (kernel-libipsec)');
     return parsed;
   };
   const dutConfig = checkDaemon(['dut'], dut as Record<string, unknown>, dutKind);

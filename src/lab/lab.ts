@@ -13,7 +13,7 @@ import type { Clock } from '../events.js';
 import { LabError } from '../errors.js';
 import { dutAdapters } from './adapters.js';
 import { requirePackages } from './daemon-package.js';
-import { detectDataPlane, type DataPlane } from './data-plane.js';
+import { daemonDataPlane, detectDataPlane, type DataPlane } from './data-plane.js';
 import type { DaemonRole, DutAdapter, DutAdapterContext, DutAdapterFactory } from './dut-adapter-types.js';
 import { guardExit } from './exit-guard.js';
 import type { DutKind, LabSpec } from './lab-spec.js';
@@ -141,7 +141,9 @@ export function reapDeadLabs(stateDir: string, progress: (line: string) => void 
 export class Lab {
   readonly names: LabNames;
   readonly supervisor: Supervisor;
+  /** The DUT's data plane (what reports state); the kernel's, `kernelDataPlane`, decides the shim and topology. */
   dataPlane: DataPlane | undefined;
+  private kernelDataPlane: DataPlane = 'real';
   readonly peerBind: PeerBind;
   readonly workDir: string;
   /** The DUT's adapter (unset with daemons: false). */
@@ -236,16 +238,18 @@ export class Lab {
     if (!this.spec.peerNetns) await checkSubnetFree(this.supervisor, this.spec.subnet, this.names.peerLink);
 
     this.progress('detecting the ESP data plane');
-    this.dataPlane = await detectDataPlane(this.supervisor);
+    this.kernelDataPlane = await detectDataPlane(this.supervisor);
+    this.dataPlane = daemonDataPlane(this.kernelDataPlane, this.spec.dut);
     this.state.dataPlane = this.dataPlane;
     writeState(this.stateDir, this.state);
     const shimPath = join(this.cacheDir, SHIM_FILE);
-    if (this.dataPlane === 'emulated' && daemons && !existsSync(shimPath)) {
+    const shimmed = [this.spec.dut, ...(this.spec.peerDaemon ? [this.spec.peerDaemon.config] : [])].some((c) => daemonDataPlane(this.kernelDataPlane, c) === 'emulated');
+    if (shimmed && daemons && !existsSync(shimPath)) {
       throw new LabError('ERR_LAB_MISSING_PACKAGE', `this kernel has no ESP and the emulation shim ${shimPath} is missing (run 'sudo npm run lab:install')`);
     }
 
     this.progress(`building topology ${this.names.dutNs} <-> ${this.peerBind.netns ?? 'root namespace'}`);
-    await applySteps(this.supervisor, planTopology(this.spec, this.dataPlane));
+    await applySteps(this.supervisor, planTopology(this.spec, this.kernelDataPlane));
 
     if (daemons) {
       rmSync(this.workDir, { recursive: true, force: true });
@@ -265,6 +269,7 @@ export class Lab {
     const workDir = join(this.workDir, role);
     mkdirSync(workDir, { recursive: true, mode: 0o700 });
     const dut = role === 'dut';
+    const dataPlane = daemonDataPlane(this.kernelDataPlane, config);
     const ctx: DutAdapterContext = {
       role,
       lab: this.spec.name,
@@ -274,11 +279,12 @@ export class Lab {
       localSubnets: dut ? [...this.spec.dutSubnets] : [...this.spec.peerSubnets],
       remoteSubnets: dut ? [...this.spec.peerSubnets] : [...this.spec.dutSubnets],
       selectors: mirrorSelectors(role, this.spec.trafficSelectors ?? []),
+      ikeVersion: this.spec.ikeVersion ?? 1,
       psk: this.spec.psk,
       config,
       workDir,
-      dataPlane: this.dataPlane as DataPlane,
-      ...(this.dataPlane === 'emulated' ? { shimPath } : {}),
+      dataPlane,
+      ...(dataPlane === 'emulated' ? { shimPath } : {}),
       cacheDir: this.cacheDir,
       supervisor: this.supervisor,
       clock: this.clock,

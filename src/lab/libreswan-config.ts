@@ -1,11 +1,13 @@
 /**
  * Renders ipsec.conf and ipsec.secrets for one Libreswan 4.10 pluto. Pure.
  * IKEv1 is enabled per connection with `ikev2=no` (4.10 rejects keyexchange=ikev1)
- * and allowed globally with `ikev1-policy=accept` (lab-probe.md §1).
+ * and allowed globally with `ikev1-policy=accept` (lab-probe.md §1); IKEv2 is
+ * `ikev2=insist`, which 4.10 reads as `yes`: IKEv2 only (ipsec.conf(5) `ikev2`).
  */
 import type { Connection, DaemonConfig, Proposal } from './daemon-config.js';
 import { secretLiteral, type StartAction } from './daemon-config.js';
 import { connectionSelectors, libreswanProtoport, selectorPrefix, type DaemonSelector } from './daemon-selectors.js';
+import type { IkeVersion } from './lab-spec.js';
 
 export interface LibreswanRender {
   config: DaemonConfig;
@@ -14,6 +16,8 @@ export interface LibreswanRender {
   remoteSubnets: readonly string[];
   /** The profile's pairs from this daemon's side; empty: the subnets above (or the hosts). */
   selectors: readonly DaemonSelector[];
+  /** Absent: IKEv1. */
+  ikeVersion?: IkeVersion;
   logFile: string;
   /** Only with failover: the updown hook (failover-hook.ts), in place of /bin/true. */
   failoverHook?: string;
@@ -60,10 +64,23 @@ export function pairConnNames(conn: string, pairs: number): string[] {
   return Array.from({ length: Math.max(1, pairs) }, (_, i) => pairConnName(conn, i));
 }
 
+/**
+ * pluto revives a conn brought up by `--initiate` as soon as its ISAKMP SA is deleted, DPD clear
+ * included (revival.c should_revive: first delay 0 s), which races the failover hook and
+ * renegotiates with the dead peer. POLICY_DONT_REKEY is the one policy bit that skips revival
+ * ("skipping revival: POLICY_DONT_REKEY enabled"); the lab's SAs live far longer than a scenario.
+ */
+const FAILOVER_NO_REVIVAL = '\n\trekey=no';
+
 export function renderIpsecConf(r: LibreswanRender): string {
   const { config } = r;
   if (config.failover && !r.failoverHook) throw new Error('failover needs failoverHook');
+  const v2 = r.ikeVersion === 2;
+  if (v2 && config.aggressive) throw new Error('Aggressive Mode is IKEv1 only');
   const pfs = config.espProposals.every((p) => p.group !== undefined);
+  const { interval, timeout } = config.plutoRetransmit ?? {};
+  // ipsec.conf(5): retransmit-interval is in milliseconds, retransmit-timeout takes a unit.
+  const retransmit = `${interval === undefined ? '' : `\n\tretransmit-interval=${Math.round(interval * 1000)}`}${timeout === undefined ? '' : `\n\tretransmit-timeout=${timeout}s`}`;
   const dpd =
     config.dpd.delay > 0
       ? `\n\tdpddelay=${config.dpd.delay}\n\tdpdtimeout=${config.dpd.timeout}\n\tdpdaction=${config.dpd.action}`
@@ -73,7 +90,7 @@ export function renderIpsecConf(r: LibreswanRender): string {
       connectionSelectors(r.selectors, { local: r.localSubnets, remote: r.remoteSubnets }, c).map((ts, i) => {
         const protoport = libreswanProtoport(ts);
         return `conn ${pairConnName(c.name, i)}
-	ikev2=no${config.aggressive ? '\n\taggressive=yes' : ''}
+	ikev2=${v2 ? 'insist' : 'no'}${config.aggressive ? '\n\taggressive=yes' : ''}
 	authby=secret
 	left=${c.local}
 	leftid=${c.local}
@@ -88,7 +105,7 @@ export function renderIpsecConf(r: LibreswanRender): string {
 	pfs=${pfs ? 'yes' : 'no'}
 	ikelifetime=${config.ikeLifetime}s
 	salifetime=${config.childLifetime}s
-	keyingtries=${config.keyingtries}${dpd}
+	keyingtries=${config.keyingtries}${config.failover ? FAILOVER_NO_REVIVAL : ''}${dpd}${retransmit}
 	auto=${AUTO[config.startAction]}
 `;
       }),

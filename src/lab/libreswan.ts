@@ -54,10 +54,11 @@ export function saListingsFromWhack(text: string, connections: readonly Connecti
     if (!m) continue;
     const [, serial, conn, state, words] = m;
     const l = listing(conn);
-    if (/^STATE_(MAIN|AGGR)_/.test(state)) {
-      l.ike = { state, peer: l.ike.peer, established: /(ISAKMP|IKE) SA established/.test(words) };
-    } else if (/^STATE_QUICK_/.test(state)) {
-      l.children.push({ name: `#${serial}`, state, installed: /IPsec SA established/.test(words) });
+    // IKEv1: Main/Aggressive Mode then Quick Mode states; IKEv2: STATE_V2_…_IKE_SA / …_CHILD_SA (and the PARENT_ states of IKE_SA_INIT).
+    if (/^STATE_(MAIN|AGGR)_|^STATE_V2_(PARENT_|.*IKE_SA)/.test(state)) {
+      l.ike = { state, peer: l.ike.peer, established: state === 'STATE_V2_ESTABLISHED_IKE_SA' || /(ISAKMP|IKE) SA established/.test(words) };
+    } else if (/^STATE_QUICK_|^STATE_V2_.*CHILD_SA/.test(state)) {
+      l.children.push({ name: `#${serial}`, state, installed: /IPsec SA established/.test(words) || state === 'STATE_V2_ESTABLISHED_CHILD_SA' });
     }
   }
   for (const l of byConn.values()) {
@@ -92,6 +93,7 @@ class LibreswanAdapter implements DutAdapter {
       localSubnets: this.ctx.localSubnets,
       remoteSubnets: this.ctx.remoteSubnets,
       selectors: this.ctx.selectors,
+      ikeVersion: this.ctx.ikeVersion,
       logFile: this.files.log,
       ...(this.config.failover ? { failoverHook: this.files.hook } : {}),
     };
@@ -120,16 +122,6 @@ class LibreswanAdapter implements DutAdapter {
           initiate: (name) =>
             this.pairs(name)
               .map((pair) => [this.tool('whack'), '--ctlsocket', this.files.ctl, '--name', pair, '--initiate', '--asynchronous'].map(shellQuote).join(' '))
-              .join('; '),
-          // `ipsec auto --delete` + `--add`: pluto revives a dead connection it initiated, even after
-          // --terminate (failover-hook.ts); a deleted connection has nothing left to revive.
-          release: (name) =>
-            this.pairs(name)
-              .flatMap((pair) => [
-                [this.tool('whack'), '--ctlsocket', this.files.ctl, '--name', pair, '--delete'],
-                [this.tool('addconn'), '--config', this.files.conf, '--ctlsocket', this.files.ctl, pair],
-              ])
-              .map((cmd) => cmd.map(shellQuote).join(' '))
               .join('; '),
         }),
       );
@@ -197,6 +189,10 @@ class LibreswanAdapter implements DutAdapter {
 
   logLines() {
     return daemonLogLines(this.handle);
+  }
+
+  async catchUpLog(): Promise<void> {
+    await this.handle?.catchUpLog();
   }
 
   describe(): Record<string, string> {

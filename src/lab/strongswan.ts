@@ -70,6 +70,7 @@ class StrongswanAdapter implements DutAdapter {
       localSubnets: this.ctx.localSubnets,
       remoteSubnets: this.ctx.remoteSubnets,
       selectors: this.ctx.selectors,
+      ikeVersion: this.ctx.ikeVersion,
       paths: { vici: this.files.vici, log: this.files.log, keyLog: this.files.keyLog, ...(this.config.failover ? { failoverHook: this.files.hook } : {}) },
       emulated: this.ctx.dataPlane === 'emulated',
     };
@@ -167,6 +168,10 @@ class StrongswanAdapter implements DutAdapter {
 
   logLines() {
     return daemonLogLines(this.handle);
+  }
+
+  async catchUpLog(): Promise<void> {
+    await this.handle?.catchUpLog();
   }
 
   describe(): Record<string, string> {

@@ -73,6 +73,8 @@ export interface DaemonHandle {
   lines(): AsyncIterable<TimedLine>;
   /** Every line read so far. */
   snapshot(): TimedLine[];
+  /** Reads the log file up to what the daemon has written by now (the tail polls only every 100 ms). */
+  catchUpLog(): Promise<void>;
   /** SIGTERM, wait up to graceMs, then SIGKILL; idempotent. */
   stop(graceMs?: number): Promise<DaemonExit>;
 }
@@ -221,6 +223,9 @@ export class Supervisor {
       },
       lines: () => log.follow(),
       snapshot: () => log.snapshot(),
+      catchUpLog: async () => {
+        await tail?.catchUp().catch(() => undefined);
+      },
       stop: (graceMs = DEFAULT_GRACE_MS) => {
         stopping ??= (async () => {
           if (!running) return exited;

@@ -51,6 +51,17 @@ export interface Behaviour {
   corrupt?: Corruption;
   /** Leave the RFC 3706 vendor ID out of Main Mode: a DUT must then not use DPD (RFC 3706 §5.1). */
   hideDpdVendorId?: boolean;
+  /** NAT traversal (RFC 3947/3948), for profiles whose DUT speaks it. */
+  nat?: NatBehaviour;
+}
+
+export interface NatBehaviour {
+  /** Send a NAT-D that cannot match, so the DUT encapsulates (strongSwan forceencaps); read at MM3. */
+  forceEncapsulation?: boolean;
+  /** NAT-keepalive interval once the SA floated; absent: none. */
+  keepaliveS?: number;
+  /** Stop the keepalives this long after they were (re)armed. */
+  stopKeepaliveAtS?: number;
 }
 
 export const NORMAL_BEHAVIOUR: Readonly<Behaviour> = Object.freeze<Behaviour>({ silence: 'none', answerDelayMs: 0, dpd: 'answer', ackSeq: { kind: 'echo' } });
@@ -109,5 +120,18 @@ export function dpdAnswerDecision(behaviour: Behaviour, seq: number, earlier: re
 
 /** Merges a partial change into a behaviour, so a scenario can switch one knob while running. */
 export function changeBehaviour(current: Behaviour, change: Partial<Behaviour>): Behaviour {
-  return { ...current, ...change };
+  // NAT knobs are set one at a time (force encapsulation before bring-up, keepalives later): they add up.
+  return { ...current, ...change, ...(change.nat && current.nat ? { nat: { ...current.nat, ...change.nat } } : {}) };
+}
+
+/** One line for the timeline when a behaviour changes. */
+export function describeBehaviour(b: Behaviour): string {
+  const parts = [`silence=${b.silence}`, `answer-delay=${b.answerDelayMs}ms`, `dpd=${b.dpd}`, `ack-seq=${b.ackSeq.kind}${b.ackSeq.kind === 'constant' ? `(${b.ackSeq.value})` : ''}`];
+  if (b.corrupt) parts.push(`corrupt=${b.corrupt.field}`);
+  if (b.icmpFrom !== undefined) parts.push(`icmp-from=${b.icmpFrom}`);
+  if (b.hideDpdVendorId) parts.push('dpd-vid=hidden');
+  if (b.dropAnswers) parts.push('answers=dropped');
+  if (b.nat?.forceEncapsulation) parts.push('nat=forced');
+  if (b.nat?.keepaliveS) parts.push(`nat-keepalive=${b.nat.keepaliveS}s${b.nat.stopKeepaliveAtS !== undefined ? `(stop at ${b.nat.stopKeepaliveAtS}s)` : ''}`);
+  return parts.join(' ');
 }

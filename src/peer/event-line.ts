@@ -32,6 +32,8 @@ export function eventLine(e: HarnessEvent, t0: bigint): string {
       return `${time} sa  phase ${e.phase} ${e.state} with ${at(e.remote)} sa=${e.sa}${e.detail ? ` (${e.detail})` : ''}`;
     case 'sa-keys':
       return `${time} sa  keys available for Wireshark sa=${e.sa}`;
+    case 'esp-keys':
+      return `${time} sa  ESP keys available for Wireshark (SPI out ${e.outbound.spi.toString(16)} in ${e.inbound.spi.toString(16)}) sa=${e.sa}`;
     case 'daemon-log':
       return `${time} log ${e.daemon}: ${e.line}`;
     case 'mark':

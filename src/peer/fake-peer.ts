@@ -6,11 +6,12 @@
  * decisions at the socket, and recording what really went over the wire.
  */
 import { HarnessError } from '../errors.js';
-import type { Clock, DatagramEvent, Endpoint, HarnessEvent, MarkEvent, MessageSummary, SaStateEvent } from '../events.js';
+import type { Clock, DatagramEvent, Endpoint, HarnessEvent, MarkEvent, MessageSummary, Random, SaStateEvent } from '../events.js';
 import { encodeMessage, type IsakmpMessage } from '../wire/index.js';
 import {
   NORMAL_BEHAVIOUR,
   changeBehaviour,
+  describeBehaviour,
   dpdAnswerDecision,
   inboundDecision,
   outboundDecision,
@@ -19,51 +20,45 @@ import {
 import { corruptMessage, corruptionApplies } from './corruption.js';
 import type { InformationalOptions } from '../ike/index.js';
 import type { EngineEffect, EngineHooks, EnginePort, InitiateOptions, OutboundDatagram, PlaintextMessage } from './engine-port.js';
+import { EspTraffic, type TrafficFlow } from './esp-traffic.js';
 import { EventLog } from './event-log.js';
+import { waitForSaState, type SaStateMatch } from './sa-state-wait.js';
+export type { SaStateMatch } from './sa-state-wait.js';
 import { cookiesOf, headerSummary } from './header-summary.js';
 import { IcmpInjector } from './icmp-injector.js';
-import type { KernelReceiveStamps } from './kernel-receive-stamps.js';
-import type { UnreachableName } from './icmp-message.js';
+import { openReceiveStamps, type KernelReceiveStamps } from './kernel-receive-stamps.js';
+import { IcmpAnswers } from './icmp-answers.js';
+import { NatKeepalives } from './nat-keepalives.js';
+import { systemRandom } from './system-random.js';
 import { TimerSet } from './timer-set.js';
-import { UdpTransport, type Datagram } from './udp-transport.js';
+import { UdpTransport, type BindEndpoint, type Datagram } from './udp-transport.js';
+import { udpEncapsulated } from '../wire/udp-encapsulation.js';
 
 export interface FakePeerOptions {
-  bind: Endpoint[];
+  /** `natT` entries are the port IKE floats to (RFC 3948: the non-ESP marker and keepalives live there). */
+  bind: BindEndpoint[];
   clock: Clock;
-  /** Builds the engine; the peer passes the hooks through which behaviours reach into message building. */
-  createEngine(hooks: EngineHooks): EnginePort;
+  /** Builds the engine once the sockets are `bound` (NAT-T ones flagged), with the hooks through which behaviours reach into message building. */
+  createEngine(hooks: EngineHooks, bound: BindEndpoint[]): EnginePort;
   log?: EventLog;
-  /**
-   * Opens the ICMP injector, on the first datagram an icmp-* silence answers
-   * (so runs that never use one need no raw socket, hence no root).
-   * Default: the raw-socket addon on this clock.
-   */
+  /** Opens the ICMP injector on the first datagram an icmp-* silence answers (runs without one need no root); default: raw-socket on this clock. */
   openIcmp?: () => IcmpInjector;
-  /**
-   * Opens the kernel receive stamps (root only), before the UDP sockets so no datagram
-   * misses its stamp. Absent, or refused (a mark says why): receive times are the event loop's.
-   */
+  /** Kernel receive stamps (root only), opened before the sockets so no datagram misses one; refused: event-loop times, and a mark says why. */
   openReceiveStamps?: () => KernelReceiveStamps;
+  /** IVs of the ESP it seals; default systemRandom. */
+  random?: Random;
 }
 
 /** Behaviours are keyed by initiator cookie: it names an IKE SA from its first packet, before CKY-R is known. */
 const saKey = (sa: string): string => sa.slice(0, 16);
+const KEEPALIVE_DATAGRAM = udpEncapsulated.encode({ kind: 'keepalive' });
 
 /** Whether two SA ids name the same IKE SA (one may predate the responder cookie). */
-export const sameSa = (a: string, b: string): boolean => saKey(a) === saKey(b);
-
-export interface SaStateMatch {
-  /** The SA (any id of it); absent: any SA. */
-  sa?: string;
-  /** The DUT address the SA is with; absent: any. */
-  remoteAddress?: string;
-  phase: 1 | 2;
-  state: SaStateEvent['state'];
-}
+export { sameSa } from './sa-state-wait.js';
 
 export class FakePeer {
   readonly log: EventLog;
-  private readonly engine: EnginePort;
+  private engine!: EnginePort;
   private readonly behaviours = new Map<string, Behaviour>();
   private readonly addressBehaviours = new Map<string, Behaviour>();
   /** The local address each SA uses, learnt from its first datagram either way. */
@@ -72,36 +67,62 @@ export class FakePeer {
   /** Engine timers under `<sa>/<id>`, and delayed answers under anonymous keys. */
   private readonly timers: TimerSet;
   private readonly dpdSeen = new Map<string, number[]>();
+  private readonly nat: NatKeepalives;
+  /** Local endpoints a NAT rebinding replaced, and what replaced them. */
+  private readonly rebound = new Map<string, Endpoint>();
   private transport!: UdpTransport;
-  /** The injector once opened, or the typed error that opening it gave (not retried: every use would fail the same way). */
-  private icmp: IcmpInjector | HarnessError | undefined;
   private stamps: KernelReceiveStamps | undefined;
+  private readonly icmpAnswers: IcmpAnswers;
+  private readonly esp: EspTraffic;
   private closed = false;
 
   private constructor(private readonly options: FakePeerOptions) {
     this.log = options.log ?? new EventLog();
     this.timers = new TimerSet(options.clock);
-    this.engine = options.createEngine({
-      mutate: (sa, summary, message) => this.mutate(sa, summary, message),
-      advertiseDpd: (sa) => !this.behaviour(sa).hideDpdVendorId,
+    this.icmpAnswers = new IcmpAnswers({
+      open: options.openIcmp ?? (() => IcmpInjector.open({ clock: options.clock })),
+      log: this.log,
+      isClosed: () => this.closed,
+      mark: (label, sa, icmp) => this.mark(label, sa, icmp),
+    });
+    this.nat = new NatKeepalives({
+      clock: options.clock,
+      timers: this.timers,
+      behaviour: (sa) => this.behaviour(sa),
+      send: (sa, from, to) => void this.transmit(from, to, KEEPALIVE_DATAGRAM, { sa }, 'keepalive').catch(() => undefined),
+      mark: (label, sa) => this.mark(label, sa),
+    });
+    this.esp = new EspTraffic({
+      clock: options.clock, random: options.random ?? systemRandom, timers: this.timers,
+      maySend: (sa) => ['none', 'in'].includes(this.behaviour(sa).silence),
+      send: (sa, from, to, bytes, esp) => void this.transmit(this.rebound.get(`${from.address}:${from.port}`) ?? from, to, bytes, { sa, esp }, 'esp').catch(() => undefined),
+      mark: (label, sa) => this.mark(label, sa),
+      keys: (e) => this.log.push(e),
     });
   }
 
   static async start(options: FakePeerOptions): Promise<FakePeer> {
     const peer = new FakePeer(options);
-    const stamps = peer.openReceiveStamps();
-    try {
-      peer.transport = await UdpTransport.open({
-        bind: options.bind,
-        clock: options.clock,
-        onDatagram: (d) => peer.onDatagram(d),
-        onError: (err) => peer.mark(`socket error: ${err.message}`),
-        ...(stamps ? { stampReceive: (remote, local, bytes, loopT) => stamps.stamp(remote, local, bytes, loopT) } : {}),
-      });
-    } catch (err) {
+    const stamps = (peer.stamps = openReceiveStamps(options.openReceiveStamps, (why) => peer.mark(`receive times from the event loop: no kernel stamps (${why})`)));
+    peer.transport = await UdpTransport.open({
+      bind: options.bind,
+      clock: options.clock,
+      onDatagram: (d) => peer.onDatagram(d),
+      onError: (err) => peer.mark(`socket error: ${err.message}`),
+      ...(stamps ? { stampReceive: (remote, local, bytes, loopT) => stamps.stamp(remote, local, bytes, loopT) } : {}),
+    }).catch((err: unknown) => {
       stamps?.close();
       throw err;
-    }
+    });
+    const natT = new Set(peer.transport.natTEndpoints.map((e) => `${e.address}:${e.port}`));
+    peer.engine = options.createEngine(
+      {
+        mutate: (sa, summary, message) => peer.mutate(sa, summary, message),
+        advertiseDpd: (sa) => !peer.behaviour(sa).hideDpdVendorId,
+        forceEncapsulation: (sa) => peer.behaviour(sa).nat?.forceEncapsulation === true,
+      },
+      peer.transport.endpoints.map((e) => ({ ...e, ...(natT.has(`${e.address}:${e.port}`) ? { natT: true } : {}) })),
+    );
     return peer;
   }
 
@@ -138,6 +159,7 @@ export class FakePeer {
     const next = changeBehaviour(this.behaviour(scope === '*' ? undefined : scope), change);
     if (scope === '*') this.defaultBehaviour = next;
     else this.behaviours.set(saKey(scope), next);
+    if (change.nat) this.nat.rearmAll();
     this.mark(`behaviour ${scope === '*' ? 'default' : scope}: ${describeBehaviour(next)}`, scope === '*' ? undefined : scope);
     return next;
   }
@@ -167,6 +189,26 @@ export class FakePeer {
     this.run(this.engine.sendInformational(sa, payloads, this.options.clock.now(), options));
   }
 
+  /**
+   * A NAT rebinding: every local NAT-T endpoint a floated SA uses moves to a fresh port (the old
+   * socket closes), so the DUT sees the next datagram from a new source port. Returns the new endpoints.
+   */
+  async rebindNat(): Promise<Endpoint[]> {
+    const moved: Endpoint[] = [];
+    for (const old of this.nat.localEndpoints()) {
+      const fresh = await this.transport.rebind(this.rebound.get(`${old.address}:${old.port}`) ?? old);
+      this.rebound.set(`${old.address}:${old.port}`, fresh);
+      for (const sa of this.nat.onLocal(old)) this.mark(`nat rebinding: ${old.address}:${old.port} → ${fresh.address}:${fresh.port}`, sa);
+      moved.push(fresh);
+    }
+    return moved;
+  }
+
+  /** ICMP echo in ESP on `sa` at `flow.rate` packets/s (0 stops); inbound ESP is opened and answered whatever this says. */
+  setTraffic(sa: string, flow: TrafficFlow): void {
+    this.esp.start(saKey(sa), flow);
+  }
+
   /** Bytes exactly as given (a deliberately malformed message, or not ISAKMP at all), outside any SA state. */
   async sendRaw(from: string | Endpoint, to: Endpoint, bytes: Uint8Array): Promise<void> {
     const sa = cookiesOf(bytes);
@@ -179,27 +221,9 @@ export class FakePeer {
     return this.sendRaw(from, to, encodeMessage(message));
   }
 
-  /** Resolves with the first sa-state event (logged since `since`, or still to come) that matches; ERR_PEER_TIMEOUT after `timeoutMs`. */
-  /**
-   * Resolves with the awaited state; with `match.sa` set, rejects as soon as that SA fails
-   * instead: ERR_DUT_REFUSED when the DUT said why (its error notify), ERR_PEER_TIMEOUT
-   * when it stopped answering. A refused bring-up then ends in milliseconds, not at the timeout.
-   */
-  async waitForSaState(match: SaStateMatch, timeoutMs: number, since?: bigint): Promise<SaStateEvent> {
-    const what = `phase ${match.phase} ${match.state}${match.sa ? ` of SA ${match.sa}` : ''}${match.remoteAddress ? ` with ${match.remoteAddress}` : ''}`;
-    const awaited = (e: HarnessEvent): boolean =>
-      e.type === 'sa-state' &&
-      e.phase === match.phase &&
-      e.state === match.state &&
-      (match.sa === undefined || sameSa(e.sa, match.sa)) &&
-      (match.remoteAddress === undefined || e.remote.address === match.remoteAddress);
-    const failed = (e: HarnessEvent): e is SaStateEvent =>
-      match.state !== 'failed' && match.sa !== undefined && e.type === 'sa-state' && e.state === 'failed' && sameSa(e.sa, match.sa) && e.phase <= match.phase;
-    const seen = await this.log.waitFor((e): e is SaStateEvent => awaited(e) || failed(e), { clock: this.options.clock, timeoutMs, what, ...(since !== undefined ? { since } : {}) });
-    if (awaited(seen)) return seen;
-    // Not the awaited state, so the failure of the same SA.
-    if (seen.refusal) throw new HarnessError('ERR_DUT_REFUSED', `waiting for ${what}: ${seen.detail ?? seen.refusal.notify}`);
-    throw new HarnessError('ERR_PEER_TIMEOUT', `waiting for ${what}: phase ${seen.phase} failed: ${seen.detail ?? 'no detail'}`);
+  /** See waitForSaState in sa-state-wait.ts: a refused or failed bring-up rejects at once. */
+  waitForSaState(match: SaStateMatch, timeoutMs: number, since?: bigint): Promise<SaStateEvent> {
+    return waitForSaState(this.log, this.options.clock, match, timeoutMs, since);
   }
 
   /** Adds a label to the timeline (phase changes, scenario steps). */
@@ -211,14 +235,21 @@ export class FakePeer {
     if (this.closed) return;
     this.closed = true;
     this.timers.cancelAll();
-    if (this.icmp instanceof IcmpInjector) this.icmp.close();
+    this.icmpAnswers.close();
     await this.transport.close();
     this.stamps?.close();
     this.log.close();
   }
 
   private onDatagram(d: Datagram): void {
-    if (this.closed) return;
+    if (this.closed || !this.engine) return;
+    if (d.udpEncapsulation === 'keepalive' || d.udpEncapsulation === 'esp') {
+      // Not IKE: on the timeline (keepalives counted by checks), never to the engine.
+      const sa = this.nat.saAt(d.local, d.remote);
+      const esp = d.udpEncapsulation === 'esp' && inboundDecision(this.behaviour(sa)).deliver ? this.esp.receive(d.local, d.remote, d.bytes) : undefined;
+      this.log.push({ type: 'datagram', t: d.t, direction: 'in', local: d.local, remote: d.remote, bytes: d.bytes, udpEncapsulation: d.udpEncapsulation, ...(sa ? { sa } : {}), ...(esp ? { esp } : {}) });
+      return;
+    }
     const guess = cookiesOf(d.bytes);
     if (guess !== undefined && !this.localAddressOf.has(saKey(guess))) this.localAddressOf.set(saKey(guess), d.local.address);
     const verdict = inboundDecision(this.behaviour(guess));
@@ -227,7 +258,7 @@ export class FakePeer {
       this.log.push({ type: 'datagram', t: d.t, stampedBy: d.stampedBy, direction: 'in', local: d.local, remote: d.remote, bytes: d.bytes, ...(guess ? { sa: guess } : {}), ...(summary ? { summary } : {}), behaviour: verdict.label });
       return;
     }
-    if (verdict.icmp) this.answerWithIcmp(d, verdict.icmp, verdict.icmpFrom, guess);
+    if (verdict.icmp) this.icmpAnswers.answer(d, verdict.icmp, verdict.icmpFrom, guess);
     // The engine schedules from now; the timeline gets the (possibly earlier) kernel time.
     const result = this.engine.receive(d, this.options.clock.now());
     this.log.push({
@@ -242,48 +273,9 @@ export class FakePeer {
       ...(result.summary ? { summary: result.summary } : {}),
       ...(result.rejected ? { rejected: result.rejected } : {}),
       ...(verdict.label ? { behaviour: verdict.label } : {}),
+      ...(d.udpEncapsulation ? { udpEncapsulation: d.udpEncapsulation } : {}),
     });
     this.run(result.effects);
-  }
-
-  /** A refused or failed ICMP becomes a mark on the timeline, never a throw: the run goes on and the report shows why no ICMP left. */
-  private answerWithIcmp(d: Datagram, code: UnreachableName, from: string | undefined, sa: string | undefined): void {
-    const injector = this.icmpInjector();
-    if (!(injector instanceof IcmpInjector)) {
-      this.mark(`icmp ${code} unreachable not sent to ${d.remote.address}: ${injector.code} ${injector.message}`, sa, { code, sent: false });
-      return;
-    }
-    injector.unreachable({ datagram: d, code, ...(from !== undefined ? { from } : {}) }).then(
-      (sent) => {
-        if (this.closed) return;
-        this.log.push({ type: 'mark', t: sent.t, label: `icmp ${code} unreachable (code ${sent.code}) sent ${sent.from} → ${sent.to}${sa ? ` [${sa}]` : ''}`, icmp: { code, sent: true } });
-      },
-      (err: unknown) => {
-        if (this.closed) return;
-        this.mark(`icmp ${code} unreachable not sent to ${d.remote.address}: ${err instanceof HarnessError ? `${err.code} ${err.message}` : String(err)}`, sa, { code, sent: false });
-      },
-    );
-  }
-
-  private openReceiveStamps(): KernelReceiveStamps | undefined {
-    if (!this.options.openReceiveStamps) return undefined;
-    try {
-      this.stamps = this.options.openReceiveStamps();
-    } catch (err) {
-      this.mark(`receive times from the event loop: no kernel stamps (${err instanceof HarnessError ? `${err.code} ${err.message}` : String(err)})`);
-    }
-    return this.stamps;
-  }
-
-  private icmpInjector(): IcmpInjector | HarnessError {
-    if (this.icmp === undefined) {
-      try {
-        this.icmp = (this.options.openIcmp ?? (() => IcmpInjector.open({ clock: this.options.clock })))();
-      } catch (err) {
-        this.icmp = err instanceof HarnessError ? err : new HarnessError('ERR_RAW_SOCKET', `cannot open the ICMP injector: ${String(err)}`);
-      }
-    }
-    return this.icmp;
   }
 
   private run(effects: EngineEffect[]): void {
@@ -306,7 +298,8 @@ export class FakePeer {
     }
   }
 
-  private send(datagram: OutboundDatagram): void {
+  private send(sent: OutboundDatagram): void {
+    const datagram = { ...sent, from: this.rebound.get(`${sent.from.address}:${sent.from.port}`) ?? sent.from };
     if (datagram.sa !== undefined && !this.localAddressOf.has(saKey(datagram.sa))) this.localAddressOf.set(saKey(datagram.sa), this.transport.localEndpoint(datagram.from).address);
     const decision = outboundDecision(this.behaviour(datagram.sa), datagram.answer);
     if (!decision.send) {
@@ -328,8 +321,8 @@ export class FakePeer {
    * Hands the datagram to its socket and logs it once its send callback ran: the timeline and pcap
    * hold only what left (stamped with the hand-over time). A failed send is a mark, never a datagram.
    */
-  private async transmit(from: string | Endpoint, to: Endpoint, bytes: Uint8Array, extra: Pick<DatagramEvent, 'sa' | 'summary' | 'behaviour'>): Promise<void> {
-    const { t, sent } = this.transport.send(from, to, bytes);
+  private async transmit(from: string | Endpoint, to: Endpoint, bytes: Uint8Array, extra: Pick<DatagramEvent, 'sa' | 'summary' | 'behaviour' | 'esp'>, what: 'ike' | 'keepalive' | 'esp' = 'ike'): Promise<void> {
+    const { t, sent, udpEncapsulation } = this.transport.send(from, to, bytes, what === 'ike' ? 'ike' : 'as-is');
     const local = this.transport.localEndpoint(from);
     try {
       await sent;
@@ -337,7 +330,8 @@ export class FakePeer {
       this.log.push({ type: 'mark', t: this.options.clock.now(), label: `not on the wire: ${err instanceof HarnessError ? err.message : String(err)}${extra.sa ? ` [${extra.sa}]` : ''}` });
       throw err;
     }
-    this.log.push({ type: 'datagram', t, stampedBy: 'event-loop', direction: 'out', local, remote: to, bytes, ...extra });
+    const encapsulation = what === 'ike' ? udpEncapsulation : what;
+    this.log.push({ type: 'datagram', t, stampedBy: 'event-loop', direction: 'out', local, remote: to, bytes, ...extra, ...(encapsulation ? { udpEncapsulation: encapsulation } : {}) });
   }
 
   private onEngineEvent(effect: Extract<EngineEffect, { type: 'event' }>): void {
@@ -350,6 +344,8 @@ export class FakePeer {
         if (event.phase === 1 && (event.state === 'deleted' || event.state === 'expired' || event.state === 'failed')) {
           // The SA is gone for good (a new one gets new cookies): a long-running peer must not keep its history.
           this.dpdSeen.delete(saKey(sa));
+          this.nat.forget(saKey(sa));
+          this.esp.forget(saKey(sa));
           this.behaviours.delete(saKey(sa));
           this.localAddressOf.delete(saKey(sa));
         }
@@ -369,6 +365,17 @@ export class FakePeer {
         this.run(this.engine.answerDpd(sa, event.ticket, decision.seq, t));
         break;
       }
+      case 'nat-detected':
+        this.mark(`nat-t: ${event.forced ? 'encapsulation forced' : event.local || event.remote ? `NAT detected (${[event.local ? 'in front of the peer' : '', event.remote ? 'in front of the DUT' : ''].filter(Boolean).join(', ')})` : 'no NAT'}`, sa);
+        break;
+      case 'float':
+        this.nat.moved(saKey(sa), event.local, event.remote);
+        this.esp.moved(saKey(sa), event.local, event.remote);
+        this.mark(`nat-t: SA on ${event.local.address}:${event.local.port} ↔ ${event.remote.address}:${event.remote.port}`, sa);
+        break;
+      case 'esp-sa':
+        this.esp.added(saKey(sa), event.esp, remote);
+        break;
       case 'dpd-ack':
       case 'delete-received':
       case 'notify-received':
@@ -387,13 +394,4 @@ export class FakePeer {
 
 function describeSummary(s: MessageSummary): string {
   return `${s.kind}${s.seq !== undefined ? ` seq ${s.seq}` : ''} (msgid ${s.messageId.toString(16).padStart(8, '0')})`;
-}
-
-function describeBehaviour(b: Behaviour): string {
-  const parts = [`silence=${b.silence}`, `answer-delay=${b.answerDelayMs}ms`, `dpd=${b.dpd}`, `ack-seq=${b.ackSeq.kind}${b.ackSeq.kind === 'constant' ? `(${b.ackSeq.value})` : ''}`];
-  if (b.corrupt) parts.push(`corrupt=${b.corrupt.field}`);
-  if (b.icmpFrom !== undefined) parts.push(`icmp-from=${b.icmpFrom}`);
-  if (b.hideDpdVendorId) parts.push('dpd-vid=hidden');
-  if (b.dropAnswers) parts.push('answers=dropped');
-  return parts.join(' ');
 }

@@ -10,7 +10,7 @@
  * The raw socket has no poller: it is drained when a datagram is stamped (its
  * copy is queued by then) and on a timer, so other UDP traffic cannot fill it.
  */
-import { WireError, type HarnessError } from '../errors.js';
+import { HarnessError, WireError } from '../errors.js';
 import type { Clock, Endpoint } from '../events.js';
 import { IP_PROTOCOL, ipv4Packet, udpDatagram } from './icmp-ipv4-udp.js';
 import { ReceiveStampQueue } from './receive-stamp-queue.js';
@@ -109,5 +109,16 @@ export class KernelReceiveStamps {
         if (!(err instanceof WireError)) throw err;
       }
     }
+  }
+}
+
+/** Opens the stamps if asked to; a refusal (no root, no addon) is reported, not thrown: the run goes on with event-loop times. */
+export function openReceiveStamps(open: (() => KernelReceiveStamps) | undefined, refused: (why: string) => void): KernelReceiveStamps | undefined {
+  if (!open) return undefined;
+  try {
+    return open();
+  } catch (err) {
+    refused(err instanceof HarnessError ? `${err.code} ${err.message}` : String(err));
+    return undefined;
   }
 }

@@ -6,8 +6,9 @@
  * handler, which under CPU load is late by however long the event loop was busy.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { HarnessError } from '../errors.js';
+import { HarnessError, WireError } from '../errors.js';
 import type { Clock, Endpoint, StampClock } from '../events.js';
+import { classifyUdpEncapsulated, frameUdpEncapsulated } from '../wire/udp-encapsulation.js';
 
 export interface ReceiveStamp {
   t: bigint;
@@ -20,11 +21,16 @@ export interface Datagram extends ReceiveStamp {
   local: Endpoint;
   remote: Endpoint;
   bytes: Uint8Array;
+  /** Came in on a NAT-T socket: what it was (IKE has its non-ESP marker stripped from `bytes`). */
+  udpEncapsulation?: 'non-esp-marker' | 'keepalive' | 'esp';
 }
+
+/** An address to listen on; `natT`: the port IKE floats to, where IKE carries the non-ESP marker (RFC 3948 §2.2). */
+export type BindEndpoint = Endpoint & { natT?: boolean };
 
 export interface UdpTransportOptions {
   /** Addresses to listen on; port 0 binds an ephemeral port (tests, unprivileged runs). */
-  bind: Endpoint[];
+  bind: BindEndpoint[];
   clock: Clock;
   onDatagram(datagram: Datagram): void;
   /** The receive time of a datagram the event loop read at `loopT` (default: `loopT`, stamped by the event loop). */
@@ -36,6 +42,7 @@ export interface UdpTransportOptions {
 interface Bound {
   socket: Socket;
   local: Endpoint;
+  natT: boolean;
 }
 
 export class UdpTransport {
@@ -45,6 +52,7 @@ export class UdpTransport {
   private constructor(
     private readonly bound: Bound[],
     private readonly clock: Clock,
+    private readonly options: UdpTransportOptions,
   ) {}
 
   static async open(options: UdpTransportOptions): Promise<UdpTransport> {
@@ -56,12 +64,29 @@ export class UdpTransport {
       await Promise.all(bound.map((b) => closeSocket(b.socket)));
       throw err;
     }
-    return new UdpTransport(bound, options.clock);
+    return new UdpTransport(bound, options.clock, options);
   }
 
   /** What was actually bound (ephemeral ports resolved). */
   get endpoints(): Endpoint[] {
     return this.bound.map((b) => ({ ...b.local }));
+  }
+
+  /** The NAT-T sockets among them. */
+  get natTEndpoints(): Endpoint[] {
+    return this.bound.filter((b) => b.natT).map((b) => ({ ...b.local }));
+  }
+
+  /**
+   * A NAT rebinding: the socket bound to `from` is replaced by one on a fresh port of the same
+   * address (same kind), and the old one closed, so what the DUT still sends to the old mapping is lost.
+   */
+  async rebind(from: Endpoint): Promise<Endpoint> {
+    const old = this.socketFor(from);
+    const fresh = await bindOne({ address: old.local.address, port: 0, natT: old.natT }, this.options);
+    this.bound[this.bound.indexOf(old)] = fresh;
+    await closeSocket(old.socket);
+    return { ...fresh.local };
   }
 
   /**
@@ -71,11 +96,13 @@ export class UdpTransport {
    * `sent` settles once the kernel has it (or rejects with ERR_PEER_SOCKET).
    * A socket closed before that callback drops the datagram unsent, so close waits for it.
    */
-  send(from: string | Endpoint, to: Endpoint, bytes: Uint8Array): { t: bigint; sent: Promise<void> } {
+  send(from: string | Endpoint, to: Endpoint, bytes: Uint8Array, framing: 'ike' | 'as-is' = 'ike'): { t: bigint; sent: Promise<void>; udpEncapsulation?: 'non-esp-marker' } {
     const b = this.socketFor(from);
+    const marked = b.natT && framing === 'ike';
+    const wire = marked ? frameUdpEncapsulated(bytes) : bytes;
     const t = this.clock.now();
     const sent = new Promise<void>((resolve, reject) => {
-      b.socket.send(bytes, to.port, to.address, (err) => {
+      b.socket.send(wire, to.port, to.address, (err) => {
         if (err) reject(new HarnessError('ERR_PEER_SOCKET', `send ${b.local.address}:${b.local.port} → ${to.address}:${to.port} failed: ${err.message}`, { cause: err }));
         else resolve();
       });
@@ -83,7 +110,7 @@ export class UdpTransport {
     const settled = sent.then(() => undefined, () => undefined);
     this.pending.add(settled);
     void settled.then(() => this.pending.delete(settled));
-    return { t, sent };
+    return { t, sent, ...(marked ? { udpEncapsulation: 'non-esp-marker' as const } : {}) };
   }
 
   /** The local endpoint a datagram to `from` would leave from, for event records. */
@@ -109,7 +136,19 @@ export class UdpTransport {
   }
 }
 
-function bindOne(want: Endpoint, options: UdpTransportOptions): Promise<Bound> {
+/** A NAT-T socket's datagram as the three things port 4500 carries; one too short for any is passed on as it came. */
+function unframe(bytes: Uint8Array): Pick<Datagram, 'bytes' | 'udpEncapsulation'> {
+  try {
+    const d = classifyUdpEncapsulated(bytes);
+    if (d.kind === 'ike') return { bytes: d.message, udpEncapsulation: 'non-esp-marker' };
+    return { bytes, udpEncapsulation: d.kind };
+  } catch (err) {
+    if (err instanceof WireError) return { bytes };
+    throw err;
+  }
+}
+
+function bindOne(want: BindEndpoint, options: UdpTransportOptions): Promise<Bound> {
   const socket = createSocket({ type: want.address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
   return new Promise((resolve, reject) => {
     const onBindError = (err: Error): void => {
@@ -125,11 +164,12 @@ function bindOne(want: Endpoint, options: UdpTransportOptions): Promise<Bound> {
         const loopT = options.clock.now();
         const remote = { address: rinfo.address, port: rinfo.port };
         const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
-        const stamp = options.stampReceive?.(remote, local, bytes, loopT) ?? { t: loopT, stampedBy: 'event-loop' };
-        options.onDatagram({ ...stamp, local, remote, bytes });
+        // Stamps are matched on the bytes as the kernel saw them, before the non-ESP marker is stripped.
+        const stamp = options.stampReceive?.(remote, local, bytes, loopT) ?? { t: loopT, stampedBy: 'event-loop' as const };
+        options.onDatagram({ ...stamp, local, remote, ...(want.natT ? unframe(bytes) : { bytes }) });
       });
       socket.on('error', (err) => options.onError?.(new HarnessError('ERR_PEER_SOCKET', `socket ${local.address}:${local.port}: ${err.message}`, { cause: err })));
-      resolve({ socket, local });
+      resolve({ socket, local, natT: want.natT === true });
     });
   });
 }

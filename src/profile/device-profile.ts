@@ -3,8 +3,9 @@
  * must do. The YAML shape is schema/profile.schema.json (snake_case); this is
  * the loaded form (camelCase, defaults filled, secret wrapped).
  */
-import type { LabSpec } from '../lab/lab-spec.js';
+import type { IkeVersion, LabSpec } from '../lab/lab-spec.js';
 import type { TargetKind } from '../report/result-model.js';
+import type { CiscoIkev2Dpd, LibreswanRetransmit, LivenessSchedule, StrongswanRetransmit } from './ikev2-liveness-schedule.js';
 import type { Secret } from './secret.js';
 
 export type DpdMode = 'periodic' | 'idle' | 'on-demand';
@@ -39,10 +40,38 @@ export interface DpdSemantics {
   tolerance: Tolerance;
 }
 
+/** The vendor knobs that set an IKEv2 request's retransmissions (ikev2-liveness-schedule.ts). */
+export type Ikev2Retransmit =
+  | ({ vendor: 'strongswan' } & StrongswanRetransmit)
+  | ({ vendor: 'libreswan' } & LibreswanRetransmit)
+  | ({ vendor: 'cisco' } & CiscoIkev2Dpd);
+
+/** An IKEv2 profile's liveness check (RFC 7296 §2.4), as the profile's ikev2_dpd section gives it. */
+export interface Ikev2Dpd {
+  mode: DpdMode;
+  /** Seconds: dpd_delay / dpddelay / crypto ikev2 dpd <interval>. */
+  interval: number;
+  retransmit: Ikev2Retransmit;
+  /** What the knobs predict, from the first transmission of the request. */
+  schedule: LivenessSchedule;
+  deleteOnDead: boolean;
+  action: Exclude<DpdAction, 'failover'>;
+  tolerance: Tolerance;
+}
+
 export interface IkeProposal {
   encryption: 'aes-128' | 'aes-192' | 'aes-256' | '3des';
   hash: 'sha1' | 'sha2-256' | 'sha2-384' | 'sha2-512' | 'md5';
   group: 'modp1024' | 'modp1536' | 'modp2048' | 'modp3072' | 'modp4096';
+}
+
+/** One IKEv2 proposal (RFC 7296 §3.3): the transforms of each type it accepts, in preference order. */
+export interface Ikev2Proposal {
+  encryption: Array<'aes-cbc-128' | 'aes-cbc-256' | 'aes-gcm-16-128' | 'aes-gcm-16-256'>;
+  /** Empty with AES-GCM, which carries its own integrity (RFC 5282). */
+  integrity: Array<'hmac-sha1-96' | 'hmac-sha2-256-128'>;
+  prf: Array<'hmac-sha1' | 'hmac-sha2-256'>;
+  group: Array<'modp2048' | 'ecp256' | 'ecp384'>;
 }
 
 export interface EspProposalSpec {
@@ -67,7 +96,11 @@ export interface TrafficSelector {
 }
 
 export interface IkeParameters {
+  /** 1: IKEv1 (RFC 2409), the default; 2: IKEv2 (RFC 7296). */
+  version: IkeVersion;
   proposals: IkeProposal[];
+  /** What the fake peer offers with version 2. */
+  ikev2Proposals: Ikev2Proposal[];
   /** Quick Mode identities; empty: host-to-host (no ID payloads, or the lab's subnets). */
   trafficSelectors: TrafficSelector[];
   espProposals: EspProposalSpec[];
@@ -127,6 +160,14 @@ export type ProfileTarget =
   | { kind: 'strongswan' | 'libreswan'; lab: LabSpec }
   | { kind: 'external'; address: string; port: number; peerAddresses: string[]; control?: TargetControl };
 
+/** NAT traversal as the DUT does it (RFC 3947/3948); absent: the fake peer offers no NAT-T. */
+export interface NatTraversalSemantics {
+  /** Seconds between the DUT's own NAT-keepalives when it is behind a NAT. */
+  keepaliveInterval: number;
+  /** Whether NAT-keepalives from the peer count as traffic for DPD. */
+  keepalivesCountAsLiveness: boolean;
+}
+
 export interface DeviceProfile {
   /** The file it was loaded from. */
   file: string;
@@ -134,7 +175,11 @@ export interface DeviceProfile {
   target: ProfileTarget;
   ike: IkeParameters;
   psk: Secret;
+  /** With IKEv2, derived from `ikev2Dpd` (ikev2-dpd.ts), so suites and checks read one shape. */
   dpd: DpdSemantics;
+  natT?: NatTraversalSemantics;
+  /** Only with ike.version 2. */
+  ikev2Dpd?: Ikev2Dpd;
   expectFail: ExpectedFailure[];
 }
 

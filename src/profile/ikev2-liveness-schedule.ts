@@ -76,6 +76,9 @@ export function libreswanLiveness(o: LibreswanRetransmit = {}): LivenessSchedule
   return { retransmits, deadAfterFirstProbe: us(t) };
 }
 
+/** Retransmissions a Cisco router sends before it declares the peer dead (docs/ikev2-liveness.md). */
+export const IKEV2_RETRANSMISSIONS = 4;
+
 /** Cisco IOS XE `crypto ikev2 dpd <interval> <retry-interval> {on-demand | periodic}`. */
 export interface CiscoIkev2Dpd {
   /** retry-interval, seconds (2-60). */
@@ -94,7 +97,7 @@ export interface CiscoIkev2Dpd {
  * documented for IKEv2 and what is carried over.
  */
 export function ciscoIkev2Liveness(o: CiscoIkev2Dpd): LivenessSchedule {
-  const { retryInterval, retransmissions = 4 } = o;
+  const { retryInterval, retransmissions = IKEV2_RETRANSMISSIONS } = o;
   const retransmits = Array.from({ length: retransmissions }, (_, i) => us((i + 1) * retryInterval));
   return { retransmits, deadAfterFirstProbe: us((retransmissions + 1) * retryInterval) };
 }

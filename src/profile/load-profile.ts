@@ -10,6 +10,8 @@ import { labSelectorsOf, type LabSelector } from '../lab/daemon-selectors.js';
 import { parseLabSpec } from '../lab/lab-spec.js';
 import type { ControlCommand, DeviceProfile, DpdSemantics, IkeParameters, ProfileTarget, TargetControl } from './device-profile.js';
 import { peerAddresses } from './device-profile.js';
+import { checkLabAgrees, dpdFromIkev2, ikev2Variables, loadIkev2Dpd } from './ikev2-dpd.js';
+import { loadIkev2Proposals } from './ikev2-proposals.js';
 import { checkSchema, type JsonSchema } from './schema-check.js';
 import { Secret } from './secret.js';
 import { ConfigErrors, YamlSource } from './yaml-source.js';
@@ -42,7 +44,15 @@ export function profileFromSource(src: YamlSource, options: LoadProfileOptions =
 
   const target = loadTarget(src, raw, bad);
   const psk = loadPsk(src, raw, target, options.env ?? process.env, bad);
-  const dpd = loadDpd(raw.dpd, bad);
+  const version = raw.ike?.version ?? 1;
+  if (version === 2 && raw.dpd !== undefined) bad(['dpd'], 'an IKEv2 profile (ike.version 2) describes its liveness check in ikev2_dpd, not dpd');
+  if (version === 1 && raw.ikev2_dpd !== undefined) bad(['ikev2_dpd'], 'ikev2_dpd needs ike.version 2 (IKEv1 DPD goes in dpd)');
+  if (version === 1 && raw.dpd === undefined) bad([], '(top level): missing required field dpd');
+  if (version === 1 && raw.ike?.ikev2_proposals !== undefined) bad(['ike', 'ikev2_proposals'], 'ikev2_proposals needs ike.version 2');
+  if (version === 2 && raw.ikev2_dpd === undefined) bad(['ike', 'version'], 'an IKEv2 profile needs an ikev2_dpd section (docs/profiles.md)');
+  const ikev2Dpd = version === 2 ? loadIkev2Dpd(raw.ikev2_dpd) : undefined;
+  if (ikev2Dpd && 'lab' in target) checkLabAgrees(ikev2Dpd, target.lab, bad);
+  const dpd = ikev2Dpd ? dpdFromIkev2(ikev2Dpd) : loadDpd(raw.dpd, bad);
   const profile: DeviceProfile = {
     file: src.file,
     identity: { vendor: raw.identity.vendor, product: raw.identity.product, version: raw.identity.version },
@@ -50,6 +60,8 @@ export function profileFromSource(src: YamlSource, options: LoadProfileOptions =
     ike: loadIke(raw.ike ?? {}, bad),
     psk,
     dpd,
+    ...(raw.nat_t ? { natT: { keepaliveInterval: raw.nat_t.keepalive_interval, keepalivesCountAsLiveness: raw.nat_t.keepalives_count_as_liveness } } : {}),
+    ...(ikev2Dpd ? { ikev2Dpd } : {}),
     expectFail: (raw.expect_fail ?? []).map((e: any) => ({ scenario: e.scenario, reason: e.reason })),
   };
   const addresses = peerAddresses(profile);
@@ -70,7 +82,7 @@ function loadTarget(src: YamlSource, raw: any, bad: Fail): ProfileTarget {
     const lab = parseLabSpec(raw.lab, { file: src.file, base: ['lab'], locate: (path) => src.locate(path) });
     if (lab.dutKind !== kind) bad(['lab', 'kind'], `lab.kind ${lab.dutKind} contradicts target.kind ${kind}`);
     if (raw.target.address !== undefined) bad(['target', 'address'], 'only an external target has an address (the lab sets lab.dut_address)');
-    return { kind, lab: { ...lab, trafficSelectors: labSelectors(raw.ike?.traffic_selectors ?? [], kind, bad) } };
+    return { kind, lab: { ...lab, trafficSelectors: labSelectors(raw.ike?.traffic_selectors ?? [], kind, bad), ikeVersion: raw.ike?.version ?? 1 } };
   }
   if (raw.lab !== undefined) bad(['lab'], `a lab section needs target.kind strongswan or libreswan, not ${kind}`);
   if (kind !== 'external' && raw.target.control !== undefined) bad(['target', 'control'], `control commands are for an external target; target ${kind} is driven by the harness itself`);
@@ -204,7 +216,9 @@ function loadIke(ike: any, bad: Fail): IkeParameters {
     }
   });
   return {
+    version: ike.version ?? 1,
     proposals: (ike.proposals ?? [{ encryption: 'aes-128', hash: 'sha2-256', group: 'modp2048' }]).map((p: any) => ({ ...p })),
+    ikev2Proposals: loadIkev2Proposals(ike.ikev2_proposals, bad),
     trafficSelectors: (ike.traffic_selectors ?? []).map((t: any) => ({ local: t.local, remote: t.remote, ...(t.protocol ? { protocol: t.protocol } : {}), ...(t.port ? { port: t.port } : {}) })),
     espProposals: (ike.esp_proposals ?? [{ encryption: 'aes-128', integrity: 'sha1' }, { encryption: 'aes-128', integrity: 'sha2-256' }]).map((p: any) => ({ ...p })),
     ...(ike.pfs_group === undefined ? {} : { pfsGroup: ike.pfs_group }),
@@ -233,6 +247,7 @@ export function profileVariables(profile: DeviceProfile): Map<string, number> {
     ['ike.lifetime.ipsec', profile.ike.lifetime.ipsec],
   ]);
   if (d.failover) vars.set('dpd.failover.within', d.failover.within);
+  for (const [name, value] of profile.ikev2Dpd ? ikev2Variables(profile.ikev2Dpd) : []) vars.set(name, value);
   return vars;
 }
 

@@ -18,7 +18,7 @@ const HEX = /^[0-9a-f]*$/;
 export function ikev1Keys(result: Pick<ScenarioResult, 'events'>): Ikev1Key[] {
   const byCookie = new Map<string, Ikev1Key>();
   for (const e of result.events) {
-    if (e.type !== 'sa-keys') continue;
+    if (e.type !== 'sa-keys' || e.ikev2 !== undefined) continue;
     const key = normalise(e);
     if (key) byCookie.set(key.initiatorCookie, key);
   }
@@ -61,9 +61,11 @@ export function decodeAsPorts(ports: readonly number[]): number[] {
  * (and 4500): a capture on other ports (the reference DUT's ephemeral ones) needs
  * `-d udp.port==N,isakmp` per port, or it shows plain UDP and decrypts nothing.
  */
-export function tsharkCommandLine(pcapPath: string, keys: readonly Ikev1Key[], ports: readonly number[] = []): string {
+export function tsharkCommandLine(pcapPath: string, keys: readonly Ikev1Key[], ports: readonly number[] = [], natTPorts: readonly number[] = []): string {
   const path = /^[A-Za-z0-9_./:,=+-]+$/.test(pcapPath) ? pcapPath : `'${pcapPath.replace(/'/g, `'\\''`)}'`;
-  const decodeAs = decodeAsPorts(ports).map((p) => `-d udp.port==${p},isakmp`);
+  // NAT-T ports carry the non-ESP marker before ISAKMP (RFC 3948 §2.2): Wireshark's udpencap dissector strips it.
+  const natT = new Set(decodeAsPorts(natTPorts));
+  const decodeAs = decodeAsPorts(ports).map((p) => `-d udp.port==${p},${natT.has(p) ? 'udpencap' : 'isakmp'}`);
   // Cookie and key are validated hex, so single quotes need no escaping inside.
   const options = keys.map((k) => `-o 'uat:ikev1_decryption_table:${k.initiatorCookie},${k.encryptionKey}'`);
   return ['tshark', '-r', path, ...decodeAs, ...options].join(' ');

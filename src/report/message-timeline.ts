@@ -45,6 +45,11 @@ const KIND_LABELS: Record<MessageKind, string> = {
   delete: 'Delete',
   notify: 'Notify',
   informational: 'Informational',
+  'ike-sa-init': 'IKE_SA_INIT',
+  'ike-auth': 'IKE_AUTH',
+  'create-child-sa': 'CREATE_CHILD_SA',
+  liveness: 'liveness check',
+  'liveness-response': 'liveness response',
   unknown: 'unknown',
 };
 

@@ -12,6 +12,7 @@
 import { HarnessError } from '../errors.js';
 import type { DatagramEvent, Endpoint } from '../events.js';
 import { parseIpAddress } from '../wire/ip-address.js';
+import { frameUdpEncapsulated } from '../wire/udp-encapsulation.js';
 
 export class PcapError extends HarnessError {}
 
@@ -159,5 +160,5 @@ export function createPcapStream(write: (chunk: Uint8Array) => void): { append(d
  */
 export function datagramFromEvent(event: DatagramEvent, wallNs: (monotonicNs: bigint) => bigint): PcapDatagram {
   const out = event.direction === 'out';
-  return { timeNs: wallNs(event.t), src: out ? event.local : event.remote, dst: out ? event.remote : event.local, payload: event.bytes };
+  return { timeNs: wallNs(event.t), src: out ? event.local : event.remote, dst: out ? event.remote : event.local, payload: event.udpEncapsulation === 'non-esp-marker' ? frameUdpEncapsulated(event.bytes) : event.bytes };
 }

@@ -29,6 +29,7 @@ function redactEvent(e: HarnessEvent, r: (s: string) => string): HarnessEvent {
     case 'datagram':
       return e.rejected ? { ...e, rejected: { ...e.rejected, message: r(e.rejected.message) } } : e;
     case 'sa-keys':
+    case 'esp-keys':
       return e;
   }
 }

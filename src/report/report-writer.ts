@@ -11,9 +11,11 @@ import { join } from 'node:path';
 import { HarnessError } from '../errors.js';
 import type { HarnessEvent } from '../events.js';
 import { renderIkev1KeyTable } from './ikev1-key-table.js';
+import { renderIkev2KeyTable } from './ikev2-key-table.js';
 import { renderJunitXml } from './junit-xml.js';
 import { datagramsInOrder } from './message-timeline.js';
 import { createPcapStream, datagramFromEvent, pcapFile } from './pcap-writer.js';
+import { renderEspKeyTable } from './esp-key-table.js';
 import { redactReport } from './redact-secrets.js';
 import { renderReportHtml } from './report-html.js';
 import { renderReportReadme } from './report-readme.js';
@@ -139,7 +141,8 @@ export class ReportWriter {
     }
     const datagrams = datagramsInOrder(result.events).map((e) => datagramFromEvent(e, (t) => wallNsOf(result, t)));
     this.writeAtomically(artifacts.pcap, pcapFile(datagrams));
-    this.writeAtomically(artifacts.keys, renderIkev1KeyTable(artifacts.ikev1Keys));
+    this.writeAtomically(artifacts.keys, artifacts.ikev2Keys ? renderIkev2KeyTable(artifacts.ikev2Keys) : renderIkev1KeyTable(artifacts.ikev1Keys));
+    if (artifacts.espKeys) this.writeAtomically(artifacts.espKeys.file, renderEspKeyTable(artifacts.espKeys.entries));
   }
 
   private writeRunFiles(): void {

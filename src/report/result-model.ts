@@ -80,7 +80,8 @@ export interface SuiteResult {
   scenarios: ScenarioResult[];
 }
 
-export type DataPlane = 'real' | 'emulated' | 'n/a';
+/** 'kernel-libipsec': strongSwan's userspace ESP (docs/lab.md). */
+export type DataPlane = 'real' | 'emulated' | 'kernel-libipsec' | 'n/a';
 
 /**
  * What a later run is compared against (`dpd-harness diff`): whether the two

@@ -3,6 +3,7 @@
  * Bump RESULTS_SCHEMA_VERSION on any change a consumer could trip over
  * (renamed or removed field, changed meaning); adding a field does not.
  */
+import { espCounts } from './esp-traffic-summary.js';
 import { messageTimeline } from './message-timeline.js';
 import { countByStatus, type RunReport, type ScenarioResult, secondsSinceStart } from './result-model.js';
 import { daemonLogsOf, scenarioNotes } from './scenario-annotations.js';
@@ -56,7 +57,8 @@ function scenarioJson(s: ScenarioResult): unknown {
     })),
     notes: scenarioNotes(s).map((n) => ({ ...n, t: round6(n.t) })),
     daemonLogs: daemonLogsOf(s).map((d) => ({ daemon: d.daemon, lines: d.lines.map((l) => ({ t: round6(secondsSinceStart(s, l.t)), line: l.line })) })),
-    files: artifacts && { pcap: artifacts.pcap, ikev1Keys: artifacts.keys, keyCount: artifacts.ikev1Keys.length },
+    esp: espCounts(s.events),
+    files: artifacts && { pcap: artifacts.pcap, ikev1Keys: artifacts.keys, keyCount: artifacts.ikev2Keys?.length ?? artifacts.ikev1Keys.length, espKeys: artifacts.espKeys?.file ?? null },
   };
 }
 

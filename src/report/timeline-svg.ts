@@ -63,6 +63,12 @@ export const KIND_COLOURS: Record<MessageKind, string> = {
   'quick-mode': '#7048e8',
   notify: '#e67700',
   informational: '#495057',
+  // IKEv2 in the IKEv1 palette: handshakes blue/violet like Main/Quick Mode, liveness like R-U-THERE/ACK.
+  'ike-sa-init': '#1c7ed6',
+  'ike-auth': '#1c7ed6',
+  'create-child-sa': '#7048e8',
+  liveness: '#d9480f',
+  'liveness-response': '#2b8a3e',
   unknown: '#868e96',
 };
 

@@ -30,9 +30,15 @@ export function allowance(expected: number, tolerance: Tolerance): number {
 const isMessage = (e: HarnessEvent, kind: MessageKind, direction: 'in' | 'out'): e is DatagramEvent =>
   e.type === 'datagram' && e.direction === direction && e.summary?.kind === kind && e.rejected === undefined;
 
-/** Inbound R-U-THEREs from the DUT at or after `since`. */
+/** A probe is an IKEv1 R-U-THERE or an IKEv2 liveness request (RFC 7296 §2.4); an ACK the answer to either. */
+const isProbe = (e: HarnessEvent, direction: 'in' | 'out'): e is DatagramEvent => isMessage(e, 'r-u-there', direction) || isMessage(e, 'liveness', direction);
+const isAck = (e: HarnessEvent): e is DatagramEvent => isMessage(e, 'r-u-there-ack', 'in') || isMessage(e, 'liveness-response', 'in');
+/** RFC 3706's sequence number; IKEv2 has none, its message ID plays the part (RFC 7296 §2.2: a retransmission keeps it). */
+const probeNumber = (d: DatagramEvent): number | undefined => d.summary?.seq ?? (d.summary?.kind === 'liveness' || d.summary?.kind === 'liveness-response' ? d.summary.messageId : undefined);
+
+/** Inbound probes from the DUT at or after `since`. */
 export function probesSince(events: readonly HarnessEvent[], since: bigint): DatagramEvent[] {
-  return events.filter((e): e is DatagramEvent => isMessage(e, 'r-u-there', 'in') && e.t >= since);
+  return events.filter((e): e is DatagramEvent => isProbe(e, 'in') && e.t >= since);
 }
 
 /** The instant `origin` names, or undefined when it has not happened (first-probe before any probe). */
@@ -81,7 +87,7 @@ const messageMatcher = (step: Extract<Step, { kind: 'expect-message' }>, peerAdd
   isMessage(e, step.message, step.direction) && (step.peerIndex === undefined || (e as DatagramEvent).local.address === peerAddresses[step.peerIndex]);
 
 const initiateMatcher = (step: Extract<Step, { kind: 'expect-initiate' }>, peerAddresses: readonly string[]) => (e: HarnessEvent): boolean =>
-  isMessage(e, 'main-mode', 'in') && (e as DatagramEvent).local.address === peerAddresses[step.peerIndex] && ((e as DatagramEvent).summary?.step ?? 1) === 1;
+  (isMessage(e, 'main-mode', 'in') || isMessage(e, 'ike-sa-init', 'in')) && (e as DatagramEvent).local.address === peerAddresses[step.peerIndex] && ((e as DatagramEvent).summary?.step ?? 1) === 1;
 
 /** The instant of the message an expect-message / expect-initiate step found, when it found one. */
 export function matchedAt(step: Extract<Step, { kind: 'expect-message' | 'expect-initiate' }>, ctx: CheckContext, peerAddresses: readonly string[]): bigint | undefined {
@@ -136,18 +142,18 @@ const next32 = (seq: number): number => (seq + 1) >>> 0;
 
 export function checkSeq(step: Extract<Step, { kind: 'expect-seq' }>, ctx: CheckContext, lastSeries: readonly DatagramEvent[]): Check[] {
   if (step.relation === 'echo') {
-    const ours = ctx.events.filter((e): e is DatagramEvent => isMessage(e, 'r-u-there', 'out') && e.t >= ctx.phaseStart);
+    const ours = ctx.events.filter((e): e is DatagramEvent => isProbe(e, 'out') && e.t >= ctx.phaseStart);
     if (ours.length === 0) return [{ name: 'ACK echoes the R-U-THERE sequence number', expected: 'an R-U-THERE sent in this phase', observed: null, pass: false }];
     return ours.map((probe, i) => {
       const limit = ours[i + 1]?.t;
-      const ack = ctx.events.find((e): e is DatagramEvent => isMessage(e, 'r-u-there-ack', 'in') && e.t > probe.t && (limit === undefined || e.t < limit));
+      const ack = ctx.events.find((e): e is DatagramEvent => isAck(e) && e.t > probe.t && (limit === undefined || e.t < limit));
       return {
-        name: `ACK ${i + 1} echoes sequence number`, expected: probe.summary!.seq ?? 'seq', observed: ack?.summary?.seq ?? null, pass: ack !== undefined && ack.summary?.seq === probe.summary?.seq,
+        name: `ACK ${i + 1} echoes sequence number`, expected: probeNumber(probe) ?? 'seq', observed: ack ? (probeNumber(ack) ?? null) : null, pass: ack !== undefined && probeNumber(ack) === probeNumber(probe),
         ...(ack ? {} : { detail: 'no R-U-THERE-ACK before the next R-U-THERE' }),
       };
     });
   }
-  const seqs = lastSeries.map((p) => p.summary?.seq);
+  const seqs = lastSeries.map(probeNumber);
   if (seqs.length < 2) return [{ name: `R-U-THERE sequence numbers ${step.relation}`, expected: 'at least 2 probes', observed: seqs.length, unit: 'probes', pass: false }];
   const checks: Check[] = [];
   for (let i = 1; i < seqs.length; i++) {
@@ -225,4 +231,26 @@ export function checkIcmp(ctx: CheckContext): Check[] {
     pass: dropped.length > 0 && sent === dropped.length && refused === undefined,
     ...(refused ? { detail: refused.label } : dropped.length === 0 ? { detail: 'the DUT sent nothing under the ICMP silence' } : {}),
   }];
+}
+
+/**
+ * After the float every IKE datagram the DUT sends (but a new phase 1's first four) travels behind the non-ESP marker (RFC 3948
+ * §2.2) on the NAT-T port; and the keepalives a scenario relies on really left the fake peer.
+ */
+export function checkNatT(step: { minKeepalives: number }, ctx: CheckContext): Check[] {
+  // A new phase 1 (a re-initiation, a failover) starts on 500 and floats at MM5 / AM3 (RFC 3947 §4).
+  const beforeFloat = (d: DatagramEvent): boolean => (d.summary!.kind === 'main-mode' && (d.summary!.step ?? 5) <= 4) || (d.summary!.kind === 'aggressive-mode' && (d.summary!.step ?? 3) <= 2);
+  const inbound = ctx.events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'in' && e.t >= ctx.phaseStart && e.summary !== undefined && !beforeFloat(e));
+  const encapsulated = inbound.filter((d) => d.udpEncapsulation === 'non-esp-marker').length;
+  const plain = inbound.find((d) => d.udpEncapsulation !== 'non-esp-marker');
+  const checks: Check[] = [{
+    name: 'IKE from the DUT over the NAT-T port (non-ESP marker)', expected: inbound.length, observed: encapsulated, unit: 'datagrams',
+    pass: inbound.length > 0 && plain === undefined,
+    ...(plain ? { detail: `${plain.summary!.kind} from ${plain.remote.address}:${plain.remote.port} without the marker` } : inbound.length === 0 ? { detail: 'the DUT sent no IKE in this phase' } : {}),
+  }];
+  if (step.minKeepalives > 0) {
+    const sent = ctx.events.filter((e) => e.type === 'datagram' && e.direction === 'out' && e.t >= ctx.phaseStart && e.udpEncapsulation === 'keepalive').length;
+    checks.push({ name: 'NAT-keepalives sent by the fake peer', expected: step.minKeepalives, observed: sent, unit: 'keepalives', pass: sent >= step.minKeepalives });
+  }
+  return checks;
 }

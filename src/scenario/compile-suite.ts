@@ -29,6 +29,9 @@ export function suiteSchema(): JsonSchema {
 export const SUITE_VARIABLES = [
   'dpd.interval', 'dpd.retry_interval', 'dpd.probes_before_dead', 'dpd.dead_timeout', 'dpd.time_to_dead',
   'dpd.peer_count', 'dpd.failover.within', 'ike.lifetime.ike', 'ike.lifetime.ipsec',
+  // IKEv2 profiles (src/profile/ikev2-dpd.ts); retransmit_<n> exist up to the profile's retransmissions.
+  'ikev2.dpd.interval', 'ikev2.dpd.retransmissions', 'ikev2.dpd.time_to_dead', 'ikev2.dpd.dead_after_last_inbound',
+  ...Array.from({ length: 8 }, (_, i) => `ikev2.dpd.retransmit_${i + 1}` as const),
 ] as const;
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- values below were vouched for by the schema check */
@@ -91,7 +94,7 @@ function expressionError(src: YamlSource, path: FieldPath, err: ExpressionError)
 
 /** Every string that is an expression (durations and counts), with its path. */
 function forEachValue(raw: Raw, fn: (path: FieldPath, text: string) => void): void {
-  const valueKeys = new Set(['timeout', 'delay_ack', 'at', 'within', 'after', 'count', 'spacing', 'first_at']);
+  const valueKeys = new Set(['timeout', 'delay_ack', 'at', 'within', 'after', 'count', 'spacing', 'first_at', 'sas', 'silent', 'interval', 'retry_interval', 'probes_before_dead', 'dead_at']);
   (raw.scenarios as Raw[]).forEach((s, i) =>
     (s.steps as Raw[]).forEach((st, j) => {
       const [kind, body] = Object.entries(st)[0] as [string, Raw];
@@ -151,7 +154,8 @@ function unmetCapability(steps: Raw[], can: TargetCapabilities): string | undefi
     if (st.bring_up?.initiator === 'dut' && !initiatesByItself && !can.initiate) {
       return 'needs the DUT to initiate IKE and this target cannot make it: give target.control.initiate (a command that starts IKE towards $DPD_PEER_ADDRESS)';
     }
-    if (st.behave?.traffic !== undefined && !can.traffic) return 'needs the DUT to send protected traffic (on-demand DPD), which this target cannot make it do';
+    const traffic = st.behave?.traffic;
+    if (traffic !== undefined && traffic?.from !== 'peer' && !can.traffic) return 'needs the DUT to send protected traffic (on-demand DPD), which this target cannot make it do';
   }
   return undefined;
 }
@@ -159,13 +163,17 @@ function unmetCapability(steps: Raw[], can: TargetCapabilities): string | undefi
 function unmetRequirement(req: Raw, profile: DeviceProfile, steps: Raw[], host: HostCapabilities): string | undefined {
   const actual: Record<string, unknown> = {
     target: profile.target.kind,
+    'ike.version': profile.ike.version,
     'dpd.mode': profile.dpd.mode,
     'dpd.action': profile.dpd.action,
     'dpd.retry_seq': profile.dpd.retrySeq,
     'dpd.dead_time_from': profile.dpd.deadTimeFrom,
     'dpd.delete_on_dead': profile.dpd.deleteOnDead,
+    nat_t: profile.natT !== undefined,
+    'nat_t.keepalives_count_as_liveness': profile.natT?.keepalivesCountAsLiveness,
   };
-  for (const [key, want] of Object.entries(req)) {
+  // A scenario speaks IKEv1 unless it asks for IKEv2: its steps are written in IKEv1's messages.
+  for (const [key, want] of Object.entries({ 'ike.version': 1, ...req })) {
     if (key === 'min_peers') continue;
     const accepted = Array.isArray(want) ? want : [want];
     if (!accepted.includes(actual[key])) return `requires ${key} ${accepted.join(' or ')} (profile: ${String(actual[key])})`;
@@ -176,6 +184,7 @@ function unmetRequirement(req: Raw, profile: DeviceProfile, steps: Raw[], host: 
   const missing = unmetCapability(steps, targetCapabilities(profile));
   if (missing) return missing;
   const icmp = steps.map((st) => (st as Raw).behave?.silence).find((v) => typeof v === 'string' && v.startsWith('icmp-'));
+  if (icmp && profile.ike.version === 2) return `needs an ICMP silence (${icmp}), which the IKEv2 fake peer does not have`;
   if (icmp && !host.rawSocket) return `needs a raw socket to answer with ICMP (${icmp}): run as root or give node CAP_NET_RAW`;
   return undefined;
 }
@@ -248,6 +257,27 @@ function compileStep(src: YamlSource, path: FieldPath, raw: Raw, profile: Device
         return { kind: 'expect-initiate', peerIndex: peerIndex(body.peer), timing: timing(body) };
       case 'expect_icmp':
         return { kind: 'expect-icmp' };
+      case 'expect_esp': {
+        const min = (k: string): number => (body[k] === undefined ? 0 : value([k], body[k], { integer: true }));
+        return { kind: 'expect-esp', minSent: min('min_sent'), minReceived: min('min_received'), minReplies: min('min_replies'), minRequests: min('min_requests') };
+      }
+      case 'expect_nat_t':
+        return { kind: 'expect-nat-t', minKeepalives: body.min_keepalives === undefined ? 0 : value(['min_keepalives'], body.min_keepalives, { integer: true }) };
+      case 'dpd_at_scale': {
+        const count = (k: string): number => value([k], body[k], { integer: true });
+        const sas = count('sas');
+        const silent = count('silent');
+        if (sas === 0) fail(['sas'], 'ERR_CONFIG_EXPRESSION', 'must be at least 1');
+        if (silent > sas) fail(['silent'], 'ERR_CONFIG_EXPRESSION', `${silent} silent SAs but only ${sas} SAs`);
+        const { maxSas } = targetCapabilities(profile);
+        if (sas > maxSas) throw new SkipScenario(`needs ${sas} SAs at once, each on its own fake-peer endpoint; this target holds ${maxSas} (a lab: one per lab.peer_addresses entry)`);
+        return {
+          kind: 'dpd-at-scale', sas, silent,
+          interval: value(['interval'], body.interval, { positive: true }), retryInterval: value(['retry_interval'], body.retry_interval, { positive: true }),
+          probesBeforeDead: value(['probes_before_dead'], body.probes_before_dead, { integer: true, positive: true }), deadAt: value(['dead_at'], body.dead_at),
+          windowS: value(['within'], body.within, { positive: true }), timeoutS: body.timeout === undefined ? 120 : value(['timeout'], body.timeout, { positive: true }),
+        };
+      }
       default:
         return fail([], 'ERR_CONFIG_SCHEMA', `unknown step ${kind}`);
     }
@@ -297,13 +327,47 @@ function compileBehave(b: Raw, value: (sub: FieldPath, v: number | string) => nu
     else fail(['send_probe', 'seq'], `must be next, repeat, decrease, wrap or a number, got ${JSON.stringify(s)}`);
     parts.push(`send R-U-THERE (seq ${typeof s === 'number' ? s : s})`);
   }
+  const nat = compileNat(b.nat, value);
+  if (nat.change) change.nat = nat.change;
+  parts.push(...nat.parts);
   const sendCrafted = b.send_crafted as CraftKind | undefined;
   if (sendCrafted) parts.push(`send crafted ${sendCrafted}`);
-  if (b.traffic !== undefined) parts.push(b.traffic ? 'DUT traffic on' : 'DUT traffic off');
+  const traffic = compileTraffic(b.traffic, value);
+  if (traffic.part) parts.push(traffic.part);
   return {
-    kind: 'behave', change, label: parts.join(', '),
-    ...(sendProbe ? { sendProbe } : {}), ...(sendCrafted ? { sendCrafted } : {}), ...(b.traffic === undefined ? {} : { dutTraffic: b.traffic }),
+    kind: 'behave', change, label: parts.join(', '), ...(nat.rebind ? { natRebind: true } : {}),
+    ...(sendProbe ? { sendProbe } : {}), ...(sendCrafted ? { sendCrafted } : {}), ...traffic.step,
   };
+}
+
+/** `traffic: true | false` (the DUT's, as before) or `{ from: peer | dut, rate }` packets/s, rate 0 stopping it. */
+function compileTraffic(t: Raw, value: (sub: FieldPath, v: number | string) => number): { step: Pick<Extract<Step, { kind: 'behave' }>, 'dutTraffic' | 'dutTrafficRate' | 'peerTraffic'>; part?: string } {
+  if (t === undefined) return { step: {} };
+  if (typeof t === 'boolean') return { step: { dutTraffic: t }, part: t ? 'DUT traffic on' : 'DUT traffic off' };
+  const rate = t.rate === undefined ? 1 : value(['traffic', 'rate'], t.rate);
+  if (t.from === 'peer') return { step: { peerTraffic: rate }, part: rate > 0 ? `peer ESP traffic ${rate}/s` : 'peer ESP traffic off' };
+  return { step: { dutTraffic: rate > 0, ...(rate > 0 ? { dutTrafficRate: rate } : {}) }, part: rate > 0 ? `DUT traffic ${rate}/s` : 'DUT traffic off' };
+}
+
+/** `behave: { nat: … }`; a rebinding sends an R-U-THERE from the new port (the DUT learns ports only from authenticated messages, RFC 3947 §4). */
+function compileNat(n: Raw, value: (sub: FieldPath, v: number | string) => number): { change?: Behaviour['nat']; rebind: boolean; parts: string[] } {
+  if (n === undefined) return { rebind: false, parts: [] };
+  const change: NonNullable<Behaviour['nat']> = {};
+  const parts: string[] = [];
+  if (n.force_encapsulation !== undefined) {
+    change.forceEncapsulation = n.force_encapsulation;
+    parts.push(n.force_encapsulation ? 'force UDP encapsulation' : 'no forced encapsulation');
+  }
+  if (n.keepalive !== undefined) {
+    change.keepaliveS = value(['nat', 'keepalive'], n.keepalive);
+    parts.push(`NAT-keepalive every ${change.keepaliveS} s`);
+  }
+  if (n.stop_keepalive_at !== undefined) {
+    change.stopKeepaliveAtS = value(['nat', 'stop_keepalive_at'], n.stop_keepalive_at);
+    parts.push(`keepalives stop at ${change.stopKeepaliveAtS} s`);
+  }
+  if (n.rebind) parts.push('NAT rebinding');
+  return { ...(Object.keys(change).length > 0 ? { change } : {}), rebind: n.rebind === true, parts };
 }
 
 function ackSeq(v: Raw, fail: (sub: FieldPath, m: string) => never): SeqTransform {

@@ -8,8 +8,10 @@ import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent } from '../events.js';
 import { checkLine } from '../report/check-text.js';
 import type { Check, ExpectedWindow, ScenarioResult, ScenarioStatus } from '../report/result-model.js';
-import { allowance, checkSaGoneByWireProbe, checkIcmp, checkInitiate, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
+import { allowance, checkSaGoneByWireProbe, checkIcmp, checkInitiate, checkNatT, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
 import type { PlannedScenario, Step, TimeOrigin, Timing } from './plan.js';
+import { runAtScale } from './dpd-at-scale.js';
+import { checkEsp } from './esp-checks.js';
 import { SA_GONE_MARK, SA_PRESENT_MARK, type ScenarioTarget } from '../target/target.js';
 
 export interface Progress {
@@ -79,6 +81,9 @@ export function describeStep(step: Step): string {
     case 'expect-sa-gone': return step.gone ? 'expect SA gone from DUT status' : 'expect SA kept in DUT status';
     case 'expect-initiate': return `expect DUT to initiate to peer ${step.peerIndex}`;
     case 'expect-icmp': return 'expect ICMP errors for every dropped datagram';
+    case 'expect-esp': return 'expect ESP counts';
+    case 'expect-nat-t': return `expect IKE over the NAT-T port${step.minKeepalives > 0 ? ` and ${step.minKeepalives}+ NAT-keepalives` : ''}`;
+    case 'dpd-at-scale': return `DPD at scale: ${step.sas} SAs, ${step.silent} silent`;
   }
 }
 
@@ -179,7 +184,12 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
         }
         case 'behave':
           if (Object.keys(step.change).length > 0) target.setBehaviour(step.change);
-          if (step.dutTraffic !== undefined) await abortable(target.setDutTraffic(step.dutTraffic), options.signal);
+          if (step.natRebind) await abortable(target.rebindNat(), options.signal);
+          if (step.dutTraffic !== undefined) await abortable(target.setDutTraffic(step.dutTraffic, step.dutTrafficRate), options.signal);
+          if (step.peerTraffic !== undefined) {
+            if (!target.setPeerTraffic) throw new HarnessError('ERR_TARGET_UNAVAILABLE', 'this target cannot send ESP from the fake peer');
+            await abortable(target.setPeerTraffic(step.peerTraffic), options.signal);
+          }
           if (step.sendProbe) await abortable(target.sendProbe(step.sendProbe), options.signal);
           if (step.sendCrafted) await abortable(target.sendCrafted(step.sendCrafted), options.signal);
           // The phase starts with the change: what the probes it sent provoke belongs to it.
@@ -241,6 +251,18 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
         }
         case 'expect-icmp':
           stepChecks.push(...checkIcmp(ctx(stepStart)));
+          break;
+        case 'expect-nat-t':
+          stepChecks.push(...checkNatT(step, ctx(stepStart)));
+          break;
+        case 'expect-esp':
+          stepChecks.push(...checkEsp(step, ctx(stepStart).events));
+          break;
+        case 'dpd-at-scale':
+          stepChecks.push(...(await runAtScale(step, target, {
+            clock, tolerance: scenario.tolerance, statusPollMs: options.statusPollMs ?? 250,
+            sleep: (ms) => sleep(clock, ms, options.signal), onUp: () => { settingUp = false; }, progress: (detail, end) => progress(`${phase}: ${detail}`, end),
+          })));
           break;
       }
       checks.push(...stepChecks.map((c) => (c.pass ? c : { ...c, detail: [c.detail, `step at ${where}`].filter(Boolean).join('; ') })));

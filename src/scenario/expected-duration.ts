@@ -47,6 +47,7 @@ export function expectedDurationS(s: PlannedScenario, context: DurationContext):
         break;
       case 'expect-seq':
       case 'expect-icmp':
+      case 'expect-nat-t':
         break;
     }
   }

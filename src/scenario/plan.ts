@@ -18,14 +18,33 @@ export type Timing = { kind: 'at'; at: number; origin: TimeOrigin } | { kind: 'w
 
 export type Step =
   | { kind: 'bring-up'; initiator: 'peer' | 'dut'; peerIndex: number; timeoutS: number }
-  | { kind: 'behave'; change: Partial<Behaviour>; sendProbe?: ProbeSeq; sendCrafted?: CraftKind; dutTraffic?: boolean; label: string }
+  | { kind: 'behave'; change: Partial<Behaviour>; natRebind?: boolean; sendProbe?: ProbeSeq; sendCrafted?: CraftKind; dutTraffic?: boolean; dutTrafficRate?: number; peerTraffic?: number; label: string }
   | { kind: 'wait'; seconds: number }
   | { kind: 'expect-message'; message: MessageKind; direction: 'in' | 'out'; present: boolean; timing: Timing; peerIndex?: number }
   | { kind: 'expect-probes'; count: number; spacing: number; firstAt?: number; origin: TimeOrigin; windowS: number }
   | { kind: 'expect-seq'; relation: 'same' | 'increment' | 'echo' }
   | { kind: 'expect-sa-gone'; gone: boolean; timing: Timing }
   | { kind: 'expect-initiate'; peerIndex: number; timing: Timing }
-  | { kind: 'expect-icmp' };
+  | { kind: 'expect-icmp' }
+  | { kind: 'expect-nat-t'; minKeepalives: number }
+  | { kind: 'expect-esp'; minSent: number; minReceived: number; minReplies: number; minRequests: number }
+  | ScaleStep;
+
+/**
+ * `sas` SAs at once, `silent` of them made silent: the DUT's interval on the others and retries
+ * and dead time on the silent ones, against the expected values (seconds, counts).
+ */
+export interface ScaleStep {
+  kind: 'dpd-at-scale';
+  sas: number;
+  silent: number;
+  interval: number;
+  retryInterval: number;
+  probesBeforeDead: number;
+  deadAt: number;
+  windowS: number;
+  timeoutS: number;
+}
 
 export interface PlannedStep {
   step: Step;

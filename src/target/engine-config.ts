@@ -3,8 +3,8 @@
  * profile's proposals in the engine's terms, the PSK for the DUT's address,
  * and the Quick Mode traffic selectors (the profile's, or the lab's subnets).
  */
-import type { Random } from '../events.js';
-import type { EspProposal, IkeEngineConfig, Phase1Proposal, QuickModeSelector, Subnet } from '../ike/index.js';
+import type { Endpoint, Random } from '../events.js';
+import type { EspProposal, IkeEngineConfig, NatTraversalConfig, Phase1Proposal, QuickModeSelector, Subnet } from '../ike/index.js';
 import type { Identification } from '../wire/identification.js';
 import type { DeviceProfile, EspProposalSpec, IkeProposal, TrafficSelector } from '../profile/device-profile.js';
 
@@ -40,14 +40,45 @@ export function quickModeSelector(ts: TrafficSelector): QuickModeSelector {
 }
 
 /** The profile's selectors; else, for a lab DUT with inner subnets, the first peer subnet against the first DUT subnet. */
-function selectorsOf(profile: DeviceProfile): QuickModeSelector[] {
-  if (profile.ike.trafficSelectors.length > 0) return profile.ike.trafficSelectors.map(quickModeSelector);
+export function profileSelectors(profile: DeviceProfile): TrafficSelector[] {
+  if (profile.ike.trafficSelectors.length > 0) return profile.ike.trafficSelectors;
   const t = profile.target;
-  if ('lab' in t && t.lab.peerSubnets.length > 0 && t.lab.dutSubnets.length > 0) return [quickModeSelector({ local: t.lab.peerSubnets[0]!, remote: t.lab.dutSubnets[0]! })];
+  if ('lab' in t && t.lab.peerSubnets.length > 0 && t.lab.dutSubnets.length > 0) return [{ local: t.lab.peerSubnets[0]!, remote: t.lab.dutSubnets[0]! }];
   return [];
 }
 
-export function engineConfigFor(profile: DeviceProfile, random: Random): IkeEngineConfig {
+const selectorsOf = (profile: DeviceProfile): QuickModeSelector[] => profileSelectors(profile).map(quickModeSelector);
+
+/**
+ * Where the fake peer's ESP traffic runs (suite step `traffic: { from: peer }`): from the first
+ * host of its side of the first selector to the first host of the DUT's (the lab puts that address
+ * on the DUT namespace's loopback); without selectors, from `peer` to `dut` (a host-to-host SA).
+ */
+export function innerAddresses(profile: DeviceProfile, peer: string, dut: string): { source: string; destination: string } {
+  const t = profile.target;
+  const ts = profile.ike.trafficSelectors[0] ?? ('lab' in t && t.lab.peerSubnets[0] && t.lab.dutSubnets[0] ? { local: t.lab.peerSubnets[0], remote: t.lab.dutSubnets[0] } : undefined);
+  if (!ts) return { source: peer, destination: dut };
+  return { source: firstHost(ts.local), destination: firstHost(ts.remote) };
+}
+
+function firstHost(side: string): string {
+  const [address, len] = side.split('-')[0]!.split('/') as [string, string | undefined];
+  if (len === undefined || Number(len) >= 31) return address;
+  const n = address.split('.').reduce((a, o) => a * 256 + Number(o), 0) + 1;
+  return [24, 16, 8, 0].map((sh) => (n >>> sh) & 0xff).join('.');
+}
+
+/**
+ * The fake peer's sockets: the IKE endpoints and, for a DUT that speaks NAT-T (profile `nat_t`),
+ * one NAT-T socket per address on `natTPort` (4500; 0 for an ephemeral one).
+ */
+export function peerBindings(profile: DeviceProfile, endpoints: Endpoint[], natTPort = 4500): (Endpoint & { natT?: boolean })[] {
+  if (!profile.natT) return endpoints;
+  return [...endpoints, ...[...new Set(endpoints.map((e) => e.address))].map((address) => ({ address, port: natTPort, natT: true }))];
+}
+
+/** `nat`: the NAT-T ports when they are not 4500 (the reference DUT's ephemeral ones); used only when the profile has `nat_t`. */
+export function engineConfigFor(profile: DeviceProfile, random: Random, nat: NatTraversalConfig = {}): IkeEngineConfig {
   const psk = new TextEncoder().encode(profile.psk.reveal());
   const selectors = selectorsOf(profile);
   return {
@@ -64,5 +95,6 @@ export function engineConfigFor(profile: DeviceProfile, random: Random): IkeEngi
     ...(profile.ike.localId ? { localId: /^\d+\.\d+\.\d+\.\d+$/.test(profile.ike.localId) ? { type: 'ipv4-addr', address: profile.ike.localId } : { type: 'fqdn', name: profile.ike.localId } } : {}),
     // The fake peer's own probes: a new number each time, so sequence scenarios control repeats explicitly.
     dpdSequence: { retry: 'increment' },
+    ...(profile.natT ? { natTraversal: nat } : {}),
   };
 }

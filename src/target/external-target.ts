@@ -1,7 +1,7 @@
 /**
  * TargetFactory for an external device (a real or virtual router someone else
  * started): a fresh fake peer per scenario on the profile's peer addresses,
- * talking IKEv1 to `target.address`.
+ * talking IKEv1 to `target.address` (IKEv2 with `ike.version: 2`).
  *
  * With `target.control.status` the device's own SA list answers "does the DUT
  * still hold an SA with peer N"; `initiate` and `terminate` make it start or
@@ -17,8 +17,12 @@ import { KernelReceiveStamps } from '../peer/kernel-receive-stamps.js';
 import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import { DeviceControl } from './control/device-control.js';
-import { engineConfigFor } from './engine-config.js';
-import { PeerScenarioTarget } from './peer-target.js';
+import { engineConfigFor, peerBindings } from './engine-config.js';
+import { Ikev2Engine } from '../ike/v2/ikev2-engine.js';
+import { Ikev2Peer } from '../peer/ikev2-peer.js';
+import { ikev2EngineConfigFor } from './ikev2-engine-config.js';
+import { Ikev2PeerScenarioTarget } from './ikev2-peer-target.js';
+import { PeerScenarioTarget, type PeerTargetOptions } from './peer-target.js';
 import { targetCapabilities } from './capabilities.js';
 import type { ScenarioTarget, TargetFactory } from './target.js';
 
@@ -53,16 +57,16 @@ export async function createExternalTargetFactory(profile: DeviceProfile, clock:
     dataPlane: 'n/a',
     ...(target.control?.status ? { statusPollMs: target.control.status.intervalS * 1000 } : {}),
     async open(): Promise<ScenarioTarget> {
-      const peer = await FakePeer.start({ bind: peerEndpoints, clock, createEngine: (hooks) => new IkeEngine(config, hooks), openReceiveStamps: () => KernelReceiveStamps.open({ clock, addresses: peerEndpoints.map((e) => e.address) }) });
+      const peer = profile.ike.version === 2
+        ? await Ikev2Peer.start({ bind: peerEndpoints, clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true })
+        : await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks), openReceiveStamps: () => KernelReceiveStamps.open({ clock, addresses: peerEndpoints.map((e) => e.address) }) });
       // Which local address each IKE SA (by initiator cookie) runs on.
       const saAddress = new Map<string, string>();
       const forget = peer.log.on((e) => {
         if (e.type === 'datagram' && e.sa && e.remote.address === dut.address) saAddress.set(e.sa.slice(0, 16), e.local.address);
       });
-      return new PeerScenarioTarget({
-        peer,
+      const common = {
         clock,
-        random,
         dut,
         peerEndpoints,
         control: {
@@ -82,7 +86,8 @@ export async function createExternalTargetFactory(profile: DeviceProfile, clock:
           if (device) for (const [i, address] of target.peerAddresses.entries()) await device.terminate(address, i).catch((err: Error) => failures.push(err.message));
           if (failures.length > 0) throw new HarnessError('ERR_CONTROL_COMMAND', failures.join('; '));
         },
-      });
+      } satisfies Omit<PeerTargetOptions, 'peer' | 'random'>;
+      return peer instanceof Ikev2Peer ? new Ikev2PeerScenarioTarget({ ...common, peer }) : new PeerScenarioTarget({ ...common, peer, random });
     },
     async close() {
       // Nothing of ours outlives the scenarios: the device is someone else's.

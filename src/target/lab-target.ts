@@ -4,7 +4,7 @@
  * the lab's peer addresses (UDP/500, root namespace) with the real IKE engine.
  * One DUT serves every peer address, so a lab runs one scenario at a time; with
  * `jobs` > 1 the factory brings up that many copies of the lab and hands each
- * scenario an idle one.
+ * scenario an idle one. An `ike.version: 2` profile gets the IKEv2 fake peer.
  */
 import type { Clock, Endpoint, Random } from '../events.js';
 import { IkeEngine } from '../ike/index.js';
@@ -21,8 +21,13 @@ import { KernelReceiveStamps } from '../peer/kernel-receive-stamps.js';
 import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import type { DaemonLog } from '../report/result-model.js';
-import { engineConfigFor } from './engine-config.js';
-import { PeerScenarioTarget } from './peer-target.js';
+import { engineConfigFor, innerAddresses, peerBindings } from './engine-config.js';
+import { startDutTraffic, type DutTraffic } from '../lab/dut-traffic.js';
+import { Ikev2Engine } from '../ike/v2/ikev2-engine.js';
+import { Ikev2Peer } from '../peer/ikev2-peer.js';
+import { ikev2EngineConfigFor } from './ikev2-engine-config.js';
+import { Ikev2PeerScenarioTarget } from './ikev2-peer-target.js';
+import { PeerScenarioTarget, type PeerTargetOptions } from './peer-target.js';
 import { targetCapabilities } from './capabilities.js';
 import type { ScenarioTarget, TargetFactory } from './target.js';
 
@@ -118,26 +123,37 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
       const { lab, dutEndpoint, peerEndpoints, logLines } = copy;
       const dut = lab.dut;
       const name = lab.status().lab;
-      let peer: FakePeer;
+      let peer: FakePeer | Ikev2Peer;
+      let traffic: DutTraffic | undefined;
+      const inner = innerAddresses(profile, peerEndpoints[0]!.address, spec.dutAddress);
       try {
-        peer = await FakePeer.start({ bind: peerEndpoints, clock, createEngine: (hooks) => new IkeEngine(config, hooks), openReceiveStamps: () => KernelReceiveStamps.open({ clock, addresses: peerEndpoints.map((e) => e.address) }) });
+        peer = profile.ike.version === 2
+          ? await Ikev2Peer.start({ bind: peerEndpoints, clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true })
+          : await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks), openReceiveStamps: () => KernelReceiveStamps.open({ clock, addresses: peerEndpoints.map((e) => e.address) }) });
       } catch (err) {
         idle.push(copy);
         throw err;
       }
-      return new PeerScenarioTarget({
-        peer,
+      const common = {
         clock,
-        random,
         dut: dutEndpoint,
         peerEndpoints,
+        innerAddresses: inner,
         control: {
+          // A ping from the DUT's inner address to the peer's: charon routes it into its tunnel.
+          async setTraffic(on, rate = 1) {
+            await traffic?.stop();
+            traffic = on ? startDutTraffic(lab, { source: inner.destination, destination: inner.source, rate }) : undefined;
+          },
           async hasSa(peerAddress) {
             const sas = (await dut?.listSas()) ?? [];
             return sas.some((s) => s.ike.established && s.ike.peer.split(/[[\]:]/).includes(peerAddress));
           },
           async initiate(peerIndex) {
             await dut?.initiate(connName(peerIndex));
+          },
+          async listedPeers() {
+            return ((await dut?.listSas()) ?? []).filter((s) => s.ike.established).map((s) => s.ike.peer);
           },
           daemonLogs(since): DaemonLog[] {
             const lines = logLines.filter((l) => l.t >= since);
@@ -146,14 +162,19 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
         },
         release: async () => {
           try {
+            await traffic?.stop();
             await peer.close();
             // The next scenario starts from a DUT without SAs (a dead one may linger in hold).
             for (const [i] of peerEndpoints.entries()) await dut?.terminate(connName(i)).catch(() => undefined);
+            // The scenario's log window closes next: take in what the daemon wrote up to now, not up to the last poll.
+            await dut?.catchUpLog();
+            await new Promise<void>((resolve) => setImmediate(resolve));
           } finally {
             idle.push(copy);
           }
         },
-      });
+      } satisfies Omit<PeerTargetOptions, 'peer' | 'random'>;
+      return peer instanceof Ikev2Peer ? new Ikev2PeerScenarioTarget({ ...common, peer }) : new PeerScenarioTarget({ ...common, peer, random });
     },
     async close() {
       collecting = false;

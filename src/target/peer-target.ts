@@ -19,7 +19,7 @@ import { sameSa } from '../peer/fake-peer.js';
 import type { DaemonLog } from '../report/result-model.js';
 import { DOI, EXCHANGE_TYPES, NOTIFY_TYPES, PROTOCOL_IDS, type IsakmpMessage, type Payload } from '../wire/index.js';
 import type { CraftKind, ProbeSeq } from './target.js';
-import type { ScenarioTarget, WireProbeResult } from './target.js';
+import type { ScaleSa, ScenarioTarget, WireProbeResult } from './target.js';
 
 export interface DutControl {
   /** Whether the DUT's status lists an IKE SA with the fake-peer address. */
@@ -27,8 +27,19 @@ export interface DutControl {
   /** Makes the DUT start Main Mode towards fake-peer index `peerIndex` (daemons configured not to initiate by themselves). */
   initiate?(peerIndex: number): Promise<void>;
   /** Protected traffic from the DUT towards the peer on or off; absent when the DUT cannot be made to send any. */
-  setTraffic?(on: boolean): Promise<void>;
+  setTraffic?(on: boolean, rate?: number): Promise<void>;
   daemonLogs?(since: bigint): DaemonLog[];
+  /** The peers of the IKE SAs the DUT lists as established, as its status names them (`address`, `address:port` or `address[port]`). */
+  listedPeers?(): Promise<string[]>;
+}
+
+/** Where the SAs of a dpd_at_scale step run from: a fake peer on the same event log, and one local endpoint per SA. */
+export interface ScalePeer {
+  peer: FakePeer;
+  endpoints: Endpoint[];
+  /** What the DUT's status calls the peer of an SA from endpoint `e`. */
+  listedAs(e: Endpoint): string;
+  close(): Promise<void>;
 }
 
 export interface PeerTargetOptions {
@@ -41,6 +52,10 @@ export interface PeerTargetOptions {
   /** The fake peer's local endpoints, by peer index. */
   peerEndpoints: Endpoint[];
   control: DutControl;
+  /** Inner addresses of the peer's ESP traffic (engine-config.ts innerAddresses); absent: the outer ones. */
+  innerAddresses?: { source: string; destination: string };
+  /** Opens the fake peer for `count` SAs at once; absent: the scenario's own peer, one SA per peer endpoint. */
+  scalePeer?(count: number): Promise<ScalePeer>;
   /** Closes the peer (and whatever else the scenario held) on teardown. */
   release(): Promise<void>;
 }
@@ -54,12 +69,15 @@ export function peerBehaviour(change: Partial<Behaviour>): Partial<Behaviour> {
 }
 
 const MAX_SEQ = 0xffffffff;
+/** Main Modes in flight at once while bringing up many SAs: enough to overlap the DH work with the round trips, few enough not to trip a DUT's half-open SA limit. */
+const SCALE_PARALLEL = 16;
 const MAX_MESSAGE_ID = 0xffffffff;
 
 export class PeerScenarioTarget implements ScenarioTarget {
   private readonly since: bigint;
   private sa: string | undefined;
   private peerIndex = 0;
+  private scale: { peer: ScalePeer; sas: Map<string, Endpoint> } | undefined;
 
   constructor(private readonly o: PeerTargetOptions) {
     this.since = o.clock.now();
@@ -293,9 +311,21 @@ export class PeerScenarioTarget implements ScenarioTarget {
     }
   }
 
-  async setDutTraffic(on: boolean): Promise<void> {
+  async rebindNat(): Promise<void> {
+    const sa = this.currentSa();
+    const moved = await this.o.peer.rebindNat();
+    if (moved.length === 0) throw new HarnessError('ERR_SCENARIO_ABORTED', 'NAT rebinding: the SA never floated to the NAT-T port (set nat.force_encapsulation before bring_up)');
+    this.o.peer.probe(sa);
+  }
+
+  async setDutTraffic(on: boolean, rate?: number): Promise<void> {
     if (!this.o.control.setTraffic) throw new HarnessError('ERR_TARGET_UNAVAILABLE', 'this DUT cannot be made to send traffic (on-demand DPD scenarios need it)');
-    await this.o.control.setTraffic(on);
+    await this.o.control.setTraffic(on, rate);
+  }
+
+  async setPeerTraffic(rate: number): Promise<void> {
+    const inner = this.o.innerAddresses ?? { source: this.o.peerEndpoints[this.peerIndex]!.address, destination: this.o.dut.address };
+    this.o.peer.setTraffic(this.currentSa(), { rate, ...inner });
   }
 
   dutHasSa(peerIndex: number): Promise<boolean> {
@@ -306,8 +336,57 @@ export class PeerScenarioTarget implements ScenarioTarget {
     return this.o.control.daemonLogs?.(this.since) ?? [];
   }
 
+  async bringUpMany(count: number, timeoutMs: number): Promise<ScaleSa[]> {
+    if (this.scale) throw new HarnessError('ERR_SCENARIO_ABORTED', 'dpd_at_scale: this scenario already holds its SAs');
+    const scale = await this.openScalePeer(count);
+    this.scale = { peer: scale, sas: new Map() };
+    const deadline = this.o.clock.now() + BigInt(timeoutMs) * 1_000_000n;
+    const up: ScaleSa[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < count) {
+        const from = scale.endpoints[next++]!;
+        const since = this.o.clock.now();
+        const sa = scale.peer.initiate({ from, to: this.o.dut, quickMode: true });
+        this.scale!.sas.set(sa, from);
+        const left = Number(deadline - since) / 1e6;
+        if (left <= 0) throw new HarnessError('ERR_PEER_TIMEOUT', `dpd_at_scale: ${up.length} of ${count} SAs up within ${timeoutMs / 1000} s`);
+        await scale.peer.waitForSaState({ sa, phase: 2, state: 'established' }, left, since);
+        up.push({ sa, local: `${from.address}:${from.port}` });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SCALE_PARALLEL, count) }, worker));
+    return up;
+  }
+
+  private async openScalePeer(count: number): Promise<ScalePeer> {
+    if (this.o.scalePeer) return this.o.scalePeer(count);
+    if (count > this.o.peerEndpoints.length) {
+      throw new HarnessError('ERR_TARGET_UNAVAILABLE', `dpd_at_scale: ${count} SAs need ${count} fake-peer addresses, the target has ${this.o.peerEndpoints.length}`);
+    }
+    return { peer: this.o.peer, endpoints: this.o.peerEndpoints.slice(0, count), listedAs: (e) => e.address, close: async () => undefined };
+  }
+
+  setSaBehaviour(sa: string, change: Partial<Behaviour>): void {
+    (this.scale?.peer.peer ?? this.o.peer).setBehaviour(sa, peerBehaviour(change));
+  }
+
+  async dutListsSas(sas: readonly ScaleSa[]): Promise<boolean[]> {
+    const listed = new Set(((await this.o.control.listedPeers?.()) ?? []).flatMap((p) => [p, p.replace(/\[(\d+)\]$/, ':$1'), p.split(/[[\]:]/)[0]!]));
+    const scale = this.scale;
+    return sas.map((s) => {
+      const from = scale?.sas.get(s.sa);
+      return from !== undefined && scale !== undefined && listed.has(scale.peer.listedAs(from));
+    });
+  }
+
   async teardown(): Promise<void> {
     try {
+      if (this.scale) {
+        const { peer } = this.scale;
+        for (const sa of peer.peer.sas()) peer.peer.deleteSa(sa, 'isakmp');
+        await peer.close();
+      }
       if (this.sa !== undefined && this.o.peer.sas().some((s) => sameSa(s, this.sa!))) this.o.peer.deleteSa(this.sa, 'isakmp');
     } finally {
       await this.o.release();

@@ -10,18 +10,28 @@ import { IkeEngine } from '../ike/index.js';
 import { FakePeer } from '../peer/fake-peer.js';
 import { systemRandom } from '../peer/system-random.js';
 import { peerAddresses, type DeviceProfile } from '../profile/device-profile.js';
-import { engineConfigFor } from './engine-config.js';
+import { engineConfigFor, innerAddresses, peerBindings } from './engine-config.js';
+import type { NatTraversalConfig } from '../ike/index.js';
 import { PeerScenarioTarget } from './peer-target.js';
 import { targetCapabilities } from './capabilities.js';
 import type { ScenarioTarget, TargetFactory } from './target.js';
 import { ReferenceDut } from '../dut/reference-dut.js';
 import { referenceDutSettings } from '../dut/reference-dut-settings.js';
+import { referenceDutV2Settings } from '../dut/reference-dut-v2-settings.js';
+import { HarnessError } from '../errors.js';
 
 const DUT_ADDRESS = '127.0.0.1';
 /** Scenarios at once: each holds two sockets and a few timers, so the bound is the machine's patience, not the DUT. */
 const MAX_JOBS = 8;
 
 export async function createReferenceTargetFactory(profile: DeviceProfile, clock: Clock, options: { random?: Random } = {}): Promise<TargetFactory> {
+  if (profile.ike.version === 2) {
+    // The seam: the IKEv2 DUT is openReferenceIkev2Dut (src/dut/reference-dut-v2-settings.ts); what is
+    // missing here is the IKEv2 fake-peer ScenarioTarget it pairs with. Until it is joined, refuse
+    // rather than run the IKEv1 DUT against an IKEv2 profile. The DUT settings are checked first.
+    referenceDutV2Settings(profile);
+    throw new HarnessError('ERR_TARGET_UNAVAILABLE', `${profile.file}: IKEv2 against the reference DUT needs the IKEv2 fake-peer target (src/target/ikev2-peer-target.ts), not in this build`);
+  }
   const settings = referenceDutSettings(profile);
   const addresses = peerAddresses(profile);
   const random = options.random ?? systemRandom;
@@ -32,12 +42,15 @@ export async function createReferenceTargetFactory(profile: DeviceProfile, clock
     maxJobs: MAX_JOBS,
     dataPlane: 'emulated',
     async open(): Promise<ScenarioTarget> {
+      // The DUT's NAT-T port is known only once it is bound, after the peer's.
+      let dutNatTPort = 0;
       const peer = await FakePeer.start({
-        bind: addresses.map((address) => ({ address, port: 0 })),
+        bind: peerBindings(profile, addresses.map((address) => ({ address, port: 0 })), 0),
         clock,
-        createEngine: (hooks) => new IkeEngine(engineConfigFor(profile, random), hooks),
+        createEngine: (hooks, bound) => new IkeEngine(engineConfigFor(profile, random, natTPorts(bound, () => dutNatTPort)), hooks),
       });
-      const peerEndpoints: Endpoint[] = peer.endpoints;
+      const peerEndpoints: Endpoint[] = peer.endpoints.slice(0, addresses.length);
+      const peerNatTEndpoints: Endpoint[] = peer.endpoints.slice(addresses.length);
       let opened: Awaited<ReturnType<typeof ReferenceDut.open>>;
       try {
         opened = await ReferenceDut.open({
@@ -45,24 +58,29 @@ export async function createReferenceTargetFactory(profile: DeviceProfile, clock
           random,
           local: { address: DUT_ADDRESS, port: 0 },
           peerEndpoints,
+          peerNatTEndpoints,
+          ...(profile.natT ? { natT: { keepalivesCountAsLiveness: profile.natT.keepalivesCountAsLiveness } } : {}),
           peerOrder: settings.peerOrder,
           keepalive: settings.keepalive,
           onDead: settings.onDead,
           faults: settings.faults,
           // The DUT role: same engine, its own Random; it answers R-U-THERE only when the Cisco policy says so.
-          createEngine: (hooks) => new IkeEngine({ ...engineConfigFor(profile, random), autoAnswerDpd: false, respond: true }, hooks),
+          createEngine: (hooks, natTPort) =>
+            new IkeEngine({ ...engineConfigFor(profile, random, { localPort: natTPort ?? 0, remotePort: (remote) => peerNatTEndpoints.find((e) => e.address === remote.address)?.port ?? 0 }), autoAnswerDpd: false, respond: true }, hooks),
         });
       } catch (err) {
         await peer.close();
         throw err;
       }
       const { dut } = opened;
+      dutNatTPort = dut.natTPort ?? 0;
       return new PeerScenarioTarget({
         peer,
         clock,
         random,
         dut: dut.localEndpoint,
         peerEndpoints,
+        innerAddresses: innerAddresses(profile, peerEndpoints[0]!.address, DUT_ADDRESS),
         control: {
           async hasSa(peerAddress) {
             return dut.listSas().some((s) => s.ike.established && s.ike.peer === peerAddress);
@@ -73,6 +91,19 @@ export async function createReferenceTargetFactory(profile: DeviceProfile, clock
           async setTraffic(on) {
             dut.setOutboundTraffic(on);
           },
+          async listedPeers() {
+            return dut.listSas().filter((s) => s.ike.established).map((s) => s.ike.peer);
+          },
+        },
+        // Many SAs come from ports of the first peer address: outside the crypto map's endpoints, each gets its own keepalive.
+        scalePeer: async (count) => {
+          const many = await FakePeer.start({
+            bind: Array.from({ length: count }, () => ({ address: addresses[0]!, port: 0 })),
+            clock,
+            log: peer.log,
+            createEngine: (hooks) => new IkeEngine(engineConfigFor(profile, random), hooks),
+          });
+          return { peer: many, endpoints: many.endpoints, listedAs: (e) => `${e.address}:${e.port}`, close: () => many.close() };
         },
         release: async () => {
           await opened.close();
@@ -82,4 +113,9 @@ export async function createReferenceTargetFactory(profile: DeviceProfile, clock
     },
     async close() {},
   };
+}
+
+/** The fake peer's NAT-T ports on loopback: its own ephemeral one, and the DUT's once bound. */
+function natTPorts(bound: { port: number; natT?: boolean }[], dutPort: () => number): NatTraversalConfig {
+  return { localPort: bound.find((b) => b.natT)?.port ?? 0, remotePort: () => dutPort() };
 }

@@ -31,16 +31,36 @@ export interface ScenarioTarget {
   sendProbe(seq: ProbeSeq): Promise<void>;
   /** The fake peer sends one malformed or hostile DPD message. */
   sendCrafted(kind: CraftKind): Promise<void>;
-  /** Starts or stops protected traffic from the DUT towards the peer (what triggers on-demand DPD). */
-  setDutTraffic(on: boolean): Promise<void>;
+  /**
+   * A NAT rebinding (RFC 3947 §4): the fake peer's NAT-T source port changes, and it sends one
+   * R-U-THERE from the new port, the authenticated message a DUT learns the new port from.
+   */
+  rebindNat(): Promise<void>;
+  /** Starts or stops protected traffic from the DUT towards the peer (what triggers on-demand DPD); `rate` in packets/s where the DUT's source takes one. */
+  setDutTraffic(on: boolean, rate?: number): Promise<void>;
+  /** The fake peer sends ICMP echo in ESP on the current SA at `rate` packets/s; 0 stops. */
+  setPeerTraffic?(rate: number): Promise<void>;
   /** Whether the DUT's status lists an IKE SA with fake-peer address `peerIndex`. */
   dutHasSa(peerIndex: number): Promise<boolean>;
   /** One R-U-THERE on the current SA and the DUT's answer (targets with saStatus 'wire'). */
   wireProbe?(timeoutMs: number): Promise<WireProbeResult>;
+  /** Brings up `count` IKE + IPsec SAs at once, each from its own fake-peer endpoint (targets whose capabilities give maxSas). */
+  bringUpMany?(count: number, timeoutMs: number): Promise<ScaleSa[]>;
+  /** Changes the behaviour of one SA that bringUpMany set up. */
+  setSaBehaviour?(sa: string, change: Partial<Behaviour>): void;
+  /** Which of these SAs the DUT's status lists as established now. */
+  dutListsSas?(sas: readonly ScaleSa[]): Promise<boolean[]>;
   /** Daemon log lines of this scenario (lab DUTs). */
   daemonLogs?(): DaemonLog[];
   /** Removes the SAs and frees what the scenario held; must not throw for an already broken target. */
   teardown(): Promise<void>;
+}
+
+/** One of many SAs a scenario holds at once (suite step dpd_at_scale). */
+export interface ScaleSa {
+  sa: string;
+  /** The fake-peer endpoint it runs from, as `address:port`. */
+  local: string;
 }
 
 /**
@@ -56,6 +76,8 @@ export interface TargetCapabilities {
   initiate: boolean;
   /** The DUT can be made to send protected traffic (on-demand DPD). */
   traffic: boolean;
+  /** How many SAs one scenario can hold at once, each on its own fake-peer endpoint (0: one SA only). */
+  maxSas: number;
 }
 
 /** Outcome of ScenarioTarget.wireProbe: an R-U-THERE from the fake peer on the scenario's SA. */

@@ -52,26 +52,32 @@ export interface PayloadBody<T extends PayloadOverrides> {
 
 /** Wraps a body in the generic payload header; next-payload defaults to 0, the container fills it in. */
 export function payloadElement<T extends PayloadOverrides>(what: string, body: PayloadBody<T>): Element<T> {
+  // The field names are built once per element, not once per read: decoding a message otherwise spent its time concatenating them.
+  const names = { header: `${what} header`, next: `${what} next payload`, reserved: `${what} reserved`, length: `${what} length` };
   return {
     length: (value) => 4 + body.bodyLength(value),
     write(value, buf, offset) {
       const length = 4 + body.bodyLength(value);
-      putU8(buf, offset, value.nextPayload ?? 0, `${what} next payload`);
-      putU8(buf, offset + 1, value.reserved ?? 0, `${what} reserved`);
-      putU16(buf, offset + 2, value.length ?? length, `${what} length`);
+      putU8(buf, offset, value.nextPayload ?? 0, names.next);
+      putU8(buf, offset + 1, value.reserved ?? 0, names.reserved);
+      putU16(buf, offset + 2, value.length ?? length, names.length);
       body.writeBody(value, buf, offset + 4);
       return offset + length;
     },
     read(r, offset, end) {
-      r.need(offset, 4, end, `${what} header`);
-      const nextPayload = r.u8(offset, end, `${what} next payload`);
-      const reserved = r.u8(offset + 1, end, `${what} reserved`);
-      const length = r.u16(offset + 2, end, `${what} length`);
+      r.need(offset, 4, end, names.header);
+      const nextPayload = r.u8(offset, end, names.next);
+      const reserved = r.u8(offset + 1, end, names.reserved);
+      const length = r.u16(offset + 2, end, names.length);
       if (length < 4) r.fail('ERR_WIRE_BAD_LENGTH', offset + 2, `${what} length ${length} is shorter than its own header`);
       if (offset + length > end) {
         r.fail('ERR_WIRE_BAD_LENGTH', offset + 2, `${what} length ${length} runs ${offset + length - end} byte(s) past its container`);
       }
-      return { ...body.readBody(r, offset + 4, offset + length), nextPayload, reserved, length } as T;
+      const decoded = body.readBody(r, offset + 4, offset + length) as T;
+      decoded.nextPayload = nextPayload;
+      decoded.reserved = reserved;
+      decoded.length = length;
+      return decoded;
     },
   };
 }

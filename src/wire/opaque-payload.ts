@@ -9,11 +9,12 @@ import { putBytes } from './wire-writer.js';
 type OpaquePayload = KePayload | HashPayload | NoncePayload | VendorIdPayload;
 
 function opaquePayload<T extends OpaquePayload>(kind: T['kind'], what: string) {
+  const data = `${what} data`;
   return toCodec(
     payloadElement<T>(what, {
       bodyLength: (p) => p.data.length,
       writeBody: (p, buf, offset) => putBytes(buf, offset, p.data),
-      readBody: (r, offset, end) => ({ kind, data: r.bytes(offset, end - offset, end, `${what} data`) }) as Omit<T, 'nextPayload' | 'reserved' | 'length'>,
+      readBody: (r, offset, end) => ({ kind, data: r.bytes(offset, end - offset, end, data) }) as Omit<T, 'nextPayload' | 'reserved' | 'length'>,
     }),
   );
 }

@@ -8,6 +8,7 @@ import { PAYLOAD_TYPES } from './constants.js';
 import { deletePayload } from './delete-payload.js';
 import { idPayload } from './id-payload.js';
 import { natDPayload } from './nat-d-payload.js';
+import { natOaPayload } from './nat-oa-payload.js';
 import { notifyPayload } from './notify-payload.js';
 import { hashPayload, kePayload, noncePayload, vendorIdPayload } from './opaque-payload.js';
 import { rawPayload } from './raw-payload.js';
@@ -27,6 +28,8 @@ const KIND_OF_TYPE = new Map<number, Exclude<Payload['kind'], 'raw'>>([
   [PAYLOAD_TYPES.VENDOR_ID, 'vendor-id'],
   [PAYLOAD_TYPES.NAT_D, 'nat-d'],
   [PAYLOAD_TYPES.NAT_D_DRAFT, 'nat-d'],
+  [PAYLOAD_TYPES.NAT_OA, 'nat-oa'],
+  [PAYLOAD_TYPES.NAT_OA_DRAFT, 'nat-oa'],
 ]);
 
 const TYPE_OF_KIND = new Map(Array.from(KIND_OF_TYPE, ([type, kind]) => [kind, type] as const));
@@ -35,6 +38,7 @@ const TYPE_OF_KIND = new Map(Array.from(KIND_OF_TYPE, ([type, kind]) => [kind, t
 export function payloadTypeOf(payload: Payload): number {
   if (payload.kind === 'raw') return payload.payloadType;
   if (payload.kind === 'nat-d') return payload.payloadType ?? PAYLOAD_TYPES.NAT_D;
+  if (payload.kind === 'nat-oa') return payload.payloadType ?? PAYLOAD_TYPES.NAT_OA;
   return TYPE_OF_KIND.get(payload.kind) as number;
 }
 
@@ -48,6 +52,7 @@ const ELEMENTS: { [K in Payload['kind']]: Element<Extract<Payload, { kind: K }>>
   delete: deletePayload,
   'vendor-id': vendorIdPayload,
   'nat-d': natDPayload,
+  'nat-oa': natOaPayload,
   raw: rawPayload,
 };
 
@@ -55,11 +60,11 @@ function elementOf(kind: Payload['kind']): Element<Payload> {
   return ELEMENTS[kind] as Element<Payload>;
 }
 
-/** Decodes one payload announced as `type`. NAT-D and raw payloads record the type, which lives in the previous next-payload byte. */
+/** Decodes one payload announced as `type`. NAT-D, NAT-OA and raw payloads record the type, which lives in the previous next-payload byte. */
 function readPayload(r: WireReader, type: number, offset: number, end: number): Payload {
   const kind = KIND_OF_TYPE.get(type) ?? 'raw';
   const payload = elementOf(kind).read(r, offset, end);
-  return kind === 'nat-d' || kind === 'raw' ? ({ ...payload, payloadType: type } as Payload) : payload;
+  return kind === 'nat-d' || kind === 'nat-oa' || kind === 'raw' ? ({ ...payload, payloadType: type } as Payload) : payload;
 }
 
 export function payloadsLength(payloads: readonly Payload[]): number {

@@ -109,6 +109,17 @@ export interface NatDPayload extends PayloadOverrides {
   data: Uint8Array;
 }
 
+export interface NatOaPayload extends PayloadOverrides {
+  kind: 'nat-oa';
+  /** 21 (RFC 3947) or 131 (draft-ietf-ipsec-nat-t-ike-02/03). */
+  payloadType?: number;
+  /** ID_IPV4_ADDR (1) or ID_IPV6_ADDR (5), RFC 3947 §5.2. */
+  idType: number;
+  /** The 24-bit RESERVED field; 0 when absent. */
+  reserved3?: number;
+  address: Uint8Array;
+}
+
 /** Any payload type the codec does not model (and any we choose to keep opaque): round-trips its body bytes. */
 export interface RawPayload extends PayloadOverrides {
   kind: 'raw';
@@ -126,6 +137,7 @@ export type Payload =
   | DeletePayload
   | VendorIdPayload
   | NatDPayload
+  | NatOaPayload
   | RawPayload;
 
 export interface IsakmpFlags {

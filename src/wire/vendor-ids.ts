@@ -33,9 +33,12 @@ const LIBRESWAN_SRC = 'Libreswan 4.10 lib/libswan/vendorid.c';
 /** The RFC 3706 §5.1 DPD vendor ID: 14 fixed bytes, then major 1, minor 0. */
 export const DPD_VENDOR_ID = hex('afcad71368a1f1c96b8696fc77570100');
 
+/** MD5("RFC 3947"), RFC 3947 §3.1: what the fake peer sends to offer NAT traversal. */
+export const NAT_T_VENDOR_ID = hex('4a131c81070358455c5728f20e95452f');
+
 export const VENDOR_IDS: readonly KnownVendorId[] = [
   { name: 'Dead Peer Detection (RFC 3706)', bytes: DPD_VENDOR_ID, prefix: false, source: 'RFC 3706 §5.1' },
-  { name: 'NAT-T (RFC 3947)', bytes: hex('4a131c81070358455c5728f20e95452f'), prefix: false, md5Of: 'RFC 3947', source: 'RFC 3947 §3.1' },
+  { name: 'NAT-T (RFC 3947)', bytes: NAT_T_VENDOR_ID, prefix: false, md5Of: 'RFC 3947', source: 'RFC 3947 §3.1' },
   { name: 'draft-ietf-ipsec-nat-t-ike-03', bytes: hex('7d9419a65310ca6f2c179d9215529d56'), prefix: false, md5Of: 'draft-ietf-ipsec-nat-t-ike-03', source: STRONGSWAN_SRC },
   { name: 'draft-ietf-ipsec-nat-t-ike-02', bytes: hex('cd60464335df21f87cfdb2fc68b6a448'), prefix: false, md5Of: 'draft-ietf-ipsec-nat-t-ike-02', source: STRONGSWAN_SRC },
   { name: 'draft-ietf-ipsec-nat-t-ike-02\\n', bytes: hex('90cb80913ebb696e086381b5ec427b1f'), prefix: false, md5Of: 'draft-ietf-ipsec-nat-t-ike-02\n', source: STRONGSWAN_SRC },
@@ -79,4 +82,17 @@ export function identifyVendorId(data: Uint8Array): VendorIdMatch | undefined {
   const suffix = data.slice(known.bytes.length);
   const version = printable(suffix);
   return { name: known.name, source: known.source, suffix, ...(version !== undefined ? { version } : {}) };
+}
+
+/**
+ * NAT-T versions a peer may announce that use the RFC 3947 exchange with payloads 20/21 (RFC) or
+ * 130/131 (drafts 02 and 03, which strongSwan and Libreswan still send next to the RFC one).
+ */
+const NAT_T_NAMES = ['NAT-T (RFC 3947)', 'draft-ietf-ipsec-nat-t-ike-03', 'draft-ietf-ipsec-nat-t-ike-02', 'draft-ietf-ipsec-nat-t-ike-02\\n'];
+
+/** 'rfc' or 'draft' when a Vendor ID payload's data offers NAT traversal we speak, else undefined. */
+export function natTVersionOf(data: Uint8Array): 'rfc' | 'draft' | undefined {
+  const known = identifyVendorId(data);
+  if (!known || !NAT_T_NAMES.includes(known.name)) return undefined;
+  return known.name === NAT_T_NAMES[0] ? 'rfc' : 'draft';
 }

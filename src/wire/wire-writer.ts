@@ -24,7 +24,10 @@ export function putU16(buf: Uint8Array, offset: number, value: number, what: str
 
 export function putU32(buf: Uint8Array, offset: number, value: number, what: string): void {
   check(value, 0xffffffff, offset, what);
-  new DataView(buf.buffer, buf.byteOffset, buf.byteLength).setUint32(offset, value);
+  buf[offset] = value >>> 24;
+  buf[offset + 1] = (value >>> 16) & 0xff;
+  buf[offset + 2] = (value >>> 8) & 0xff;
+  buf[offset + 3] = value & 0xff;
 }
 
 export function putBytes(buf: Uint8Array, offset: number, bytes: Uint8Array): void {

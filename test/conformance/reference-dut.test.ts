@@ -7,23 +7,33 @@
 import { expect } from 'chai';
 import { IcmpInjector } from '../../src/peer/icmp-injector.js';
 import { runAllSuites, statusTable, unexplained, type FullRun } from './full-run.js';
+import { IKEV2_SUITES_SKIPPED_ON_IKEV1 } from './lab-conformance.js';
 
-// Measured 2026-11-28: 41 scenarios (53 with the robustness cases of 2026-12-06: 20 of them); as root 36 (48) passed, 5 skipped by `requires:` (on-demand needs
+// Measured 2026-11-28: 41 scenarios (53 with the robustness cases of 2026-12-06: 20 of them; 54 with dpd-at-scale/sas-100 of 2026-12-07); as root 36 (48) passed, 5 skipped by `requires:` (on-demand needs
 // dpd.mode on-demand, restart/clear need that dpd.action; the profile is periodic + failover).
 const RULED_OUT = ['on-demand/idle-no-probes', 'on-demand/traffic-stops-probes-stop', 'on-demand/traffic-triggers-probes', 'silence/clear-after-dead', 'silence/restart-after-dead'];
 // The ICMP scenarios need a raw socket: passed as root (CI), skipped with that reason otherwise.
 const ICMP = ['unreachable/admin-prohibited', 'unreachable/port-unreachable'];
 const rawSocket = IcmpInjector.available();
-const SKIPPED = rawSocket ? RULED_OUT : [...RULED_OUT, ...ICMP];
+// nat-t (2026-12-07, 5 scenarios): the reference DUT does not count NAT-keepalives as liveness (profile nat_t).
+const NAT_RULED_OUT = ['nat-t/keepalives-are-liveness'];
+// traffic (2026-12-07): ESP from and to a periodic DUT; the idle and on-demand scenarios need that dpd.mode.
+const TRAFFIC_RULED_OUT = ['traffic/dpd-over-udp-4500-with-traffic', 'traffic/inbound-esp-suppresses-idle-dpd', 'traffic/inbound-esp-suppresses-on-demand-dpd', 'traffic/on-demand-outbound-only'];
+const SKIPPED = [...RULED_OUT, ...NAT_RULED_OUT, ...TRAFFIC_RULED_OUT, ...IKEV2_SUITES_SKIPPED_ON_IKEV1, ...(rawSocket ? [] : ICMP)];
 const PASSED = [
   ...(rawSocket ? ICMP : []),
   'delayed-ack/just-inside-retry-window',
+  'dpd-at-scale/sas-100',
   'delayed-ack/just-outside-dead-time',
   'delayed-ack/late-ack-ignored',
   'delayed-ack/short-delay-keeps-sa',
   'multi-peer-failover/order-respected',
   'multi-peer-failover/primary-to-secondary',
   'multi-peer-failover/secondary-to-third',
+  'nat-t/dead-over-udp-4500',
+  'nat-t/dpd-across-nat-rebinding',
+  'nat-t/dpd-over-udp-4500',
+  'nat-t/keepalives-are-not-liveness',
   'negotiation/with-vendor-id-probes',
   'negotiation/without-vendor-id-no-probes',
   'responder/ack-echoes-sequence',
@@ -63,6 +73,7 @@ const PASSED = [
   'silence/retries-after-silence',
   'silence/silence-inbound-only',
   'silence/silence-outbound-only',
+  'traffic/dead-while-traffic-one-way',
 ];
 
 describe('conformance: all suites against the reference DUT (profiles/cisco-iosxe.yaml)', function () {
@@ -92,9 +103,12 @@ describe('conformance: all suites against the reference DUT (profiles/cisco-iosx
   it('passes exactly the measured scenarios and skips only those the profile rules out, with a reason', () => {
     const expected = Object.fromEntries([...PASSED.map((id) => [id, 'passed']), ...SKIPPED.map((id) => [id, 'skipped'])].sort(([a], [b]) => a!.localeCompare(b!)));
     expect(statusTable(run)).to.deep.equal(expected);
-    expect(run.results.summary).to.include({ total: 53, passed: PASSED.length, skipped: SKIPPED.length });
+    expect(run.results.summary).to.include({ total: 77, passed: PASSED.length, skipped: SKIPPED.length });
+    for (const id of IKEV2_SUITES_SKIPPED_ON_IKEV1) expect(run.byId.get(id)!.reason, id).to.equal('requires ike.version 2 (profile: 1)');
+    for (const id of TRAFFIC_RULED_OUT) expect(run.byId.get(id)!.reason, id).to.match(/^requires dpd\.mode /);
     expect(unexplained(run)).to.deep.equal([]);
     for (const id of RULED_OUT) expect(run.byId.get(id)!.reason, id).to.match(/^requires dpd\.(mode|action) /);
+    for (const id of NAT_RULED_OUT) expect(run.byId.get(id)!.reason, id).to.equal('requires nat_t.keepalives_count_as_liveness true (profile: false)');
     if (!rawSocket) for (const id of ICMP) expect(run.byId.get(id)!.reason, id).to.match(/^needs a raw socket to answer with ICMP/);
   });
 

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import { CryptoError } from '../../src/errors.js';
+import { integrityChecksum } from '../../src/crypto/cipher-suite.js';
 import {
-  integrityChecksum,
   openSkBody,
   sealSkBody,
   skBodyLength,

@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { expect } from 'chai';
 import { ConfigError } from '../../src/errors.js';
 import { parseIosConfig } from '../../src/dut/ios-config.js';
+import { parseIosIkev2 } from '../../src/dut/ios-ikev2-config.js';
 import { profileFromIos, type ProfileFromIosOptions } from '../../src/dut/profile-from-ios.js';
 import { profileFromSource } from '../../src/profile/load-profile.js';
 import { YamlSource } from '../../src/profile/yaml-source.js';
@@ -30,12 +31,17 @@ const OPTIONS: Record<string, ProfileFromIosOptions> = {
   'default-transform-sets': ENV,
   'noncontiguous-wildcard': ENV,
   'pfs-group-unsupported': ENV,
+  'ikev2-crypto-map': { psk: { kind: 'inline' } },
+  'ikev2-global-dpd': ENV,
+  'ikev2-no-dpd': ENV,
+  'ikev2-bad-dpd': ENV,
 };
 
 const read = (name: string): string => readFileSync(new URL(name, DIR), 'utf8');
 
 function run(name: string): string {
-  return profileFromIos(parseIosConfig(read(`${name}.cfg`), `${name}.cfg`), OPTIONS[name]!);
+  const text = read(`${name}.cfg`);
+  return profileFromIos(parseIosConfig(text, `${name}.cfg`), OPTIONS[name]!, parseIosIkev2(text, `${name}.cfg`));
 }
 
 describe('dut/profile-from-ios corpus (test/fixtures/ios)', () => {
@@ -57,7 +63,8 @@ describe('dut/profile-from-ios corpus (test/fixtures/ios)', () => {
         const profile = profileFromSource(YamlSource.parse(`${name}.yaml`, yaml), { env: { DPD_HARNESS_PSK: 'from-env' } });
         expect(profile.target.kind).to.equal('external');
         // The config's pre-shared keys reach the profile only when --psk-inline asked for them.
-        const keys = parseIosConfig(read(`${name}.cfg`), 'x.cfg').keys.map((k) => k.key);
+        const ikev2Keys = [...parseIosIkev2(read(`${name}.cfg`), 'x.cfg').keyrings.values()].flat().flatMap((p) => (p.key === undefined ? [] : [p.key]));
+        const keys = [...parseIosConfig(read(`${name}.cfg`), 'x.cfg').keys.map((k) => k.key), ...ikev2Keys];
         if (OPTIONS[name]!.psk.kind !== 'inline') for (const k of keys) expect(yaml).to.not.contain(k);
         else expect(keys).to.include(profile.psk.reveal());
       });

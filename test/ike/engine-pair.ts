@@ -39,6 +39,8 @@ export class EnginePair {
   /** When false, sends are recorded in `dropped` instead of delivered. */
   connected = true;
   readonly dropped: { from: Side; datagram: OutboundDatagram }[] = [];
+  /** A NAT in front of one side: what each of its source endpoints looks like to the other side. */
+  nat: { side: Side; map(inside: Endpoint): Endpoint } | undefined;
 
   constructor(configA: IkeEngineConfig, configB: IkeEngineConfig, hooks: Partial<Record<Side, EngineHooks>> = {}) {
     this.a = new IkeEngine(configA, hooks.a);
@@ -69,13 +71,25 @@ export class EnginePair {
         else if (!this.connected) this.dropped.push({ from, datagram: effect.datagram });
         else {
           const d = effect.datagram;
-          const result = this.engine(to).receive({ local: d.to, remote: d.from, bytes: d.bytes }, 0n);
+          const result = this.engine(to).receive(this.throughNat(from, d), 0n);
           this.deliveries.push({ from, datagram: d, result });
           queue.push({ side: to, effects: result.effects });
         }
       }
     }
     return this.deliveries.slice(start);
+  }
+
+  /** What the receiver of `d` sees, with the NAT (if any) translating the inside side's source and back. */
+  private throughNat(from: Side, d: OutboundDatagram): { local: Endpoint; remote: Endpoint; bytes: Uint8Array } {
+    const nat = this.nat;
+    if (!nat) return { local: d.to, remote: d.from, bytes: d.bytes };
+    if (nat.side === from) return { local: d.to, remote: nat.map(d.from), bytes: d.bytes };
+    const inside = [INITIATOR, RESPONDER, { ...INITIATOR, port: 4500 }, { ...RESPONDER, port: 4500 }].find((e) => {
+      const out = nat.map(e);
+      return out.address === d.to.address && out.port === d.to.port;
+    });
+    return { local: inside ?? d.to, remote: d.from, bytes: d.bytes };
   }
 
   /** Delivers raw bytes to `to` as if sent by the other side. */

@@ -11,6 +11,7 @@ import { DPD_VENDOR_ID, decodeMessage } from '../../src/wire/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { seededRandom } from '../support/seeded-random.js';
 import { waitUntil } from '../support/wait-until.js';
+import { datagramsOf } from './peer-datagrams.js';
 
 const PSK = 'peer-with-engine-psk';
 
@@ -24,8 +25,7 @@ function config(seed: string): IkeEngineConfig {
   };
 }
 
-const datagrams = (peer: FakePeer, direction: 'in' | 'out', kind: string): DatagramEvent[] =>
-  peer.log.datagrams().filter((d) => d.direction === direction && d.summary?.kind === kind);
+const datagrams = datagramsOf;
 
 describe('peer/fake-peer with the IKE engine (two peers over loopback)', function () {
   this.timeout(30_000);

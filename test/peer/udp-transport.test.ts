@@ -87,4 +87,48 @@ describe('peer/udp-transport (loopback, ephemeral ports)', () => {
       await t.close();
     }
   });
+
+  it('on a NAT-T socket: prepends the non-ESP marker to IKE, sends keepalives as-is, and sorts what arrives (RFC 3948 §2)', async () => {
+    const received: Datagram[] = [];
+    const transport = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0, natT: true }], clock: systemClock, onDatagram: (d) => received.push(d) });
+    const other = createSocket('udp4');
+    try {
+      other.bind(0, '127.0.0.1');
+      await once(other, 'listening');
+      const to = { address: '127.0.0.1', port: other.address().port };
+      const wire: Buffer[] = [];
+      other.on('message', (m) => wire.push(m));
+      const ikeSent = transport.send('127.0.0.1', to, Uint8Array.from([7, 7, 7, 7, 7]));
+      expect(ikeSent.udpEncapsulation).to.equal('non-esp-marker');
+      await ikeSent.sent;
+      await transport.send('127.0.0.1', to, Uint8Array.of(0xff), 'as-is').sent;
+      const deadline = Date.now() + 5000;
+      while (wire.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(wire.map((m) => m.toString('hex'))).to.deep.equal(['000000000707070707', 'ff']);
+
+      const [local] = transport.endpoints;
+      expect(transport.natTEndpoints).to.deep.equal([local]);
+      for (const bytes of ['ff', '0000000001020304', 'c0ffee0100000001']) other.send(Buffer.from(bytes, 'hex'), local.port, '127.0.0.1');
+      while (received.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(received.map((d) => `${d.udpEncapsulation} ${Buffer.from(d.bytes).toString('hex')}`)).to.have.members(['keepalive ff', 'non-esp-marker 01020304', 'esp c0ffee0100000001']);
+    } finally {
+      other.close();
+      await transport.close();
+    }
+  });
+
+  it('rebinds a socket to a fresh port of the same address and closes the old one', async () => {
+    const transport = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0, natT: true }], clock: systemClock, onDatagram: () => undefined });
+    try {
+      const [old] = transport.endpoints;
+      const fresh = await transport.rebind(old);
+      expect(fresh.address).to.equal('127.0.0.1');
+      expect(fresh.port).to.not.equal(old.port);
+      expect(transport.endpoints).to.deep.equal([fresh]);
+      expect(transport.natTEndpoints).to.deep.equal([fresh]);
+      expect(() => transport.send(old, fresh, Uint8Array.of(1))).to.throw().with.property('code', 'ERR_PEER_SOCKET');
+    } finally {
+      await transport.close();
+    }
+  });
 });

@@ -81,6 +81,22 @@ describe('scenario/compile-suite', () => {
     expect(compile(failover, external).scenarios[0]!.skip).to.equal(undefined);
   });
 
+  it('dpd_at_scale: counts and profile timings evaluated; more SAs than lab peer addresses skips with the number', () => {
+    const text = `suite: s
+scenarios:
+  - id: many
+    title: many
+    steps:
+      - dpd_at_scale: { sas: 50, silent: 5, interval: "\${dpd.interval}", retry_interval: "\${dpd.retry_interval}", probes_before_dead: "\${dpd.probes_before_dead}", dead_at: "\${dpd.time_to_dead}", within: "2 * \${dpd.interval}" }
+`;
+    const [onReference] = compile(text).scenarios;
+    expect(onReference!.skip).to.equal(undefined);
+    expect(onReference!.steps[0]!.step).to.deep.include({ kind: 'dpd-at-scale', sas: 50, silent: 5, interval: cisco.dpd.interval, retryInterval: cisco.dpd.retryInterval, probesBeforeDead: cisco.dpd.probesBeforeDead, windowS: 2 * cisco.dpd.interval, timeoutS: 120 });
+    const [onLab] = compile(text, strongswan).scenarios;
+    expect(onLab!.skip).to.match(/needs 50 SAs at once, each on its own fake-peer endpoint; this target holds \d+/);
+    expect(() => compile(text.replace('silent: 5', 'silent: 51'))).to.throw(/51 silent SAs but only 50 SAs/);
+  });
+
   it('a YAML syntax error from an unquoted expression in { } says to quote it', () => {
     expect(() => YamlSource.parse('s.yaml', 'a: { b: ${dpd.interval} }\n')).to.throw(/quote expressions inside \{ \}/);
   });

@@ -46,11 +46,22 @@ describe('shipped suites (suites/*.yaml)', function () {
     const cisco = planned(fixture('cisco-like.yaml'));
     const strongswan = planned(fixture('strongswan-lab.yaml'));
     const suites = new Set(cisco.map((s) => s.suite));
-    expect([...suites].sort()).to.deep.equal(['delayed-ack', 'multi-peer-failover', 'negotiation', 'on-demand', 'responder', 'robustness', 'sequence-mismatch', 'silence', 'unreachable']);
+    const ikev2 = ['ikev2-delayed-response', 'ikev2-message-id', 'ikev2-robustness', 'ikev2-silence'];
+    expect([...suites].sort()).to.deep.equal(['delayed-ack', 'dpd-at-scale', ...ikev2, 'multi-peer-failover', 'nat-t', 'negotiation', 'on-demand', 'responder', 'robustness', 'sequence-mismatch', 'silence', 'traffic', 'unreachable']);
+    // An IKEv1 profile plans the IKEv2 suites as skipped, saying why.
+    expect([...new Set([...cisco, ...strongswan].filter((s) => ikev2.includes(s.suite)).map((s) => s.skip))]).to.deep.equal(['requires ike.version 2 (profile: 1)']);
     // Planned without a raw socket (the default), the ICMP suite is skipped for that reason, not run as plain silence.
     expect(cisco.filter((s) => s.suite === 'unreachable').map((s) => s.skip)).to.deep.equal(['needs a raw socket to answer with ICMP (icmp-port-unreachable): run as root or give node CAP_NET_RAW', 'needs a raw socket to answer with ICMP (icmp-admin-prohibited): run as root or give node CAP_NET_RAW']);
     expect(strongswan.filter((s) => s.suite === 'multi-peer-failover').every((s) => s.skip !== undefined)).to.equal(true);
     expect(cisco.filter((s) => s.suite === 'on-demand').every((s) => s.skip === 'requires dpd.mode on-demand (profile: periodic)')).to.equal(true);
+  });
+
+  it('an IKEv2 lab profile plans the IKEv2 suites and skips every IKEv1 one with the reason', () => {
+    const scenarios = planned(new URL('../../profiles/strongswan-ikev2.yaml', import.meta.url).pathname);
+    const v2 = scenarios.filter((s) => s.suite.startsWith('ikev2-'));
+    expect(v2.length).to.be.greaterThan(10);
+    expect(v2.filter((s) => s.skip !== undefined).map((s) => `${s.id}: ${s.skip}`)).to.deep.equal([]);
+    expect([...new Set(scenarios.filter((s) => !s.suite.startsWith('ikev2-')).map((s) => s.skip))]).to.deep.equal(['requires ike.version 1 (profile: 2)']);
   });
 
   it('compile against every profile in profiles/', () => {
@@ -63,7 +74,8 @@ describe('shipped suites (suites/*.yaml)', function () {
 
   it('every applicable scenario passes against a correct Cisco-like DUT', async () => {
     const failures: string[] = [];
-    for (const s of planned(fixture('cisco-like.yaml')).filter((x) => !x.skip)) {
+    // The simulated DUT holds one SA; dpd-at-scale runs against the reference DUT (test/dut/dpd-at-scale.test.ts).
+    for (const s of planned(fixture('cisco-like.yaml')).filter((x) => !x.skip && x.suite !== 'dpd-at-scale')) {
       const r = await run({ ...s, expectFail: undefined } as PlannedScenario, CISCO);
       if (r.status !== 'passed') failures.push(`${s.id}: ${r.reason}`);
     }

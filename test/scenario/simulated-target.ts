@@ -121,6 +121,10 @@ export class SimulatedTarget implements ScenarioTarget {
     this.mark(`crafted ${kind}`);
   }
 
+  async rebindNat(): Promise<void> {
+    this.mark('nat rebinding');
+  }
+
   async setDutTraffic(): Promise<void> {}
 
   async dutHasSa(): Promise<boolean> {

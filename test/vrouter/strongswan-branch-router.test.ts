@@ -8,26 +8,19 @@
  * mismatched profiles, each refused within seconds with the DUT's notify.
  */
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import Mocha from 'mocha';
 import { Lab } from '../../src/lab/lab.js';
 import { parseLabSpec } from '../../src/lab/lab-spec.js';
-import { systemClock } from '../../src/peer/system-clock.js';
 import type { ScenarioResult } from '../../src/report/result-model.js';
-import { loadRunInputs } from '../../src/scenario/load-inputs.js';
-import { runPlan } from '../../src/scenario/run-plan.js';
-import { createTargetFactory } from '../../src/target/target-registry.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
+import { expectRefusals, filled, profile as profileIn, run as runIn, table, why, type Mismatch } from './external-run.js';
 
 const DUT = '198.51.100.177';
 const PEER = '198.51.100.178';
 const PSK = 'branch-office-router-key';
-const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/vrouter/${name}`, import.meta.url));
-const suite = (name: string): string => fileURLToPath(new URL(`../../suites/${name}.yaml`, import.meta.url));
 
 describe('virtual router: strongSwan configured as a branch router, driven through an external profile @root', function () {
   this.timeout(600_000);
@@ -41,7 +34,7 @@ describe('virtual router: strongSwan configured as a branch router, driven throu
     const vici = join(lab.workDir, 'dut', 'charon.vici');
     // The router admin's own configuration replaces whatever the lab rendered.
     const conf = join(lab.workDir, 'dut', 'branch-office.swanctl.conf');
-    writeFileSync(conf, readFileSync(fixture('branch-office.swanctl.conf'), 'utf8').replaceAll('@DUT@', DUT).replaceAll('@PEER@', PEER).replaceAll('@SECRET@', `"${PSK}"`), { mode: 0o600 });
+    writeFileSync(conf, filled('branch-office.swanctl.conf', { DUT, PEER, SECRET: `"${PSK}"` }), { mode: 0o600 });
     execFileSync('swanctl', ['--load-all', '--clear', '--noprompt', '--file', conf, '--uri', `unix://${vici}`], { stdio: 'pipe' });
     const conns = execFileSync('swanctl', ['--list-conns', '--uri', `unix://${vici}`], { stdio: 'pipe' }).toString();
     expect(conns).to.contain('head-end:').and.not.contain('peer1:');
@@ -54,23 +47,8 @@ describe('virtual router: strongSwan configured as a branch router, driven throu
     await lab?.down();
   });
 
-  /** The user's profile, optionally edited the way a test of a mismatch needs. */
-  function profile(name: string, edit: (text: string) => string = (t) => t): string {
-    const file = join(dir, `${name}.yaml`);
-    writeFileSync(file, edit(readFileSync(fixture('branch-office.yaml'), 'utf8')));
-    return file;
-  }
-
-  async function run(profileFile: string, suites: string[], grep?: RegExp): Promise<ScenarioResult[]> {
-    const inputs = loadRunInputs(suites.map(suite), profileFile);
-    const outcome = await runPlan({
-      suites: inputs.suites, profile: inputs.profile, factory: await createTargetFactory(inputs.profile, systemClock), clock: systemClock, jobs: 1,
-      ...(grep ? { grep } : {}), outDir: join(dir, `out-${Date.now()}`), reporter: Mocha.reporters.Base, toolVersion: 'test', signal: new AbortController().signal,
-    });
-    return outcome.results;
-  }
-  const table = (results: ScenarioResult[]): string[][] => results.map((r) => [r.id, r.status]).sort((a, b) => a[0]!.localeCompare(b[0]!));
-  const why = (results: ScenarioResult[]): string => results.filter((r) => r.status !== 'passed' && r.status !== 'skipped').map((r) => `${r.id}: ${r.status}: ${r.reason}`).join('\n');
+  const profile = (name: string, edit?: (text: string) => string): string => profileIn(dir, 'branch-office.yaml', name, edit);
+  const run = (profileFile: string, suites: string[], grep?: RegExp): Promise<ScenarioResult[]> => runIn(dir, profileFile, suites, grep);
 
   it('(a) with control commands: silence and responder scenarios get their verdicts and numbers from the router\'s own status', async () => {
     const results = await run(profile('with-control'), ['silence', 'responder']);
@@ -108,18 +86,12 @@ describe('virtual router: strongSwan configured as a branch router, driven throu
   });
 
   it('(c) mismatched profiles are set-up errors naming the DUT\'s notify, within seconds', async () => {
-    const cases: [string, (t: string) => string, RegExp][] = [
+    const cases: Mismatch[] = [
       ['wrong-selectors', (t) => t.replace('{ local: 198.51.100.160/28, remote: 198.51.100.128/27 }', '{ local: 198.51.100.160/28, remote: 198.51.100.0/25 }'), /INVALID-ID-INFORMATION.*ike\.traffic_selectors/],
       ['wrong-esp', (t) => t.replace('esp_proposals: [{ encryption: aes-256, integrity: sha2-256 }]', 'esp_proposals: [{ encryption: aes-128, integrity: sha1 }]'), /NO-PROPOSAL-CHOSEN.*ike\.esp_proposals/],
       ['wrong-ike', (t) => t.replace('proposals: [{ encryption: aes-256, hash: sha2-256, group: modp2048 }]', 'proposals: [{ encryption: 3des, hash: md5, group: modp1024 }]'), /NO-PROPOSAL-CHOSEN.*ike\.proposals/],
       ['wrong-psk', (t) => t.replace('psk: { env: BRANCH_PSK }', 'psk: { value: not-the-router-key }'), /pre-shared keys differ/],
     ];
-    for (const [name, edit, message] of cases) {
-      const [r] = await run(profile(name, edit), ['silence'], /periodic-interval/);
-      expect(r!.status, `${name}: ${r!.reason}`).to.equal('error');
-      expect(r!.reason, name).to.match(/^ERR_DUT_REFUSED: /).and.match(message);
-      expect(r!.durationMs, name).to.be.below(10_000);
-      expect(r!.reason, name).not.to.contain(PSK).and.not.contain('not-the-router-key');
-    }
+    await expectRefusals(dir, 'branch-office.yaml', cases, [PSK, 'not-the-router-key']);
   });
 });

@@ -1,0 +1,33 @@
+/**
+ * The answering end of bench/concurrent-sas.ts in a process of its own, so its
+ * memory and CPU are one end's: a fake peer on 127.0.0.1 that accepts Main Mode
+ * and answers every R-U-THERE. It tells its parent the port it bound, and
+ * answers 'stats' with its SA count, memory and CPU time.
+ */
+import { FakePeer } from '../src/peer/fake-peer.js';
+import { systemClock } from '../src/peer/system-clock.js';
+import { benchEngine } from './loopback-pair.js';
+
+export interface AnsweringStats {
+  sas: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  cpuUs: number;
+}
+
+const peer = await FakePeer.start({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, createEngine: benchEngine });
+const send = (message: unknown): void => void process.send?.(message);
+process.on('message', (message: unknown) => {
+  if (message === 'stats') {
+    globalThis.gc?.();
+    const m = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    send({ sas: peer.sas().length, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, cpuUs: cpu.user + cpu.system } satisfies AnsweringStats);
+  } else if (message === 'close') {
+    void peer.close().then(() => process.exit(0));
+  }
+});
+send({ port: peer.endpoints[0].port });

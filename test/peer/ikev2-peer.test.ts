@@ -1,0 +1,80 @@
+// The IKEv2 fake peer over real loopback UDP: two peers (each an IKEv2 engine) bring up an IKE SA and
+// its CHILD_SA, exchange liveness checks, and one falls silent so the other retransmits on its schedule
+// and declares the SA dead; the event stream names the IKEv2 messages and holds the SA states.
+import { expect } from 'chai';
+import type { DatagramEvent } from '../../src/events.js';
+import { Ikev2Engine } from '../../src/ike/v2/ikev2-engine.js';
+import { Ikev2Peer } from '../../src/peer/ikev2-peer.js';
+import { systemClock } from '../../src/peer/system-clock.js';
+import { mirror, v2Config } from '../ike/v2/ikev2-pair.js';
+
+const LOOPBACK = { address: '127.0.0.1', port: 0 };
+const SCHEDULE = [60, 120, 240];
+
+describe('Ikev2Peer over loopback UDP', function () {
+  this.timeout(10_000);
+  let a: Ikev2Peer;
+  let b: Ikev2Peer;
+  let config: ReturnType<typeof v2Config>;
+
+  beforeEach(async () => {
+    config = v2Config('peer-a', { retransmitMs: SCHEDULE, proposals: [{ encryption: 'aes-gcm-16-256', prf: 'hmac-sha256', group: 19 }], childProposals: [{ encryption: 'aes-gcm-16-128' }] });
+    a = await Ikev2Peer.start({ bind: [LOOPBACK], clock: systemClock, engine: new Ikev2Engine(config) });
+    b = await Ikev2Peer.start({ bind: [LOOPBACK], clock: systemClock, engine: new Ikev2Engine({ ...mirror(config), random: v2Config('peer-b').random }) });
+  });
+
+  afterEach(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  async function bringUp(): Promise<string> {
+    const sa = a.initiate(a.endpoints[0]!, b.endpoints[0]!);
+    await a.waitForSaState(2, 'established', 3000);
+    await b.waitForSaState(2, 'established', 3000);
+    return a.sas()[0] ?? sa;
+  }
+
+  const kinds = (peer: Ikev2Peer, direction: 'in' | 'out') =>
+    peer.log.events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === direction).map((e) => e.summary?.kind);
+
+  it('brings up the SAs, answers liveness both ways and logs IKEv2 messages by name, with the keys for Wireshark', async () => {
+    const sa = await bringUp();
+    a.sendLiveness(sa);
+    await a.waitForEngineEvent((r) => r.event.kind === 'liveness-response', 2000);
+    b.sendLiveness(sa);
+    await b.waitForEngineEvent((r) => r.event.kind === 'liveness-response', 2000);
+    expect(kinds(a, 'out')).to.deep.equal(['ike-sa-init', 'ike-auth', 'liveness', 'liveness-response']);
+    expect(kinds(a, 'in')).to.deep.equal(['ike-sa-init', 'ike-auth', 'liveness-response', 'liveness']);
+    expect(a.log.events.filter((e) => e.type === 'sa-state').map((e) => e.type === 'sa-state' && `${e.phase}:${e.state}`)).to.deep.equal(['1:negotiating', '1:established', '2:established']);
+    expect(a.keys).to.have.length(1);
+    expect(a.keys[0]).to.deep.equal(b.keys[0]);
+  });
+
+  it('retransmits an unanswered liveness check on its schedule and declares the SA dead when the peer falls silent', async () => {
+    const sa = await bringUp();
+    b.setBehaviour({ silence: 'both' });
+    a.sendLiveness(sa);
+    const dead = await a.waitForSaState(1, 'expired', 3000);
+    const probes = a.log.events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'out' && e.summary?.kind === 'liveness');
+    expect(probes).to.have.length(SCHEDULE.length);
+    const gapsMs = probes.slice(1).map((p, i) => Number(p.t - probes[i]!.t) / 1e6);
+    // Timers never fire early; late only by the event loop's latency.
+    gapsMs.forEach((gap, i) => expect(gap).to.be.within(SCHEDULE[i]! - 1, SCHEDULE[i]! + 200));
+    const totalMs = Number(dead.t - probes[0]!.t) / 1e6;
+    expect(totalMs).to.be.within(420 - 1, 420 + 300);
+    expect(b.log.events.filter((e) => e.type === 'datagram' && e.direction === 'in' && e.behaviour === 'silence-both')).to.have.length(SCHEDULE.length);
+  });
+
+  it('rejects waitForSaState with ERR_DUT_REFUSED carrying the notify when the DUT refuses AUTH', async () => {
+    await b.close();
+    b = await Ikev2Peer.start({ bind: [LOOPBACK], clock: systemClock, engine: new Ikev2Engine({ ...mirror(config), random: v2Config('peer-c').random, psk: () => new TextEncoder().encode('wrong') }) });
+    a.initiate(a.endpoints[0]!, b.endpoints[0]!);
+    const err = await a.waitForSaState(1, 'established', 3000).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).to.have.property('code', 'ERR_DUT_REFUSED');
+    expect(String((err as Error).message)).to.contain('AUTHENTICATION_FAILED (24)');
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * What the virtual-router tests share: the user's profile from a fixture (edited the
+ * way a mismatch needs), shipped suites run through runPlan exactly as `dpd-harness run`
+ * does, verdict tables, and the mismatch cases' set-up-error assertions.
+ */
+import { expect } from 'chai';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Mocha from 'mocha';
+import { systemClock } from '../../src/peer/system-clock.js';
+import type { ScenarioResult } from '../../src/report/result-model.js';
+import { loadRunInputs } from '../../src/scenario/load-inputs.js';
+import { runPlan } from '../../src/scenario/run-plan.js';
+import { createTargetFactory } from '../../src/target/target-registry.js';
+
+export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/vrouter/${name}`, import.meta.url));
+const suite = (name: string): string => fileURLToPath(new URL(`../../suites/${name}.yaml`, import.meta.url));
+
+/** A fixture file with its @NAME@ placeholders filled in. */
+export function filled(name: string, values: Record<string, string>): string {
+  return Object.entries(values).reduce((text, [key, value]) => text.replaceAll(`@${key}@`, value), readFileSync(fixture(name), 'utf8'));
+}
+
+/** The user's profile `fixtureName`, optionally edited, written to `dir` as `<name>.yaml`. */
+export function profile(dir: string, fixtureName: string, name: string, edit: (text: string) => string = (t) => t): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, edit(readFileSync(fixture(fixtureName), 'utf8')));
+  return file;
+}
+
+/** The shipped suites named, against the profile, one scenario at a time. */
+export async function run(dir: string, profileFile: string, suites: string[], grep?: RegExp): Promise<ScenarioResult[]> {
+  const inputs = loadRunInputs(suites.map(suite), profileFile);
+  const outcome = await runPlan({
+    suites: inputs.suites, profile: inputs.profile, factory: await createTargetFactory(inputs.profile, systemClock), clock: systemClock, jobs: 1,
+    ...(grep ? { grep } : {}), outDir: join(dir, `out-${Date.now()}`), reporter: Mocha.reporters.Base, toolVersion: 'test', signal: new AbortController().signal,
+  });
+  return outcome.results;
+}
+
+export const table = (results: ScenarioResult[]): string[][] => results.map((r) => [r.id, r.status]).sort((a, b) => a[0]!.localeCompare(b[0]!));
+export const why = (results: ScenarioResult[]): string => results.filter((r) => r.status !== 'passed' && r.status !== 'skipped').map((r) => `${r.id}: ${r.status}: ${r.reason}`).join('\n');
+
+/** A profile edit and the refusal it must produce. */
+export type Mismatch = [name: string, edit: (text: string) => string, message: RegExp];
+
+/** Each mismatched profile is a set-up error naming the DUT's notify, within seconds, and no key in the reason. */
+export async function expectRefusals(dir: string, fixtureName: string, cases: readonly Mismatch[], secrets: readonly string[]): Promise<void> {
+  for (const [name, edit, message] of cases) {
+    const [r] = await run(dir, profile(dir, fixtureName, name, edit), ['silence'], /periodic-interval/);
+    expect(r!.status, `${name}: ${r!.reason}`).to.equal('error');
+    expect(r!.reason, name).to.match(/^ERR_DUT_REFUSED: /).and.match(message);
+    expect(r!.durationMs, name).to.be.below(10_000);
+    for (const secret of secrets) expect(r!.reason, name).not.to.contain(secret);
+  }
+}
