@@ -3,13 +3,15 @@
  * rows of results.json and of the HTML diagram. Times are seconds since the
  * scenario start; direction is from the fake peer's side ('in' = DUT → peer).
  */
-import type { DatagramEvent, Endpoint, HarnessEvent, MessageKind } from '../events.js';
+import type { DatagramEvent, Endpoint, HarnessEvent, MessageKind, StampClock } from '../events.js';
 import { EXCHANGE_TYPES, nameOf } from '../wire/constants.js';
 import { type ScenarioResult, secondsSinceStart } from './result-model.js';
 
 export interface TimelineMessage {
   /** Seconds since the scenario start. */
   t: number;
+  /** Whose time `t` is: the kernel's receive stamp, or the event loop's reading of the clock. */
+  stampedBy: StampClock;
   direction: 'in' | 'out';
   /** The DUT's side of the exchange (the fake peer's remote endpoint). */
   peer: Endpoint;
@@ -77,6 +79,7 @@ export function timelineMessage(result: Pick<ScenarioResult, 'startedAt'>, e: Da
   const label = s?.step !== undefined ? `${kindLabel(kind)} #${s.step}` : kindLabel(kind);
   return {
     t: secondsSinceStart(result, e.t),
+    stampedBy: e.stampedBy ?? 'event-loop',
     direction: e.direction,
     peer: { ...e.remote },
     local: { ...e.local },

@@ -44,6 +44,8 @@ function datagram(m: ScenarioJson['timeline'][number]): DatagramEvent {
         }),
     ...(m.rejected ? { rejected: { ...m.rejected } } : {}),
     ...(m.behaviour === null ? {} : { behaviour: m.behaviour }),
+    // results.json files from before the field existed: their times were all the event loop's.
+    stampedBy: m.stampedBy ?? 'event-loop',
   };
 }
 

@@ -38,6 +38,7 @@ function scenarioJson(s: ScenarioResult): unknown {
     expectedWindows: (s.expectedWindows ?? []).map((w) => ({ label: w.label, from: w.from, to: w.to })),
     timeline: messageTimeline(s).map((m) => ({
       t: round6(m.t),
+      stampedBy: m.stampedBy,
       direction: m.direction,
       peer: m.peer,
       local: m.local,
