@@ -26,6 +26,8 @@ export class MessageWindow {
   /** The ID the peer's next request must carry. */
   nextPeerId = 0;
   outstanding?: Outstanding;
+  /** Our latest request, kept after its answer: what a retransmission of it must resend (§2.1). */
+  last?: Outstanding;
   private cached?: { messageId: number; datagrams: Ikev2Outbound[] };
 
   constructor(private readonly scheduleMs: readonly number[]) {}
@@ -34,6 +36,7 @@ export class MessageWindow {
   open(exchange: Ikev2ExchangeName, bytes: Uint8Array, summary: Ikev2Summary, messageId: number): Outstanding {
     if (messageId === this.nextOwnId) this.nextOwnId = (this.nextOwnId + 1) >>> 0;
     this.outstanding = { messageId, exchange, bytes, summary, sent: 1 };
+    this.last = this.outstanding;
     return this.outstanding;
   }
 
