@@ -68,6 +68,12 @@ export const isLiveness = (r: WireRow, src: string): boolean => r.exchange === I
 export const isLivenessResponse = (r: WireRow, src: string): boolean => r.exchange === INFORMATIONAL && r.response && r.src === src && r.decrypted && r.payloads.length === 1 && r.payloads[0] === SK;
 export const isDelete = (r: WireRow, src: string): boolean => r.exchange === INFORMATIONAL && !r.response && r.src === src && r.payloads.includes(DELETE);
 
+/** The DUT's and the fake peer's addresses in one scenario (`--jobs N` gives each lab copy its own). */
+export function endpointsOf(s: ScenarioJson): { dut: string; peer: string } {
+  const first = s.timeline.find((m) => m.direction === 'out')!;
+  return { dut: first.peer.address, peer: first.local.address };
+}
+
 /** Every scenario's pcap, once (tshark takes ~0.3 s a file). */
 export function wireOf(run: FullRun): Map<string, WireRow[]> {
   return new Map([...run.byId.values()].filter((s) => s.status !== 'skipped').map((s) => [s.id, tsharkRows(run, s)]));
@@ -79,7 +85,7 @@ export function wireOf(run: FullRun): Map<string, WireRow[]> {
  * forges, and the one unprotected scenario sends in the clear), and it counts the same
  * liveness requests and responses, both ways, as the harness's timeline.
  */
-export function commonWireEvidence(run: () => FullRun, wire: () => Map<string, WireRow[]>, dutAddress: string): void {
+export function commonWireEvidence(run: () => FullRun, wire: () => Map<string, WireRow[]>): void {
   it('tshark decrypts every IKEv2 INFORMATIONAL of every pcap with its .ikev2-keys file, ICVs right save the forged one', () => {
     for (const [id, rows] of wire()) {
       const informational = rows.filter((r) => r.exchange === INFORMATIONAL);
@@ -89,7 +95,7 @@ export function commonWireEvidence(run: () => FullRun, wire: () => Map<string, W
       const clear = informational.filter((r) => r.payloads[0] !== SK);
       expect(clear.length, `${id}: INFORMATIONALs without SK`).to.equal(id === 'ikev2-robustness/unprotected' ? 1 : 0);
       const bad = protectedOnes.filter((r) => r.icvBad);
-      expect(bad.map((r) => r.src), `${id}: bad ICVs`).to.deep.equal(id === 'ikev2-robustness/bad-icv' ? [run().byId.get(id)!.timeline.find((m) => m.direction === 'out')!.local.address] : []);
+      expect(bad.map((r) => r.src), `${id}: bad ICVs`).to.deep.equal(id === 'ikev2-robustness/bad-icv' ? [endpointsOf(run().byId.get(id)!).peer] : []);
     }
   });
 
@@ -97,7 +103,7 @@ export function commonWireEvidence(run: () => FullRun, wire: () => Map<string, W
     for (const [id, rows] of wire()) {
       const s = run().byId.get(id)!;
       const harness = (direction: 'in' | 'out', kind: string): number => s.timeline.filter((m) => m.direction === direction && m.kind === kind).length;
-      const peerAddress = s.timeline.find((m) => m.direction === 'out')!.local.address;
+      const { dut: dutAddress, peer: peerAddress } = endpointsOf(s);
       expect(rows.filter((r) => isLiveness(r, dutAddress)).length, `${id}: DUT's requests`).to.equal(harness('in', 'liveness'));
       expect(rows.filter((r) => isLivenessResponse(r, dutAddress)).length, `${id}: DUT's responses`).to.equal(harness('in', 'liveness-response'));
       // The harness names its forged requests (bad ICV, no SK at all) liveness checks too: what it meant to send.
@@ -108,8 +114,8 @@ export function commonWireEvidence(run: () => FullRun, wire: () => Map<string, W
   });
 }
 
-/** The DUT's liveness requests after the peer fell silent, as seconds after the first, and their message IDs and IVs. */
-export function silentRequests(rows: readonly WireRow[], dutAddress: string): { at: number[]; messageIds: number[]; ivs: string[] } {
-  const reqs = rows.filter((r) => isLiveness(r, dutAddress));
+/** The DUT's liveness requests in a scenario where the peer fell silent, as seconds after the first, and their message IDs and IVs. */
+export function silentRequests(run: FullRun, rows: Map<string, WireRow[]>, id: string): { at: number[]; messageIds: number[]; ivs: string[] } {
+  const reqs = rows.get(id)!.filter((r) => isLiveness(r, endpointsOf(run.byId.get(id)!).dut));
   return { at: reqs.map((r) => Math.round((r.t - reqs[0]!.t) * 1000) / 1000), messageIds: reqs.map((r) => r.messageId), ivs: reqs.map((r) => r.iv) };
 }

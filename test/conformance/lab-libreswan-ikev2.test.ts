@@ -8,9 +8,8 @@ import { expect } from 'chai';
 import { libreswanLiveness } from '../../src/profile/ikev2-liveness-schedule.js';
 import { LIBRESWAN_IKEV2 } from '../e2e/lab-duts.js';
 import { describeLabConformance, IKEV2_SUITES_SKIPPED_ON_IKEV1, type Status } from './lab-conformance.js';
-import { commonWireEvidence, isDelete, isLivenessResponse, IKEV2_SUITES, silentRequests, wireOf, type WireRow } from './lab-ikev2-wire.js';
+import { commonWireEvidence, endpointsOf, isDelete, isLivenessResponse, IKEV2_SUITES, silentRequests, wireOf, type WireRow } from './lab-ikev2-wire.js';
 
-const DUT = '203.0.113.225';
 /** profiles/libreswan-ikev2.yaml's knobs, which its loader checks against lab.dut.retransmit_*. */
 const SCHEDULE = libreswanLiveness({ interval: 0.5, timeout: 10 });
 /** pluto's own clock at the head of each log line, e.g. `Dec  7 09:33:58.170415: …`. */
@@ -29,16 +28,16 @@ describeLabConformance({
   evidence(run) {
     let wire: Map<string, WireRow[]> | undefined;
     const rows = (): Map<string, WireRow[]> => (wire ??= wireOf(run()));
-    commonWireEvidence(run, rows, DUT);
+    commonWireEvidence(run, rows);
 
     it('retransmits the unanswered request at retransmit-interval × 2^k under one message ID, and gives up at the first such moment past retransmit-timeout without a Delete', () => {
       for (const id of ['ikev2-silence/retransmissions-and-death', 'ikev2-silence/silence-inbound-only', 'ikev2-silence/silence-outbound-only', 'ikev2-delayed-response/delay-past-dead-time']) {
-        const { at, messageIds } = silentRequests(rows().get(id)!, DUT);
+        const { at, messageIds } = silentRequests(run(), rows(), id);
         expect(at.length, id).to.equal(SCHEDULE.retransmits.length + 1);
         // pluto's timers run on a coarse clock: each retransmission measured 0–22 ms late.
         at.slice(1).forEach((t, i) => expect(t, `${id} retransmit ${i + 1}`).to.be.within(SCHEDULE.retransmits[i]! - 0.01, SCHEDULE.retransmits[i]! + 0.1));
         expect(new Set(messageIds).size, id).to.equal(1);
-        expect(rows().get(id)!.filter((r) => isDelete(r, DUT)), id).to.deep.equal([]);
+        expect(rows().get(id)!.filter((r) => isDelete(r, endpointsOf(run().byId.get(id)!).dut)), id).to.deep.equal([]);
         const log = run().byId.get(id)!.daemonLogs.flatMap((d) => d.lines.map((l) => l.line));
         const first = log.find((l) => l.includes('retransmits: first event in 0.5 seconds; timeout in 10 seconds'))!;
         const gaveUp = log.find((l) => l.includes(`10 second timeout exceeded after ${SCHEDULE.retransmits.length} retransmits`));
@@ -50,7 +49,7 @@ describeLabConformance({
 
     it('answers a duplicate of the peer’s request again, and only responses under its own message ID count', () => {
       const dup = 'ikev2-message-id/duplicate-request-answered';
-      expect(rows().get(dup)!.filter((r) => isLivenessResponse(r, DUT)).map((r) => r.messageId)).to.deep.equal([2, 2, 3]);
+      expect(rows().get(dup)!.filter((r) => isLivenessResponse(r, endpointsOf(run().byId.get(dup)!).dut)).map((r) => r.messageId)).to.deep.equal([2, 2, 3]);
       const log = run().byId.get('ikev2-message-id/response-next-message-id')!.daemonLogs.flatMap((d) => d.lines.map((l) => l.line));
       expect(log.filter((l) => l.includes('ISAKMP_v2_INFORMATIONAL message response with Message ID 1 has no matching SA')).length).to.equal(SCHEDULE.retransmits.length + 1);
     });

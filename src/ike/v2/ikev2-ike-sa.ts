@@ -40,7 +40,10 @@ export class Ikev2Sa {
     };
     if (msg.flags.response) {
       const o = this.ctx.window.outstanding;
-      if (this.ctx.window.judgeResponse(msg.messageId) !== 'expected' || o?.summary.exchangeType !== msg.exchangeType) {
+      const verdict = this.ctx.window.judgeResponse(msg.messageId);
+      // The peer answered a crafted request it should have dropped: named as what it is, acted on never.
+      if (verdict === 'one-shot' && msg.exchangeType === INFORMATIONAL) return { summary: summarizeIkev2(msg, this.open(msg, bytes, clear)), effects: [] };
+      if (verdict !== 'expected' || o?.summary.exchangeType !== msg.exchangeType) {
         return reject('ERR_IKE_UNEXPECTED', `response ${msg.messageId} (${clear.exchange}) answers no outstanding request${o ? ` (outstanding: ${o.exchange} ${o.messageId})` : ''}`);
       }
       if (msg.exchangeType === IKE_SA_INIT) {

@@ -137,7 +137,10 @@ export class Ikev2SaContext {
     const again = options.retransmit && last?.messageId === messageId && last.summary.exchangeType === exchangeType ? last.bytes : undefined;
     const bytes = again ?? this.encode(header, payloads, options.protection);
     const datagram = this.outbound(bytes, header, payloads, false);
-    if (options.oneShot) return { bytes, effects: [{ type: 'send', datagram }] };
+    if (options.oneShot) {
+      this.window.sentOnce(messageId);
+      return { bytes, effects: [{ type: 'send', datagram }] };
+    }
     this.window.open(exchangeName(exchangeType), bytes, datagram.summary, messageId);
     return { bytes, effects: [{ type: 'send', datagram }, { type: 'set-timer', sa: this.timerKey, id: RETRANSMIT_TIMER, ms: this.window.waitMs() as number }] };
   }

@@ -18,7 +18,8 @@ export interface Outstanding {
 }
 
 export type RequestVerdict = 'new' | 'retransmit' | 'out-of-window';
-export type ResponseVerdict = 'expected' | 'unexpected';
+/** `one-shot`: it answers a crafted request we sent outside the window, which the peer should have dropped. */
+export type ResponseVerdict = 'expected' | 'one-shot' | 'unexpected';
 
 export class MessageWindow {
   /** The ID our next request takes. */
@@ -29,6 +30,8 @@ export class MessageWindow {
   /** Our latest request, kept after its answer: what a retransmission of it must resend (§2.1). */
   last?: Outstanding;
   private cached?: { messageId: number; datagrams: Ikev2Outbound[] };
+  /** The message ID of our latest one-shot request (a crafted one nobody should answer), so an answer to it is named. */
+  private oneShotId?: number;
 
   constructor(private readonly scheduleMs: readonly number[]) {}
 
@@ -58,7 +61,12 @@ export class MessageWindow {
   }
 
   judgeResponse(messageId: number): ResponseVerdict {
-    return this.outstanding?.messageId === messageId ? 'expected' : 'unexpected';
+    if (this.outstanding?.messageId === messageId) return 'expected';
+    return this.oneShotId === messageId ? 'one-shot' : 'unexpected';
+  }
+
+  sentOnce(messageId: number): void {
+    this.oneShotId = messageId;
   }
 
   close(): Outstanding | undefined {
