@@ -102,8 +102,8 @@ export class Ikev2PeerScenarioTarget implements ScenarioTarget {
       case 'value':
         return send({ messageId: seq.value });
       case 'repeat':
-        // A duplicate request: the message ID the DUT already answered.
-        return send(last === undefined ? undefined : { messageId: last });
+        // A duplicate request: the one the DUT already answered, resent byte for byte (RFC 7296 §2.1).
+        return send(last === undefined ? undefined : { messageId: last, retransmit: true });
       case 'decrease':
         return send({ messageId: last === undefined ? 0 : Math.max(0, last - 1) });
       case 'wrap':

@@ -40,7 +40,10 @@ export class Ikev2Sa {
     };
     if (msg.flags.response) {
       const o = this.ctx.window.outstanding;
-      if (this.ctx.window.judgeResponse(msg.messageId) !== 'expected' || o?.summary.exchangeType !== msg.exchangeType) {
+      const verdict = this.ctx.window.judgeResponse(msg.messageId);
+      // The peer answered a crafted request it should have dropped: named as what it is, acted on never.
+      if (verdict === 'one-shot' && msg.exchangeType === INFORMATIONAL) return { summary: summarizeIkev2(msg, this.open(msg, bytes, clear)), effects: [] };
+      if (verdict !== 'expected' || o?.summary.exchangeType !== msg.exchangeType) {
         return reject('ERR_IKE_UNEXPECTED', `response ${msg.messageId} (${clear.exchange}) answers no outstanding request${o ? ` (outstanding: ${o.exchange} ${o.messageId})` : ''}`);
       }
       if (msg.exchangeType === IKE_SA_INIT) {
@@ -53,7 +56,8 @@ export class Ikev2Sa {
       return { summary, effects: onInformationalResponse(this.ctx, msg.messageId, inner) };
     }
     const verdict = this.ctx.window.judgeRequest(msg.messageId);
-    if (verdict === 'retransmit') return { summary: clear, effects: this.ctx.resendCached(msg.messageId) };
+    // Opened only to name it in the timeline (a retransmitted liveness check is still one); the answer is the cached one.
+    if (verdict === 'retransmit') return { summary: msg.exchangeType === IKE_SA_INIT ? clear : summarizeIkev2(msg, this.open(msg, bytes, clear)), effects: this.ctx.resendCached(msg.messageId) };
     if (verdict === 'out-of-window') return reject('ERR_IKE_REPLAY', `request ${msg.messageId} is outside the window (expected ${this.ctx.window.nextPeerId}, RFC 7296 §2.3)`);
     if (msg.exchangeType === IKE_SA_INIT) return reject('ERR_IKE_UNEXPECTED', 'a second IKE_SA_INIT request on an IKE SA');
     const inner = this.open(msg, bytes, clear);
