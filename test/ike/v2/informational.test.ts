@@ -94,6 +94,15 @@ describe('IKEv2 engine: INFORMATIONAL and the message window', () => {
     expect(resent.result.rejected?.code).to.equal('ERR_IKE_UNEXPECTED');
   });
 
+  it('names a retransmitted liveness request as the original was: a liveness check, not a bare INFORMATIONAL', () => {
+    const { pair, sa } = upPair('cache-summary');
+    const [request] = pair.run('a', pair.a.sendLiveness(sa, 0n));
+    expect(request!.result.summary?.liveness).to.equal(true);
+    const again = pair.redeliver('a', request!.datagram);
+    expect(pair.events.b.filter((e) => e.kind === 'cached-response')).to.have.length(1);
+    expect(again[0]!.result.summary).to.deep.include({ exchange: 'INFORMATIONAL', liveness: true, response: false });
+  });
+
   it('ignores and logs a response with a wrong message ID and keeps retransmitting its request', () => {
     const { pair, sa } = upPair('wrong-id', { liveness: 'owner' });
     pair.run('a', pair.a.sendLiveness(sa, 0n));
