@@ -6,6 +6,10 @@
  * silently turns skipped, or a suite that stops running, fails here.
  */
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireCommands } from '../support/environment.js';
 import { IcmpInjector } from '../../src/peer/icmp-injector.js';
 import { runAllSuites, statusTable, unexplained, type FullRun } from './full-run.js';
 import { IKEV2_SUITES_SKIPPED_ON_IKEV1 } from './lab-conformance.js';
@@ -160,5 +164,24 @@ describe('conformance: all suites against the IKEv2 reference DUT (profiles/refe
       expect(s.files?.pcap, `${id} pcap`).to.be.a('string');
       expect(s.files?.ikev2Keys, `${id} key file`).to.match(/\.ikev2-keys$/);
     }
+  });
+
+  it("tshark, given the README's command verbatim, decrypts every IKEv2 message and sees each liveness check empty", function () {
+    requireCommands(this, 'tshark');
+    const id = 'ikev2-silence/liveness-while-answering';
+    const s = run.byId.get(id)!;
+    const readme = readFileSync(join(run.outDir, 'README.md'), 'utf8');
+    const command = readme.split('\n').find((l) => l.startsWith(`tshark -r ${s.files!.pcap} `) && l.includes('uat:ikev2_decryption_table:'));
+    expect(command, readme.slice(0, 2000)).to.be.a('string');
+    const fields = (cmd: string) => execFileSync('sh', ['-c', `${cmd} -T fields -E separator=, -e isakmp.exchangetype -e isakmp.enc.decrypted -e isakmp.enc.pad_length`], { cwd: run.outDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').map((l) => l.split(','));
+    const rows = fields(command!);
+    expect(rows.map((r) => Number(r[0]))).to.deep.equal(s.timeline.map((m) => m.exchangeType));
+    // Every message after IKE_SA_INIT decrypted (Decrypted Data present), none without the keys.
+    expect(rows.filter((r) => r[0] !== '34').every((r) => r[1] !== '')).to.equal(true);
+    expect(fields(command!.replace(/ -o '[^']+'/g, '')).every((r) => r[1] === '')).to.equal(true);
+    // An empty SK under AES-CBC-128: one block of padding only (pad length 15), so liveness and its answer hold no payload.
+    const liveness = s.timeline.flatMap((m, i) => (m.kind === 'liveness' || m.kind === 'liveness-response' ? [i] : []));
+    expect(liveness.length).to.be.greaterThan(1);
+    for (const i of liveness) expect(rows[i]![2], `message ${i}`).to.equal('15');
   });
 });

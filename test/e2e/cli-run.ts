@@ -119,6 +119,7 @@ export interface TimelineMessage {
   direction: 'in' | 'out';
   peer: { address: string; port: number };
   local: { address: string; port: number };
+  exchangeType: number | null;
   kind: string;
   seq: number | null;
   messageId: string | null;
