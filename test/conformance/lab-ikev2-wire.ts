@@ -39,7 +39,7 @@ const FIELDS = ['frame.time_relative', 'ip.src', 'isakmp.exchangetype', 'isakmp.
 
 export function tsharkRows(run: FullRun, s: ScenarioJson): WireRow[] {
   expect(s.files, `${s.id} has no pcap`).to.not.equal(null);
-  const keys = parseIkev2KeyTable(readFileSync(join(run.outDir, s.files!.ikev1Keys), 'utf8'));
+  const keys = parseIkev2KeyTable(readFileSync(join(run.outDir, s.files!.ikev2Keys!), 'utf8'));
   expect(keys, `${s.id}: key table`).to.have.length.greaterThan(0);
   const args = ['-r', join(run.outDir, s.files!.pcap), ...tsharkIkev2KeyArguments(keys), '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|', ...FIELDS.flatMap((f) => ['-e', f])];
   const out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
