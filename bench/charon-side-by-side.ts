@@ -58,7 +58,8 @@ const spec = parseLabSpec(
 /** CPU seconds of a process and all its threads so far. */
 function processCpuS(pid: number): number {
   // comm may hold spaces; the fields after its closing parenthesis are fixed (proc(5)): utime is 14th, stime 15th.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ');
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
