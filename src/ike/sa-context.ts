@@ -26,6 +26,7 @@ export type Phase1State = 'mm1-sent' | 'mm3-sent' | 'mm5-sent' | 'mm2-sent' | 'm
 
 export interface Keys {
   proposal: Phase1Proposal;
+  /** Only HASH_I/HASH_R use it: emptied once phase 1 is up (SaContext.establish). */
   skeyid: Uint8Array;
   skeyidD: Uint8Array;
   skeyidA: Uint8Array;
@@ -83,6 +84,8 @@ export interface NatState {
 }
 
 export const NONCE_LENGTH = 32;
+
+const RELEASED = new Uint8Array(0);
 
 /** Informational M-IDs remembered per SA, each way: the replay window. */
 export const INFORMATIONAL_IDS_KEPT = 64;
@@ -288,6 +291,20 @@ export class SaContext {
 
   cancelAllTimers(effects: EngineEffect[]): void {
     for (const timer of [...this.timerSa.keys()]) this.cancelTimer(effects, timer);
+  }
+
+  /**
+   * Phase 1 is up. What only its own exchanges use goes with it — the DH pair, g^x both
+   * ways, the nonces, SAi_b, the peer's ID_b, SKEYID — as Quick Mode and Informationals
+   * need only SKEYID_d/_a, the cipher key and the IV chain: kept, it was about a third of
+   * an idle SA's memory.
+   */
+  establish(effects: EngineEffect[]): void {
+    this.state = 'established';
+    this.dh = undefined;
+    this.gxi = this.gxr = this.ni = this.nr = this.saiB = this.peerIdB = RELEASED;
+    if (this.keys) this.keys.skeyid = RELEASED;
+    effects.push(this.event({ kind: 'state', phase: 1, state: 'established' }));
   }
 
   /** Phase 1 gives up: state failed, timers cancelled. */
