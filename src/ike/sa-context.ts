@@ -18,7 +18,7 @@ import { MessageIdWindow } from './message-id-window.js';
 import { DEFAULT_RETRANSMIT_MS, type EspProposal, type IkeEngineConfig, type Phase1Proposal } from './engine-config.js';
 import type { EngineEffect, EngineEvent, EngineHooks } from './engine-effects.js';
 import { summarize, headerOnlySummary } from './message-summary.js';
-import { sealMessage, type CipherState } from './protection.js';
+import { sealLaidOut, sealMessage, type CipherState } from './protection.js';
 import { IkeError } from '../errors.js';
 import type { Refusal } from './refusal.js';
 
@@ -223,11 +223,19 @@ export class SaContext {
     return { bytes, payloads: message.payloads };
   }
 
-  sendSealed(effects: EngineEffect[], header: IsakmpHeader, payloads: Payload[], iv: Uint8Array, step: number | undefined, answer: boolean): { bytes: Uint8Array; lastBlock: Uint8Array } {
+  /**
+   * `laidOut`: the chain as layOut() already wrote it for these payloads (sendInformational
+   * hashes it there); used unless a behaviour changed the message.
+   */
+  sendSealed(effects: EngineEffect[], header: IsakmpHeader, payloads: Payload[], iv: Uint8Array, step: number | undefined, answer: boolean, laidOut?: Uint8Array): { bytes: Uint8Array; lastBlock: Uint8Array } {
     const keys = this.keys as Keys;
     const summary = summarize(header, payloads, step);
-    const message = this.hooks.mutate(this.id, summary, { header, payloads });
-    const sealed = sealMessage(keys.cipher, iv, message.header, message.payloads);
+    const original = { header, payloads };
+    const message = this.hooks.mutate(this.id, summary, original);
+    const sealed =
+      laidOut && message === original
+        ? sealLaidOut(keys.cipher, iv, header, payloads, laidOut)
+        : sealMessage(keys.cipher, iv, message.header, message.payloads);
     this.pushSend(effects, sealed.bytes, summary, answer);
     return sealed;
   }
