@@ -18,6 +18,8 @@ export interface AnsweringStats {
   external: number;
   arrayBuffers: number;
   cpuUs: number;
+  /** The kernel's share of cpuUs: on loopback, a send also delivers to the receiving socket. */
+  systemUs: number;
   retain?: number;
 }
 
@@ -30,7 +32,7 @@ process.on('message', (message: unknown) => {
     globalThis.gc?.();
     const m = process.memoryUsage();
     const cpu = process.cpuUsage();
-    send({ sas: peer.sas().length, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, cpuUs: cpu.user + cpu.system, ...(retain === undefined ? {} : { retain }) } satisfies AnsweringStats);
+    send({ sas: peer.sas().length, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, cpuUs: cpu.user + cpu.system, systemUs: cpu.system, ...(retain === undefined ? {} : { retain }) } satisfies AnsweringStats);
   } else if (message === 'close') {
     void peer.close().then(() => process.exit(0));
   }

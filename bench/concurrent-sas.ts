@@ -119,7 +119,7 @@ export async function concurrentSas(count = Number(process.env.BENCH_SAS ?? 1000
       return [
         `Concurrent IKE SAs with DPD answered: ${count} SAs up in ${(upUs / 1e6).toFixed(1)} s; answering end (its own process, ${answering.how}, event log ${after.retain === undefined ? 'complete' : `of the last ${after.retain}+ events`}): rss ${mib(after.rss)} MiB (${mib(idle.rss)} MiB before the SAs, ${mib(up.rss)} MiB with them up), heap ${mib(after.heapUsed)} of ${mib(after.heapTotal)} MiB, external ${mib(after.external)} MiB, array buffers ${mib(after.arrayBuffers)} MiB`,
         `  every SA probed every second for ${seconds} s: ${result.echoed} of ${result.sent} ACKed with the echoed seq${result.echoed === result.sent ? '' : ' (NOT all: the round fails)'}; ACK latency p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${percentile(sorted, 100).toFixed(2)} ms`,
-        `  CPU per answered probe: answering end ${((after.cpuUs - up.cpuUs) / result.echoed).toFixed(1)} µs, probing end ${(proberCpuUs / result.echoed).toFixed(1)} µs`,
+        `  CPU per answered probe: answering end ${((after.cpuUs - up.cpuUs) / result.echoed).toFixed(1)} µs (kernel ${((after.systemUs - up.systemUs) / result.echoed).toFixed(1)} µs), probing end ${(proberCpuUs / result.echoed).toFixed(1)} µs`,
       ];
     } finally {
       await pair.close();
