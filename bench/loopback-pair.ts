@@ -5,6 +5,7 @@
  */
 import type { Endpoint, HarnessEvent } from '../src/events.js';
 import { IkeEngine, type EspProposal, type Phase1Proposal } from '../src/ike/index.js';
+import type { EventLog } from '../src/peer/event-log.js';
 import { FakePeer } from '../src/peer/fake-peer.js';
 import { systemClock } from '../src/peer/system-clock.js';
 import { systemRandom } from '../src/peer/system-random.js';
@@ -40,9 +41,9 @@ export async function loopbackPair(): Promise<LoopbackPair> {
   };
 }
 
-/** A fake peer in this process that initiates to `to`. */
-export async function initiatorTo(to: Endpoint): Promise<LoopbackPair> {
-  const initiator = await FakePeer.start({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, createEngine: benchEngine });
+/** A fake peer in this process that initiates to `to`, logging to `log` (default: a complete EventLog). */
+export async function initiatorTo(to: Endpoint, log?: EventLog): Promise<LoopbackPair> {
+  const initiator = await FakePeer.start({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, createEngine: benchEngine, ...(log ? { log } : {}) });
   const from: Endpoint = initiator.endpoints[0];
 
   const waiting = new Map<string, { resolve(sa: string): void; reject(err: Error): void }>();

@@ -42,9 +42,3 @@ export function messageIdBytes(messageId: number): Uint8Array {
   }
   return new Uint8Array([messageId >>> 24, (messageId >>> 16) & 0xff, (messageId >>> 8) & 0xff, messageId & 0xff]);
 }
-
-export function bytesToBigInt(bytes: Uint8Array): bigint {
-  let value = 0n;
-  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
-  return value;
-}

@@ -3,10 +3,10 @@
  * ECP 19, 20 (RFC 5903). Private keys are drawn from the injected Random so a seeded
  * run reproduces every KE payload.
  */
-import { createDiffieHellman, createECDH, getDiffieHellman } from 'node:crypto';
+import { createDiffieHellman, createECDH, getDiffieHellman, type DiffieHellman, type ECDH } from 'node:crypto';
 import type { Random } from '../events.js';
 import { CryptoError } from '../errors.js';
-import { asBytes, bytesToBigInt, leftPad } from './bytes.js';
+import { asBytes, leftPad } from './bytes.js';
 
 export type DhGroup = 2 | 5 | 14 | 15 | 16 | 19 | 20;
 
@@ -40,7 +40,16 @@ const GROUPS: Record<DhGroup, GroupSpec> = {
 /** A seeded Random may hand out an unusable key (zero, or ≥ the curve order); redraw a few times. */
 const PRIVATE_KEY_ATTEMPTS = 4;
 
-const primes = new Map<DhGroup, Buffer>();
+/** Per MODP group: p, and p-1 as big-endian bytes of the modulus length (the bound of the range check). */
+const primes = new Map<DhGroup, { p: Buffer; pMinus1: Uint8Array }>();
+
+/**
+ * The Node object that made each pair, kept so the shared secret reuses it instead of
+ * building a second one from the private key. A WeakMap rather than a field: the pair
+ * stays plain bytes (comparable, printable), and a pair rebuilt from its bytes alone
+ * still works, through the slower path.
+ */
+const agreements = new WeakMap<DhKeyPair, DiffieHellman | ECDH>();
 
 function spec(group: DhGroup): GroupSpec {
   if (!Object.hasOwn(GROUPS, group)) {
@@ -49,13 +58,29 @@ function spec(group: DhGroup): GroupSpec {
   return GROUPS[group];
 }
 
-function prime(group: DhGroup, nodeName: string): Buffer {
-  let p = primes.get(group);
-  if (p === undefined) {
-    p = getDiffieHellman(nodeName).getPrime();
-    primes.set(group, p);
+function prime(group: DhGroup, nodeName: string): { p: Buffer; pMinus1: Uint8Array } {
+  let known = primes.get(group);
+  if (known === undefined) {
+    const p = getDiffieHellman(nodeName).getPrime();
+    const pMinus1 = Uint8Array.from(p);
+    // p is odd, so p-1 only clears the last bit.
+    pMinus1[pMinus1.length - 1] &= 0xfe;
+    known = { p, pMinus1 };
+    primes.set(group, known);
   }
-  return p;
+  return known;
+}
+
+/** Big-endian comparison of two values of the same length. */
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+/** y ≤ 1: every byte zero but the last, and that one 0 or 1. */
+function atMostOne(y: Uint8Array): boolean {
+  for (let i = 0; i < y.length - 1; i++) if (y[i] !== 0) return false;
+  return y[y.length - 1] < 2;
 }
 
 export function dhPublicLength(group: DhGroup): number {
@@ -64,7 +89,7 @@ export function dhPublicLength(group: DhGroup): number {
 
 function modp(group: DhGroup, nodeName: string, privateKey: Uint8Array) {
   // Generator 2 for every MODP group (RFC 2409 §6.2, RFC 3526 §2–§5).
-  const dh = createDiffieHellman(prime(group, nodeName), 2);
+  const dh = createDiffieHellman(prime(group, nodeName).p, 2);
   dh.setPrivateKey(privateKey);
   return dh;
 }
@@ -85,9 +110,11 @@ export function createDhKeyPair(group: DhGroup, random: Random): DhKeyPair {
     if (s.kind === 'modp') {
       const privateKey = random.bytes(s.privateLength);
       // x = 0 or 1 gives the public value 1 or g, which any peer rejects.
-      if (bytesToBigInt(privateKey) < 2n) continue;
-      const publicKey = leftPad(modp(group, s.nodeName, privateKey).generateKeys(), s.length);
-      return { group, publicKey, privateKey };
+      if (atMostOne(privateKey)) continue;
+      const dh = modp(group, s.nodeName, privateKey);
+      const pair = { group, publicKey: leftPad(dh.generateKeys(), s.length), privateKey };
+      agreements.set(pair, dh);
+      return pair;
     }
     const privateKey = random.bytes(s.length / 2);
     let ec;
@@ -97,7 +124,9 @@ export function createDhKeyPair(group: DhGroup, random: Random): DhKeyPair {
       continue;
     }
     // Drop the 0x04 uncompressed-point prefix (RFC 5903 §7).
-    return { group, publicKey: asBytes(ec.getPublicKey().subarray(1)), privateKey };
+    const pair = { group, publicKey: asBytes(ec.getPublicKey().subarray(1)), privateKey };
+    agreements.set(pair, ec);
+    return pair;
   }
   throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `random source gave no usable group ${group} private key in ${PRIVATE_KEY_ATTEMPTS} draws`);
 }
@@ -109,15 +138,15 @@ export function dhSharedSecret(pair: DhKeyPair, peerPublic: Uint8Array): Uint8Ar
     throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `group ${pair.group} public value of ${peerPublic.length} bytes (must be ${s.length})`);
   }
   if (s.kind === 'modp') {
-    const p = prime(pair.group, s.nodeName);
-    const y = bytesToBigInt(peerPublic);
+    const { pMinus1 } = prime(pair.group, s.nodeName);
     // Reject the small-subgroup values 0, 1 and p-1, and anything ≥ p (NIST SP 800-56A §5.6.2.3.1).
-    if (y < 2n || y > bytesToBigInt(p) - 2n) {
+    if (atMostOne(peerPublic) || compareBytes(peerPublic, pMinus1) >= 0) {
       throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `group ${pair.group} public value out of range (1 < y < p-1)`);
     }
-    return leftPad(modp(pair.group, s.nodeName, pair.privateKey).computeSecret(peerPublic), s.length);
+    const dh = (agreements.get(pair) as DiffieHellman | undefined) ?? modp(pair.group, s.nodeName, pair.privateKey);
+    return leftPad(dh.computeSecret(peerPublic), s.length);
   }
-  const ec = ecdh(s.curve, pair.privateKey);
+  const ec = (agreements.get(pair) as ECDH | undefined) ?? ecdh(s.curve, pair.privateKey);
   const point = new Uint8Array(1 + peerPublic.length);
   point[0] = 0x04;
   point.set(peerPublic, 1);

@@ -118,8 +118,7 @@ function onAm2(sa: SaContext, msg: IsakmpMessage): Outcome {
   const sealed = sa.sendSealed(effects, sa.header(EXCHANGE_TYPES.AGGRESSIVE_MODE, 0), am3, sa.iv, 3, true);
   sa.iv = sealed.lastBlock;
   sa.lastSent = undefined;
-  sa.state = 'established';
-  effects.push(sa.event({ kind: 'state', phase: 1, state: 'established' }));
+  sa.establish(effects);
   return { summary, effects };
 }
 
@@ -139,7 +138,6 @@ function onAm3(sa: SaContext, msg: IsakmpMessage): Outcome {
   const effects: EngineEffect[] = [];
   for (const p of payloads) if (p.kind === 'notify') effects.push(sa.event({ kind: 'notify-received', notifyType: p.notifyType }));
   detectNat(sa, payloads, effects);
-  sa.state = 'established';
-  effects.push(sa.event({ kind: 'state', phase: 1, state: 'established' }));
+  sa.establish(effects);
   return { summary, effects };
 }

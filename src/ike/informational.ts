@@ -5,16 +5,17 @@
  * in clear before keys exist or in answer to MM5, of the Quick Mode it names by SPI.
  */
 import { cipherBlockSize } from '../crypto/cbc-cipher.js';
+import { hashLength } from '../crypto/hash-algorithm.js';
 import { informationalHash, phase2Iv } from '../crypto/ikev1-key-schedule.js';
 import { IkeError } from '../errors.js';
 import { DOI, EXCHANGE_TYPES, NOTIFY_TYPES, PROTOCOL_IDS } from '../wire/constants.js';
-import { encodePayloads } from '../wire/index.js';
+import { HEADER_LENGTH, payloadsLength } from '../wire/index.js';
 import type { IsakmpMessage, Payload } from '../wire/types.js';
 import { equalBytes, hex, hex32 } from './bytes.js';
 import type { EngineEffect } from './engine-effects.js';
 import { dpdSeqOf, headerOnlySummary, summarize } from './message-summary.js';
 import { describeEspProposals, describeIdentification, describePhase1Proposals } from './offer-text.js';
-import { afterFirstPayload, openMessage } from './protection.js';
+import { afterFirstPayload, layOut, openMessage } from './protection.js';
 import { describeRefusal, isErrorNotify, keyMismatch, refusal } from './refusal.js';
 import { IkeRejection } from './rejection.js';
 import { ANSWERS_KEPT, type Answered, type DpdTicket, type Keys, type Outcome, type SaContext } from './sa-context.js';
@@ -177,9 +178,16 @@ export function sendInformational(sa: SaContext, payloads: Payload[], effects: E
   const keys = sa.phase2Keys();
   const answer = options.answer === true;
   const messageId = options.messageId === undefined ? sa.freshMessageId('informational') : options.messageId >>> 0;
-  const hash = informationalHash(keys.proposal.hash, keys.skeyidA, messageId, encodePayloads(payloads));
+  // The chain is written once, with HASH(1) zeroed, and HASH(1) computed over the bytes after it and filled in there.
+  const hashPayload: { kind: 'hash'; data: Uint8Array } = { kind: 'hash', data: new Uint8Array(hashLength(keys.proposal.hash)) };
+  const all: Payload[] = [hashPayload, ...payloads];
+  const laidOut = layOut(keys.cipher, all);
+  const afterHash = HEADER_LENGTH + payloadsLength([hashPayload]);
+  const hashAt = afterHash - hashPayload.data.length;
+  hashPayload.data = informationalHash(keys.proposal.hash, keys.skeyidA, messageId, laidOut.subarray(afterHash, HEADER_LENGTH + payloadsLength(all)));
+  laidOut.set(hashPayload.data, hashAt);
   const iv = phase2Iv(keys.proposal.hash, sa.iv, messageId, cipherBlockSize(keys.proposal.cipher));
-  sa.sendSealed(effects, sa.header(EXCHANGE_TYPES.INFORMATIONAL, messageId), [{ kind: 'hash', data: hash }, ...payloads], iv, undefined, answer);
+  sa.sendSealed(effects, sa.header(EXCHANGE_TYPES.INFORMATIONAL, messageId), all, iv, undefined, answer, laidOut);
   return effects;
 }
 

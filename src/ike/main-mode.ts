@@ -161,8 +161,7 @@ function onMm5(sa: SaContext, msg: IsakmpMessage): Outcome {
   const hashRValue = hashR(keys.proposal.hash, keys.skeyid, sa.gxr, sa.gxi, sa.ckyR, sa.ckyI, sa.saiB, bodyOf(ownId));
   const sealed = sa.sendSealed(effects, sa.header(EXCHANGE_TYPES.MAIN_MODE, 0), [ownId, { kind: 'hash', data: hashRValue }], opened.lastBlock, 6, true);
   sa.iv = sealed.lastBlock;
-  sa.state = 'established';
-  effects.push(sa.event({ kind: 'state', phase: 1, state: 'established' }));
+  sa.establish(effects);
   return { summary, effects };
 }
 
@@ -178,9 +177,8 @@ function onMm6(sa: SaContext, msg: IsakmpMessage): Outcome {
   const effects: EngineEffect[] = [];
   sa.cancelTimer(effects, 'retransmit');
   sa.iv = opened.lastBlock;
-  sa.state = 'established';
   sa.lastSent = undefined;
-  effects.push(sa.event({ kind: 'state', phase: 1, state: 'established' }));
+  sa.establish(effects);
   return { summary, effects };
 }
 

@@ -22,14 +22,20 @@ export interface Sealed {
 
 /**
  * One buffer for the whole datagram: the chain and its zero padding are written
- * after the header and encrypted from there, and the ciphertext is copied back
- * over them, instead of encoding, padding and framing into three more buffers.
+ * after the header, to be encrypted from there in place (sealLaidOut), instead of
+ * encoding, padding and framing into three more buffers.
  */
-export function sealMessage(c: CipherState, iv: Uint8Array, h: IsakmpHeader, payloads: Payload[]): Sealed {
+export function layOut(c: CipherState, payloads: Payload[]): Uint8Array {
   const bs = cipherBlockSize(c.cipher);
   const chain = payloadsLength(payloads);
   const bytes = new Uint8Array(HEADER_LENGTH + chain + bs - (chain % bs));
   writePayloads(payloads, bytes, HEADER_LENGTH);
+  return bytes;
+}
+
+/** Encrypts a chain layOut() wrote for these payloads, the ciphertext copied back over it, and writes the header. */
+export function sealLaidOut(c: CipherState, iv: Uint8Array, h: IsakmpHeader, payloads: Payload[], bytes: Uint8Array): Sealed {
+  const bs = cipherBlockSize(c.cipher);
   const ciphertext = encryptCbc(c.cipher, c.key, iv, bytes.subarray(HEADER_LENGTH));
   bytes.set(ciphertext, HEADER_LENGTH);
   header.write(
@@ -44,6 +50,10 @@ export function sealMessage(c: CipherState, iv: Uint8Array, h: IsakmpHeader, pay
   );
   // A view into the cipher's own output, which nothing else holds: the sent bytes can never alias the IV chain.
   return { bytes, lastBlock: ciphertext.subarray(ciphertext.length - bs) };
+}
+
+export function sealMessage(c: CipherState, iv: Uint8Array, h: IsakmpHeader, payloads: Payload[]): Sealed {
+  return sealLaidOut(c, iv, h, payloads, layOut(c, payloads));
 }
 
 export interface Opened {

@@ -18,7 +18,7 @@ import { MessageIdWindow } from './message-id-window.js';
 import { DEFAULT_RETRANSMIT_MS, type EspProposal, type IkeEngineConfig, type Phase1Proposal } from './engine-config.js';
 import type { EngineEffect, EngineEvent, EngineHooks } from './engine-effects.js';
 import { summarize, headerOnlySummary } from './message-summary.js';
-import { sealMessage, type CipherState } from './protection.js';
+import { sealLaidOut, sealMessage, type CipherState } from './protection.js';
 import { IkeError } from '../errors.js';
 import type { Refusal } from './refusal.js';
 
@@ -26,6 +26,7 @@ export type Phase1State = 'mm1-sent' | 'mm3-sent' | 'mm5-sent' | 'mm2-sent' | 'm
 
 export interface Keys {
   proposal: Phase1Proposal;
+  /** Only HASH_I/HASH_R use it: emptied once phase 1 is up (SaContext.establish). */
   skeyid: Uint8Array;
   skeyidD: Uint8Array;
   skeyidA: Uint8Array;
@@ -83,6 +84,8 @@ export interface NatState {
 }
 
 export const NONCE_LENGTH = 32;
+
+const RELEASED = new Uint8Array(0);
 
 /** Informational M-IDs remembered per SA, each way: the replay window. */
 export const INFORMATIONAL_IDS_KEPT = 64;
@@ -220,11 +223,19 @@ export class SaContext {
     return { bytes, payloads: message.payloads };
   }
 
-  sendSealed(effects: EngineEffect[], header: IsakmpHeader, payloads: Payload[], iv: Uint8Array, step: number | undefined, answer: boolean): { bytes: Uint8Array; lastBlock: Uint8Array } {
+  /**
+   * `laidOut`: the chain as layOut() already wrote it for these payloads (sendInformational
+   * hashes it there); used unless a behaviour changed the message.
+   */
+  sendSealed(effects: EngineEffect[], header: IsakmpHeader, payloads: Payload[], iv: Uint8Array, step: number | undefined, answer: boolean, laidOut?: Uint8Array): { bytes: Uint8Array; lastBlock: Uint8Array } {
     const keys = this.keys as Keys;
     const summary = summarize(header, payloads, step);
-    const message = this.hooks.mutate(this.id, summary, { header, payloads });
-    const sealed = sealMessage(keys.cipher, iv, message.header, message.payloads);
+    const original = { header, payloads };
+    const message = this.hooks.mutate(this.id, summary, original);
+    const sealed =
+      laidOut && message === original
+        ? sealLaidOut(keys.cipher, iv, header, payloads, laidOut)
+        : sealMessage(keys.cipher, iv, message.header, message.payloads);
     this.pushSend(effects, sealed.bytes, summary, answer);
     return sealed;
   }
@@ -288,6 +299,20 @@ export class SaContext {
 
   cancelAllTimers(effects: EngineEffect[]): void {
     for (const timer of [...this.timerSa.keys()]) this.cancelTimer(effects, timer);
+  }
+
+  /**
+   * Phase 1 is up. What only its own exchanges use goes with it — the DH pair, g^x both
+   * ways, the nonces, SAi_b, the peer's ID_b, SKEYID — as Quick Mode and Informationals
+   * need only SKEYID_d/_a, the cipher key and the IV chain: kept, it was about a third of
+   * an idle SA's memory.
+   */
+  establish(effects: EngineEffect[]): void {
+    this.state = 'established';
+    this.dh = undefined;
+    this.gxi = this.gxr = this.ni = this.nr = this.saiB = this.peerIdB = RELEASED;
+    if (this.keys) this.keys.skeyid = RELEASED;
+    effects.push(this.event({ kind: 'state', phase: 1, state: 'established' }));
   }
 
   /** Phase 1 gives up: state failed, timers cancelled. */

@@ -7,19 +7,33 @@ import { EventEmitter } from 'node:events';
 import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent, HarnessEvent } from '../events.js';
 
+export interface EventLogOptions {
+  /**
+   * Keep only about the last `retain` events (between `retain` and twice as many):
+   * for runs at scale, where every datagram of thousands of SAs would otherwise stay
+   * in memory. Listeners still see every event; reports built from the log see only
+   * what is kept. Default: keep everything, which a scenario's pcap and timeline need.
+   */
+  retain?: number;
+}
+
 export class EventLog {
   readonly events: HarnessEvent[] = [];
   private readonly emitter = new EventEmitter();
   private closed = false;
+  private readonly retain: number;
 
-  constructor() {
+  constructor(options: EventLogOptions = {}) {
     // Every scenario may have a waiter and an iterator attached; the default cap of 10 is not a leak signal here.
     this.emitter.setMaxListeners(0);
+    this.retain = options.retain ?? Infinity;
   }
 
   push(event: HarnessEvent): void {
     if (this.closed) return;
     this.events.push(event);
+    // Trimmed in one splice per `retain` events, not one shift per event.
+    if (this.events.length >= 2 * this.retain) this.events.splice(0, this.events.length - this.retain);
     this.emitter.emit('event', event);
   }
 

@@ -135,6 +135,19 @@ describe('crypto/cbc-cipher', () => {
     );
   });
 
+  it('a key used again after two thousand others (its kept context dropped meanwhile) still gives RFC 3602 §4 Case #1', () => {
+    const c = CASES[0];
+    const key = fromHex(c.key);
+    const iv = fromHex(c.iv);
+    expect(toHex(encryptCbc(c.alg, key, iv, c.plaintext.slice()))).to.equal(c.ciphertext);
+    for (let i = 0; i < 2000; i++) {
+      const other = Uint8Array.from({ length: 16 }, (_, j) => (i + j) & 0xff);
+      decryptCbc('aes-cbc', other, iv, encryptCbc('aes-cbc', other, iv, new Uint8Array(16)));
+    }
+    expect(toHex(encryptCbc(c.alg, key, iv, c.plaintext.slice()))).to.equal(c.ciphertext);
+    expect(toHex(decryptCbc(c.alg, key, iv, fromHex(c.ciphertext)))).to.equal(toHex(c.plaintext));
+  });
+
   it('block sizes: 16 for AES, 8 for 3DES', () => {
     expect(cipherBlockSize('aes-cbc')).to.equal(16);
     expect(cipherBlockSize('3des-cbc')).to.equal(8);

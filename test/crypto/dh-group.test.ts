@@ -101,6 +101,17 @@ describe('crypto/dh-group', () => {
     });
   });
 
+  for (const group of [14, 19] as const) {
+    it(`group ${group}: a pair rebuilt from its bytes alone (no kept Node object) gives the same shared secret`, () => {
+      const random = seededRandom(`rebuilt-${group}`);
+      const a = createDhKeyPair(group, random);
+      const b = createDhKeyPair(group, random);
+      const rebuilt = { group: a.group, publicKey: a.publicKey.slice(), privateKey: a.privateKey.slice() };
+      expect(toHex(dhSharedSecret(rebuilt, b.publicKey))).to.equal(toHex(dhSharedSecret(a, b.publicKey)));
+      expect(toHex(dhSharedSecret(a, b.publicKey))).to.equal(toHex(dhSharedSecret(b, a.publicKey)));
+    });
+  }
+
   describe('MODP peer values outside 1 < y < p-1 are rejected', () => {
     for (const group of [2, 14] as const) {
       const prime = Uint8Array.from(getDiffieHellman(group === 2 ? 'modp2' : 'modp14').getPrime());

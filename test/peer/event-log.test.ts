@@ -19,6 +19,16 @@ describe('peer/event-log', () => {
     expect(heard).to.deep.equal(['a']);
   });
 
+  it('with `retain`, keeps the newest events (at least `retain`, under twice as many) and still tells listeners of every one', () => {
+    const log = new EventLog({ retain: 3 });
+    let heard = 0;
+    log.on(() => heard++);
+    for (let i = 0; i < 10; i++) log.push(mark(BigInt(i), String(i)));
+    expect(heard).to.equal(10);
+    expect(log.events.length).to.be.within(3, 5);
+    expect(log.events.map((e) => (e as MarkEvent).label)).to.deep.equal(['5', '6', '7', '8', '9'].slice(5 - log.events.length));
+  });
+
   it('filters datagrams by SA', () => {
     const log = new EventLog();
     const d = (sa: string): HarnessEvent => ({ type: 'datagram', t: 1n, direction: 'in', local: { address: '127.0.0.1', port: 500 }, remote: { address: '127.0.0.1', port: 501 }, bytes: new Uint8Array(0), sa });
