@@ -311,6 +311,10 @@ function compileBehave(b: Raw, value: (sub: FieldPath, v: number | string) => nu
     change.dpd = b.ignore_dpd ? 'ignore' : 'answer';
     parts.push(b.ignore_dpd ? 'ignore R-U-THERE' : 'answer R-U-THERE');
   }
+  if (b.ignore_echo !== undefined) {
+    change.ignoreEcho = b.ignore_echo;
+    parts.push(b.ignore_echo ? 'ignore echo requests in ESP' : 'answer echo requests in ESP');
+  }
   if (b.hide_dpd_vid !== undefined) {
     change.hideDpdVendorId = b.hide_dpd_vid;
     parts.push(b.hide_dpd_vid ? 'hide DPD vendor ID' : 'send DPD vendor ID');
