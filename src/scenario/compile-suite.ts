@@ -156,6 +156,9 @@ function unmetCapability(steps: Raw[], can: TargetCapabilities): string | undefi
     }
     const traffic = st.behave?.traffic;
     if (traffic !== undefined && traffic?.from !== 'peer' && !can.traffic) return 'needs the DUT to send protected traffic (on-demand DPD), which this target cannot make it do';
+    if ((typeof traffic === 'object' || st.expect_esp !== undefined) && !can.esp) {
+      return 'needs ESP through the DUT’s SA; a lab DUT has it only with lab.dut.data_plane: kernel-libipsec (the kernel’s ESP may be emulated, docs/lab.md)';
+    }
   }
   return undefined;
 }
