@@ -41,7 +41,7 @@ apt_opts=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=600)
 # runtime libraries (ldd of pluto 4.10 on Debian 12; see docs/lab.md).
 packages=(
   strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
-  iproute2 iptables tcpdump tshark util-linux procps gcc libc6-dev
+  iproute2 iptables iputils-ping tcpdump tshark util-linux procps gcc libc6-dev
   libnss3-tools libnss3 libnspr4 libcurl3-nss libevent-core-2.1-7 libevent-pthreads-2.1-7
   libldns3 libunbound8 libcap-ng0 libaudit1 libldap-2.5-0 dns-root-data
 )

@@ -46,6 +46,11 @@ export interface Behaviour {
   dropAnswers?: boolean;
   /** 'ignore': R-U-THERE is accepted but never acknowledged. */
   dpd: 'answer' | 'ignore';
+  /**
+   * The DUT's echo requests in ESP are opened and counted but get no echo reply: its traffic
+   * stays one-way, so a DUT whose DPD counts inbound ESP as liveness sees none (RFC 3706 §5.4).
+   */
+  ignoreEcho?: boolean;
   ackSeq: SeqTransform;
   /** Applied to outbound plaintext before encryption (through the engine's mutate hook). */
   corrupt?: Corruption;
@@ -131,6 +136,7 @@ export function describeBehaviour(b: Behaviour): string {
   if (b.icmpFrom !== undefined) parts.push(`icmp-from=${b.icmpFrom}`);
   if (b.hideDpdVendorId) parts.push('dpd-vid=hidden');
   if (b.dropAnswers) parts.push('answers=dropped');
+  if (b.ignoreEcho) parts.push('echo=ignored');
   if (b.nat?.forceEncapsulation) parts.push('nat=forced');
   if (b.nat?.keepaliveS) parts.push(`nat-keepalive=${b.nat.keepaliveS}s${b.nat.stopKeepaliveAtS !== undefined ? `(stop at ${b.nat.stopKeepaliveAtS}s)` : ''}`);
   return parts.join(' ');

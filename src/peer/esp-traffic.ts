@@ -29,6 +29,8 @@ export interface EspTrafficDeps {
   timers: TimerSet;
   /** Whether the SA's behaviour lets anything leave (a silent peer sends no ESP either). */
   maySend(sa: string): boolean;
+  /** Whether the DUT's echo requests get replies (behaviour ignoreEcho: its traffic one-way). */
+  answersEcho(sa: string): boolean;
   send(sa: string, from: Endpoint, to: Endpoint, bytes: Uint8Array, esp: NonNullable<DatagramEvent['esp']>): void;
   mark(label: string, sa?: string): void;
   /** The keys for the report's Wireshark table. */
@@ -125,7 +127,7 @@ export class EspTraffic {
     }
     if (inner.kind !== 'icmp-echo') return { spi, seq, verdict: 'ok', inner: inner.kind };
     if (inner.echo.type === ICMP_ECHO_TYPE.REPLY) return { spi, seq, verdict: 'ok', inner: inner.echo.identifier === ECHO_IDENTIFIER ? 'echo-reply' : 'other' };
-    if (this.deps.maySend(child.sa)) {
+    if (this.deps.maySend(child.sa) && this.deps.answersEcho(child.sa)) {
       this.paths.set(child.sa, { local, remote });
       this.seal(child, { kind: 'icmp-echo', source: inner.ip.destination, destination: inner.ip.source, echo: echoReplyTo(inner.echo) }, 'echo-reply');
     }

@@ -95,6 +95,7 @@ export class FakePeer {
     this.esp = new EspTraffic({
       clock: options.clock, random: options.random ?? systemRandom, timers: this.timers,
       maySend: (sa) => ['none', 'in'].includes(this.behaviour(sa).silence),
+      answersEcho: (sa) => this.behaviour(sa).ignoreEcho !== true,
       send: (sa, from, to, bytes, esp) => void this.transmit(this.rebound.get(`${from.address}:${from.port}`) ?? from, to, bytes, { sa, esp }, 'esp').catch(() => undefined),
       mark: (label, sa) => this.mark(label, sa),
       keys: (e) => this.log.push(e),

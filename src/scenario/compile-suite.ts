@@ -156,6 +156,9 @@ function unmetCapability(steps: Raw[], can: TargetCapabilities): string | undefi
     }
     const traffic = st.behave?.traffic;
     if (traffic !== undefined && traffic?.from !== 'peer' && !can.traffic) return 'needs the DUT to send protected traffic (on-demand DPD), which this target cannot make it do';
+    if ((typeof traffic === 'object' || st.expect_esp !== undefined) && !can.esp) {
+      return 'needs ESP through the DUT’s SA; a lab DUT has it only with lab.dut.data_plane: kernel-libipsec (the kernel’s ESP may be emulated, docs/lab.md)';
+    }
   }
   return undefined;
 }
@@ -310,6 +313,10 @@ function compileBehave(b: Raw, value: (sub: FieldPath, v: number | string) => nu
   if (b.ignore_dpd !== undefined) {
     change.dpd = b.ignore_dpd ? 'ignore' : 'answer';
     parts.push(b.ignore_dpd ? 'ignore R-U-THERE' : 'answer R-U-THERE');
+  }
+  if (b.ignore_echo !== undefined) {
+    change.ignoreEcho = b.ignore_echo;
+    parts.push(b.ignore_echo ? 'ignore echo requests in ESP' : 'answer echo requests in ESP');
   }
   if (b.hide_dpd_vid !== undefined) {
     change.hideDpdVendorId = b.hide_dpd_vid;

@@ -143,7 +143,7 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
           // A ping from the DUT's inner address to the peer's: charon routes it into its tunnel.
           async setTraffic(on, rate = 1) {
             await traffic?.stop();
-            traffic = on ? startDutTraffic(lab, { source: inner.destination, destination: inner.source, rate }) : undefined;
+            traffic = on ? await startDutTraffic(lab, { source: inner.destination, destination: inner.source, rate }) : undefined;
           },
           async hasSa(peerAddress) {
             const sas = (await dut?.listSas()) ?? [];

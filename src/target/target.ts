@@ -76,6 +76,8 @@ export interface TargetCapabilities {
   initiate: boolean;
   /** The DUT can be made to send protected traffic (on-demand DPD). */
   traffic: boolean;
+  /** ESP really crosses the DUT's SA: the fake peer's ESP reaches it, and its own traffic leaves as ESP. */
+  esp: boolean;
   /** How many SAs one scenario can hold at once, each on its own fake-peer endpoint (0: one SA only). */
   maxSas: number;
 }

@@ -4,20 +4,22 @@
  * 3.5 min on this machine): 25 passed (37 with the twelve robustness cases of 2026-12-06, 20 robustness cases in all) plus the 5 allow-listed ones passed or failed by the
  * first-probe race described in docs/daemons.md#first-probe-at-dpddelay-or-2--dpddelay (pluto's timer vs its
  * idle check, not a lab artefact), 7 skipped by `requires:`, the four wrong-sequence ACK
- * scenarios expected-fail as the profile declares.
+ * scenarios expected-fail as the profile declares. With suites/nat-t.yaml (2026-12-07): 2 more
+ * passed, nat-t/dpd-over-udp-4500 allow-listed (it times the first probe), the NAT rebinding
+ * expected-fail (pluto answers the old port).
  */
 import { expect } from 'chai';
 import { LIBRESWAN } from '../e2e/lab-duts.js';
 import type { ScenarioJson } from '../e2e/cli-run.js';
-import { describeLabConformance, IKEV2_SUITES_SKIPPED_ON_IKEV1, NAT_T_UNMEASURED, TRAFFIC_NEEDS_NAT_T, type Status } from './lab-conformance.js';
+import { describeLabConformance, IKEV2_SUITES_SKIPPED_ON_IKEV1, NAT_T_KEEPALIVES_NOT_LIVENESS, TRAFFIC_NEEDS_ESP, type Status } from './lab-conformance.js';
 import { FIRST_PROBE_RACE, itAllowsOnlyTheFirstProbeRace, logLines, TOLERANCE } from './libreswan-first-probe-race.js';
 
 const SKIPPED = [
   // 100 SAs need 100 fake-peer addresses: run against profiles/*-scale.yaml (lab-dpd-at-scale.test.ts).
   'dpd-at-scale/sas-100',
-  ...NAT_T_UNMEASURED,
+  ...NAT_T_KEEPALIVES_NOT_LIVENESS,
   ...IKEV2_SUITES_SKIPPED_ON_IKEV1,
-  ...TRAFFIC_NEEDS_NAT_T,
+  ...TRAFFIC_NEEDS_ESP,
   'multi-peer-failover/order-respected',
   'multi-peer-failover/primary-to-secondary',
   'multi-peer-failover/secondary-to-third',
@@ -26,11 +28,14 @@ const SKIPPED = [
   'on-demand/traffic-triggers-probes',
   'silence/restart-after-dead',
 ];
+const NAT_REBINDING = 'nat-t/dpd-across-nat-rebinding';
 const EXPECTED_FAIL = ['sequence-mismatch/ack-constant', 'sequence-mismatch/ack-minus-one', 'sequence-mismatch/ack-plus-one', 'sequence-mismatch/ack-stale'];
 const PASSED = [
   'delayed-ack/just-outside-dead-time',
   'delayed-ack/late-ack-ignored',
   'delayed-ack/short-delay-keeps-sa',
+  'nat-t/dead-over-udp-4500',
+  'nat-t/keepalives-are-not-liveness',
   'negotiation/without-vendor-id-no-probes',
   'responder/ack-echoes-sequence',
   'responder/ack-within-bound',
@@ -73,12 +78,24 @@ describeLabConformance({
     ...PASSED.map((id) => [id, 'passed' as Status]),
     ...SKIPPED.map((id) => [id, 'skipped' as Status]),
     ...EXPECTED_FAIL.map((id) => [id, 'expected-fail' as Status]),
+    [NAT_REBINDING, 'expected-fail' as Status],
   ]),
   allowListed: FIRST_PROBE_RACE,
   jobs: 3,
   timeoutMs: 600_000,
   evidence(run) {
     itAllowsOnlyTheFirstProbeRace(run, FIRST_PROBE_RACE);
+
+    it('does not follow a NAT rebinding: pluto reads the R_U_THERE from the new port but no ACK and no probe reaches it', () => {
+      const s = run().byId.get(NAT_REBINDING)!;
+      expect(s.reason).to.match(/does not follow a NAT rebinding/);
+      const ours = s.timeline.filter((m) => m.direction === 'out' && m.kind === 'r-u-there');
+      expect(ours.length, 'the rebinding probe').to.be.greaterThanOrEqual(1);
+      const newPort = ours.at(-1)!.local.port;
+      expect(newPort).to.not.equal(4500);
+      expect(s.timeline.filter((m) => m.direction === 'in' && m.local.port === newPort && (m.kind === 'r-u-there-ack' || m.kind === 'r-u-there'))).to.deep.equal([]);
+      expect(logLines(s).some((l) => l.includes('DPD: received R_U_THERE'))).to.equal(true);
+    });
 
     it('expected-fails are what the profile says: ACKs with the wrong number kept the SA, pluto logged the mismatch', () => {
       for (const id of EXPECTED_FAIL) {

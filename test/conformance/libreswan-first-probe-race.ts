@@ -19,6 +19,7 @@ import type { FullRun } from './full-run.js';
  */
 export const FIRST_PROBE_RACE = [
   'delayed-ack/just-inside-retry-window',
+  'nat-t/dpd-over-udp-4500',
   'negotiation/with-vendor-id-probes',
   'sequence-mismatch/correct-after-wrong',
   'silence/periodic-interval',

@@ -16,7 +16,7 @@ const CISCO: SimulatedDut = { interval: 10, retry: 2, probes: 5, deleteOnDead: t
 
 function simulatedFactory(clock: FakeClock, dut: SimulatedDut): TargetFactory & { running: number; maxRunning: number; closed: boolean } {
   return {
-    clock, capabilities: { saStatus: 'dut', initiate: true, traffic: true, maxSas: 0 }, maxJobs: 4, dataPlane: 'n/a', running: 0, maxRunning: 0, closed: false,
+    clock, capabilities: { saStatus: 'dut', initiate: true, traffic: true, esp: true, maxSas: 0 }, maxJobs: 4, dataPlane: 'n/a', running: 0, maxRunning: 0, closed: false,
     async open(): Promise<ScenarioTarget> {
       const target = new SimulatedTarget(clock, dut);
       this.running++
