@@ -26,10 +26,12 @@ export interface Ikev2DpdFaults {
   answerWrongMessageId?: boolean;
   /** The peer's liveness requests are never answered. */
   noLivenessAnswer?: boolean;
+  /** An unprotected INVALID_IKE_SPI answering the liveness request is taken as the peer's death at once (RFC 7296 §2.21.4: it MUST NOT change any SA). */
+  invalidIkeSpiIsDeath?: boolean;
 }
 
 export const IKEV2_FAULT_NAMES: readonly (keyof Ikev2DpdFaults)[] = [
-  'intervalSeconds', 'retransmissions', 'noDeleteOnDeath', 'ignoreLivenessResponses', 'answerWrongMessageId', 'noLivenessAnswer',
+  'intervalSeconds', 'retransmissions', 'noDeleteOnDeath', 'ignoreLivenessResponses', 'answerWrongMessageId', 'noLivenessAnswer', 'invalidIkeSpiIsDeath',
 ];
 
 export interface CiscoIkev2DpdConfig {

@@ -7,7 +7,9 @@
  */
 import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent, Endpoint, HarnessEvent, SaStateEvent } from '../events.js';
+import { invalidIkeSpi } from '../ike/v2/ikev2-engine.js';
 import { messageSummaryOf } from '../ike/v2/ikev2-summary.js';
+import { ikev2Header } from '../wire/ikev2/header.js';
 import type { SeqTransform } from './behaviour.js';
 import { EventLog } from './event-log.js';
 import type { Ikev2Effect, Ikev2EnginePort, Ikev2Event, Ikev2Outbound, Ikev2SaKeys, Ikev2SendOptions } from './ikev2-engine-port.js';
@@ -25,9 +27,17 @@ export interface Ikev2Behaviour {
   liveness: 'answer' | 'ignore';
   /** The message ID of a liveness answer against the request's (RFC 7296 §2.2: the same); 'stale' reuses the one answered before. */
   answerMessageId: SeqTransform;
+  /**
+   * The peer lost the IKE SAs it holds when this turns on (a reboot): each request the DUT sends on
+   * one is answered with an unprotected INVALID_IKE_SPI (RFC 7296 §2.21.4) and nothing else. The
+   * engine still reads the requests, as a capture would (with holdsLiveness it reads each retransmission
+   * too, instead of serving it from its cache), so the timeline names each liveness request;
+   * an IKE SA the DUT sets up afterwards is served normally.
+   */
+  lostState: boolean;
 }
 
-export const NORMAL_IKEV2_BEHAVIOUR: Ikev2Behaviour = { silence: 'none', answerDelayMs: 0, dropAnswers: false, liveness: 'answer', answerMessageId: { kind: 'echo' } };
+export const NORMAL_IKEV2_BEHAVIOUR: Ikev2Behaviour = { silence: 'none', answerDelayMs: 0, dropAnswers: false, liveness: 'answer', answerMessageId: { kind: 'echo' }, lostState: false };
 
 export interface Ikev2PeerOptions {
   bind: Endpoint[];
@@ -53,6 +63,8 @@ export class Ikev2Peer {
   private readonly timers: TimerSet;
   private readonly engineListeners = new Set<(r: Ikev2EngineRecord) => void>();
   private transport!: UdpTransport;
+  /** The IKE SAs the peer pretends to have lost (behaviour lostState), by id. */
+  private lost = new Set<string>();
   /** The message ID of the last liveness request answered, per SA (for answerMessageId 'stale'). */
   private readonly lastAnswered = new Map<string, number>();
   private closed = false;
@@ -73,6 +85,7 @@ export class Ikev2Peer {
   }
 
   setBehaviour(change: Partial<Ikev2Behaviour>): Ikev2Behaviour {
+    if (change.lostState !== undefined && change.lostState !== this.behaviour.lostState) this.lost = new Set(change.lostState ? this.sas() : []);
     this.behaviour = { ...this.behaviour, ...change };
     return this.behaviour;
   }
@@ -164,6 +177,20 @@ export class Ikev2Peer {
       ...(result.rejected ? { rejected: result.rejected } : {}),
     });
     this.run(result.effects);
+    if (result.sa !== undefined && this.lost.has(result.sa)) this.answerLost(d);
+  }
+
+  /** §2.21.4: a request for an SA the peer no longer knows gets INVALID_IKE_SPI, unprotected, with the request's SPIs and message ID. */
+  private answerLost(d: Datagram): void {
+    let header;
+    try {
+      header = ikev2Header.decode(d.bytes);
+    } catch {
+      return;
+    }
+    if (header.flags.response || this.behaviour.silence === 'out' || this.behaviour.silence === 'both') return;
+    const effect = invalidIkeSpi(header, d.local, d.remote);
+    if (effect.type === 'send') void this.transmit(effect.datagram).catch(() => undefined);
   }
 
   private run(effects: Ikev2Effect[]): void {
@@ -180,6 +207,10 @@ export class Ikev2Peer {
     const silence = this.behaviour.silence;
     if (silence === 'out' || silence === 'both') {
       this.log.push({ type: 'mark', t: this.now(), label: `silence-${silence}: ${datagram.summary.exchange} ${datagram.summary.response ? 'response' : 'request'} ${datagram.summary.messageId} not sent to ${datagram.to.address}:${datagram.to.port} [${datagram.sa}]` });
+      return;
+    }
+    if (datagram.answer && this.lost.has(datagram.sa)) {
+      this.log.push({ type: 'mark', t: this.now(), label: `state lost: ${datagram.summary.exchange} response ${datagram.summary.messageId} not sent [${datagram.sa}]` });
       return;
     }
     if (datagram.answer && this.behaviour.dropAnswers) {
@@ -230,7 +261,8 @@ export class Ikev2Peer {
   }
 
   private answerLiveness(sa: string, ticket: number, messageId: number): void {
-    if (this.behaviour.liveness === 'ignore') return;
+    // A peer without the SA has nothing to answer from; answering would also let the engine serve retransmissions from its cache unread.
+    if (this.behaviour.liveness === 'ignore' || this.lost.has(sa)) return;
     const t = this.behaviour.answerMessageId;
     const previous = this.lastAnswered.get(sa);
     const id = t.kind === 'echo' ? messageId : t.kind === 'plus-one' ? messageId + 1 : t.kind === 'minus-one' ? messageId - 1 : t.kind === 'constant' ? t.value : (previous ?? messageId - 1);

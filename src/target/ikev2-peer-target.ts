@@ -43,6 +43,7 @@ export function ikev2Behaviour(change: Partial<Behaviour>): Partial<Ikev2Behavio
   if (change.dropAnswers !== undefined) out.dropAnswers = change.dropAnswers;
   if (change.answerDelayMs !== undefined) out.answerDelayMs = change.answerDelayMs;
   if (change.ackSeq !== undefined) out.answerMessageId = change.ackSeq;
+  if (change.lostState !== undefined) out.lostState = change.lostState;
   return out;
 }
 

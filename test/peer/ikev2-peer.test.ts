@@ -66,6 +66,28 @@ describe('Ikev2Peer over loopback UDP', function () {
     expect(b.log.events.filter((e) => e.type === 'datagram' && e.direction === 'in' && e.behaviour === 'silence-both')).to.have.length(SCHEDULE.length);
   });
 
+  it('lostState: each request on the lost SA gets an unprotected INVALID_IKE_SPI and nothing else; a new IKE SA is served normally', async () => {
+    // As the scenario targets run it: the peer holds the DUT's liveness requests (engine liveness 'owner').
+    await b.close();
+    b = await Ikev2Peer.start({ bind: [LOOPBACK], clock: systemClock, engine: new Ikev2Engine({ ...mirror(config), random: v2Config('peer-b').random, liveness: 'owner' }), holdsLiveness: true });
+    const sa = await bringUp();
+    b.setBehaviour({ lostState: true });
+    a.sendLiveness(sa);
+    await a.waitForSaState(1, 'expired', 3000);
+    const notifies = a.engineEvents.filter((r) => r.event.kind === 'notify-received').map((r) => r.event);
+    expect(notifies).to.have.length(SCHEDULE.length);
+    expect(notifies.every((n) => n.kind === 'notify-received' && n.notifyType === 4 && n.unprotected === true && n.response)).to.equal(true);
+    const out = b.log.events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'out' && e.sa === sa);
+    const sent = a.log.events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'out' && e.summary?.kind === 'liveness');
+    // The engine still reads the DUT's requests (the timeline names them), but only the notify leaves, under the request's message ID.
+    expect(out.slice(-SCHEDULE.length).map((e) => `${e.summary?.kind}:${e.summary?.notifyType}:${e.summary?.messageId}`)).to.deep.equal(sent.map((e) => `notify:4:${e.summary?.messageId}`));
+    expect(b.log.events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'in' && e.summary?.kind === 'liveness')).to.have.length(SCHEDULE.length);
+    expect(kinds(b, 'out')).to.not.include('liveness-response');
+    const since = systemClock.now();
+    a.initiate(a.endpoints[0]!, b.endpoints[0]!);
+    await a.waitForSaState(2, 'established', 3000, since);
+  });
+
   it('rejects waitForSaState with ERR_DUT_REFUSED carrying the notify when the DUT refuses AUTH', async () => {
     await b.close();
     b = await Ikev2Peer.start({ bind: [LOOPBACK], clock: systemClock, engine: new Ikev2Engine({ ...mirror(config), random: v2Config('peer-c').random, psk: () => new TextEncoder().encode('wrong') }) });
