@@ -74,8 +74,8 @@ export class Ikev2PeerScenarioTarget implements ScenarioTarget {
     }
     const dutStarted = this.events().some((e) => e.type === 'datagram' && e.direction === 'in' && e.summary?.kind === 'ike-sa-init' && e.local.address === local.address);
     if (!dutStarted) await this.o.control.initiate?.(options.peerIndex);
-    // Since the scenario start: a DUT may have finished before this step began.
-    this.sa = (await this.o.peer.waitForSaState(2, 'established', options.timeoutMs, this.since)).sa;
+    // Since the scenario start (a DUT may have finished before this step began), but a new IKE SA: after a failover the earlier one is up in the stream too.
+    this.sa = (await this.o.peer.waitForSaState(2, 'established', options.timeoutMs, this.since, this.sa)).sa;
     return this.sa;
   }
 

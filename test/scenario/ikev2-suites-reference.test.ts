@@ -14,8 +14,9 @@ import type { PlannedScenario } from '../../src/scenario/plan.js';
 import { failedChecks, runOnReferenceV2, withFaults } from './ikev2-reference-run.js';
 
 const profileFile = (name: string): string => new URL(`../../profiles/${name}.yaml`, import.meta.url).pathname;
-const SUITES = ['ikev2-responder', 'ikev2-lost-state'];
+const SUITES = ['ikev2-responder', 'ikev2-lost-state', 'ikev2-failover'];
 const reference = loadProfile(profileFile('reference-ikev2'));
+const threePeers = loadProfile(profileFile('reference-ikev2-failover'));
 /** The same DUT declared to give the peer up at INVALID_IKE_SPI, as a device with that deviation would be. */
 const believesInvalidSpi: DeviceProfile = { ...reference, ikev2Dpd: { ...reference.ikev2Dpd!, invalidIkeSpi: 'peer-dead' } };
 /** `action: clear` (a crypto map without restart): the dead peer's SAs stay gone. */
@@ -47,6 +48,9 @@ const CASES: Array<{ id: string; profile?: DeviceProfile; healthy?: Ikev2DpdFaul
   // The deviation declared: the DUT that believes the notify passes, the one that follows the RFC fails.
   { id: 'ikev2-lost-state/dead-at-notify', profile: clearing(believesInvalidSpi), healthy: { invalidIkeSpiIsDeath: true }, caughtBy: [{}] },
   { id: 'ikev2-lost-state/restart-at-notify', profile: believesInvalidSpi, healthy: { invalidIkeSpiIsDeath: true }, caughtBy: [{}] },
+  { id: 'ikev2-failover/primary-to-secondary', profile: threePeers, caughtBy: [{ noFailover: true }, { failoverSkipsPeer: true }, { retransmissions: 2 }] },
+  { id: 'ikev2-failover/order-respected', profile: threePeers, caughtBy: [{ failoverSkipsPeer: true }] },
+  { id: 'ikev2-failover/secondary-to-third', profile: threePeers, caughtBy: [{ noFailover: true }] },
 ];
 
 const RUNS: Run[] = CASES.flatMap((c) => {
@@ -71,12 +75,16 @@ describe('IKEv2 suites against the IKEv2 reference DUT (profiles/reference-ikev2
 
   it('the reference profile (restart, RFC behaviour) skips the clear and declared-deviation scenarios, saying why', () => {
     const skipped = [...planned(reference).values()].filter((s) => s.skip !== undefined).map((s) => `${s.id}: ${s.skip}`).sort();
-    expect(skipped).to.deep.equal([
+    expect(skipped.filter((s) => !s.startsWith('ikev2-failover/'))).to.deep.equal([
       'ikev2-lost-state/dead-at-notify: requires dpd.action clear or hold (profile: restart)',
       'ikev2-lost-state/dead-on-schedule: requires dpd.action clear or hold (profile: restart)',
       'ikev2-lost-state/restart-at-notify: requires ikev2_dpd.invalid_ike_spi peer-dead (profile: ignore)',
     ]);
+    // One peer, action restart: the failover suite needs a peer list (profiles/reference-ikev2-failover.yaml has three).
+    expect(skipped.filter((s) => s.startsWith('ikev2-failover/'))).to.have.length(3);
+    expect(skipped.filter((s) => s.startsWith('ikev2-failover/')).every((s) => s.endsWith('requires dpd.action failover (profile: restart)'))).to.equal(true);
     expect([...planned(reference).keys()].sort()).to.deep.equal(CASES.map((c) => c.id).sort());
+    expect([...planned(threePeers).values()].filter((s) => s.suite === 'ikev2-failover' && s.skip !== undefined)).to.deep.equal([]);
   });
 
   for (const r of RUNS) {
