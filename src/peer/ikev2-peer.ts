@@ -10,7 +10,10 @@ import type { Clock, DatagramEvent, Endpoint, HarnessEvent, SaStateEvent } from 
 import { invalidIkeSpi } from '../ike/v2/ikev2-engine.js';
 import { messageSummaryOf } from '../ike/v2/ikev2-summary.js';
 import { ikev2Header } from '../wire/ikev2/header.js';
-import type { SeqTransform } from './behaviour.js';
+import type { IcmpSilence, SeqTransform } from './behaviour.js';
+import { IcmpAnswers } from './icmp-answers.js';
+import { IcmpInjector } from './icmp-injector.js';
+import type { UnreachableName } from './icmp-message.js';
 import { EventLog } from './event-log.js';
 import type { Ikev2Effect, Ikev2EnginePort, Ikev2Event, Ikev2Outbound, Ikev2SaKeys, Ikev2SendOptions } from './ikev2-engine-port.js';
 import { TimerSet } from './timer-set.js';
@@ -35,6 +38,12 @@ export interface Ikev2Behaviour {
    * an IKE SA the DUT sets up afterwards is served normally.
    */
   lostState: boolean;
+  /**
+   * An icmp-* silence (behaviour.ts IcmpSilence): the daemon is dead but its host answers. Each
+   * datagram from the DUT is read for the timeline and answered with this ICMP error; combine with
+   * silence 'out' and liveness 'ignore' so nothing IKE leaves (ikev2-peer-target.ts does).
+   */
+  icmp?: { label: IcmpSilence; code: UnreachableName; from?: string };
 }
 
 export const NORMAL_IKEV2_BEHAVIOUR: Ikev2Behaviour = { silence: 'none', answerDelayMs: 0, dropAnswers: false, liveness: 'answer', answerMessageId: { kind: 'echo' }, lostState: false };
@@ -46,6 +55,8 @@ export interface Ikev2PeerOptions {
   log?: EventLog;
   /** The engine holds the DUT's liveness requests (config liveness 'owner'): the peer answers them by its behaviour. */
   holdsLiveness?: boolean;
+  /** Opens the ICMP injector on the first datagram an ICMP silence answers (default: a raw socket, root). */
+  openIcmp?: () => IcmpInjector;
 }
 
 /** An engine event with the SA it belongs to and when it happened. */
@@ -68,10 +79,17 @@ export class Ikev2Peer {
   /** The message ID of the last liveness request answered, per SA (for answerMessageId 'stale'). */
   private readonly lastAnswered = new Map<string, number>();
   private closed = false;
+  private readonly icmpAnswers: IcmpAnswers;
 
   private constructor(private readonly options: Ikev2PeerOptions) {
     this.log = options.log ?? new EventLog();
     this.timers = new TimerSet(options.clock);
+    this.icmpAnswers = new IcmpAnswers({
+      open: options.openIcmp ?? (() => IcmpInjector.open({ clock: options.clock })),
+      log: this.log,
+      isClosed: () => this.closed,
+      mark: (label, sa, icmp) => this.log.push({ type: 'mark', t: this.now(), label: sa ? `${label} [${sa}]` : label, ...(icmp ? { icmp } : {}) }),
+    });
   }
 
   static async start(options: Ikev2PeerOptions): Promise<Ikev2Peer> {
@@ -154,6 +172,7 @@ export class Ikev2Peer {
     if (this.closed) return;
     this.closed = true;
     this.timers.cancelAll();
+    this.icmpAnswers.close();
     await this.transport.close();
     this.log.close();
   }
@@ -170,13 +189,16 @@ export class Ikev2Peer {
       return;
     }
     const result = this.options.engine.receive(d, d.t);
+    const icmp = this.behaviour.icmp;
     this.log.push({
       ...base,
+      ...(icmp ? { behaviour: icmp.label } : {}),
       ...(result.sa ? { sa: result.sa } : {}),
       ...(result.summary ? { summary: messageSummaryOf(result.summary) } : {}),
       ...(result.rejected ? { rejected: result.rejected } : {}),
     });
     this.run(result.effects);
+    if (icmp) this.icmpAnswers.answer(d, icmp.code, icmp.from, result.sa);
     if (result.sa !== undefined && this.lost.has(result.sa)) this.answerLost(d);
   }
 

@@ -188,7 +188,6 @@ function unmetRequirement(req: Raw, profile: DeviceProfile, steps: Raw[], host: 
   const missing = unmetCapability(steps, targetCapabilities(profile));
   if (missing) return missing;
   const icmp = steps.map((st) => (st as Raw).behave?.silence).find((v) => typeof v === 'string' && v.startsWith('icmp-'));
-  if (icmp && profile.ike.version === 2) return `needs an ICMP silence (${icmp}), which the IKEv2 fake peer does not have`;
   if (icmp && !host.rawSocket) return `needs a raw socket to answer with ICMP (${icmp}): run as root or give node CAP_NET_RAW`;
   return undefined;
 }
