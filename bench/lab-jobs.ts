@@ -8,7 +8,9 @@
  * and down. Results go in docs/performance.md.
  *
  * Knobs: BENCH_JOBS (N, default 12), BENCH_ROUNDS (pairs of runs, default 1),
- * BENCH_PROFILE (default profiles/strongswan.yaml). Run it under the lab lock:
+ * BENCH_PROFILE (default profiles/strongswan.yaml), BENCH_BEFORE (a checkout of an older
+ * revision, with node_modules: then each pair is --jobs N there, then --jobs N here, the
+ * before/after of a change to how jobs are used). Run it under the lab lock:
  *   sudo flock /tmp/dpd-lab.lock npm run bench:lab
  */
 import { spawn } from 'node:child_process';
@@ -18,12 +20,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = fileURLToPath(new URL('./cli-main.ts', import.meta.url));
 const JOBS = Number(process.env.BENCH_JOBS ?? 12);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const PROFILE = process.env.BENCH_PROFILE ?? 'profiles/strongswan.yaml';
+const BEFORE = process.env.BENCH_BEFORE;
 
 interface Measured {
+  /** 'before' (BENCH_BEFORE's checkout) or 'this'. */
+  side: 'before' | 'this';
   jobs: number;
   exitCode: number | null;
   processWallS: number;
@@ -37,10 +41,11 @@ interface Measured {
 
 const SPEED = /wall time ([\d.]+) s with (\d+) jobs?; longest scenario (\S+) ([\d.]+) s; wall ÷ longest = ([\d.]+)/;
 
-async function runOnce(jobs: number): Promise<Measured> {
+async function runOnce(jobs: number, side: Measured['side']): Promise<Measured> {
+  const root = side === 'before' ? BEFORE! : ROOT;
   const out = mkdtempSync(join(tmpdir(), `dpd-bench-jobs${jobs}-`));
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', 'suites', '--profile', PROFILE, '--jobs', String(jobs), '--reporter', 'dot', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/cli-main.ts'), 'run', 'suites', '--profile', PROFILE, '--jobs', String(jobs), '--reporter', 'dot', '--out', out], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout.on('data', (c: Buffer) => (text += c.toString('utf8')));
   child.stderr.on('data', (c: Buffer) => (text += c.toString('utf8')));
@@ -50,23 +55,26 @@ async function runOnce(jobs: number): Promise<Measured> {
   if (!m) throw new Error(`--jobs ${jobs}: no speed line in the run's output (exit ${exitCode}):\n${text.slice(-4000)}`);
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { summary: Record<string, number> };
   rmSync(out, { recursive: true, force: true });
-  return { jobs: Number(m[2]), exitCode, processWallS, wallS: Number(m[1]), longestId: m[3]!, longestS: Number(m[4]), ratio: Number(m[5]), scenarios: results.summary };
+  return { side, jobs: Number(m[2]), exitCode, processWallS, wallS: Number(m[1]), longestId: m[3]!, longestS: Number(m[4]), ratio: Number(m[5]), scenarios: results.summary };
 }
 
 const cpu = cpus();
-console.log(`dpd-harness bench:lab, ${new Date().toISOString()}, ${PROFILE}, suites/, --jobs 1 vs ${JOBS}, ${ROUNDS} round(s)`);
+console.log(`dpd-harness bench:lab, ${new Date().toISOString()}, ${PROFILE}, suites/, ${BEFORE ? `--jobs ${JOBS} in ${BEFORE} vs here` : `--jobs 1 vs ${JOBS}`}, ${ROUNDS} round(s)`);
 console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}, node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 const all: Measured[] = [];
+const pair: Array<[number, Measured['side']]> = BEFORE ? [[JOBS, 'before'], [JOBS, 'this']] : [[1, 'this'], [JOBS, 'this']];
+const label = (jobs: number, side: Measured['side']): string => `${side === 'before' ? 'before ' : BEFORE ? 'after ' : ''}--jobs ${jobs}`;
 for (let round = 0; round < ROUNDS; round++) {
-  for (const jobs of [1, JOBS]) {
-    const m = await runOnce(jobs);
+  for (const [jobs, side] of pair) {
+    const m = await runOnce(jobs, side);
     all.push(m);
-    console.log(`--jobs ${jobs} (ran with ${m.jobs}): scenarios ${m.wallS.toFixed(1)} s, longest ${m.longestId} ${m.longestS.toFixed(1)} s, wall ÷ longest ${m.ratio.toFixed(2)}; process ${m.processWallS.toFixed(1)} s; exit ${m.exitCode}; ${JSON.stringify(m.scenarios)}; load ${loadavg()[0]!.toFixed(2)}`);
+    console.log(`${label(jobs, side)} (ran with ${m.jobs}): scenarios ${m.wallS.toFixed(1)} s, longest ${m.longestId} ${m.longestS.toFixed(1)} s, wall ÷ longest ${m.ratio.toFixed(2)}; process ${m.processWallS.toFixed(1)} s; exit ${m.exitCode}; ${JSON.stringify(m.scenarios)}; load ${loadavg()[0]!.toFixed(2)}`);
   }
 }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-for (const jobs of [1, JOBS]) {
-  const runs = all.filter((m) => m.jobs === jobs || (jobs === JOBS && m.jobs !== 1));
+for (const [jobs, side] of pair) {
+  // A run may use fewer jobs than asked (the target's maxJobs): group by what was asked.
+  const runs = all.filter((m, i) => m.side === side && pair[i % pair.length]![0] === jobs);
   if (runs.length === 0) continue;
-  console.log(`median --jobs ${jobs}: scenarios ${median(runs.map((r) => r.wallS)).toFixed(1)} s, wall ÷ longest ${median(runs.map((r) => r.ratio)).toFixed(2)}, process ${median(runs.map((r) => r.processWallS)).toFixed(1)} s`);
+  console.log(`median ${label(jobs, side)}: scenarios ${median(runs.map((r) => r.wallS)).toFixed(1)} s, wall ÷ longest ${median(runs.map((r) => r.ratio)).toFixed(2)}, process ${median(runs.map((r) => r.processWallS)).toFixed(1)} s`);
 }

@@ -43,10 +43,19 @@ export interface MessageSummary {
   step?: number;
 }
 
+/**
+ * Which clock stamped a datagram: 'kernel' when the kernel's receive stamp of the
+ * packet was matched to it (src/peer/kernel-receive-stamps.ts), 'event-loop' when
+ * the harness read the clock itself (every send, and receives without the stamp).
+ */
+export type StampClock = 'kernel' | 'event-loop';
+
 export interface DatagramEvent {
   type: 'datagram';
   /** Monotonic time in ns. */
   t: bigint;
+  /** Absent in events recorded before the harness told the two apart: the event loop. */
+  stampedBy?: StampClock;
   direction: 'in' | 'out';
   local: Endpoint;
   remote: Endpoint;

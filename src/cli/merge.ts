@@ -4,17 +4,16 @@
  * report.html and README.md rendered from the merged results, every
  * scenario's pcap and key table copied. Exit 0 merged, 2 bad input.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXIT, HarnessError, UsageError } from '../errors.js';
-import { parseIkev1KeyTable } from '../report/ikev1-key-table.js';
 import { renderJunitXml } from '../report/junit-xml.js';
 import { reportFromResults } from '../report/report-from-results.js';
 import { renderReportHtml } from '../report/report-html.js';
 import { renderReportReadme } from '../report/report-readme.js';
 import { REPORT_FILES, writeReportFile } from '../report/report-writer.js';
 import { renderResultsJson } from '../report/results-json.js';
-import { type LoadedResults, loadResults, type ScenarioJson } from '../report/results-reader.js';
+import { type LoadedResults, loadResults, readScenarioKeys, type ScenarioJson } from '../report/results-reader.js';
 import { mergeRuns } from '../report/run-merge.js';
 import { MERGE } from './commands.js';
 import { parseCommandArgs } from './option-table.js';
@@ -49,15 +48,13 @@ export async function mergeCommand(args: string[]): Promise<number> {
   } catch (err) {
     throw new HarnessError('ERR_REPORT_WRITE', `cannot create ${opts.out}: ${(err as Error).message}`, { cause: err });
   }
-  const keysOf = (s: ScenarioJson) => {
-    const file = s.files && join(home.get(s.id)!, s.files.ikev1Keys);
-    return file && existsSync(file) ? parseIkev1KeyTable(readFileSync(file, 'utf8')) : [];
-  };
+  const keysOf = (s: ScenarioJson) => readScenarioKeys(home.get(s.id)!, s);
   for (const suite of merged.suites) {
     for (const s of suite.scenarios) {
       if (!s.files) continue;
       // File names come from the scenario id (unique in the merged run), so no two scenarios share one.
-      for (const name of [s.files.pcap, s.files.ikev1Keys]) {
+      for (const name of [s.files.pcap, s.files.ikev1Keys, s.files.ikev2Keys]) {
+        if (name === null) continue;
         const from = join(home.get(s.id)!, name);
         if (existsSync(from)) copyFileSync(from, join(opts.out, name));
       }

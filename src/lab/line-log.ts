@@ -18,13 +18,18 @@ export interface TimedLine {
 const MAX_LINES = 50_000;
 
 export class LineLog {
-  private readonly lines: TimedLine[] = [];
-  private dropped = 0;
+  /**
+   * The last `capacity` lines, as a ring: line n (counted from the first ever written)
+   * sits at n % capacity. A verbose daemon (charon with a thousand SAs probing) writes
+   * thousands of lines a second, and shifting a full array moved all of them per line.
+   */
+  private readonly ring: TimedLine[] = [];
+  private total = 0;
   private closed = false;
   private waiters: Array<() => void> = [];
   private readonly partial = new Map<LineSource, string>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly clock: Clock, private readonly capacity = MAX_LINES) {}
 
   /** Feed raw text; complete lines are stamped now, a trailing partial line waits for its newline. */
   write(source: LineSource, chunk: string): void {
@@ -48,28 +53,29 @@ export class LineLog {
   }
 
   snapshot(): TimedLine[] {
-    return [...this.lines];
+    const kept: TimedLine[] = [];
+    for (let n = this.oldest; n < this.total; n++) kept.push(this.ring[n % this.capacity]!);
+    return kept;
   }
 
   async *follow(): AsyncGenerator<TimedLine> {
-    let next = this.dropped;
+    let next = this.oldest;
     for (;;) {
-      while (next < this.dropped + this.lines.length) {
-        const index = Math.max(next, this.dropped) - this.dropped;
-        next = this.dropped + index + 1;
-        yield this.lines[index];
-      }
+      // A reader that fell more than `capacity` lines behind skips what was dropped.
+      for (next = Math.max(next, this.oldest); next < this.total; next = Math.max(next + 1, this.oldest)) yield this.ring[next % this.capacity]!;
       if (this.closed) return;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
 
+  /** Number of the oldest line still kept. */
+  private get oldest(): number {
+    return Math.max(0, this.total - this.capacity);
+  }
+
   private push(line: TimedLine): void {
-    this.lines.push(line);
-    if (this.lines.length > MAX_LINES) {
-      this.lines.shift();
-      this.dropped++;
-    }
+    this.ring[this.total % this.capacity] = line;
+    this.total++;
     this.wake();
   }
 

@@ -26,6 +26,7 @@ import { waitForSaState, type SaStateMatch } from './sa-state-wait.js';
 export type { SaStateMatch } from './sa-state-wait.js';
 import { cookiesOf, headerSummary } from './header-summary.js';
 import { IcmpInjector } from './icmp-injector.js';
+import { openReceiveStamps, type KernelReceiveStamps } from './kernel-receive-stamps.js';
 import { IcmpAnswers } from './icmp-answers.js';
 import { NatKeepalives } from './nat-keepalives.js';
 import { systemRandom } from './system-random.js';
@@ -37,18 +38,13 @@ export interface FakePeerOptions {
   /** `natT` entries are the port IKE floats to (RFC 3948: the non-ESP marker and keepalives live there). */
   bind: BindEndpoint[];
   clock: Clock;
-  /**
-   * Builds the engine once the sockets are bound (`bound`: their endpoints, NAT-T ones flagged);
-   * the peer passes the hooks through which behaviours reach into message building.
-   */
+  /** Builds the engine once the sockets are `bound` (NAT-T ones flagged), with the hooks through which behaviours reach into message building. */
   createEngine(hooks: EngineHooks, bound: BindEndpoint[]): EnginePort;
   log?: EventLog;
-  /**
-   * Opens the ICMP injector, on the first datagram an icmp-* silence answers
-   * (so runs that never use one need no raw socket, hence no root).
-   * Default: the raw-socket addon on this clock.
-   */
+  /** Opens the ICMP injector on the first datagram an icmp-* silence answers (runs without one need no root); default: raw-socket on this clock. */
   openIcmp?: () => IcmpInjector;
+  /** Kernel receive stamps (root only), opened before the sockets so no datagram misses one; refused: event-loop times, and a mark says why. */
+  openReceiveStamps?: () => KernelReceiveStamps;
   /** IVs of the ESP it seals; default systemRandom. */
   random?: Random;
 }
@@ -59,7 +55,6 @@ const KEEPALIVE_DATAGRAM = udpEncapsulated.encode({ kind: 'keepalive' });
 
 /** Whether two SA ids name the same IKE SA (one may predate the responder cookie). */
 export { sameSa } from './sa-state-wait.js';
-
 
 export class FakePeer {
   readonly log: EventLog;
@@ -76,6 +71,7 @@ export class FakePeer {
   /** Local endpoints a NAT rebinding replaced, and what replaced them. */
   private readonly rebound = new Map<string, Endpoint>();
   private transport!: UdpTransport;
+  private stamps: KernelReceiveStamps | undefined;
   private readonly icmpAnswers: IcmpAnswers;
   private readonly esp: EspTraffic;
   private closed = false;
@@ -107,11 +103,16 @@ export class FakePeer {
 
   static async start(options: FakePeerOptions): Promise<FakePeer> {
     const peer = new FakePeer(options);
+    const stamps = (peer.stamps = openReceiveStamps(options.openReceiveStamps, (why) => peer.mark(`receive times from the event loop: no kernel stamps (${why})`)));
     peer.transport = await UdpTransport.open({
       bind: options.bind,
       clock: options.clock,
       onDatagram: (d) => peer.onDatagram(d),
       onError: (err) => peer.mark(`socket error: ${err.message}`),
+      ...(stamps ? { stampReceive: (remote, local, bytes, loopT) => stamps.stamp(remote, local, bytes, loopT) } : {}),
+    }).catch((err: unknown) => {
+      stamps?.close();
+      throw err;
     });
     const natT = new Set(peer.transport.natTEndpoints.map((e) => `${e.address}:${e.port}`));
     peer.engine = options.createEngine(
@@ -236,6 +237,7 @@ export class FakePeer {
     this.timers.cancelAll();
     this.icmpAnswers.close();
     await this.transport.close();
+    this.stamps?.close();
     this.log.close();
   }
 
@@ -253,14 +255,16 @@ export class FakePeer {
     const verdict = inboundDecision(this.behaviour(guess));
     if (!verdict.deliver) {
       const summary = headerSummary(d.bytes);
-      this.log.push({ type: 'datagram', t: d.t, direction: 'in', local: d.local, remote: d.remote, bytes: d.bytes, ...(guess ? { sa: guess } : {}), ...(summary ? { summary } : {}), behaviour: verdict.label });
+      this.log.push({ type: 'datagram', t: d.t, stampedBy: d.stampedBy, direction: 'in', local: d.local, remote: d.remote, bytes: d.bytes, ...(guess ? { sa: guess } : {}), ...(summary ? { summary } : {}), behaviour: verdict.label });
       return;
     }
     if (verdict.icmp) this.icmpAnswers.answer(d, verdict.icmp, verdict.icmpFrom, guess);
-    const result = this.engine.receive(d, d.t);
+    // The engine schedules from now; the timeline gets the (possibly earlier) kernel time.
+    const result = this.engine.receive(d, this.options.clock.now());
     this.log.push({
       type: 'datagram',
       t: d.t,
+      stampedBy: d.stampedBy,
       direction: 'in',
       local: d.local,
       remote: d.remote,
@@ -327,7 +331,7 @@ export class FakePeer {
       throw err;
     }
     const encapsulation = what === 'ike' ? udpEncapsulation : what;
-    this.log.push({ type: 'datagram', t, direction: 'out', local, remote: to, bytes, ...extra, ...(encapsulation ? { udpEncapsulation: encapsulation } : {}) });
+    this.log.push({ type: 'datagram', t, stampedBy: 'event-loop', direction: 'out', local, remote: to, bytes, ...extra, ...(encapsulation ? { udpEncapsulation: encapsulation } : {}) });
   }
 
   private onEngineEvent(effect: Extract<EngineEffect, { type: 'event' }>): void {

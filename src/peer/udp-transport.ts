@@ -1,17 +1,22 @@
 /**
  * UDP sockets for the fake peer (and the reference DUT): one socket per bound
- * address. Receive times are read from the injected clock first thing in the
- * 'message' handler and send times right before the datagram is handed to the
- * kernel, so a DPD interval measured from these events is as close to the
- * wire as user space gets.
+ * address. Send times are read from the injected clock right before the
+ * datagram is handed to the kernel; receive times are the kernel's when a
+ * `stampReceive` finds them, else the clock read first thing in the 'message'
+ * handler, which under CPU load is late by however long the event loop was busy.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { HarnessError, WireError } from '../errors.js';
-import type { Clock, Endpoint } from '../events.js';
+import type { Clock, Endpoint, StampClock } from '../events.js';
 import { classifyUdpEncapsulated, frameUdpEncapsulated } from '../wire/udp-encapsulation.js';
 
-export interface Datagram {
-  /** Monotonic ns: when the datagram came off (or went onto) the socket. */
+export interface ReceiveStamp {
+  t: bigint;
+  stampedBy: StampClock;
+}
+
+export interface Datagram extends ReceiveStamp {
+  /** Monotonic ns: when the datagram reached the host (kernel) or came off the socket (event loop). */
   t: bigint;
   local: Endpoint;
   remote: Endpoint;
@@ -28,6 +33,8 @@ export interface UdpTransportOptions {
   bind: BindEndpoint[];
   clock: Clock;
   onDatagram(datagram: Datagram): void;
+  /** The receive time of a datagram the event loop read at `loopT` (default: `loopT`, stamped by the event loop). */
+  stampReceive?(remote: Endpoint, local: Endpoint, bytes: Uint8Array, loopT: bigint): ReceiveStamp;
   /** Socket errors after binding (ICMP unreachable is not reported by Node for unconnected UDP). */
   onError?(error: HarnessError): void;
 }
@@ -154,9 +161,12 @@ function bindOne(want: BindEndpoint, options: UdpTransportOptions): Promise<Boun
       const a = socket.address();
       const local: Endpoint = { address: a.address, port: a.port };
       socket.on('message', (msg, rinfo) => {
-        const t = options.clock.now();
+        const loopT = options.clock.now();
+        const remote = { address: rinfo.address, port: rinfo.port };
         const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
-        options.onDatagram({ t, local, remote: { address: rinfo.address, port: rinfo.port }, ...(want.natT ? unframe(bytes) : { bytes }) });
+        // Stamps are matched on the bytes as the kernel saw them, before the non-ESP marker is stripped.
+        const stamp = options.stampReceive?.(remote, local, bytes, loopT) ?? { t: loopT, stampedBy: 'event-loop' as const };
+        options.onDatagram({ ...stamp, local, remote, ...(want.natT ? unframe(bytes) : { bytes }) });
       });
       socket.on('error', (err) => options.onError?.(new HarnessError('ERR_PEER_SOCKET', `socket ${local.address}:${local.port}: ${err.message}`, { cause: err })));
       resolve({ socket, local, natT: want.natT === true });

@@ -3,23 +3,26 @@
  * rows of results.json and of the HTML diagram. Times are seconds since the
  * scenario start; direction is from the fake peer's side ('in' = DUT → peer).
  */
-import type { DatagramEvent, Endpoint, HarnessEvent, MessageKind } from '../events.js';
+import type { DatagramEvent, Endpoint, HarnessEvent, MessageKind, StampClock } from '../events.js';
 import { EXCHANGE_TYPES, nameOf } from '../wire/constants.js';
+import { IKEV2_EXCHANGE_TYPES } from '../wire/ikev2/constants.js';
 import { type ScenarioResult, secondsSinceStart } from './result-model.js';
 
 export interface TimelineMessage {
   /** Seconds since the scenario start. */
   t: number;
+  /** Whose time `t` is: the kernel's receive stamp, or the event loop's reading of the clock. */
+  stampedBy: StampClock;
   direction: 'in' | 'out';
   /** The DUT's side of the exchange (the fake peer's remote endpoint). */
   peer: Endpoint;
   /** The fake peer's own endpoint. */
   local: Endpoint;
-  /** ISAKMP exchange type number and its RFC 2408/2409 name; null when the header could not be read. */
+  /** Exchange type number and its name (RFC 2408/2409, or RFC 7296 for IKEv2); null when the header could not be read. */
   exchangeType: number | null;
   exchange: string | null;
   kind: MessageKind;
-  /** Display label: "R-U-THERE", "Main Mode #3", "Delete". */
+  /** Display label: "R-U-THERE", "Main Mode #3", "Delete", "IKE_AUTH", "liveness check". */
   label: string;
   /** DPD sequence number (R-U-THERE / R-U-THERE-ACK). */
   seq: number | null;
@@ -55,6 +58,8 @@ export function kindLabel(kind: MessageKind): string {
   return KIND_LABELS[kind];
 }
 
+const IKEV2_NAMES = new Set<number>(Object.values(IKEV2_EXCHANGE_TYPES));
+
 /** Exchange names as Wireshark prints them, so report and pcap use the same words. */
 function exchangeName(type: number): string {
   switch (type) {
@@ -67,7 +72,8 @@ function exchangeName(type: number): string {
     case EXCHANGE_TYPES.QUICK_MODE:
       return 'Quick Mode';
     default:
-      return nameOf(EXCHANGE_TYPES, type);
+      // RFC 7296 §3.1 numbers (34-37) do not overlap RFC 2408's, so one field serves both versions.
+      return nameOf(IKEV2_NAMES.has(type) ? IKEV2_EXCHANGE_TYPES : EXCHANGE_TYPES, type);
   }
 }
 
@@ -77,6 +83,7 @@ export function timelineMessage(result: Pick<ScenarioResult, 'startedAt'>, e: Da
   const label = s?.step !== undefined ? `${kindLabel(kind)} #${s.step}` : kindLabel(kind);
   return {
     t: secondsSinceStart(result, e.t),
+    stampedBy: e.stampedBy ?? 'event-loop',
     direction: e.direction,
     peer: { ...e.remote },
     local: { ...e.local },

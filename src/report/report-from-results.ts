@@ -1,15 +1,14 @@
 /**
  * The inverse of results-json.ts: a RunReport rebuilt from a results.json
- * (plus the key tables beside it), so the renderers of a live run (junit.xml,
+ * (plus the key tables beside it, IKEv1's or IKEv2's), so the renderers of a live run (junit.xml,
  * report.html, README.md) also render a merged one. What results.json does
  * not keep is not invented: datagram bytes are zeros of the recorded length
  * (every renderer here reads only their length; the pcaps are copied as they
  * are), and times sit on a scenario-relative clock starting at 0.
  */
 import type { DatagramEvent, HarnessEvent, MessageKind, SaStateEvent } from '../events.js';
-import type { Ikev1Key } from './ikev1-key-table.js';
 import type { RunReport, ScenarioResult, SuiteResult } from './result-model.js';
-import type { ResultsDoc, ScenarioJson } from './results-reader.js';
+import type { ResultsDoc, ScenarioJson, ScenarioKeys } from './results-reader.js';
 
 const ns = (seconds: number): bigint => BigInt(Math.round(seconds * 1e9));
 
@@ -44,6 +43,8 @@ function datagram(m: ScenarioJson['timeline'][number]): DatagramEvent {
         }),
     ...(m.rejected ? { rejected: { ...m.rejected } } : {}),
     ...(m.behaviour === null ? {} : { behaviour: m.behaviour }),
+    // results.json files from before the field existed: their times were all the event loop's.
+    stampedBy: m.stampedBy ?? 'event-loop',
   };
 }
 
@@ -57,11 +58,12 @@ function note(n: ScenarioJson['notes'][number]): HarnessEvent {
   return m[5] === undefined ? state : { ...state, detail: m[5] };
 }
 
-function scenario(s: ScenarioJson, keys: readonly Ikev1Key[]): ScenarioResult {
+function scenario(s: ScenarioJson, keys: ScenarioKeys): ScenarioResult {
   const events: HarnessEvent[] = [
     ...s.timeline.map(datagram),
     ...s.notes.map(note),
-    ...keys.map((k): HarnessEvent => ({ type: 'sa-keys', t: 0n, sa: k.initiatorCookie, initiatorCookie: k.initiatorCookie, encryptionKey: k.encryptionKey })),
+    ...keys.ikev1.map((k): HarnessEvent => ({ type: 'sa-keys', t: 0n, sa: k.initiatorCookie, initiatorCookie: k.initiatorCookie, encryptionKey: k.encryptionKey })),
+    ...keys.ikev2.map((k): HarnessEvent => ({ type: 'sa-keys', t: 0n, sa: k.spiI + k.spiR, ikev2: { ...k } })),
   ];
   return {
     id: s.id,
@@ -84,8 +86,8 @@ function scenario(s: ScenarioJson, keys: readonly Ikev1Key[]): ScenarioResult {
   };
 }
 
-/** `keysOf(scenario)`: the key table beside the results.json for that scenario (empty when there is none). */
-export function reportFromResults(doc: ResultsDoc, keysOf: (s: ScenarioJson) => readonly Ikev1Key[]): RunReport {
+/** `keysOf(scenario)`: the key table beside the results.json for that scenario (readScenarioKeys; empty when there is none). */
+export function reportFromResults(doc: ResultsDoc, keysOf: (s: ScenarioJson) => ScenarioKeys): RunReport {
   const suites: SuiteResult[] = doc.suites.map((suite) => ({ name: suite.name, file: suite.file, scenarios: suite.scenarios.map((s) => scenario(s, keysOf(s))) }));
   return {
     toolVersion: doc.tool.version,

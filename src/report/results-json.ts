@@ -38,6 +38,7 @@ function scenarioJson(s: ScenarioResult): unknown {
     expectedWindows: (s.expectedWindows ?? []).map((w) => ({ label: w.label, from: w.from, to: w.to })),
     timeline: messageTimeline(s).map((m) => ({
       t: round6(m.t),
+      stampedBy: m.stampedBy,
       direction: m.direction,
       peer: m.peer,
       local: m.local,
@@ -57,7 +58,14 @@ function scenarioJson(s: ScenarioResult): unknown {
     notes: scenarioNotes(s).map((n) => ({ ...n, t: round6(n.t) })),
     daemonLogs: daemonLogsOf(s).map((d) => ({ daemon: d.daemon, lines: d.lines.map((l) => ({ t: round6(secondsSinceStart(s, l.t)), line: l.line })) })),
     esp: espCounts(s.events),
-    files: artifacts && { pcap: artifacts.pcap, ikev1Keys: artifacts.keys, keyCount: artifacts.ikev2Keys?.length ?? artifacts.ikev1Keys.length, espKeys: artifacts.espKeys?.file ?? null },
+    files: artifacts && {
+      pcap: artifacts.pcap,
+      // One key table per scenario, in the form of the IKE version it spoke.
+      ikev1Keys: artifacts.ikev2Keys ? null : artifacts.keys,
+      ikev2Keys: artifacts.ikev2Keys ? artifacts.keys : null,
+      keyCount: artifacts.ikev2Keys?.length ?? artifacts.ikev1Keys.length,
+      espKeys: artifacts.espKeys?.file ?? null,
+    },
   };
 }
 

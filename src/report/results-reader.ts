@@ -3,15 +3,25 @@
  * work on finished runs (`diff`, `merge`). Checks the shape those commands rely
  * on and the schema version; anything else in the file is carried along as it is.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.js';
+import type { Ikev2KeyMaterial } from '../events.js';
+import { type Ikev1Key, parseIkev1KeyTable } from './ikev1-key-table.js';
+import { parseIkev2KeyTable } from './ikev2-key-table.js';
 import type { TimelineMessage } from './message-timeline.js';
+import { KEY_FILE_SUFFIX } from './scenario-artifacts.js';
 import { type ScenarioStatus, SCENARIO_STATUSES, type RunHistory, type TargetKind, type DataPlane } from './result-model.js';
 import { RESULTS_SCHEMA_VERSION } from './results-json.js';
 import type { ScenarioNote } from './scenario-annotations.js';
 
 export class ResultsReadError extends HarnessError {}
+
+/** A scenario's keys from its key table: IKEv1's (cookie, key) pairs or IKEv2's per-SA rows. */
+export interface ScenarioKeys {
+  ikev1: readonly Ikev1Key[];
+  ikev2: readonly Ikev2KeyMaterial[];
+}
 
 export interface CheckJson {
   name: string;
@@ -36,7 +46,16 @@ export interface ScenarioJson {
   timeline: TimelineMessage[];
   notes: ScenarioNote[];
   daemonLogs: { daemon: string; lines: { t: number; line: string }[] }[];
-  files: { pcap: string; ikev1Keys: string; keyCount: number } | null;
+  files: ScenarioFiles | null;
+}
+
+/** The scenario's files in the report folder: the pcap and one key table, IKEv1's or IKEv2's (the other is null). */
+export interface ScenarioFiles {
+  pcap: string;
+  ikev1Keys: string | null;
+  ikev2Keys: string | null;
+  keyCount: number;
+  espKeys: string | null;
 }
 
 export interface SuiteJson {
@@ -101,7 +120,35 @@ export function checkResults(doc: unknown, where: string): ResultsDoc {
   }
   const checked = doc as ResultsDoc;
   // Files from before the history field: compared as "unknown".
-  return { ...checked, history: checked.history ?? null, shard: checked.shard ?? null };
+  return {
+    ...checked,
+    history: checked.history ?? null,
+    shard: checked.shard ?? null,
+    suites: checked.suites.map((suite) => ({ ...suite, scenarios: suite.scenarios.map((s) => ({ ...s, files: s.files && scenarioFiles(s.files) })) })),
+  };
+}
+
+/** Files from before `ikev2Keys` named an IKEv2 scenario's `.ikev2-keys` table in `ikev1Keys`. */
+function scenarioFiles(f: Partial<ScenarioFiles> & { pcap: string; keyCount: number }): ScenarioFiles {
+  const legacyV2 = f.ikev2Keys === undefined && typeof f.ikev1Keys === 'string' && f.ikev1Keys.endsWith(KEY_FILE_SUFFIX.ikev2);
+  return {
+    pcap: f.pcap,
+    ikev1Keys: legacyV2 ? null : (f.ikev1Keys ?? null),
+    ikev2Keys: legacyV2 ? f.ikev1Keys! : (f.ikev2Keys ?? null),
+    keyCount: f.keyCount,
+    espKeys: f.espKeys ?? null,
+  };
+}
+
+/** The key tables beside a results.json for one scenario, read back; none when the file is missing. */
+export function readScenarioKeys(dir: string, s: Pick<ScenarioJson, 'files'>): ScenarioKeys {
+  const read = (name: string | null | undefined): string | undefined => {
+    const file = name ? join(dir, name) : undefined;
+    return file && existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  };
+  const v1 = read(s.files?.ikev1Keys);
+  const v2 = read(s.files?.ikev2Keys);
+  return { ikev1: v1 === undefined ? [] : parseIkev1KeyTable(v1), ikev2: v2 === undefined ? [] : parseIkev2KeyTable(v2) };
 }
 
 /** A report folder or a results.json file. */

@@ -9,6 +9,9 @@ import { type Ikev1Key, ikev1Keys } from './ikev1-key-table.js';
 import { ikev2Keys } from './ikev2-key-table.js';
 import { type ScenarioResult, scenarioFileStem } from './result-model.js';
 
+/** Key table file names end by the IKE version: Wireshark reads the two forms into different tables. */
+export const KEY_FILE_SUFFIX = { ikev1: '.ikev1-keys', ikev2: '.ikev2-keys' } as const;
+
 export interface ScenarioArtifacts {
   pcap: string;
   /** The Wireshark key table file; the keys themselves go only there and into README.md, never into results.json or report.html. */
@@ -27,6 +30,6 @@ export function scenarioArtifacts(s: ScenarioResult): ScenarioArtifacts | null {
   const esp = s.events.some((e) => e.type === 'datagram' && e.udpEncapsulation === 'esp') ? espKeyEntriesOf(s.events) : [];
   const espKeys = esp.length > 0 ? { espKeys: { file: `${stem}.esp_sa`, entries: esp } } : {};
   const v2 = ikev2Keys(s.events.flatMap((e) => (e.type === 'sa-keys' && e.ikev2 !== undefined ? [e.ikev2] : [])));
-  if (v2.length > 0) return { pcap: `${stem}.pcap`, keys: `${stem}.ikev2-keys`, ikev1Keys: [], ikev2Keys: v2, ...espKeys };
-  return { pcap: `${stem}.pcap`, keys: `${stem}.ikev1-keys`, ikev1Keys: ikev1Keys(s), ...espKeys };
+  if (v2.length > 0) return { pcap: `${stem}.pcap`, keys: `${stem}${KEY_FILE_SUFFIX.ikev2}`, ikev1Keys: [], ikev2Keys: v2, ...espKeys };
+  return { pcap: `${stem}.pcap`, keys: `${stem}${KEY_FILE_SUFFIX.ikev1}`, ikev1Keys: ikev1Keys(s), ...espKeys };
 }

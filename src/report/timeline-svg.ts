@@ -97,7 +97,7 @@ function clusters(messages: readonly TimelineMessage[], x: (t: number) => number
 function tooltip(m: TimelineMessage): string {
   const from = m.direction === 'in' ? formatEndpoint(m.peer) : formatEndpoint(m.local);
   const to = m.direction === 'in' ? formatEndpoint(m.local) : formatEndpoint(m.peer);
-  const parts = [`+${m.t.toFixed(3)} s  ${m.label}`, `${from} → ${to}`];
+  const parts = [`+${m.t.toFixed(3)} s  ${m.label}`, `${from} → ${to}`, `time: ${m.stampedBy === 'kernel' ? 'kernel receive stamp' : 'event loop'}`];
   if (m.seq !== null) parts.push(`seq ${m.seq}`);
   if (m.messageId !== null) parts.push(`message ID ${m.messageId}`);
   if (m.rejected) parts.push(`rejected: ${m.rejected.code}`);

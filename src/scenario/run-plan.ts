@@ -13,7 +13,7 @@ import { checkLine } from '../report/check-text.js';
 import type { ScenarioResult } from '../report/result-model.js';
 import { ReportWriter } from '../report/report-writer.js';
 import type { Progress } from './execute-scenario.js';
-import type { PlannedSuite } from './plan.js';
+import type { PlannedScenario, PlannedSuite } from './plan.js';
 import { runPool } from './scenario-pool.js';
 import { runSpeed, type RunSpeed } from './run-speed.js';
 import { expectedDurationS } from './expected-duration.js';
@@ -52,7 +52,8 @@ const OK_STATUSES = new Set(['passed', 'expected-fail', 'skipped']);
 
 export async function runPlan(o: RunPlanOptions): Promise<RunOutcome> {
   const matching = o.suites.map((s) => ({ ...s, scenarios: s.scenarios.filter((x) => !o.grep || o.grep.test(x.id) || o.grep.test(x.title)) }));
-  const inShard = o.shard ? new Set(selectShard(matching.flatMap((s) => s.scenarios), o.shard, (s) => expectedDurationS(s, { firstProbeS: o.profile.dpd.interval })).map((s) => s.id)) : undefined;
+  const durationS = (s: PlannedScenario): number => expectedDurationS(s, { firstProbeS: o.profile.dpd.interval });
+  const inShard = o.shard ? new Set(selectShard(matching.flatMap((s) => s.scenarios), o.shard, durationS).map((s) => s.id)) : undefined;
   const suites = matching
     .map((s) => ({ ...s, scenarios: inShard ? s.scenarios.filter((x) => inShard.has(x.id)) : s.scenarios }))
     .filter((s) => s.scenarios.length > 0);
@@ -82,6 +83,7 @@ export async function runPlan(o: RunPlanOptions): Promise<RunOutcome> {
     factory: o.factory,
     clock: o.clock,
     jobs: o.jobs,
+    durationS,
     signal: o.signal,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     onFinished: (r) => {

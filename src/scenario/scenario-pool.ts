@@ -18,6 +18,11 @@ export interface PoolOptions {
   signal: AbortSignal;
   onProgress?(p: Progress): void;
   onFinished(result: ScenarioResult): void;
+  /**
+   * Expected seconds of a scenario: with it, the longest start first (LPT), so a long
+   * scenario does not start late on a copy that already ran others and set the wall time.
+   */
+  durationS?(s: PlannedScenario): number;
 }
 
 export function skippedResult(s: PlannedScenario, clock: Clock, reason: string, status: 'skipped' | 'interrupted' = 'skipped'): ScenarioResult {
@@ -38,6 +43,11 @@ export function runPool(scenarios: readonly PlannedScenario[], o: PoolOptions): 
     finish(skippedResult(s, o.clock, s.skip));
     return false;
   });
+  if (o.durationS && o.jobs > 1) {
+    const expected = new Map(queue.map((s) => [s.id, o.durationS!(s)]));
+    // Array.prototype.sort is stable: equal estimates keep suite order.
+    queue.sort((a, b) => expected.get(b.id)! - expected.get(a.id)!);
+  }
   const worker = async (): Promise<void> => {
     for (let s = queue.shift(); s; s = queue.shift()) {
       if (o.signal.aborted) {

@@ -13,6 +13,7 @@ import { HarnessError } from '../errors.js';
 import type { Clock, Endpoint, HarnessEvent, Random } from '../events.js';
 import { IkeEngine } from '../ike/index.js';
 import { FakePeer } from '../peer/fake-peer.js';
+import { KernelReceiveStamps } from '../peer/kernel-receive-stamps.js';
 import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import { DeviceControl } from './control/device-control.js';
@@ -58,7 +59,7 @@ export async function createExternalTargetFactory(profile: DeviceProfile, clock:
     async open(): Promise<ScenarioTarget> {
       const peer = profile.ike.version === 2
         ? await Ikev2Peer.start({ bind: peerEndpoints, clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true })
-        : await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks) });
+        : await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks), openReceiveStamps: () => KernelReceiveStamps.open({ clock, addresses: peerEndpoints.map((e) => e.address) }) });
       // Which local address each IKE SA (by initiator cookie) runs on.
       const saAddress = new Map<string, string>();
       const forget = peer.log.on((e) => {

@@ -8,7 +8,7 @@
  * requests and never answers them, `both` adds that nothing leaves, so the timeline still
  * names each liveness request and its retransmissions.
  */
-import { HarnessError } from '../errors.js';
+import { HarnessError, IkeError } from '../errors.js';
 import type { Clock, DatagramEvent, Endpoint, HarnessEvent } from '../events.js';
 import { inboundDecision, NORMAL_BEHAVIOUR, type Behaviour } from '../peer/behaviour.js';
 import type { Ikev2Behaviour, Ikev2Peer } from '../peer/ikev2-peer.js';
@@ -106,8 +106,8 @@ export class Ikev2PeerScenarioTarget implements ScenarioTarget {
       case 'value':
         return send({ messageId: seq.value });
       case 'repeat':
-        // A duplicate request: the message ID the DUT already answered.
-        return send(last === undefined ? undefined : { messageId: last });
+        // A duplicate request: the one the DUT already answered, resent byte for byte (RFC 7296 §2.1).
+        return send(last === undefined ? undefined : { messageId: last, retransmit: true });
       case 'decrease':
         return send({ messageId: last === undefined ? 0 : Math.max(0, last - 1) });
       case 'wrap':
@@ -174,9 +174,19 @@ export class Ikev2PeerScenarioTarget implements ScenarioTarget {
     return this.o.control.daemonLogs?.(this.since) ?? [];
   }
 
+  /** A request of ours still outstanding (§2.3, window of one) leaves no room for the Delete: the DUT's release or timeout ends the SA. */
+  private deleteIke(sa: string): void {
+    try {
+      this.o.peer.deleteIke(sa);
+    } catch (err) {
+      if (!(err instanceof IkeError)) throw err;
+      this.mark(`teardown: no Delete sent (${err.message})`);
+    }
+  }
+
   async teardown(): Promise<void> {
     try {
-      if (this.sa !== undefined && this.o.peer.sas().includes(this.sa)) this.o.peer.deleteIke(this.sa);
+      if (this.sa !== undefined && this.o.peer.sas().includes(this.sa)) this.deleteIke(this.sa);
     } finally {
       await this.o.release();
     }

@@ -17,6 +17,7 @@ import { Lab } from '../lab/lab.js';
 import { replicaSpecs } from '../lab/lab-replica.js';
 import type { LabSpec } from '../lab/lab-spec.js';
 import { FakePeer } from '../peer/fake-peer.js';
+import { KernelReceiveStamps } from '../peer/kernel-receive-stamps.js';
 import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import type { DaemonLog } from '../report/result-model.js';
@@ -128,7 +129,7 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
       try {
         peer = profile.ike.version === 2
           ? await Ikev2Peer.start({ bind: peerEndpoints, clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true })
-          : await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks) });
+          : await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks), openReceiveStamps: () => KernelReceiveStamps.open({ clock, addresses: peerEndpoints.map((e) => e.address) }) });
       } catch (err) {
         idle.push(copy);
         throw err;

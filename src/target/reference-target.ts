@@ -2,8 +2,9 @@
  * TargetFactory for the embedded reference DUT (profile `target.kind: reference`):
  * each scenario gets its own fake peer on the profile's loopback addresses and its
  * own reference DUT on 127.0.0.1, both on ephemeral ports, so scenarios run
- * concurrently without root. Register it in src/target/target-registry.ts:
- *   targetFactories.reference = async () => (await import('./reference-target.js')).createReferenceTargetFactory;
+ * concurrently without root. `ike.version: 2` pairs the IKEv2 fake peer with the
+ * IKEv2 reference DUT (reference-ikev2-target.ts); otherwise both speak IKEv1.
+ * Registered in src/target/target-registry.ts.
  */
 import type { Clock, Endpoint, Random } from '../events.js';
 import { IkeEngine } from '../ike/index.js';
@@ -17,101 +18,85 @@ import { targetCapabilities } from './capabilities.js';
 import type { ScenarioTarget, TargetFactory } from './target.js';
 import { ReferenceDut } from '../dut/reference-dut.js';
 import { referenceDutSettings } from '../dut/reference-dut-settings.js';
-import { referenceDutV2Settings } from '../dut/reference-dut-v2-settings.js';
-import { HarnessError } from '../errors.js';
+import { REFERENCE_DUT_ADDRESS, referenceDutControl } from './reference-dut-control.js';
+import { referenceIkev2Opener } from './reference-ikev2-target.js';
 
-const DUT_ADDRESS = '127.0.0.1';
 /** Scenarios at once: each holds two sockets and a few timers, so the bound is the machine's patience, not the DUT. */
 const MAX_JOBS = 8;
 
 export async function createReferenceTargetFactory(profile: DeviceProfile, clock: Clock, options: { random?: Random } = {}): Promise<TargetFactory> {
-  if (profile.ike.version === 2) {
-    // The seam: the IKEv2 DUT is openReferenceIkev2Dut (src/dut/reference-dut-v2-settings.ts); what is
-    // missing here is the IKEv2 fake-peer ScenarioTarget it pairs with. Until it is joined, refuse
-    // rather than run the IKEv1 DUT against an IKEv2 profile. The DUT settings are checked first.
-    referenceDutV2Settings(profile);
-    throw new HarnessError('ERR_TARGET_UNAVAILABLE', `${profile.file}: IKEv2 against the reference DUT needs the IKEv2 fake-peer target (src/target/ikev2-peer-target.ts), not in this build`);
-  }
-  const settings = referenceDutSettings(profile);
-  const addresses = peerAddresses(profile);
   const random = options.random ?? systemRandom;
-
+  const open = profile.ike.version === 2 ? referenceIkev2Opener(profile, clock, random) : ikev1Opener(profile, clock, random);
   return {
     clock,
     capabilities: targetCapabilities(profile),
     maxJobs: MAX_JOBS,
     dataPlane: 'emulated',
-    async open(): Promise<ScenarioTarget> {
-      // The DUT's NAT-T port is known only once it is bound, after the peer's.
-      let dutNatTPort = 0;
-      const peer = await FakePeer.start({
-        bind: peerBindings(profile, addresses.map((address) => ({ address, port: 0 })), 0),
-        clock,
-        createEngine: (hooks, bound) => new IkeEngine(engineConfigFor(profile, random, natTPorts(bound, () => dutNatTPort)), hooks),
-      });
-      const peerEndpoints: Endpoint[] = peer.endpoints.slice(0, addresses.length);
-      const peerNatTEndpoints: Endpoint[] = peer.endpoints.slice(addresses.length);
-      let opened: Awaited<ReturnType<typeof ReferenceDut.open>>;
-      try {
-        opened = await ReferenceDut.open({
-          clock,
-          random,
-          local: { address: DUT_ADDRESS, port: 0 },
-          peerEndpoints,
-          peerNatTEndpoints,
-          ...(profile.natT ? { natT: { keepalivesCountAsLiveness: profile.natT.keepalivesCountAsLiveness } } : {}),
-          peerOrder: settings.peerOrder,
-          keepalive: settings.keepalive,
-          onDead: settings.onDead,
-          faults: settings.faults,
-          // The DUT role: same engine, its own Random; it answers R-U-THERE only when the Cisco policy says so.
-          createEngine: (hooks, natTPort) =>
-            new IkeEngine({ ...engineConfigFor(profile, random, { localPort: natTPort ?? 0, remotePort: (remote) => peerNatTEndpoints.find((e) => e.address === remote.address)?.port ?? 0 }), autoAnswerDpd: false, respond: true }, hooks),
-        });
-      } catch (err) {
-        await peer.close();
-        throw err;
-      }
-      const { dut } = opened;
-      dutNatTPort = dut.natTPort ?? 0;
-      return new PeerScenarioTarget({
-        peer,
+    open,
+    async close() {},
+  };
+}
+
+/** The DUT's settings are read before any scenario opens, so a bad `dut:` block fails the run at once. */
+function ikev1Opener(profile: DeviceProfile, clock: Clock, random: Random): () => Promise<ScenarioTarget> {
+  const settings = referenceDutSettings(profile);
+  const addresses = peerAddresses(profile);
+  return async function open(): Promise<ScenarioTarget> {
+    // The DUT's NAT-T port is known only once it is bound, after the peer's.
+    let dutNatTPort = 0;
+    const peer = await FakePeer.start({
+      bind: peerBindings(profile, addresses.map((address) => ({ address, port: 0 })), 0),
+      clock,
+      createEngine: (hooks, bound) => new IkeEngine(engineConfigFor(profile, random, natTPorts(bound, () => dutNatTPort)), hooks),
+    });
+    const peerEndpoints: Endpoint[] = peer.endpoints.slice(0, addresses.length);
+    const peerNatTEndpoints: Endpoint[] = peer.endpoints.slice(addresses.length);
+    let opened: Awaited<ReturnType<typeof ReferenceDut.open>>;
+    try {
+      opened = await ReferenceDut.open({
         clock,
         random,
-        dut: dut.localEndpoint,
+        local: { address: REFERENCE_DUT_ADDRESS, port: 0 },
         peerEndpoints,
-        innerAddresses: innerAddresses(profile, peerEndpoints[0]!.address, DUT_ADDRESS),
-        control: {
-          async hasSa(peerAddress) {
-            return dut.listSas().some((s) => s.ike.established && s.ike.peer === peerAddress);
-          },
-          async initiate(peerIndex) {
-            dut.initiate(peerIndex);
-          },
-          async setTraffic(on) {
-            dut.setOutboundTraffic(on);
-          },
-          async listedPeers() {
-            return dut.listSas().filter((s) => s.ike.established).map((s) => s.ike.peer);
-          },
-        },
-        // Many SAs come from ports of the first peer address: outside the crypto map's endpoints, each gets its own keepalive.
-        scalePeer: async (count) => {
-          const many = await FakePeer.start({
-            bind: Array.from({ length: count }, () => ({ address: addresses[0]!, port: 0 })),
-            clock,
-            log: peer.log,
-            createEngine: (hooks) => new IkeEngine(engineConfigFor(profile, random), hooks),
-          });
-          return { peer: many, endpoints: many.endpoints, listedAs: (e) => `${e.address}:${e.port}`, close: () => many.close() };
-        },
-        release: async () => {
-          await opened.close();
-          await peer.close();
-        },
+        peerNatTEndpoints,
+        ...(profile.natT ? { natT: { keepalivesCountAsLiveness: profile.natT.keepalivesCountAsLiveness } } : {}),
+        peerOrder: settings.peerOrder,
+        keepalive: settings.keepalive,
+        onDead: settings.onDead,
+        faults: settings.faults,
+        // The DUT role: same engine, its own Random; it answers R-U-THERE only when the Cisco policy says so.
+        createEngine: (hooks, natTPort) =>
+          new IkeEngine({ ...engineConfigFor(profile, random, { localPort: natTPort ?? 0, remotePort: (remote) => peerNatTEndpoints.find((e) => e.address === remote.address)?.port ?? 0 }), autoAnswerDpd: false, respond: true }, hooks),
       });
-    },
-    async close() {},
+    } catch (err) {
+      await peer.close();
+      throw err;
+    }
+    const { dut } = opened;
+    dutNatTPort = dut.natTPort ?? 0;
+    return new PeerScenarioTarget({
+      peer,
+      clock,
+      random,
+      dut: dut.localEndpoint,
+      peerEndpoints,
+      innerAddresses: innerAddresses(profile, peerEndpoints[0]!.address, REFERENCE_DUT_ADDRESS),
+      control: referenceDutControl(dut),
+      // Many SAs come from ports of the first peer address: outside the crypto map's endpoints, each gets its own keepalive.
+      scalePeer: async (count) => {
+        const many = await FakePeer.start({
+          bind: Array.from({ length: count }, () => ({ address: addresses[0]!, port: 0 })),
+          clock,
+          log: peer.log,
+          createEngine: (hooks) => new IkeEngine(engineConfigFor(profile, random), hooks),
+        });
+        return { peer: many, endpoints: many.endpoints, listedAs: (e) => `${e.address}:${e.port}`, close: () => many.close() };
+      },
+      release: async () => {
+        await opened.close();
+        await peer.close();
+      },
+    });
   };
 }
 

@@ -18,12 +18,12 @@ export interface FullRun {
 }
 
 /**
- * Runs every shipped suite (or the suite file or folder `suites`) against `profile`; gives
+ * Runs every shipped suite (or the suite files and folders `suites`) against `profile`; gives
  * up (killing the child) after `timeoutMs`.
  */
-export async function runAllSuites(profile: string, extraArgs: readonly string[], timeoutMs: number, suites = 'suites/'): Promise<FullRun> {
+export async function runAllSuites(profile: string, extraArgs: readonly string[], timeoutMs: number, suites: string | readonly string[] = 'suites/'): Promise<FullRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'dpd-conformance-'));
-  const cli = startCli(['run', suites, '--profile', profile, '--out', outDir, ...extraArgs]);
+  const cli = startCli(['run', ...(typeof suites === 'string' ? [suites] : suites), '--profile', profile, '--out', outDir, ...extraArgs]);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`run against ${profile} still going after ${timeoutMs} ms:\n${cli.output().slice(-4000)}`)), timeoutMs);

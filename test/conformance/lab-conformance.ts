@@ -16,8 +16,8 @@ export type Status = 'passed' | 'skipped' | 'expected-fail';
 
 export interface LabConformance {
   dut: LabDut;
-  /** A suite file or folder to run instead of every shipped suite (suites/). */
-  suites?: string;
+  /** Suite files or folders to run instead of every shipped suite (suites/). */
+  suites?: string | readonly string[];
   /** Every scenario of suites/ (or of `suites`) and the status measured against this daemon. */
   statuses: Record<string, Status>;
   /**
@@ -34,7 +34,7 @@ export interface LabConformance {
 }
 
 export function describeLabConformance(c: LabConformance): void {
-  describe(`conformance: ${c.suites ?? 'all suites'} against ${c.dut.name} (${c.dut.profile}) @root`, function () {
+  describe(`conformance: ${typeof c.suites === 'object' ? c.suites.join(' ') : (c.suites ?? 'all suites')} against ${c.dut.name} (${c.dut.profile}) @root`, function () {
     this.timeout(c.timeoutMs + 60_000);
     const profile = readLabProfile(c.dut.profile);
     let run: FullRun | undefined;

@@ -119,6 +119,7 @@ export interface TimelineMessage {
   direction: 'in' | 'out';
   peer: { address: string; port: number };
   local: { address: string; port: number };
+  exchangeType: number | null;
   kind: string;
   seq: number | null;
   messageId: string | null;
@@ -140,7 +141,8 @@ export interface ScenarioJson {
   checks: Check[];
   timeline: TimelineMessage[];
   daemonLogs: { daemon: string; lines: { t: number; line: string }[] }[];
-  files: { pcap: string; ikev1Keys: string; keyCount: number } | null;
+  /** One key table per scenario: IKEv1's or IKEv2's, the other null. */
+  files: { pcap: string; ikev1Keys: string | null; ikev2Keys: string | null; keyCount: number } | null;
 }
 export interface ResultsJson {
   schemaVersion: number;
@@ -161,7 +163,8 @@ export const scenariosOf = (results: ResultsJson): ScenarioJson[] => results.sui
  * scenario's key table passed the way the report's README.md says (unquoted hex);
  * without keys (`decrypt: false`) to show the DPD notifies are only visible decrypted.
  */
-export function notifyTypesInPcap(outDir: string, files: { pcap: string; ikev1Keys: string }, decrypt = true): number[] {
+export function notifyTypesInPcap(outDir: string, files: { pcap: string; ikev1Keys: string | null }, decrypt = true): number[] {
+  if (files.ikev1Keys === null) throw new Error(`${files.pcap}: no IKEv1 key table (an IKEv2 scenario)`);
   const keys = readFileSync(join(outDir, files.ikev1Keys), 'utf8').trim().split('\n');
   const options = decrypt ? keys.flatMap((line) => ['-o', `uat:ikev1_decryption_table:${line.replace(/"/g, '')}`]) : [];
   const out = execFileSync('tshark', ['-r', join(outDir, files.pcap), ...options, '-T', 'fields', '-e', 'isakmp.notify.msgtype'], {

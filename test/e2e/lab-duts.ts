@@ -33,3 +33,9 @@ export const LIBRESWAN: LabDut = {
   profile: 'profiles/libreswan.yaml',
   commands: [join(LIBRESWAN_BIN, 'pluto'), join(LIBRESWAN_BIN, 'whack'), 'certutil'],
 };
+
+/** Lab dpdss2, 203.0.113.232/29: charon speaking IKEv2 (profiles/strongswan-ikev2.yaml). */
+export const STRONGSWAN_IKEV2: LabDut = { name: 'strongSwan (IKEv2)', profile: 'profiles/strongswan-ikev2.yaml', commands: STRONGSWAN.commands };
+
+/** Lab dpdls2, 203.0.113.224/29: pluto with ikev2=insist (profiles/libreswan-ikev2.yaml). */
+export const LIBRESWAN_IKEV2: LabDut = { name: 'Libreswan (IKEv2)', profile: 'profiles/libreswan-ikev2.yaml', commands: LIBRESWAN.commands };

@@ -183,7 +183,7 @@ export function describeLabRun(dut: LabDut): void {
         expect(decrypted.slice(0, types.length), id).to.deep.equal(types);
         expect(notifyTypesInPcap(outDir, files, false), `${id} without keys`).to.deep.equal([]);
         // README.md gives the same command for people to paste.
-        const key = readFileSync(join(outDir, files.ikev1Keys), 'utf8').trim().replace(/"/g, '');
+        const key = readFileSync(join(outDir, files.ikev1Keys!), 'utf8').trim().replace(/"/g, '');
         expect(readme, id).to.contain(`tshark -r ${files.pcap} -o 'uat:ikev1_decryption_table:${key}'`);
       }
     });

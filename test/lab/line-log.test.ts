@@ -36,4 +36,17 @@ describe('lab/line-log', () => {
     for await (const l of log.follow()) late.push(l.line);
     expect(late).to.deep.equal(['a', 'b', 'c']);
   });
+
+  it('keeps the last `capacity` lines in order, and a reader left behind goes on from the oldest kept', async () => {
+    const log = new LineLog(new FakeClock(), 3);
+    log.write('log', 'a\nb\n');
+    const reader = log.follow();
+    expect((await reader.next()).value?.line).to.equal('a');
+    log.write('log', 'c\nd\ne\nf\n');
+    expect(log.snapshot().map((l) => l.line)).to.deep.equal(['d', 'e', 'f']);
+    log.close();
+    const rest: string[] = [];
+    for (let r = await reader.next(); !r.done; r = await reader.next()) rest.push(r.value.line);
+    expect(rest).to.deep.equal(['d', 'e', 'f']);
+  });
 });

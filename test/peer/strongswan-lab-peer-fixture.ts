@@ -10,6 +10,7 @@ import type { DutAdapter } from '../../src/lab/dut-adapter-types.js';
 import { Lab } from '../../src/lab/lab.js';
 import { parseLabSpec, type LabSpec } from '../../src/lab/lab-spec.js';
 import { FakePeer } from '../../src/peer/fake-peer.js';
+import { KernelReceiveStamps } from '../../src/peer/kernel-receive-stamps.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { systemRandom } from '../../src/peer/system-random.js';
 import { quickModeSelector } from '../../src/target/engine-config.js';
@@ -42,8 +43,11 @@ export interface StrongswanLabPeer {
   peer: FakePeer;
   /** charon's log so far. */
   logLines: string[];
-  /** Another fake peer like `peer` (bind it only once `peer`, or the last one started, is closed). */
-  startPeer(): Promise<FakePeer>;
+  /**
+   * Another fake peer like `peer` (bind it only once `peer`, or the last one started, is closed);
+   * with `kernelStamps`, its receive times are the kernel's (src/peer/kernel-receive-stamps.ts).
+   */
+  startPeer(options?: { kernelStamps?: boolean }): Promise<FakePeer>;
 }
 
 /** The lab spec of the charon DUT: one proposal, subnets of this fixture. */
@@ -98,10 +102,11 @@ export function strongswanLabPeer(options: StrongswanLabPeerOptions): Strongswan
     void (async () => {
       for await (const l of fixture.dut.logLines()) fixture.logLines.push(l.line);
     })();
-    fixture.startPeer = () => FakePeer.start({
+    fixture.startPeer = (peer = {}) => FakePeer.start({
       bind: [{ address: PEER_ADDRESS, port: 500 }],
       clock: systemClock,
       createEngine: (hooks) => new IkeEngine(fakePeerEngineConfig(options), hooks),
+      ...(peer.kernelStamps ? { openReceiveStamps: () => KernelReceiveStamps.open({ clock: systemClock, addresses: [PEER_ADDRESS] }) } : {}),
     });
     fixture.peer = await fixture.startPeer();
   });

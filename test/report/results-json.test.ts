@@ -55,7 +55,7 @@ describe('report: results.json', () => {
   });
 
   it('names the pcap and key table files but never holds key material', () => {
-    expect(scenario(probesAnswered.id).files).to.deep.equal({ pcap: 'dpd-basics-probes-answered-e8b8e513.pcap', ikev1Keys: 'dpd-basics-probes-answered-e8b8e513.ikev1-keys', keyCount: 1, espKeys: null });
+    expect(scenario(probesAnswered.id).files).to.deep.equal({ pcap: 'dpd-basics-probes-answered-e8b8e513.pcap', ikev1Keys: 'dpd-basics-probes-answered-e8b8e513.ikev1-keys', ikev2Keys: null, keyCount: 1, espKeys: null });
     expect(renderResultsJson(syntheticRun())).not.to.contain(ENC_KEY);
   });
 

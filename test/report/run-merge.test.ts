@@ -15,7 +15,7 @@ describe('report: a results.json read back and merged', () => {
   const run = { ...syntheticRun(), history };
   const doc = checkResults(JSON.parse(renderResultsJson(run)), 'synthetic');
   const keys = new Map(run.suites.flatMap((s) => s.scenarios).map((s) => [s.id, ikev1Keys(s)]));
-  const rebuilt = reportFromResults(doc, (s) => keys.get(s.id) ?? []);
+  const rebuilt = reportFromResults(doc, (s) => ({ ikev1: keys.get(s.id) ?? [], ikev2: [] }));
 
   it('rebuilds a report that renders to the same results.json, junit.xml, report.html and README.md as the live one', () => {
     expect(renderResultsJson(rebuilt)).to.equal(renderResultsJson(run));

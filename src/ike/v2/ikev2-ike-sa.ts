@@ -40,7 +40,10 @@ export class Ikev2Sa {
     };
     if (msg.flags.response) {
       const o = this.ctx.window.outstanding;
-      if (this.ctx.window.judgeResponse(msg.messageId) !== 'expected' || o?.summary.exchangeType !== msg.exchangeType) {
+      const verdict = this.ctx.window.judgeResponse(msg.messageId);
+      // The peer answered a crafted request it should have dropped: named as what it is, acted on never.
+      if (verdict === 'one-shot' && msg.exchangeType === INFORMATIONAL) return { summary: summarizeIkev2(msg, this.open(msg, bytes, clear)), effects: [] };
+      if (verdict !== 'expected' || o?.summary.exchangeType !== msg.exchangeType) {
         return reject('ERR_IKE_UNEXPECTED', `response ${msg.messageId} (${clear.exchange}) answers no outstanding request${o ? ` (outstanding: ${o.exchange} ${o.messageId})` : ''}`);
       }
       if (msg.exchangeType === IKE_SA_INIT) {
@@ -53,7 +56,7 @@ export class Ikev2Sa {
       return { summary, effects: onInformationalResponse(this.ctx, msg.messageId, inner) };
     }
     const verdict = this.ctx.window.judgeRequest(msg.messageId);
-    if (verdict === 'retransmit') return { summary: clear, effects: this.ctx.resendCached(msg.messageId) };
+    if (verdict === 'retransmit') return { summary: this.retransmissionSummary(msg, bytes, clear), effects: this.ctx.resendCached(msg.messageId) };
     if (verdict === 'out-of-window') return reject('ERR_IKE_REPLAY', `request ${msg.messageId} is outside the window (expected ${this.ctx.window.nextPeerId}, RFC 7296 §2.3)`);
     if (msg.exchangeType === IKE_SA_INIT) return reject('ERR_IKE_UNEXPECTED', 'a second IKE_SA_INIT request on an IKE SA');
     const inner = this.open(msg, bytes, clear);
@@ -66,6 +69,19 @@ export class Ikev2Sa {
     if (msg.exchangeType === INFORMATIONAL) return { summary, effects: respondInformational(this.ctx, msg.messageId, inner) };
     if (msg.exchangeType === CREATE_CHILD_SA) return { summary, ...respondCreateChild(this.ctx, msg.messageId, inner) };
     return reject('ERR_IKE_UNEXPECTED', `exchange type ${msg.exchangeType} is not one this engine answers`, summary);
+  }
+
+  /**
+   * A retransmitted request is answered from the cache, not acted on again (RFC 7296 §2.1); it is
+   * opened only so the event stream names it as the original was (a liveness check stays one).
+   */
+  private retransmissionSummary(msg: Ikev2Message, bytes: Uint8Array, clear: Ikev2Summary): Ikev2Summary {
+    try {
+      return summarizeIkev2(msg, this.open(msg, bytes, clear));
+    } catch (err) {
+      if (err instanceof Ikev2Rejection) return clear;
+      throw err;
+    }
   }
 
   /** SK opened, or a typed refusal: §2.21.2 says a message that does not verify is dropped, not answered. */

@@ -35,6 +35,12 @@ export interface Ikev2SendOptions {
   protection?: Protection;
   /** A crafted request sent once outside the window (§2.3): no retransmission, no answer awaited, the window stays free. */
   oneShot?: boolean;
+  /**
+   * Resend our latest request under `messageId` byte for byte, as a retransmission (RFC 7296 §2.1:
+   * "A retransmission from the initiator MUST be bitwise identical to the original request");
+   * without one under that ID, a new request is built.
+   */
+  retransmit?: boolean;
 }
 
 /** What the initiator keeps between IKE_SA_INIT and IKE_AUTH; the responder the same from its side. */
@@ -127,9 +133,14 @@ export class Ikev2SaContext {
   request(exchangeType: number, payloads: Ikev2Payload[], options: Ikev2SendOptions = {}): { bytes: Uint8Array; effects: Ikev2Effect[] } {
     const messageId = options.messageId ?? this.window.nextOwnId;
     const header = this.header(exchangeType, messageId, false);
-    const bytes = this.encode(header, payloads, options.protection);
+    const last = this.window.last;
+    const again = options.retransmit && last?.messageId === messageId && last.summary.exchangeType === exchangeType ? last.bytes : undefined;
+    const bytes = again ?? this.encode(header, payloads, options.protection);
     const datagram = this.outbound(bytes, header, payloads, false);
-    if (options.oneShot) return { bytes, effects: [{ type: 'send', datagram }] };
+    if (options.oneShot) {
+      this.window.sentOnce(messageId);
+      return { bytes, effects: [{ type: 'send', datagram }] };
+    }
     this.window.open(exchangeName(exchangeType), bytes, datagram.summary, messageId);
     return { bytes, effects: [{ type: 'send', datagram }, { type: 'set-timer', sa: this.timerKey, id: RETRANSMIT_TIMER, ms: this.window.waitMs() as number }] };
   }

@@ -18,7 +18,8 @@ export interface Outstanding {
 }
 
 export type RequestVerdict = 'new' | 'retransmit' | 'out-of-window';
-export type ResponseVerdict = 'expected' | 'unexpected';
+/** `one-shot`: it answers a crafted request we sent outside the window, which the peer should have dropped. */
+export type ResponseVerdict = 'expected' | 'one-shot' | 'unexpected';
 
 export class MessageWindow {
   /** The ID our next request takes. */
@@ -26,7 +27,11 @@ export class MessageWindow {
   /** The ID the peer's next request must carry. */
   nextPeerId = 0;
   outstanding?: Outstanding;
+  /** Our latest request, kept after its answer: what a retransmission of it must resend (§2.1). */
+  last?: Outstanding;
   private cached?: { messageId: number; datagrams: Ikev2Outbound[] };
+  /** The message ID of our latest one-shot request (a crafted one nobody should answer), so an answer to it is named. */
+  private oneShotId?: number;
 
   constructor(private readonly scheduleMs: readonly number[]) {}
 
@@ -34,6 +39,7 @@ export class MessageWindow {
   open(exchange: Ikev2ExchangeName, bytes: Uint8Array, summary: Ikev2Summary, messageId: number): Outstanding {
     if (messageId === this.nextOwnId) this.nextOwnId = (this.nextOwnId + 1) >>> 0;
     this.outstanding = { messageId, exchange, bytes, summary, sent: 1 };
+    this.last = this.outstanding;
     return this.outstanding;
   }
 
@@ -55,7 +61,12 @@ export class MessageWindow {
   }
 
   judgeResponse(messageId: number): ResponseVerdict {
-    return this.outstanding?.messageId === messageId ? 'expected' : 'unexpected';
+    if (this.outstanding?.messageId === messageId) return 'expected';
+    return this.oneShotId === messageId ? 'one-shot' : 'unexpected';
+  }
+
+  sentOnce(messageId: number): void {
+    this.oneShotId = messageId;
   }
 
   close(): Outstanding | undefined {

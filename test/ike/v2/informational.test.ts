@@ -94,6 +94,38 @@ describe('IKEv2 engine: INFORMATIONAL and the message window', () => {
     expect(resent.result.rejected?.code).to.equal('ERR_IKE_UNEXPECTED');
   });
 
+  it('names a retransmitted liveness request a liveness request again: the responder opens it before answering from its cache', () => {
+    const { pair, sa } = upPair('cache-live');
+    const [request] = pair.run('a', pair.a.sendLiveness(sa, 0n));
+    const again = pair.redeliver('a', request!.datagram);
+    expect(again[0]!.result.summary).to.deep.include({ messageId: 2, liveness: true, payloads: [] });
+    expect(pair.events.b.filter((e) => e.kind === 'cached-response')).to.deep.equal([{ kind: 'cached-response', messageId: 2 }]);
+  });
+
+  it('resends its answered request byte for byte with retransmit: true, and builds a new one when no request had that ID (RFC 7296 §2.1)', () => {
+    const { pair, sa } = upPair('repeat');
+    const [first] = pair.run('a', pair.a.sendLiveness(sa, 0n));
+    const [repeat, answer] = pair.run('a', pair.a.sendLiveness(sa, 0n, { messageId: 2, retransmit: true }));
+    expect(hex(repeat!.datagram.bytes)).to.equal(hex(first!.datagram.bytes));
+    expect(repeat!.result.summary).to.deep.include({ messageId: 2, liveness: true });
+    expect(answer!.result.rejected).to.equal(undefined);
+    expect(pair.events.a.filter((e) => e.kind === 'liveness-response')).to.have.length(2);
+    const [fresh] = pair.run('a', pair.a.sendLiveness(sa, 0n, { messageId: 1, retransmit: true }));
+    expect(fresh!.datagram.summary.messageId).to.equal(1);
+    expect(hex(fresh!.datagram.bytes)).to.not.equal(hex(first!.datagram.bytes));
+  });
+
+  it('names the answer to a one-shot request as what it is, and acts on nothing', () => {
+    const { pair, sa } = upPair('one-shot');
+    // Under the next message ID, so this responder (which drops requests outside its window) answers it.
+    const [request, answer] = pair.run('a', pair.a.sendLiveness(sa, 0n, { oneShot: true }));
+    expect(request!.datagram.summary.messageId).to.equal(2);
+    expect(answer!.result.rejected).to.equal(undefined);
+    expect(answer!.result.summary).to.deep.include({ messageId: 2, response: true, liveness: true });
+    expect(pair.events.a.some((e) => e.kind === 'liveness-response')).to.equal(false);
+    expect(pair.timers.a).to.deep.equal([]);
+  });
+
   it('ignores and logs a response with a wrong message ID and keeps retransmitting its request', () => {
     const { pair, sa } = upPair('wrong-id', { liveness: 'owner' });
     pair.run('a', pair.a.sendLiveness(sa, 0n));

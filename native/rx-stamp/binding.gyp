@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "rx_stamp",
+      "sources": ["rx-stamp.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"]
+    }
+  ]
+}

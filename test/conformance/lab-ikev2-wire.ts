@@ -1,0 +1,121 @@
+/**
+ * tshark's view of an IKEv2 lab run, the judge the harness's verdicts must agree with: each
+ * scenario's pcap decrypted with the `.ikev2-keys` table written beside it (Wireshark's
+ * ikev2_decryption_table), and the checks both IKEv2 lab conformance tests share.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { parseIkev2KeyTable, tsharkIkev2KeyArguments } from '../../src/report/ikev2-key-table.js';
+import type { ScenarioJson } from '../e2e/cli-run.js';
+import type { FullRun } from './full-run.js';
+
+/** The four shipped IKEv2 suites, the only ones an IKEv2 lab profile runs. */
+export const IKEV2_SUITES = ['suites/ikev2-silence.yaml', 'suites/ikev2-delayed-response.yaml', 'suites/ikev2-message-id.yaml', 'suites/ikev2-robustness.yaml'];
+
+const INFORMATIONAL = 37;
+const SK = 46;
+const DELETE = 42;
+
+export interface WireRow {
+  /** Seconds since the first frame of the pcap. */
+  t: number;
+  src: string;
+  exchange: number;
+  response: boolean;
+  messageId: number;
+  /** tshark opened the SK payload with the key table. */
+  decrypted: boolean;
+  /** The SK payload's IV: equal IVs under one message ID are the same bytes sent again. */
+  iv: string;
+  /** Payload types, SK's contents included, without the SA's proposal and transform substructures. */
+  payloads: number[];
+  /** tshark's integrity verdict on the SK payload. */
+  icvBad: boolean;
+}
+
+const FIELDS = ['frame.time_relative', 'ip.src', 'isakmp.exchangetype', 'isakmp.flag_r', 'isakmp.messageid', 'isakmp.enc.decrypted', 'isakmp.enc.iv', 'isakmp.typepayload', '_ws.expert.message'];
+
+export function tsharkRows(run: FullRun, s: ScenarioJson): WireRow[] {
+  expect(s.files, `${s.id} has no pcap`).to.not.equal(null);
+  const keys = parseIkev2KeyTable(readFileSync(join(run.outDir, s.files!.ikev2Keys!), 'utf8'));
+  expect(keys, `${s.id}: key table`).to.have.length.greaterThan(0);
+  const args = ['-r', join(run.outDir, s.files!.pcap), ...tsharkIkev2KeyArguments(keys), '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|', ...FIELDS.flatMap((f) => ['-e', f])];
+  const out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
+  return out
+    .replace(/\n$/, '')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [t, src, exchange, r, mid, decrypted, iv, types, expert] = line.split('\t');
+      return {
+        t: Number(t),
+        src: src ?? '',
+        exchange: Number(exchange),
+        response: r === '1' || r === 'True',
+        messageId: Number(mid),
+        decrypted: decrypted === '1' || decrypted === 'True',
+        iv: iv ?? '',
+        payloads: (types ?? '').split('|').filter((x) => x !== '' && x !== '2' && x !== '3').map(Number),
+        icvBad: /Integrity Checksum Data is incorrect/.test(expert ?? ''),
+      };
+    });
+}
+
+/** An empty INFORMATIONAL request (RFC 7296 §2.4) from `src`: SK with nothing inside, decrypted. */
+export const isLiveness = (r: WireRow, src: string): boolean => r.exchange === INFORMATIONAL && !r.response && r.src === src && r.decrypted && r.payloads.length === 1 && r.payloads[0] === SK;
+export const isLivenessResponse = (r: WireRow, src: string): boolean => r.exchange === INFORMATIONAL && r.response && r.src === src && r.decrypted && r.payloads.length === 1 && r.payloads[0] === SK;
+export const isDelete = (r: WireRow, src: string): boolean => r.exchange === INFORMATIONAL && !r.response && r.src === src && r.payloads.includes(DELETE);
+
+/** The DUT's and the fake peer's addresses in one scenario (`--jobs N` gives each lab copy its own). */
+export function endpointsOf(s: ScenarioJson): { dut: string; peer: string } {
+  const first = s.timeline.find((m) => m.direction === 'out')!;
+  return { dut: first.peer.address, peer: first.local.address };
+}
+
+/** Every scenario's pcap, once (tshark takes ~0.3 s a file). */
+export function wireOf(run: FullRun): Map<string, WireRow[]> {
+  return new Map([...run.byId.values()].filter((s) => s.status !== 'skipped').map((s) => [s.id, tsharkRows(run, s)]));
+}
+
+/**
+ * The checks every IKEv2 lab run must pass on the wire: tshark decrypts every protected
+ * INFORMATIONAL with the key file and finds its ICV right (save the one the bad-icv scenario
+ * forges, and the one unprotected scenario sends in the clear), and it counts the same
+ * liveness requests and responses, both ways, as the harness's timeline.
+ */
+export function commonWireEvidence(run: () => FullRun, wire: () => Map<string, WireRow[]>): void {
+  it('tshark decrypts every IKEv2 INFORMATIONAL of every pcap with its .ikev2-keys file, ICVs right save the forged one', () => {
+    for (const [id, rows] of wire()) {
+      const informational = rows.filter((r) => r.exchange === INFORMATIONAL);
+      expect(informational.length, id).to.be.greaterThan(0);
+      const protectedOnes = informational.filter((r) => r.payloads[0] === SK);
+      expect(protectedOnes.filter((r) => !r.decrypted), id).to.deep.equal([]);
+      const clear = informational.filter((r) => r.payloads[0] !== SK);
+      expect(clear.length, `${id}: INFORMATIONALs without SK`).to.equal(id === 'ikev2-robustness/unprotected' ? 1 : 0);
+      const bad = protectedOnes.filter((r) => r.icvBad);
+      expect(bad.map((r) => r.src), `${id}: bad ICVs`).to.deep.equal(id === 'ikev2-robustness/bad-icv' ? [endpointsOf(run().byId.get(id)!).peer] : []);
+    }
+  });
+
+  it('counts the same liveness requests and responses, both ways, as the harness', () => {
+    for (const [id, rows] of wire()) {
+      const s = run().byId.get(id)!;
+      const harness = (direction: 'in' | 'out', kind: string): number => s.timeline.filter((m) => m.direction === direction && m.kind === kind).length;
+      const { dut: dutAddress, peer: peerAddress } = endpointsOf(s);
+      expect(rows.filter((r) => isLiveness(r, dutAddress)).length, `${id}: DUT's requests`).to.equal(harness('in', 'liveness'));
+      expect(rows.filter((r) => isLivenessResponse(r, dutAddress)).length, `${id}: DUT's responses`).to.equal(harness('in', 'liveness-response'));
+      // The harness names its forged requests (bad ICV, no SK at all) liveness checks too: what it meant to send.
+      const peerRequests = rows.filter((r) => r.exchange === INFORMATIONAL && !r.response && r.src === peerAddress && r.payloads.every((p) => p === SK));
+      expect(peerRequests.length, `${id}: peer's requests`).to.equal(harness('out', 'liveness'));
+      expect(rows.filter((r) => isLivenessResponse(r, peerAddress)).length, `${id}: peer's responses`).to.equal(harness('out', 'liveness-response'));
+    }
+  });
+}
+
+/** The DUT's liveness requests in a scenario where the peer fell silent, as seconds after the first, and their message IDs and IVs. */
+export function silentRequests(run: FullRun, rows: Map<string, WireRow[]>, id: string): { at: number[]; messageIds: number[]; ivs: string[] } {
+  const reqs = rows.get(id)!.filter((r) => isLiveness(r, endpointsOf(run.byId.get(id)!).dut));
+  return { at: reqs.map((r) => Math.round((r.t - reqs[0]!.t) * 1000) / 1000), messageIds: reqs.map((r) => r.messageId), ivs: reqs.map((r) => r.iv) };
+}

@@ -1,0 +1,73 @@
+/**
+ * The four IKEv2 suites against Libreswan 4.10 (pluto, ikev2=insist) in lab dpdls2
+ * (profiles/libreswan-ikev2.yaml: dpddelay 5, retransmit-interval 0.5 s, retransmit-timeout 10 s).
+ * Measured 2026-12-07: 12 passed, 1 expected-fail (pluto answers a request under message ID
+ * 0xffffffff, outside its window; declared in the profile); about 75 s with --jobs 3.
+ * The evidence reads every pcap with tshark and the .ikev2-keys file beside it.
+ */
+import { expect } from 'chai';
+import { libreswanLiveness } from '../../src/profile/ikev2-liveness-schedule.js';
+import { LIBRESWAN_IKEV2 } from '../e2e/lab-duts.js';
+import { describeLabConformance, IKEV2_SUITES_SKIPPED_ON_IKEV1, type Status } from './lab-conformance.js';
+import { commonWireEvidence, endpointsOf, isDelete, isLivenessResponse, IKEV2_SUITES, silentRequests, wireOf, type WireRow } from './lab-ikev2-wire.js';
+
+/** profiles/libreswan-ikev2.yaml's knobs, which its loader checks against lab.dut.retransmit_*. */
+const SCHEDULE = libreswanLiveness({ interval: 0.5, timeout: 10 });
+/** pluto's own clock at the head of each log line, e.g. `Dec  7 09:33:58.170415: …`. */
+const CLOCK = /^\w+ +\d+ (\d\d):(\d\d):(\d\d\.\d+):/;
+const seconds = (line: string): number => {
+  const [, h, m, s] = CLOCK.exec(line)!;
+  return Number(h) * 3600 + Number(m) * 60 + Number(s);
+};
+
+describeLabConformance({
+  dut: LIBRESWAN_IKEV2,
+  suites: IKEV2_SUITES,
+  statuses: {
+    ...Object.fromEntries(IKEV2_SUITES_SKIPPED_ON_IKEV1.map((id) => [id, 'passed' as Status])),
+    'ikev2-robustness/message-id-far-ahead': 'expected-fail',
+  },
+  jobs: 3,
+  timeoutMs: 240_000,
+  evidence(run) {
+    let wire: Map<string, WireRow[]> | undefined;
+    const rows = (): Map<string, WireRow[]> => (wire ??= wireOf(run()));
+    commonWireEvidence(run, rows);
+
+    it('retransmits the unanswered request at retransmit-interval × 2^k under one message ID, and gives up at the first such moment past retransmit-timeout without a Delete', () => {
+      for (const id of ['ikev2-silence/retransmissions-and-death', 'ikev2-silence/silence-inbound-only', 'ikev2-silence/silence-outbound-only', 'ikev2-delayed-response/delay-past-dead-time']) {
+        const { at, messageIds } = silentRequests(run(), rows(), id);
+        expect(at.length, id).to.equal(SCHEDULE.retransmits.length + 1);
+        // pluto's timers run on a coarse clock: each retransmission measured 0–22 ms late.
+        at.slice(1).forEach((t, i) => expect(t, `${id} retransmit ${i + 1}`).to.be.within(SCHEDULE.retransmits[i]! - 0.01, SCHEDULE.retransmits[i]! + 0.1));
+        expect(new Set(messageIds).size, id).to.equal(1);
+        expect(rows().get(id)!.filter((r) => isDelete(r, endpointsOf(run().byId.get(id)!).dut)), id).to.deep.equal([]);
+        const log = run().byId.get(id)!.daemonLogs.flatMap((d) => d.lines.map((l) => l.line));
+        const first = log.find((l) => l.includes('retransmits: first event in 0.5 seconds; timeout in 10 seconds'))!;
+        const gaveUp = log.find((l) => l.includes(`10 second timeout exceeded after ${SCHEDULE.retransmits.length} retransmits`));
+        expect(gaveUp, id).to.be.a('string');
+        expect(seconds(gaveUp!) - seconds(first), id).to.be.within(SCHEDULE.deadAfterFirstProbe - 0.01, SCHEDULE.deadAfterFirstProbe + 0.1);
+        expect(log.some((l) => /deleting state \(STATE_V2_ESTABLISHED_IKE_SA\) .* NOT sending notification/.test(l)), id).to.equal(true);
+      }
+    });
+
+    it('answers a request under message ID 0xffffffff, outside its window, with an empty response under that ID (the declared deviation), and keeps the SA', () => {
+      const id = 'ikev2-robustness/message-id-far-ahead';
+      const s = run().byId.get(id)!;
+      const { dut } = endpointsOf(s);
+      const answers = rows().get(id)!.filter((r) => isLivenessResponse(r, dut));
+      expect(answers.map((r) => r.messageId)).to.deep.equal([0xffffffff]);
+      const absent = s.checks.find((c) => c.name.startsWith('no liveness-response'))!;
+      expect([absent.pass, absent.observed]).to.deep.equal([false, 1]);
+      expect(s.checks.find((c) => c.name.startsWith('SA still'))!.pass).to.equal(true);
+      expect(s.daemonLogs.flatMap((d) => d.lines.map((l) => l.line)).some((l) => l.includes('message request 4294967295 is new'))).to.equal(true);
+    });
+
+    it('answers a duplicate of the peer’s request again, and only responses under its own message ID count', () => {
+      const dup = 'ikev2-message-id/duplicate-request-answered';
+      expect(rows().get(dup)!.filter((r) => isLivenessResponse(r, endpointsOf(run().byId.get(dup)!).dut)).map((r) => r.messageId)).to.deep.equal([2, 2, 3]);
+      const log = run().byId.get('ikev2-message-id/response-next-message-id')!.daemonLogs.flatMap((d) => d.lines.map((l) => l.line));
+      expect(log.filter((l) => l.includes('ISAKMP_v2_INFORMATIONAL message response with Message ID 1 has no matching SA')).length).to.equal(SCHEDULE.retransmits.length + 1);
+    });
+  },
+});
