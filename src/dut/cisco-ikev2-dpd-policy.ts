@@ -26,10 +26,16 @@ export interface Ikev2DpdFaults {
   answerWrongMessageId?: boolean;
   /** The peer's liveness requests are never answered. */
   noLivenessAnswer?: boolean;
+  /** An unprotected INVALID_IKE_SPI answering the liveness request is taken as the peer's death at once (RFC 7296 §2.21.4: it MUST NOT change any SA). */
+  invalidIkeSpiIsDeath?: boolean;
+  /** After the death, no IKE_SA_INIT towards the next `set peer` (the SAs are still removed). */
+  noFailover?: boolean;
+  /** Failover skips a peer: IKE_SA_INIT to the one after the next listed. */
+  failoverSkipsPeer?: boolean;
 }
 
 export const IKEV2_FAULT_NAMES: readonly (keyof Ikev2DpdFaults)[] = [
-  'intervalSeconds', 'retransmissions', 'noDeleteOnDeath', 'ignoreLivenessResponses', 'answerWrongMessageId', 'noLivenessAnswer',
+  'intervalSeconds', 'retransmissions', 'noDeleteOnDeath', 'ignoreLivenessResponses', 'answerWrongMessageId', 'noLivenessAnswer', 'invalidIkeSpiIsDeath', 'noFailover', 'failoverSkipsPeer',
 ];
 
 export interface CiscoIkev2DpdConfig {
@@ -160,8 +166,9 @@ export class CiscoIkev2DpdPolicy {
   /** [Cisco DPD] "Configuring DPD … with Multiple Peers": cycle through the `set peer` list, past unreachable peers too. */
   private onward(from: number): Ikev2DpdAction[] {
     const list = this.config.peers;
-    if (this.config.onDead !== 'failover' || list.length === 0) return [];
-    return [{ type: 'initiate', peerIndex: list[(list.indexOf(from) + 1) % list.length]! }];
+    if (this.config.onDead !== 'failover' || list.length === 0 || this.faults.noFailover === true) return [];
+    const step = this.faults.failoverSkipsPeer === true ? 2 : 1;
+    return [{ type: 'initiate', peerIndex: list[(list.indexOf(from) + step) % list.length]! }];
   }
 
   private rearm(now: bigint): Ikev2DpdAction[] {

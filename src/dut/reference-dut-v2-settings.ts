@@ -46,7 +46,8 @@ export function referenceDutV2Settings(profile: DeviceProfile): CiscoIkev2DpdCon
     mode: v2.mode,
     retransmissions: IKEV2_RETRANSMISSIONS,
     peers: profile.dpd.peers,
-    onDead: v2.action === 'restart' ? 'failover' : 'clear',
+    // restart and failover are the same to a crypto map: IKE_SA_INIT to the next `set peer` (the same one when only one is listed).
+    onDead: v2.action === 'restart' || v2.action === 'failover' ? 'failover' : 'clear',
     faults,
   };
 }
@@ -57,7 +58,7 @@ function checkIkev2Faults(raw: unknown, bad: (message: string) => never): Ikev2D
   for (const key of Object.keys(f)) if (!(IKEV2_FAULT_NAMES as readonly string[]).includes(key)) bad(`unknown IKEv2 fault switch '${key}' (known: ${IKEV2_FAULT_NAMES.join(', ')})`);
   if (f.intervalSeconds !== undefined && !(typeof f.intervalSeconds === 'number' && f.intervalSeconds > 0)) bad(`fault intervalSeconds must be > 0, got ${String(f.intervalSeconds)}`);
   if (f.retransmissions !== undefined && !(Number.isInteger(f.retransmissions) && (f.retransmissions as number) >= 0)) bad(`fault retransmissions must be an integer ≥ 0, got ${String(f.retransmissions)}`);
-  for (const flag of ['noDeleteOnDeath', 'ignoreLivenessResponses', 'answerWrongMessageId', 'noLivenessAnswer'] as const) {
+  for (const flag of ['noDeleteOnDeath', 'ignoreLivenessResponses', 'answerWrongMessageId', 'noLivenessAnswer', 'invalidIkeSpiIsDeath', 'noFailover', 'failoverSkipsPeer'] as const) {
     if (f[flag] !== undefined && typeof f[flag] !== 'boolean') bad(`fault ${flag} must be true or false`);
   }
   return f as Ikev2DpdFaults;

@@ -38,6 +38,8 @@ interface SaRecord {
 }
 
 const INFORMATIONAL = 37;
+/** RFC 7296 §3.10.1. */
+const INVALID_IKE_SPI = 4;
 const RESPONSE_FLAG = 0x20;
 const DPD_TIMER = 'dpd';
 /** An IKEv2 SA id is SPIi‖SPIr in hex; SPIi alone names an SA we initiated before SPIr is known. */
@@ -146,6 +148,14 @@ export class ReferenceDutV2 {
         return;
       case 'gave-up':
         if (sa === this.current) this.decide({ type: 'gave-up', transmissions: event.transmissions });
+        return;
+      case 'notify-received':
+        // The engine reports an unprotected notify and acts on nothing (§2.21.4); only the fault believes it.
+        if (event.notifyType === INVALID_IKE_SPI && event.unprotected === true && sa === this.current && this.livenessId !== undefined && this.config.dpd.faults?.invalidIkeSpiIsDeath === true) {
+          this.mark(`unprotected INVALID_IKE_SPI taken as the peer's death (fault invalidIkeSpiIsDeath)`);
+          this.apply(this.engine.loseState(sa));
+          this.decide({ type: 'gave-up', transmissions: 1 });
+        }
         return;
       default:
         return;

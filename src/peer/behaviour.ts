@@ -58,6 +58,8 @@ export interface Behaviour {
   hideDpdVendorId?: boolean;
   /** NAT traversal (RFC 3947/3948), for profiles whose DUT speaks it. */
   nat?: NatBehaviour;
+  /** IKEv2 only: the peer lost its IKE SA state and answers the DUT's requests with INVALID_IKE_SPI (src/peer/ikev2-peer.ts). */
+  lostState?: boolean;
 }
 
 export interface NatBehaviour {

@@ -7,8 +7,13 @@
  */
 import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent, Endpoint, HarnessEvent, SaStateEvent } from '../events.js';
+import { invalidIkeSpi } from '../ike/v2/ikev2-engine.js';
 import { messageSummaryOf } from '../ike/v2/ikev2-summary.js';
-import type { SeqTransform } from './behaviour.js';
+import { ikev2Header } from '../wire/ikev2/header.js';
+import type { IcmpSilence, SeqTransform } from './behaviour.js';
+import { IcmpAnswers } from './icmp-answers.js';
+import { IcmpInjector } from './icmp-injector.js';
+import type { UnreachableName } from './icmp-message.js';
 import { EventLog } from './event-log.js';
 import type { Ikev2Effect, Ikev2EnginePort, Ikev2Event, Ikev2Outbound, Ikev2SaKeys, Ikev2SendOptions } from './ikev2-engine-port.js';
 import { TimerSet } from './timer-set.js';
@@ -25,9 +30,23 @@ export interface Ikev2Behaviour {
   liveness: 'answer' | 'ignore';
   /** The message ID of a liveness answer against the request's (RFC 7296 §2.2: the same); 'stale' reuses the one answered before. */
   answerMessageId: SeqTransform;
+  /**
+   * The peer lost the IKE SAs it holds when this turns on (a reboot): each request the DUT sends on
+   * one is answered with an unprotected INVALID_IKE_SPI (RFC 7296 §2.21.4) and nothing else. The
+   * engine still reads the requests, as a capture would (with holdsLiveness it reads each retransmission
+   * too, instead of serving it from its cache), so the timeline names each liveness request;
+   * an IKE SA the DUT sets up afterwards is served normally.
+   */
+  lostState: boolean;
+  /**
+   * An icmp-* silence (behaviour.ts IcmpSilence): the daemon is dead but its host answers. Each
+   * datagram from the DUT is read for the timeline and answered with this ICMP error; combine with
+   * silence 'out' and liveness 'ignore' so nothing IKE leaves (ikev2-peer-target.ts does).
+   */
+  icmp?: { label: IcmpSilence; code: UnreachableName; from?: string };
 }
 
-export const NORMAL_IKEV2_BEHAVIOUR: Ikev2Behaviour = { silence: 'none', answerDelayMs: 0, dropAnswers: false, liveness: 'answer', answerMessageId: { kind: 'echo' } };
+export const NORMAL_IKEV2_BEHAVIOUR: Ikev2Behaviour = { silence: 'none', answerDelayMs: 0, dropAnswers: false, liveness: 'answer', answerMessageId: { kind: 'echo' }, lostState: false };
 
 export interface Ikev2PeerOptions {
   bind: Endpoint[];
@@ -36,6 +55,8 @@ export interface Ikev2PeerOptions {
   log?: EventLog;
   /** The engine holds the DUT's liveness requests (config liveness 'owner'): the peer answers them by its behaviour. */
   holdsLiveness?: boolean;
+  /** Opens the ICMP injector on the first datagram an ICMP silence answers (default: a raw socket, root). */
+  openIcmp?: () => IcmpInjector;
 }
 
 /** An engine event with the SA it belongs to and when it happened. */
@@ -53,13 +74,22 @@ export class Ikev2Peer {
   private readonly timers: TimerSet;
   private readonly engineListeners = new Set<(r: Ikev2EngineRecord) => void>();
   private transport!: UdpTransport;
+  /** The IKE SAs the peer pretends to have lost (behaviour lostState), by id. */
+  private lost = new Set<string>();
   /** The message ID of the last liveness request answered, per SA (for answerMessageId 'stale'). */
   private readonly lastAnswered = new Map<string, number>();
   private closed = false;
+  private readonly icmpAnswers: IcmpAnswers;
 
   private constructor(private readonly options: Ikev2PeerOptions) {
     this.log = options.log ?? new EventLog();
     this.timers = new TimerSet(options.clock);
+    this.icmpAnswers = new IcmpAnswers({
+      open: options.openIcmp ?? (() => IcmpInjector.open({ clock: options.clock })),
+      log: this.log,
+      isClosed: () => this.closed,
+      mark: (label, sa, icmp) => this.log.push({ type: 'mark', t: this.now(), label: sa ? `${label} [${sa}]` : label, ...(icmp ? { icmp } : {}) }),
+    });
   }
 
   static async start(options: Ikev2PeerOptions): Promise<Ikev2Peer> {
@@ -73,6 +103,7 @@ export class Ikev2Peer {
   }
 
   setBehaviour(change: Partial<Ikev2Behaviour>): Ikev2Behaviour {
+    if (change.lostState !== undefined && change.lostState !== this.behaviour.lostState) this.lost = new Set(change.lostState ? this.sas() : []);
     this.behaviour = { ...this.behaviour, ...change };
     return this.behaviour;
   }
@@ -126,10 +157,10 @@ export class Ikev2Peer {
     });
   }
 
-  /** Waits for the IKE SA (phase 1) or CHILD_SA (phase 2) to reach `state`; a refusal rejects at once with ERR_DUT_REFUSED. */
-  async waitForSaState(phase: 1 | 2, state: SaStateEvent['state'], timeoutMs: number, since = 0n): Promise<Ikev2EngineRecord> {
+  /** Waits for the IKE SA (phase 1) or CHILD_SA (phase 2) of an IKE SA other than `except` to reach `state`; a refusal rejects at once with ERR_DUT_REFUSED. */
+  async waitForSaState(phase: 1 | 2, state: SaStateEvent['state'], timeoutMs: number, since = 0n, except?: string): Promise<Ikev2EngineRecord> {
     const sa = phase === 1 ? 'ike' : 'child';
-    const r = await this.waitForEngineEvent((x) => x.event.kind === 'state' && x.event.sa === sa && (x.event.state === state || x.event.refusal !== undefined), timeoutMs, since, `the ${sa} SA ${state}`);
+    const r = await this.waitForEngineEvent((x) => x.sa !== except && x.event.kind === 'state' && x.event.sa === sa && (x.event.state === state || x.event.refusal !== undefined), timeoutMs, since, `the ${sa} SA ${state}`);
     if (r.event.kind === 'state' && r.event.refusal && r.event.state !== state) {
       const { notify, notifyType, exchange, hint } = r.event.refusal;
       throw new HarnessError('ERR_DUT_REFUSED', `the DUT refused ${exchange} with ${notify} (${notifyType}); check ${hint}`);
@@ -141,6 +172,7 @@ export class Ikev2Peer {
     if (this.closed) return;
     this.closed = true;
     this.timers.cancelAll();
+    this.icmpAnswers.close();
     await this.transport.close();
     this.log.close();
   }
@@ -157,13 +189,30 @@ export class Ikev2Peer {
       return;
     }
     const result = this.options.engine.receive(d, d.t);
+    const icmp = this.behaviour.icmp;
     this.log.push({
       ...base,
+      ...(icmp ? { behaviour: icmp.label } : {}),
       ...(result.sa ? { sa: result.sa } : {}),
       ...(result.summary ? { summary: messageSummaryOf(result.summary) } : {}),
       ...(result.rejected ? { rejected: result.rejected } : {}),
     });
     this.run(result.effects);
+    if (icmp) this.icmpAnswers.answer(d, icmp.code, icmp.from, result.sa);
+    if (result.sa !== undefined && this.lost.has(result.sa)) this.answerLost(d);
+  }
+
+  /** §2.21.4: a request for an SA the peer no longer knows gets INVALID_IKE_SPI, unprotected, with the request's SPIs and message ID. */
+  private answerLost(d: Datagram): void {
+    let header;
+    try {
+      header = ikev2Header.decode(d.bytes);
+    } catch {
+      return;
+    }
+    if (header.flags.response || this.behaviour.silence === 'out' || this.behaviour.silence === 'both') return;
+    const effect = invalidIkeSpi(header, d.local, d.remote);
+    if (effect.type === 'send') void this.transmit(effect.datagram).catch(() => undefined);
   }
 
   private run(effects: Ikev2Effect[]): void {
@@ -180,6 +229,10 @@ export class Ikev2Peer {
     const silence = this.behaviour.silence;
     if (silence === 'out' || silence === 'both') {
       this.log.push({ type: 'mark', t: this.now(), label: `silence-${silence}: ${datagram.summary.exchange} ${datagram.summary.response ? 'response' : 'request'} ${datagram.summary.messageId} not sent to ${datagram.to.address}:${datagram.to.port} [${datagram.sa}]` });
+      return;
+    }
+    if (datagram.answer && this.lost.has(datagram.sa)) {
+      this.log.push({ type: 'mark', t: this.now(), label: `state lost: ${datagram.summary.exchange} response ${datagram.summary.messageId} not sent [${datagram.sa}]` });
       return;
     }
     if (datagram.answer && this.behaviour.dropAnswers) {
@@ -230,7 +283,8 @@ export class Ikev2Peer {
   }
 
   private answerLiveness(sa: string, ticket: number, messageId: number): void {
-    if (this.behaviour.liveness === 'ignore') return;
+    // A peer without the SA has nothing to answer from; answering would also let the engine serve retransmissions from its cache unread.
+    if (this.behaviour.liveness === 'ignore' || this.lost.has(sa)) return;
     const t = this.behaviour.answerMessageId;
     const previous = this.lastAnswered.get(sa);
     const id = t.kind === 'echo' ? messageId : t.kind === 'plus-one' ? messageId + 1 : t.kind === 'minus-one' ? messageId - 1 : t.kind === 'constant' ? t.value : (previous ?? messageId - 1);

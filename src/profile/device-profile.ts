@@ -55,7 +55,12 @@ export interface Ikev2Dpd {
   /** What the knobs predict, from the first transmission of the request. */
   schedule: LivenessSchedule;
   deleteOnDead: boolean;
-  action: Exclude<DpdAction, 'failover'>;
+  /** An unprotected INVALID_IKE_SPI answering the liveness request: ignored (RFC 7296 §2.21.4) or taken as the peer's death. */
+  invalidIkeSpi: 'ignore' | 'peer-dead';
+  action: DpdAction;
+  /** `set peer` order as indexes into the fake peer's addresses; [0] without failover. */
+  peers: number[];
+  failover?: { mechanism: string; within: number };
   tolerance: Tolerance;
 }
 

@@ -5,13 +5,14 @@
  */
 import { parseDaemonConfig } from '../lab/daemon-config.js';
 import type { LabSpec } from '../lab/lab-spec.js';
-import type { DpdMode, DpdSemantics, Ikev2Dpd, Ikev2Retransmit, Tolerance } from './device-profile.js';
+import type { DpdMode, DpdSemantics, Ikev2Dpd, Ikev2Retransmit, ProfileTarget, Tolerance } from './device-profile.js';
+import { loadPeerList } from './peer-list.js';
 import { ciscoIkev2Liveness, libreswanLiveness, strongswanLiveness, type LivenessSchedule } from './ikev2-liveness-schedule.js';
 
 type Fail = (path: (string | number)[], message: string) => never;
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the schema check has vouched for the shape of `d` */
-export function loadIkev2Dpd(d: any): Ikev2Dpd {
+export function loadIkev2Dpd(d: any, target: ProfileTarget, bad: Fail): Ikev2Dpd {
   const vendor = Object.keys(d.retransmit)[0] as Ikev2Retransmit['vendor'];
   const knobs = d.retransmit[vendor];
   const retransmit: Ikev2Retransmit =
@@ -20,6 +21,7 @@ export function loadIkev2Dpd(d: any): Ikev2Dpd {
       : vendor === 'libreswan'
         ? { vendor, ...pick(knobs, { interval: 'interval', timeout: 'timeout' }) }
         : { vendor, retryInterval: knobs.retry_interval, ...pick(knobs, { retransmissions: 'retransmissions' }) };
+  if (retransmit.vendor === 'cisco') checkCiscoRetry(d, target, bad);
   const tolerance: Tolerance = { absolute: d.tolerance.absolute ?? 0, relative: d.tolerance.relative ?? 0 };
   return {
     mode: d.mode as DpdMode,
@@ -27,10 +29,27 @@ export function loadIkev2Dpd(d: any): Ikev2Dpd {
     retransmit,
     schedule: livenessOf(retransmit),
     deleteOnDead: d.delete_on_dead ?? false,
+    invalidIkeSpi: d.invalid_ike_spi ?? 'ignore',
     action: d.action,
+    ...loadPeerList('ikev2_dpd', d, bad),
     tolerance,
   };
 }
+
+/**
+ * `crypto ikev2 dpd <10-3600> <2-60>`: Cisco's retry-interval is 2-60 s (docs/ikev2-liveness.md: the
+ * IOS XE DPD guide; H3C/HPE's copy of the command gives the same range), so a Cisco profile below 2 s
+ * describes no router. The reference DUT with `dut.allow_short_timers` lifts the lower bound, as for
+ * its IKEv1 keepalive (src/dut/keepalive-config.ts); its interval is checked by the DUT's settings.
+ */
+function checkCiscoRetry(d: any, target: ProfileTarget, bad: Fail): void {
+  if (target.kind === 'reference' && target.dut.allow_short_timers === true) return;
+  const retry = d.retransmit.cisco.retry_interval;
+  const hint = target.kind === 'reference' ? ' (dut.allow_short_timers lifts the lower bound for test runs)' : '';
+  if (retry < CISCO_RETRY_MIN) bad(['ikev2_dpd', 'retransmit', 'cisco', 'retry_interval'], `must be at least ${CISCO_RETRY_MIN} (crypto ikev2 dpd takes a retry-interval of 2-60 s), got ${retry}${hint}`);
+}
+
+const CISCO_RETRY_MIN = 2;
 
 function pick(from: any, names: Record<string, string>): Record<string, number> {
   return Object.fromEntries(Object.entries(names).flatMap(([to, key]) => (from[key] === undefined ? [] : [[to, from[key] as number]])));
@@ -59,7 +78,8 @@ export function dpdFromIkev2(v2: Ikev2Dpd): DpdSemantics {
     retrySeq: 'reuse',
     deleteOnDead: v2.deleteOnDead,
     action: v2.action,
-    peers: [0],
+    peers: v2.peers,
+    ...(v2.failover ? { failover: v2.failover } : {}),
     tolerance: v2.tolerance,
   };
 }

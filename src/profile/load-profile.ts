@@ -12,6 +12,7 @@ import type { ControlCommand, DeviceProfile, DpdSemantics, IkeParameters, Profil
 import { peerAddresses } from './device-profile.js';
 import { checkLabAgrees, dpdFromIkev2, ikev2Variables, loadIkev2Dpd } from './ikev2-dpd.js';
 import { loadIkev2Proposals } from './ikev2-proposals.js';
+import { loadPeerList } from './peer-list.js';
 import { checkSchema, type JsonSchema } from './schema-check.js';
 import { Secret } from './secret.js';
 import { ConfigErrors, YamlSource } from './yaml-source.js';
@@ -50,7 +51,7 @@ export function profileFromSource(src: YamlSource, options: LoadProfileOptions =
   if (version === 1 && raw.dpd === undefined) bad([], '(top level): missing required field dpd');
   if (version === 1 && raw.ike?.ikev2_proposals !== undefined) bad(['ike', 'ikev2_proposals'], 'ikev2_proposals needs ike.version 2');
   if (version === 2 && raw.ikev2_dpd === undefined) bad(['ike', 'version'], 'an IKEv2 profile needs an ikev2_dpd section (docs/profiles.md)');
-  const ikev2Dpd = version === 2 ? loadIkev2Dpd(raw.ikev2_dpd) : undefined;
+  const ikev2Dpd = version === 2 ? loadIkev2Dpd(raw.ikev2_dpd, target, bad) : undefined;
   if (ikev2Dpd && 'lab' in target) checkLabAgrees(ikev2Dpd, target.lab, bad);
   const dpd = ikev2Dpd ? dpdFromIkev2(ikev2Dpd) : loadDpd(raw.dpd, bad);
   const profile: DeviceProfile = {
@@ -67,7 +68,7 @@ export function profileFromSource(src: YamlSource, options: LoadProfileOptions =
   const addresses = peerAddresses(profile);
   dpd.peers.forEach((index, i) => {
     if (index >= addresses.length) {
-      bad(['dpd', 'peers', i], `peer index ${index} but the fake peer has ${addresses.length} address${addresses.length === 1 ? '' : 'es'} (${addresses.join(', ')})`);
+      bad([ikev2Dpd ? 'ikev2_dpd' : 'dpd', 'peers', i], `peer index ${index} but the fake peer has ${addresses.length} address${addresses.length === 1 ? '' : 'es'} (${addresses.join(', ')})`);
     }
   });
   return profile;
@@ -164,15 +165,6 @@ function loadPsk(src: YamlSource, raw: any, target: ProfileTarget, env: Record<s
 
 function loadDpd(d: any, bad: Fail): DpdSemantics {
   const probeSpan = d.probes_before_dead * d.retry_interval;
-  if (d.action === 'failover') {
-    if (d.peers === undefined) bad(['dpd', 'action'], 'action failover needs dpd.peers (the ordered peer list)');
-    if (d.failover === undefined) bad(['dpd', 'action'], 'action failover needs dpd.failover { mechanism, within }');
-  } else if (d.peers !== undefined && d.failover === undefined) {
-    bad(['dpd', 'peers'], `a peer list without failover: set action failover, or describe the mechanism in dpd.failover`);
-  }
-  const peers: number[] = d.peers ?? [0];
-  const dup = peers.findIndex((p, i) => peers.indexOf(p) !== i);
-  if (dup !== -1) bad(['dpd', 'peers', dup], `peer ${peers[dup]} listed twice`);
   return {
     mode: d.mode,
     interval: d.interval,
@@ -183,8 +175,7 @@ function loadDpd(d: any, bad: Fail): DpdSemantics {
     retrySeq: d.retry_seq,
     deleteOnDead: d.delete_on_dead,
     action: d.action,
-    peers,
-    ...(d.failover ? { failover: { mechanism: d.failover.mechanism, within: d.failover.within } } : {}),
+    ...loadPeerList('dpd', d, bad),
     tolerance: { absolute: d.tolerance.absolute ?? 0, relative: d.tolerance.relative ?? 0 },
   };
 }

@@ -72,6 +72,9 @@ export function validateSuite(src: YamlSource): Raw {
       if (t && t.at === undefined && t.within === undefined) {
         errors.push(src.error('ERR_CONFIG_SCHEMA', [...at, Object.keys(st)[0]!], 'needs at (expected time) or within (window end)'));
       }
+      if (st.behave?.lose_state !== undefined && ![s.requires?.['ike.version']].flat().includes(2)) {
+        errors.push(src.error('ERR_CONFIG_SCHEMA', [...at, 'behave', 'lose_state'], 'lose_state is IKEv2 (INVALID_IKE_SPI, RFC 7296 §2.21.4): the scenario needs requires: { ike.version: 2 }'));
+      }
       if (!steps.slice(0, j).some((p) => p.bring_up) && Object.keys(st)[0]!.startsWith('expect_')) {
         errors.push(src.error('ERR_CONFIG_SCHEMA', at, `${Object.keys(st)[0]} before any bring_up: there is no SA yet`));
       }
@@ -174,6 +177,7 @@ function unmetRequirement(req: Raw, profile: DeviceProfile, steps: Raw[], host: 
     'dpd.delete_on_dead': profile.dpd.deleteOnDead,
     nat_t: profile.natT !== undefined,
     'nat_t.keepalives_count_as_liveness': profile.natT?.keepalivesCountAsLiveness,
+    'ikev2_dpd.invalid_ike_spi': profile.ikev2Dpd?.invalidIkeSpi,
   };
   // A scenario speaks IKEv1 unless it asks for IKEv2: its steps are written in IKEv1's messages.
   for (const [key, want] of Object.entries({ 'ike.version': 1, ...req })) {
@@ -187,7 +191,6 @@ function unmetRequirement(req: Raw, profile: DeviceProfile, steps: Raw[], host: 
   const missing = unmetCapability(steps, targetCapabilities(profile));
   if (missing) return missing;
   const icmp = steps.map((st) => (st as Raw).behave?.silence).find((v) => typeof v === 'string' && v.startsWith('icmp-'));
-  if (icmp && profile.ike.version === 2) return `needs an ICMP silence (${icmp}), which the IKEv2 fake peer does not have`;
   if (icmp && !host.rawSocket) return `needs a raw socket to answer with ICMP (${icmp}): run as root or give node CAP_NET_RAW`;
   return undefined;
 }
@@ -321,6 +324,10 @@ function compileBehave(b: Raw, value: (sub: FieldPath, v: number | string) => nu
   if (b.hide_dpd_vid !== undefined) {
     change.hideDpdVendorId = b.hide_dpd_vid;
     parts.push(b.hide_dpd_vid ? 'hide DPD vendor ID' : 'send DPD vendor ID');
+  }
+  if (b.lose_state !== undefined) {
+    change.lostState = b.lose_state;
+    parts.push(b.lose_state ? 'lose the IKE SA state' : 'IKE SA state back');
   }
   if (b.ack_seq !== undefined) {
     change.ackSeq = ackSeq(b.ack_seq, fail);

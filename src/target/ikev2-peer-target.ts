@@ -10,7 +10,7 @@
  */
 import { HarnessError, IkeError } from '../errors.js';
 import type { Clock, DatagramEvent, Endpoint, HarnessEvent } from '../events.js';
-import type { Behaviour } from '../peer/behaviour.js';
+import { inboundDecision, NORMAL_BEHAVIOUR, type Behaviour } from '../peer/behaviour.js';
 import type { Ikev2Behaviour, Ikev2Peer } from '../peer/ikev2-peer.js';
 import type { Ikev2SendOptions } from '../peer/ikev2-engine-port.js';
 import type { DaemonLog } from '../report/result-model.js';
@@ -33,9 +33,12 @@ const INVALID_IKE_SPI = 4;
 /** The IKEv1 behaviour vocabulary of the suites, in the IKEv2 peer's terms; what IKEv2 has no equivalent for is refused. */
 export function ikev2Behaviour(change: Partial<Behaviour>): Partial<Ikev2Behaviour> {
   const unsupported = (['corrupt', 'nat', 'hideDpdVendorId'] as const).filter((k) => change[k] !== undefined);
-  if (change.silence?.startsWith('icmp-')) unsupported.push('silence: icmp-*' as never);
   if (unsupported.length > 0) throw new HarnessError('ERR_TARGET_UNAVAILABLE', `the IKEv2 fake peer has no ${unsupported.join(', ')} behaviour`);
   const out: Partial<Ikev2Behaviour> = {};
+  const icmp = change.silence === undefined ? undefined : inboundDecision({ ...NORMAL_BEHAVIOUR, silence: change.silence, ...(change.icmpFrom !== undefined ? { icmpFrom: change.icmpFrom } : {}) });
+  // A dead daemon on a live host: read (for the timeline) and answer with ICMP, send nothing IKE.
+  if (icmp?.icmp) Object.assign(out, { silence: 'out', liveness: 'ignore', dropAnswers: false, icmp: { label: icmp.label, code: icmp.icmp, ...(icmp.icmpFrom !== undefined ? { from: icmp.icmpFrom } : {}) } });
+  else if (change.silence !== undefined) out.icmp = undefined;
   if (change.silence === 'in') Object.assign(out, { silence: 'none', liveness: 'ignore', dropAnswers: true });
   else if (change.silence === 'both') Object.assign(out, { silence: 'out', liveness: 'ignore', dropAnswers: false });
   else if (change.silence === 'none' || change.silence === 'out') Object.assign(out, { liveness: 'answer', dropAnswers: false, silence: change.silence });
@@ -43,6 +46,7 @@ export function ikev2Behaviour(change: Partial<Behaviour>): Partial<Ikev2Behavio
   if (change.dropAnswers !== undefined) out.dropAnswers = change.dropAnswers;
   if (change.answerDelayMs !== undefined) out.answerDelayMs = change.answerDelayMs;
   if (change.ackSeq !== undefined) out.answerMessageId = change.ackSeq;
+  if (change.lostState !== undefined) out.lostState = change.lostState;
   return out;
 }
 
@@ -73,8 +77,8 @@ export class Ikev2PeerScenarioTarget implements ScenarioTarget {
     }
     const dutStarted = this.events().some((e) => e.type === 'datagram' && e.direction === 'in' && e.summary?.kind === 'ike-sa-init' && e.local.address === local.address);
     if (!dutStarted) await this.o.control.initiate?.(options.peerIndex);
-    // Since the scenario start: a DUT may have finished before this step began.
-    this.sa = (await this.o.peer.waitForSaState(2, 'established', options.timeoutMs, this.since)).sa;
+    // Since the scenario start (a DUT may have finished before this step began), but a new IKE SA: after a failover the earlier one is up in the stream too.
+    this.sa = (await this.o.peer.waitForSaState(2, 'established', options.timeoutMs, this.since, this.sa)).sa;
     return this.sa;
   }
 

@@ -24,7 +24,7 @@ interface Case {
   faults: Ikev2DpdFaults;
 }
 
-/** Fault → the scenario meant to catch it; every suites/ikev2-*.yaml is here at least once. */
+/** Fault → the scenario meant to catch it; the other IKEv2 suites' mutants are in test/scenario/ikev2-suites-reference.test.ts. */
 const MUTANTS: Case[] = [
   { scenario: 'ikev2-silence/liveness-while-answering', faults: { intervalSeconds: 5 } },
   { scenario: 'ikev2-silence/retransmissions-and-death', faults: { retransmissions: 2 } },

@@ -5,7 +5,10 @@ import { expect } from 'chai';
 import type { DatagramEvent } from '../../src/events.js';
 import { Ikev2Engine } from '../../src/ike/v2/ikev2-engine.js';
 import { Ikev2Peer } from '../../src/peer/ikev2-peer.js';
+import { IcmpInjector } from '../../src/peer/icmp-injector.js';
 import { systemClock } from '../../src/peer/system-clock.js';
+import { waitUntil } from '../support/wait-until.js';
+import { recordingSocket } from './recording-raw-socket.js';
 import { mirror, v2Config } from '../ike/v2/ikev2-pair.js';
 
 const LOOPBACK = { address: '127.0.0.1', port: 0 };
@@ -64,6 +67,49 @@ describe('Ikev2Peer over loopback UDP', function () {
     const totalMs = Number(dead.t - probes[0]!.t) / 1e6;
     expect(totalMs).to.be.within(420 - 1, 420 + 300);
     expect(b.log.events.filter((e) => e.type === 'datagram' && e.direction === 'in' && e.behaviour === 'silence-both')).to.have.length(SCHEDULE.length);
+  });
+
+  it('lostState: each request on the lost SA gets an unprotected INVALID_IKE_SPI and nothing else; a new IKE SA is served normally', async () => {
+    // As the scenario targets run it: the peer holds the DUT's liveness requests (engine liveness 'owner').
+    await b.close();
+    b = await Ikev2Peer.start({ bind: [LOOPBACK], clock: systemClock, engine: new Ikev2Engine({ ...mirror(config), random: v2Config('peer-b').random, liveness: 'owner' }), holdsLiveness: true });
+    const sa = await bringUp();
+    b.setBehaviour({ lostState: true });
+    a.sendLiveness(sa);
+    await a.waitForSaState(1, 'expired', 3000);
+    const notifies = a.engineEvents.filter((r) => r.event.kind === 'notify-received').map((r) => r.event);
+    expect(notifies).to.have.length(SCHEDULE.length);
+    expect(notifies.every((n) => n.kind === 'notify-received' && n.notifyType === 4 && n.unprotected === true && n.response)).to.equal(true);
+    const out = b.log.events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'out' && e.sa === sa);
+    const sent = a.log.events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'out' && e.summary?.kind === 'liveness');
+    // The engine still reads the DUT's requests (the timeline names them), but only the notify leaves, under the request's message ID.
+    expect(out.slice(-SCHEDULE.length).map((e) => `${e.summary?.kind}:${e.summary?.notifyType}:${e.summary?.messageId}`)).to.deep.equal(sent.map((e) => `notify:4:${e.summary?.messageId}`));
+    expect(b.log.events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'in' && e.summary?.kind === 'liveness')).to.have.length(SCHEDULE.length);
+    expect(kinds(b, 'out')).to.not.include('liveness-response');
+    const since = systemClock.now();
+    a.initiate(a.endpoints[0]!, b.endpoints[0]!);
+    await a.waitForSaState(2, 'established', 3000, since);
+  });
+
+  it('icmp: each datagram the other side sends is read, answered with one ICMP error built from it, and no IKE leaves', async () => {
+    const raw = recordingSocket();
+    await b.close();
+    b = await Ikev2Peer.start({ bind: [LOOPBACK], clock: systemClock, engine: new Ikev2Engine({ ...mirror(config), random: v2Config('peer-b').random, liveness: 'owner' }), holdsLiveness: true, openIcmp: () => IcmpInjector.open({ clock: systemClock, socketFactory: raw.factory }) });
+    const sa = await bringUp();
+    b.setBehaviour({ silence: 'out', liveness: 'ignore', icmp: { label: 'icmp-port-unreachable', code: 'port' } });
+    a.sendLiveness(sa);
+    await a.waitForSaState(1, 'expired', 3000);
+    const dropped = b.log.events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'in' && e.behaviour === 'icmp-port-unreachable');
+    expect(dropped.map((e) => e.summary?.kind)).to.deep.equal(Array(SCHEDULE.length).fill('liveness'));
+    await waitUntil(() => raw.sends.length === SCHEDULE.length, 'an ICMP error per datagram', 1000);
+    for (const send of raw.sends) {
+      send.before();
+      send.after(null, send.buffer.length);
+    }
+    // Type 3 code 3 (port unreachable) back to the sender, carrying the datagram's IP header and UDP start (RFC 792).
+    expect(raw.sends.map((x) => `${x.address} ${x.buffer[20]}/${x.buffer[21]}`)).to.deep.equal(Array(SCHEDULE.length).fill('127.0.0.1 3/3'));
+    await waitUntil(() => b.log.events.filter((e) => e.type === 'mark' && e.icmp?.sent === true).length === SCHEDULE.length, 'the ICMP marks', 1000);
+    expect(b.log.events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'out' && e.t >= dropped[0]!.t)).to.deep.equal([]);
   });
 
   it('rejects waitForSaState with ERR_DUT_REFUSED carrying the notify when the DUT refuses AUTH', async () => {

@@ -76,6 +76,33 @@ describe('profile: ike.version and the IKEv2 DPD section', () => {
     expect(cisco.ikev2Dpd!.retransmit).to.deep.equal({ vendor: 'cisco', retryInterval: 3 });
   });
 
+  it('Cisco retry-interval: 2-60 s (crypto ikev2 dpd), below 2 only for the reference DUT with allow_short_timers', () => {
+    const short = v2('cisco: { retry_interval: 0.5 }') + 'dut: { allow_short_timers: true }\n';
+    expect(load(short).ikev2Dpd!.schedule.deadAfterFirstProbe).to.equal(2.5);
+    expect(errorOf(v2('cisco: { retry_interval: 0.5 }').replace('kind: reference', 'kind: external, address: "192.0.2.1"')).message).to.match(/must be at least 2 \(crypto ikev2 dpd takes a retry-interval of 2-60 s\), got 0\.5$/);
+    expect(errorOf(v2('cisco: { retry_interval: 61 }')).message).to.match(/retry_interval: must be at most 60/);
+    expect(load(v2('cisco: { retry_interval: 2 }')).ikev2Dpd!.retransmit).to.deep.equal({ vendor: 'cisco', retryInterval: 2 });
+  });
+
+  it('invalid_ike_spi: ignore by default (RFC 7296 §2.21.4), peer-dead when declared', () => {
+    expect(load(v2('libreswan: {}')).ikev2Dpd!.invalidIkeSpi).to.equal('ignore');
+    expect(load(v2('libreswan: {}').replace('  action: clear', '  invalid_ike_spi: peer-dead\n  action: clear')).ikev2Dpd!.invalidIkeSpi).to.equal('peer-dead');
+    expect(errorOf(v2('libreswan: {}').replace('  action: clear', '  invalid_ike_spi: sometimes\n  action: clear')).message).to.match(/invalid_ike_spi: must be one of ignore, peer-dead/);
+  });
+
+  it('failover: an ordered peer list and its mechanism, as for IKEv1', () => {
+    const two = v2('cisco: { retry_interval: 2 }').replace('target: { kind: reference }', 'target: { kind: reference, peer_addresses: [127.0.0.2, 127.0.0.3] }');
+    const failover = two.replace('  action: clear', "  action: failover\n  peers: [0, 1]\n  failover: { mechanism: crypto map set peer list, within: 1 }");
+    const p = load(failover);
+    expect(p.dpd).to.include({ action: 'failover' });
+    expect(p.dpd.peers).to.deep.equal([0, 1]);
+    expect(p.dpd.failover).to.deep.equal({ mechanism: 'crypto map set peer list', within: 1 });
+    expect(profileVariables(p).get('dpd.failover.within')).to.equal(1);
+    expect(errorOf(two.replace('  action: clear', '  action: failover')).message).to.match(/action failover needs ikev2_dpd\.peers/);
+    expect(errorOf(two.replace('  action: clear', '  action: clear\n  peers: [0, 1]')).message).to.match(/a peer list without failover/);
+    expect(errorOf(failover.replace('peers: [0, 1]', 'peers: [0, 2]')).message).to.match(/^v2\.yaml:\d+:\d+: peer index 2 but the fake peer has 2 addresses/);
+  });
+
   it('IKEv2 proposals: the default, and GCM without integrity', () => {
     expect(load(v2('libreswan: {}')).ike.ikev2Proposals).to.deep.equal([{ encryption: ['aes-cbc-128'], integrity: ['hmac-sha2-256-128'], prf: ['hmac-sha2-256'], group: ['modp2048'] }]);
     const gcm = load(v2('libreswan: {}', '\n  ikev2_proposals:\n    - { encryption: [aes-gcm-16-256], prf: [hmac-sha2-256], group: [ecp256, ecp384] }'));
@@ -88,7 +115,7 @@ describe('profile: ike.version and the IKEv2 DPD section', () => {
     expect(errorOf(v2('cisco: { retry_interval: 2 }').replace(/ikev2_dpd:[\s\S]*$/, '')).message).to.equal('v2.yaml:5:12: an IKEv2 profile needs an ikev2_dpd section (docs/profiles.md)');
     expect(errorOf(v2('cisco: { retry_interval: 2 }') + v1Dpd).message).to.match(/^v2\.yaml:14:3: an IKEv2 profile \(ike\.version 2\) describes its liveness check in ikev2_dpd/);
     expect(errorOf(v2('cisco: { retry_interval: 2 }\n    libreswan: {}')).message).to.match(/^v2\.yaml:10:5: ikev2_dpd\.retransmit: only one of strongswan, libreswan, cisco allowed/);
-    expect(errorOf(v2('cisco: { retry_interval: 1 }')).message).to.match(/^v2\.yaml:10:30: ikev2_dpd\.retransmit\.cisco\.retry_interval: must be at least 2/);
+    expect(errorOf(v2('cisco: { retry_interval: 1 }')).message).to.match(/^v2\.yaml:10:30: must be at least 2 \(crypto ikev2 dpd takes a retry-interval of 2-60 s\), got 1 \(dut\.allow_short_timers lifts/);
     expect(errorOf(v2('strongswan: { tries: 2.5 }')).message).to.match(/^v2\.yaml:10:26: ikev2_dpd\.retransmit\.strongswan\.tries: must be an integer/);
     const mixed = v2('libreswan: {}', '\n  ikev2_proposals:\n    - { encryption: [aes-gcm-16-128, aes-cbc-128], integrity: [hmac-sha1-96], prf: [hmac-sha1], group: [modp2048] }');
     expect(errorOf(mixed).message).to.match(/^v2\.yaml:7:21: AES-GCM and AES-CBC need separate proposals/);

@@ -133,4 +133,12 @@ scenarios:
     expect(s.steps).to.deep.equal([]);
     expect(s.skip).to.equal('needs a raw socket to answer with ICMP (icmp-admin-prohibited): run as root or give node CAP_NET_RAW');
   });
+  it('lose_state (INVALID_IKE_SPI, IKEv2) needs requires ike.version 2 and becomes the lostState behaviour', () => {
+    const text = (requires: string) => `suite: demo\nscenarios:\n  - id: lost\n    title: lost\n${requires}    steps:\n      - bring_up: {}\n      - behave: { lose_state: true }\n`;
+    expect(() => compile(text(''))).to.throw(/s\.yaml:7:\d+: lose_state is IKEv2 .*requires: \{ ike\.version: 2 \}/);
+    const v2 = loadProfile(new URL('../../profiles/reference-ikev2.yaml', import.meta.url).pathname);
+    const [lost] = compile(text('    requires: { ike.version: 2 }\n'), v2).scenarios;
+    expect(lost!.skip).to.equal(undefined);
+    expect(lost!.steps[1]!.step).to.deep.include({ kind: 'behave', change: { lostState: true }, label: 'lose the IKE SA state' });
+  });
 });

@@ -15,7 +15,7 @@ function scenario(id: string, skip?: string): PlannedScenario {
 function refusingFactory(opened: string[]): TargetFactory {
   return {
     clock,
-    capabilities: { saStatus: 'wire', initiate: false, traffic: false, maxSas: 1 },
+    capabilities: { saStatus: 'wire', initiate: false, traffic: false, esp: false, maxSas: 1 },
     maxJobs: 8,
     dataPlane: 'emulated',
     async open(id) {

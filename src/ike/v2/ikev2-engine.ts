@@ -9,7 +9,7 @@ import { CryptoError, HarnessError, IkeError, WireError } from '../../errors.js'
 import type { Endpoint } from '../../events.js';
 import { IKEV2_EXCHANGE_TYPES, IKEV2_NOTIFY_TYPES } from '../../wire/ikev2/constants.js';
 import { decodeIkev2Message, encodeIkev2Message } from '../../wire/ikev2/message.js';
-import type { Ikev2Message, Ikev2Payload } from '../../wire/ikev2/types.js';
+import type { Ikev2Header, Ikev2Message, Ikev2Payload } from '../../wire/ikev2/types.js';
 import { hex, isZero } from '../bytes.js';
 import type { InboundDatagram } from '../engine-effects.js';
 import type { Ikev2EngineConfig } from './ikev2-config.js';
@@ -146,8 +146,8 @@ export class Ikev2Engine {
   }
 }
 
-/** §2.21.4: unprotected, to the request's SPIs and message ID, with the R flag. */
-function invalidIkeSpi(msg: Ikev2Message, local: Endpoint, remote: Endpoint): Ikev2Effect {
+/** §2.21.4: unprotected, to the request's SPIs and message ID, with the R flag (also what a fake peer that lost its state sends). */
+export function invalidIkeSpi(msg: Ikev2Header, local: Endpoint, remote: Endpoint): Ikev2Effect {
   const payloads = [notify(IKEV2_NOTIFY_TYPES.INVALID_IKE_SPI)];
   const header = { initiatorSpi: msg.initiatorSpi, responderSpi: msg.responderSpi, exchangeType: msg.exchangeType, flags: { initiator: !msg.flags.initiator, response: true }, messageId: msg.messageId };
   const bytes = encodeIkev2Message({ ...header, payloads });
