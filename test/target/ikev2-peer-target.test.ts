@@ -104,9 +104,10 @@ describe('target/ikev2-peer-target (loopback)', function () {
     expect(Number(answer.t - request.t) / 1e6).to.be.within(150, 400);
   });
 
-  it('refuses behaviours IKEv2 has no counterpart for with ERR_TARGET_UNAVAILABLE', () => {
-    expect(() => ikev2Behaviour({ silence: 'icmp-port-unreachable' })).to.throw().with.property('code', 'ERR_TARGET_UNAVAILABLE');
+  it('refuses behaviours IKEv2 has no counterpart for with ERR_TARGET_UNAVAILABLE, and maps the rest', () => {
     expect(() => ikev2Behaviour({ hideDpdVendorId: true })).to.throw().with.property('code', 'ERR_TARGET_UNAVAILABLE');
-    expect(ikev2Behaviour({ silence: 'both' })).to.deep.equal({ silence: 'out', liveness: 'ignore', dropAnswers: false });
+    // A later silence clears an earlier ICMP answer.
+    expect(ikev2Behaviour({ silence: 'both' })).to.deep.equal({ icmp: undefined, silence: 'out', liveness: 'ignore', dropAnswers: false });
+    expect(ikev2Behaviour({ silence: 'icmp-port-unreachable' })).to.deep.include({ silence: 'out', liveness: 'ignore' }).and.to.have.nested.property('icmp.code', 'port');
   });
 });
