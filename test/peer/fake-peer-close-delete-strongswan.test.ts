@@ -7,7 +7,7 @@
  * in each of 3 runs.
  */
 import { expect } from 'chai';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,36 +17,13 @@ import { systemClock } from '../../src/peer/system-clock.js';
 import { systemRandom } from '../../src/peer/system-random.js';
 import { PeerScenarioTarget } from '../../src/target/peer-target.js';
 import { requireCommands } from '../support/environment.js';
+import { startTcpdump, stopTcpdump } from '../support/tcpdump.js';
 import { waitUntil } from '../support/wait-until.js';
 import { DUT_ADDRESS, PEER_ADDRESS, strongswanLabPeer } from './strongswan-lab-peer-fixture.js';
 
 const LAB = 'icydel';
 const PEER = { address: PEER_ADDRESS, port: 500 };
 const DUT = { address: DUT_ADDRESS, port: 500 };
-
-/**
- * tcpdump on the harness end of the lab's veth, writing the fake peer's IKE packets to `file`; resolved
- * once it listens. Immediate mode: with the default ring-buffer timeout a packet still in the kernel's
- * current block is lost when tcpdump is stopped.
- */
-async function startTcpdump(link: string, file: string): Promise<ChildProcess> {
-  const child = spawn('tcpdump', ['-i', link, '-n', '--immediate-mode', '-U', '-w', file, `udp and src host ${PEER_ADDRESS} and dst host ${DUT_ADDRESS} and port 500`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let text = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      if (text.includes('listening on')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`tcpdump exited (${code}): ${text}`)));
-  });
-  return child;
-}
-
-async function stopTcpdump(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGINT');
-  await exited;
-}
 
 /** Message IDs of the packets in the capture, as tshark reads them. */
 function messageIdsIn(file: string): number[] {
@@ -86,7 +63,7 @@ describe('peer/fake-peer closing Delete against a strongSwan DUT @root', functio
       });
       await target.bringUp({ initiator: 'peer', peerIndex: 0, timeoutMs: 20_000 });
       const file = join(dir, `run-${run}.pcap`);
-      const tcpdump = await startTcpdump(labNames(LAB).peerLink, file);
+      const tcpdump = await startTcpdump(labNames(LAB).peerLink, file, `udp and src host ${PEER_ADDRESS} and dst host ${DUT_ADDRESS} and port 500`);
       const logFrom = fixture.logLines.length;
       try {
         await target.teardown();
