@@ -10,11 +10,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Ikev2DpdFaults } from '../../src/dut/cisco-ikev2-dpd-policy.js';
-import { systemClock } from '../../src/peer/system-clock.js';
 import type { ScenarioResult } from '../../src/report/result-model.js';
-import { executeScenario } from '../../src/scenario/execute-scenario.js';
 import { loadRunInputs } from '../../src/scenario/load-inputs.js';
-import { createReferenceTargetFactory } from '../../src/target/reference-target.js';
+import { runOnReference } from '../scenario/reference-run.js';
 
 const PROFILE = readFileSync('profiles/reference-ikev2.yaml', 'utf8');
 
@@ -57,14 +55,7 @@ describe('dut/mutation-v2: IKEv2 fault switches against the IKEv2 suites (loopba
       const { profile, suites } = loadRunInputs([`suites/${suite}.yaml`], file);
       const scenario = suites[0]!.scenarios.find((s) => s.id === c.scenario);
       if (!scenario || scenario.skip) throw new Error(`scenario ${c.scenario} missing or skipped: ${scenario?.skip ?? ''}`);
-      const factory = await createReferenceTargetFactory(profile, systemClock);
-      const target = await factory.open(scenario.id);
-      try {
-        results.set(label(c), await executeScenario(scenario, target, { clock: systemClock }));
-      } finally {
-        await target.teardown();
-        await factory.close();
-      }
+      results.set(label(c), await runOnReference(scenario, profile));
     };
     await Promise.all([...MUTANTS, ...CONTROLS].map(run));
   });

@@ -10,12 +10,10 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createReferenceTargetFactory } from '../../src/target/reference-target.js';
 import type { DpdFaults } from '../../src/dut/keepalive-config.js';
-import { systemClock } from '../../src/peer/system-clock.js';
 import type { ScenarioResult } from '../../src/report/result-model.js';
-import { executeScenario } from '../../src/scenario/execute-scenario.js';
 import { loadRunInputs } from '../../src/scenario/load-inputs.js';
+import { runOnReference } from '../scenario/reference-run.js';
 import { shortTimerProfile } from './short-timer-profile.js';
 
 interface Case {
@@ -65,14 +63,7 @@ describe('dut/mutation: fault switches against the suites (loopback, real engine
       const { profile, suites } = loadRunInputs([`suites/${suite}.yaml`], file);
       const scenario = suites[0]!.scenarios.find((s) => s.id === c.scenario);
       if (!scenario || scenario.skip) throw new Error(`scenario ${c.scenario} missing or skipped: ${scenario?.skip ?? ''}`);
-      const factory = await createReferenceTargetFactory(profile, systemClock);
-      const target = await factory.open(scenario.id);
-      try {
-        results.set(label(c), await executeScenario(scenario, target, { clock: systemClock }));
-      } finally {
-        await target.teardown();
-        await factory.close();
-      }
+      results.set(label(c), await runOnReference(scenario, profile));
     };
     await Promise.all([...MUTANTS, ...CONTROLS].map(run));
   });

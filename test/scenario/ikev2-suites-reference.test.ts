@@ -13,7 +13,7 @@ import { loadProfile } from '../../src/profile/load-profile.js';
 import type { ScenarioResult } from '../../src/report/result-model.js';
 import { compileSuite, readSuite } from '../../src/scenario/compile-suite.js';
 import type { PlannedScenario } from '../../src/scenario/plan.js';
-import { failedChecks, runOnReferenceV2, withFaults } from './ikev2-reference-run.js';
+import { failedChecks, runOnReference, withFaults } from './reference-run.js';
 
 /** The ICMP scenarios need a raw socket: run as root (CI), skipped with that reason otherwise. */
 const rawSocket = IcmpInjector.available();
@@ -77,7 +77,7 @@ describe('IKEv2 suites against the IKEv2 reference DUT (profiles/reference-ikev2
   before(async function () {
     await Promise.all(RUNS.map(async (r) => {
       const scenario = planned(r.profile).get(r.id)!;
-      results.set(r, await runOnReferenceV2({ ...scenario, expectFail: undefined } as PlannedScenario, withFaults(r.profile, r.faults)));
+      results.set(r, await runOnReference({ ...scenario, expectFail: undefined } as PlannedScenario, withFaults(r.profile, r.faults)));
     }));
   });
 

@@ -1,5 +1,5 @@
 /**
- * Runs planned IKEv2 scenarios against the IKEv2 reference DUT through the reference target
+ * Runs planned scenarios against the reference DUT (either IKE version) through the reference target
  * (src/target/reference-target.ts), as `dpd-harness run` does, so a suite's verdict and its fault
  * switches are judged by the executor and checks. `withFaults` replaces the profile's dut.faults,
  * so one profile serves the healthy DUT and each mutant.
@@ -17,7 +17,7 @@ export function withFaults(profile: DeviceProfile, faults: Ikev2DpdFaults): Devi
   return { ...profile, target: { ...profile.target, dut: { ...profile.target.dut, faults } } };
 }
 
-export async function runOnReferenceV2(scenario: PlannedScenario, profile: DeviceProfile): Promise<ScenarioResult> {
+export async function runOnReference(scenario: PlannedScenario, profile: DeviceProfile): Promise<ScenarioResult> {
   const factory = await createReferenceTargetFactory(profile, systemClock);
   const target = await factory.open(scenario.id);
   try {
