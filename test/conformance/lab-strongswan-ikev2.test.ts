@@ -56,6 +56,14 @@ describeLabConformance({
       }
     });
 
+    it('takes INVALID_IKE_SPI for no answer: the request goes again, the same bytes, after the first retransmission wait', () => {
+      const { at, messageIds, ivs } = silentRequests(run(), rows(), 'ikev2-lost-state/invalid-spi-is-no-answer');
+      expect(at.length).to.be.greaterThan(1);
+      expect(at[1]).to.be.closeTo(SCHEDULE.retransmits[0]!, 0.05);
+      expect(new Set(messageIds).size).to.equal(1);
+      expect(new Set(ivs).size).to.equal(1);
+    });
+
     it('answers a bitwise-identical duplicate of the peer’s request from its cache, and only that', () => {
       const id = 'ikev2-message-id/duplicate-request-answered';
       const s = run().byId.get(id)!;
