@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { parseIkev2KeyTable, tsharkIkev2KeyArguments } from '../../src/report/ikev2-key-table.js';
 import type { ScenarioJson } from '../e2e/cli-run.js';
 import type { FullRun } from './full-run.js';
-import { IKEV2_SUITES_SKIPPED_ON_IKEV1 } from './lab-conformance.js';
+import { IKEV2_SUITES_SKIPPED_ON_IKEV1, type Status } from './lab-conformance.js';
 
 /** The IKEv2 suites measured against the lab daemons: every shipped one. */
 export const IKEV2_SUITES = [
@@ -149,4 +149,24 @@ export function commonWireEvidence(run: () => FullRun, wire: () => Map<string, W
 export function silentRequests(run: FullRun, rows: Map<string, WireRow[]>, id: string): { at: number[]; messageIds: number[]; ivs: string[] } {
   const reqs = rows.get(id)!.filter((r) => isLiveness(r, endpointsOf(run.byId.get(id)!).dut));
   return { at: reqs.map((r) => Math.round((r.t - reqs[0]!.t) * 1000) / 1000), messageIds: reqs.map((r) => r.messageId), ivs: reqs.map((r) => r.iv) };
+}
+
+/**
+ * Scenarios where every request of the DUT goes unanswered: dropped, answered too late, bounced as
+ * ICMP unreachable (§2.21.4: only a hint) or answered by INVALID_IKE_SPI from a peer that lost its state.
+ */
+export const IKEV2_SILENT_SCENARIOS = [
+  'ikev2-silence/retransmissions-and-death', 'ikev2-silence/silence-inbound-only', 'ikev2-silence/silence-outbound-only', 'ikev2-delayed-response/delay-past-dead-time',
+  'ikev2-unreachable/port-unreachable', 'ikev2-unreachable/admin-prohibited', 'ikev2-lost-state/dead-on-schedule',
+];
+
+/** Every lab IKEv2 scenario passed, or skipped where IKEV2_LAB_SKIPPED says; `overrides` for a daemon's own. */
+export function ikev2LabStatuses(overrides: Record<string, Status> = {}): Record<string, Status> {
+  return { ...Object.fromEntries(IKEV2_LAB_SCENARIOS.map((id) => [id, IKEV2_LAB_SKIPPED.includes(id) ? 'skipped' : 'passed'] as const)), ...overrides };
+}
+
+/** Seconds of the day of a daemon log line, read by `clock` (groups: hours, minutes, seconds). */
+export function logLineSeconds(clock: RegExp, line: string): number {
+  const [, h, m, sec] = clock.exec(line)!;
+  return Number(h) * 3600 + Number(m) * 60 + Number(sec);
 }

@@ -9,34 +9,19 @@
 import { expect } from 'chai';
 import { libreswanLiveness } from '../../src/profile/ikev2-liveness-schedule.js';
 import { LIBRESWAN_IKEV2 } from '../e2e/lab-duts.js';
-import { describeLabConformance, type Status } from './lab-conformance.js';
-import { commonWireEvidence, endpointsOf, isDelete, isLivenessResponse, IKEV2_LAB_SCENARIOS, IKEV2_LAB_SKIPPED, IKEV2_SUITES, silentRequests, wireOf, type WireRow } from './lab-ikev2-wire.js';
+import { describeLabConformance } from './lab-conformance.js';
+import { commonWireEvidence, endpointsOf, isDelete, isLivenessResponse, IKEV2_SILENT_SCENARIOS, IKEV2_SUITES, ikev2LabStatuses, logLineSeconds, silentRequests, wireOf, type WireRow } from './lab-ikev2-wire.js';
 
 /** profiles/libreswan-ikev2.yaml's knobs, which its loader checks against lab.dut.retransmit_*. */
 const SCHEDULE = libreswanLiveness({ interval: 0.5, timeout: 10 });
 /** pluto's own clock at the head of each log line, e.g. `Dec  7 09:33:58.170415: …`. */
 const CLOCK = /^\w+ +\d+ (\d\d):(\d\d):(\d\d\.\d+):/;
-const seconds = (line: string): number => {
-  const [, h, m, s] = CLOCK.exec(line)!;
-  return Number(h) * 3600 + Number(m) * 60 + Number(s);
-};
-
-/**
- * Scenarios where every request of the DUT goes unanswered: dropped, answered too late, bounced as
- * ICMP unreachable (§2.21.4: only a hint) or answered by INVALID_IKE_SPI from a peer that lost its state.
- */
-const SILENT = [
-  'ikev2-silence/retransmissions-and-death', 'ikev2-silence/silence-inbound-only', 'ikev2-silence/silence-outbound-only', 'ikev2-delayed-response/delay-past-dead-time',
-  'ikev2-unreachable/port-unreachable', 'ikev2-unreachable/admin-prohibited', 'ikev2-lost-state/dead-on-schedule',
-];
+const seconds = (line: string): number => logLineSeconds(CLOCK, line);
 
 describeLabConformance({
   dut: LIBRESWAN_IKEV2,
   suites: IKEV2_SUITES,
-  statuses: {
-    ...Object.fromEntries(IKEV2_LAB_SCENARIOS.map((id) => [id, (IKEV2_LAB_SKIPPED.includes(id) ? 'skipped' : 'passed') as Status])),
-    'ikev2-robustness/message-id-far-ahead': 'expected-fail',
-  },
+  statuses: ikev2LabStatuses({ 'ikev2-robustness/message-id-far-ahead': 'expected-fail' }),
   jobs: 3,
   timeoutMs: 240_000,
   evidence(run) {
@@ -45,7 +30,7 @@ describeLabConformance({
     commonWireEvidence(run, rows);
 
     it('retransmits the unanswered request at retransmit-interval × 2^k under one message ID, and gives up at the first such moment past retransmit-timeout without a Delete', () => {
-      for (const id of SILENT) {
+      for (const id of IKEV2_SILENT_SCENARIOS) {
         const { at, messageIds } = silentRequests(run(), rows(), id);
         expect(at.length, id).to.equal(SCHEDULE.retransmits.length + 1);
         // pluto's timers run on a coarse clock: each retransmission measured 0–22 ms late.

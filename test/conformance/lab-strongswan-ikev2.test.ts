@@ -8,31 +8,19 @@
 import { expect } from 'chai';
 import { strongswanLiveness } from '../../src/profile/ikev2-liveness-schedule.js';
 import { STRONGSWAN_IKEV2 } from '../e2e/lab-duts.js';
-import { describeLabConformance, type Status } from './lab-conformance.js';
-import { commonWireEvidence, endpointsOf, isDelete, isLivenessResponse, IKEV2_LAB_SCENARIOS, IKEV2_LAB_SKIPPED, IKEV2_SUITES, silentRequests, wireOf, type WireRow } from './lab-ikev2-wire.js';
+import { describeLabConformance } from './lab-conformance.js';
+import { commonWireEvidence, endpointsOf, isDelete, isLivenessResponse, IKEV2_SILENT_SCENARIOS, IKEV2_SUITES, ikev2LabStatuses, logLineSeconds, silentRequests, wireOf, type WireRow } from './lab-ikev2-wire.js';
 
 /** profiles/strongswan-ikev2.yaml's knobs, which its loader checks against lab.dut.retransmit. */
 const SCHEDULE = strongswanLiveness({ timeout: 2, base: 1.5, tries: 3 });
 /** charon's giving-up line, e.g. `09:24:30.636 09[IKE] <peer1|2> giving up after 3 retransmits`. */
 const CLOCK = /^(\d\d):(\d\d):(\d\d\.\d+) /;
-const seconds = (line: string): number => {
-  const [, h, m, s] = CLOCK.exec(line)!;
-  return Number(h) * 3600 + Number(m) * 60 + Number(s);
-};
-
-/**
- * Scenarios where every request of the DUT goes unanswered: dropped, answered too late, bounced as
- * ICMP unreachable (§2.21.4: only a hint) or answered by INVALID_IKE_SPI from a peer that lost its state.
- */
-const SILENT = [
-  'ikev2-silence/retransmissions-and-death', 'ikev2-silence/silence-inbound-only', 'ikev2-silence/silence-outbound-only', 'ikev2-delayed-response/delay-past-dead-time',
-  'ikev2-unreachable/port-unreachable', 'ikev2-unreachable/admin-prohibited', 'ikev2-lost-state/dead-on-schedule',
-];
+const seconds = (line: string): number => logLineSeconds(CLOCK, line);
 
 describeLabConformance({
   dut: STRONGSWAN_IKEV2,
   suites: IKEV2_SUITES,
-  statuses: Object.fromEntries(IKEV2_LAB_SCENARIOS.map((id) => [id, (IKEV2_LAB_SKIPPED.includes(id) ? 'skipped' : 'passed') as Status])),
+  statuses: ikev2LabStatuses(),
   jobs: 3,
   timeoutMs: 240_000,
   evidence(run) {
@@ -41,7 +29,7 @@ describeLabConformance({
     commonWireEvidence(run, rows);
 
     it('retransmits the unanswered request on retransmit_timeout × base^n, byte for byte, and gives up at the end of the last wait without a Delete', () => {
-      for (const id of SILENT) {
+      for (const id of IKEV2_SILENT_SCENARIOS) {
         const { at, messageIds, ivs } = silentRequests(run(), rows(), id);
         expect(at.length, id).to.equal(SCHEDULE.retransmits.length + 1);
         at.slice(1).forEach((t, i) => expect(t, `${id} retransmit ${i + 1}`).to.be.closeTo(SCHEDULE.retransmits[i]!, 0.05));

@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Ikev2DpdFaults } from '../../src/dut/cisco-ikev2-dpd-policy.js';
 import type { ScenarioResult } from '../../src/report/result-model.js';
-import { loadRunInputs } from '../../src/scenario/load-inputs.js';
-import { runOnReference } from '../scenario/reference-run.js';
+import { loadShippedScenario, runOnReference } from '../scenario/reference-run.js';
 
 const PROFILE = readFileSync('profiles/reference-ikev2.yaml', 'utf8');
 
@@ -51,10 +50,7 @@ describe('dut/mutation-v2: IKEv2 fault switches against the IKEv2 suites (loopba
     const run = async (c: Case, i: number): Promise<void> => {
       const file = join(dir, `profile-${i}.yaml`);
       writeFileSync(file, PROFILE.replace('faults: {}', `faults: ${JSON.stringify(c.faults)}`));
-      const suite = c.scenario.split('/')[0]!;
-      const { profile, suites } = loadRunInputs([`suites/${suite}.yaml`], file);
-      const scenario = suites[0]!.scenarios.find((s) => s.id === c.scenario);
-      if (!scenario || scenario.skip) throw new Error(`scenario ${c.scenario} missing or skipped: ${scenario?.skip ?? ''}`);
+      const { scenario, profile } = loadShippedScenario(c.scenario, file);
       results.set(label(c), await runOnReference(scenario, profile));
     };
     await Promise.all([...MUTANTS, ...CONTROLS].map(run));

@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DpdFaults } from '../../src/dut/keepalive-config.js';
 import type { ScenarioResult } from '../../src/report/result-model.js';
-import { loadRunInputs } from '../../src/scenario/load-inputs.js';
-import { runOnReference } from '../scenario/reference-run.js';
+import { loadShippedScenario, runOnReference } from '../scenario/reference-run.js';
 import { shortTimerProfile } from './short-timer-profile.js';
 
 interface Case {
@@ -59,10 +58,7 @@ describe('dut/mutation: fault switches against the suites (loopback, real engine
     const run = async (c: Case, i: number): Promise<void> => {
       const file = join(dir, `profile-${i}.yaml`);
       writeFileSync(file, shortTimerProfile('mutation-test', { mode: c.mode, interval: 2, retryInterval: 0.5, failoverWithin: 1, toleranceAbsolute: 0.3, faults: c.faults }));
-      const suite = c.scenario.split('/')[0]!;
-      const { profile, suites } = loadRunInputs([`suites/${suite}.yaml`], file);
-      const scenario = suites[0]!.scenarios.find((s) => s.id === c.scenario);
-      if (!scenario || scenario.skip) throw new Error(`scenario ${c.scenario} missing or skipped: ${scenario?.skip ?? ''}`);
+      const { scenario, profile } = loadShippedScenario(c.scenario, file);
       results.set(label(c), await runOnReference(scenario, profile));
     };
     await Promise.all([...MUTANTS, ...CONTROLS].map(run));
