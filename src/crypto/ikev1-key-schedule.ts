@@ -9,6 +9,9 @@ import { hash, hashLength, prf as hmac, type HashAlgorithm } from './hash-algori
 
 const COOKIE_LENGTH = 8;
 
+/** The one-byte suffixes of SKEYID_d/_a/_e: only read by the HMAC, so one array each for every SA. */
+const SUFFIX = [Uint8Array.of(0), Uint8Array.of(1), Uint8Array.of(2)] as const;
+
 function requireCookie(name: string, cookie: Uint8Array): void {
   if (cookie.length !== COOKIE_LENGTH) {
     throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `${name} of ${cookie.length} bytes (must be ${COOKIE_LENGTH})`);
@@ -58,11 +61,11 @@ export function deriveSkeyids(
   requireCookie('CKY-I', ckyI);
   requireCookie('CKY-R', ckyR);
   // RFC 2409 §5: SKEYID_d = prf(SKEYID, g^xy | CKY-I | CKY-R | 0)
-  const skeyidD = hmac(prf, skeyid, gxy, ckyI, ckyR, Uint8Array.of(0));
+  const skeyidD = hmac(prf, skeyid, gxy, ckyI, ckyR, SUFFIX[0]);
   // RFC 2409 §5: SKEYID_a = prf(SKEYID, SKEYID_d | g^xy | CKY-I | CKY-R | 1)
-  const skeyidA = hmac(prf, skeyid, skeyidD, gxy, ckyI, ckyR, Uint8Array.of(1));
+  const skeyidA = hmac(prf, skeyid, skeyidD, gxy, ckyI, ckyR, SUFFIX[1]);
   // RFC 2409 §5: SKEYID_e = prf(SKEYID, SKEYID_a | g^xy | CKY-I | CKY-R | 2)
-  const skeyidE = hmac(prf, skeyid, skeyidA, gxy, ckyI, ckyR, Uint8Array.of(2));
+  const skeyidE = hmac(prf, skeyid, skeyidA, gxy, ckyI, ckyR, SUFFIX[2]);
   return { skeyidD, skeyidA, skeyidE };
 }
 

@@ -8,6 +8,7 @@ import { createDhKeyPair, dhPublicLength, type DhKeyPair } from '../crypto/dh-gr
 import { hashI, hashR } from '../crypto/ikev1-key-schedule.js';
 import { IkeError } from '../errors.js';
 import type { Endpoint } from '../events.js';
+import { HEADER_LENGTH } from '../wire/index.js';
 import { EXCHANGE_TYPES } from '../wire/constants.js';
 import type { IdPayload, IsakmpMessage, Payload, SaPayload } from '../wire/types.js';
 import { DPD_VENDOR_ID } from '../wire/vendor-ids.js';
@@ -16,7 +17,7 @@ import type { IkeEngineConfig } from './engine-config.js';
 import type { EngineEffect, EngineHooks } from './engine-effects.js';
 import { summarize } from './message-summary.js';
 import { acceptedPhase1, choosePhase1, phase1Offer } from './phase1-proposal.js';
-import { authFailed, bodyOf, deriveKeys, hasDpdVendorId, installKeys, keAndNonce, openPhase1, sendFirstPhase1 } from './phase1-keys.js';
+import { authFailed, bodyOf, deriveKeys, hasDpdVendorId, installKeys, keAndNonce, openPhase1, receivedBody, sendFirstPhase1 } from './phase1-keys.js';
 import { IkeRejection } from './rejection.js';
 import { detectNat, floatToNatTPort, natDPayloads, natTVendorIds, notePeerNatT } from './nat-traversal.js';
 import { NONCE_LENGTH, SaContext, type Keys, type Outcome } from './sa-context.js';
@@ -48,9 +49,9 @@ export function respondAggressive(config: IkeEngineConfig, hooks: EngineHooks, l
   if (!choice) throw new IkeError('ERR_IKE_NO_PROPOSAL', `no offered phase-1 transform in the KE's group (${ke.length}-byte KE) matches a configured proposal`);
   const sa = new SaContext('responder', config, hooks, local, remote, msg.initiatorCookie.slice());
   sa.ckyR = nonZeroBytes(config.random, 8);
-  sa.saiB = bodyOf(offer);
+  sa.saiB = receivedBody(bytes, HEADER_LENGTH, msg.payloads, offer);
   sa.offered = [choice.chosen];
-  sa.peerIdB = bodyOf(id);
+  sa.peerIdB = receivedBody(bytes, HEADER_LENGTH, msg.payloads, id);
   sa.peerAdvertisedDpd = hasDpdVendorId(msg.payloads);
   notePeerNatT(sa, msg.payloads);
   const dh = createDhKeyPair(choice.chosen.group, config.random);
@@ -74,16 +75,16 @@ export function respondAggressive(config: IkeEngineConfig, hooks: EngineHooks, l
   return { sa, outcome: { summary: summarize(msg, msg.payloads, 1), effects } };
 }
 
-export function aggressiveMode(sa: SaContext, msg: IsakmpMessage): Outcome {
+export function aggressiveMode(sa: SaContext, msg: IsakmpMessage, bytes: Uint8Array): Outcome {
   if (sa.state === 'am1-sent') {
     if (msg.flags.encryption) throw new IkeError('ERR_IKE_UNEXPECTED', 'Aggressive Mode message 2 must not be encrypted');
-    return onAm2(sa, msg);
+    return onAm2(sa, msg, bytes);
   }
   if (sa.state === 'am2-sent') return onAm3(sa, msg);
   throw new IkeError('ERR_IKE_UNEXPECTED', `Aggressive Mode message in state ${sa.state}`);
 }
 
-function onAm2(sa: SaContext, msg: IsakmpMessage): Outcome {
+function onAm2(sa: SaContext, msg: IsakmpMessage, bytes: Uint8Array): Outcome {
   const reply = msg.payloads.find((p): p is SaPayload => p.kind === 'sa');
   const id = msg.payloads.find((p): p is IdPayload => p.kind === 'id');
   const hash = msg.payloads.find((p) => p.kind === 'hash');
@@ -97,7 +98,7 @@ function onAm2(sa: SaContext, msg: IsakmpMessage): Outcome {
   sa.ckyR = msg.responderCookie.slice();
   const dh = sa.dh as DhKeyPair;
   const keys = deriveKeys(sa, chosen, dh, sa.gxi, sa.ni, ke, nonce);
-  const expected = hashR(chosen.hash, keys.skeyid, ke, sa.gxi, sa.ckyR, sa.ckyI, sa.saiB, bodyOf(id));
+  const expected = hashR(chosen.hash, keys.skeyid, ke, sa.gxi, sa.ckyR, sa.ckyI, sa.saiB, receivedBody(bytes, HEADER_LENGTH, msg.payloads, id));
   const effects: EngineEffect[] = [];
   sa.cancelTimer(effects, 'retransmit', oldId);
   if (!equalBytes(expected, hash.data)) {

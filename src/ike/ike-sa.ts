@@ -134,7 +134,7 @@ export class IkeSa {
       case EXCHANGE_TYPES.MAIN_MODE:
       case EXCHANGE_TYPES.AGGRESSIVE_MODE: {
         const wasUp = sa.established;
-        const outcome = msg.exchangeType === EXCHANGE_TYPES.MAIN_MODE ? mainMode(sa, msg) : aggressiveMode(sa, msg);
+        const outcome = msg.exchangeType === EXCHANGE_TYPES.MAIN_MODE ? mainMode(sa, msg) : aggressiveMode(sa, msg, bytes);
         // MM6 or AM2 completed phase 1 for us as initiator: the Quick Modes asked for follow at once.
         if (!wasUp && sa.established && sa.role === 'initiator' && this.quickModeAfterPhase1) outcome.effects.push(...startQuickMode(sa));
         sa.lastAnswered = { request: bytes, responses: sa.answering };

@@ -8,6 +8,7 @@ import { createDhKeyPair, type DhKeyPair } from '../crypto/dh-group.js';
 import { hashI, hashR } from '../crypto/ikev1-key-schedule.js';
 import { IkeError } from '../errors.js';
 import type { Endpoint } from '../events.js';
+import { HEADER_LENGTH } from '../wire/index.js';
 import { EXCHANGE_TYPES, NOTIFY_TYPES } from '../wire/constants.js';
 import type { IdPayload, IsakmpMessage, Payload, SaPayload } from '../wire/types.js';
 import { DPD_VENDOR_ID } from '../wire/vendor-ids.js';
@@ -18,7 +19,7 @@ import { summarize } from './message-summary.js';
 import { detectNat, floatToNatTPort, natDPayloads, natTVendorIds, notePeerNatT } from './nat-traversal.js';
 import { describeIdentification } from './offer-text.js';
 import { acceptedPhase1, choosePhase1, phase1Offer } from './phase1-proposal.js';
-import { authFailed, bodyOf, deriveKeys, hasDpdVendorId, installKeys, keAndNonce, openPhase1, sendFirstPhase1 } from './phase1-keys.js';
+import { authFailed, bodyOf, deriveKeys, hasDpdVendorId, installKeys, keAndNonce, openPhase1, receivedBody, sendFirstPhase1 } from './phase1-keys.js';
 import { describeRefusal, silentKeyMismatch } from './refusal.js';
 import { NONCE_LENGTH, SaContext, type Keys, type Outcome } from './sa-context.js';
 
@@ -37,7 +38,7 @@ export function respondMainMode(config: IkeEngineConfig, hooks: EngineHooks, loc
   if (!choice) throw new IkeError('ERR_IKE_NO_PROPOSAL', 'no offered phase-1 transform matches a configured proposal');
   const sa = new SaContext('responder', config, hooks, local, remote, msg.initiatorCookie.slice());
   sa.ckyR = nonZeroBytes(config.random, 8);
-  sa.saiB = bodyOf(offer);
+  sa.saiB = receivedBody(bytes, HEADER_LENGTH, msg.payloads, offer);
   sa.offered = [choice.chosen];
   sa.peerAdvertisedDpd = hasDpdVendorId(msg.payloads);
   notePeerNatT(sa, msg.payloads);
@@ -153,7 +154,7 @@ function onMm5(sa: SaContext, msg: IsakmpMessage): Outcome {
   const id = opened.payloads.find((p): p is IdPayload => p.kind === 'id');
   const hash = opened.payloads.find((p) => p.kind === 'hash');
   if (!id || !hash) throw new IkeError('ERR_IKE_MALFORMED', 'Main Mode message 5 needs ID and HASH payloads');
-  const expected = hashI(keys.proposal.hash, keys.skeyid, sa.gxi, sa.gxr, sa.ckyI, sa.ckyR, sa.saiB, bodyOf(id));
+  const expected = hashI(keys.proposal.hash, keys.skeyid, sa.gxi, sa.gxr, sa.ckyI, sa.ckyR, sa.saiB, receivedBody(opened.plaintext, 0, opened.payloads, id));
   if (!equalBytes(expected, hash.data)) return authFailed(sa, 'HASH_I', summary);
   const effects: EngineEffect[] = [];
   for (const p of opened.payloads) if (p.kind === 'notify') effects.push(sa.event({ kind: 'notify-received', notifyType: p.notifyType }));
@@ -172,7 +173,7 @@ function onMm6(sa: SaContext, msg: IsakmpMessage): Outcome {
   const id = opened.payloads.find((p): p is IdPayload => p.kind === 'id');
   const hash = opened.payloads.find((p) => p.kind === 'hash');
   if (!id || !hash) throw new IkeError('ERR_IKE_MALFORMED', 'Main Mode message 6 needs ID and HASH payloads');
-  const expected = hashR(keys.proposal.hash, keys.skeyid, sa.gxr, sa.gxi, sa.ckyR, sa.ckyI, sa.saiB, bodyOf(id));
+  const expected = hashR(keys.proposal.hash, keys.skeyid, sa.gxr, sa.gxi, sa.ckyR, sa.ckyI, sa.saiB, receivedBody(opened.plaintext, 0, opened.payloads, id));
   if (!equalBytes(expected, hash.data)) return authFailed(sa, 'HASH_R', summary);
   const effects: EngineEffect[] = [];
   sa.cancelTimer(effects, 'retransmit');

@@ -9,7 +9,7 @@ import { deriveSkeyids, ikev1EncryptionKey, phase1Iv, skeyidPreSharedKey } from 
 import { IkeError, WireError } from '../errors.js';
 import type { MessageSummary } from '../events.js';
 import { EXCHANGE_TYPES } from '../wire/constants.js';
-import { idPayload, saPayload } from '../wire/index.js';
+import { HEADER_LENGTH, idPayload, payloadsLength, saPayload } from '../wire/index.js';
 import type { IdPayload, IsakmpMessage, Payload, SaPayload } from '../wire/types.js';
 import { DPD_VENDOR_ID } from '../wire/vendor-ids.js';
 import { equalBytes, hex } from './bytes.js';
@@ -59,11 +59,25 @@ export function authFailed(sa: SaContext, what: string, summary: MessageSummary)
   throw new IkeRejection('ERR_IKE_AUTH_FAILED', `${what} does not verify (pre-shared keys differ?)`, summary, effects);
 }
 
-/** A payload's body without its 4-byte generic header: the "_b" of RFC 2409 §5. */
-export function bodyOf(p: SaPayload | IdPayload | undefined): Uint8Array {
-  if (!p) return new Uint8Array(0);
+/** A payload's body without its 4-byte generic header: the "_b" of RFC 2409 §5, for a payload of ours not yet sent. */
+export function bodyOf(p: SaPayload | IdPayload): Uint8Array {
   const bytes = p.kind === 'sa' ? saPayload.encode(p) : idPayload.encode(p);
   return bytes.subarray(4);
+}
+
+/**
+ * The "_b" of a received payload as the peer wrote it, out of the chain that starts at
+ * `start` in `bytes`, by the lengths the decoder checked. Re-encoding the decoded payload
+ * would equal it only if the codec made every choice the peer's encoder made (RFC 2409 §5
+ * hashes the bytes that were sent), and would cost an encoding per HASH.
+ */
+export function receivedBody(bytes: Uint8Array, start: number, payloads: readonly Payload[], p: Payload): Uint8Array {
+  let at = start;
+  for (const q of payloads) {
+    if (q === p) return bytes.subarray(at + 4, at + (q.length as number));
+    at += q.length as number;
+  }
+  throw new IkeError('ERR_IKE_MALFORMED', `no ${p.kind} payload in the chain`);
 }
 
 export function keAndNonce(payloads: Payload[], step: number): { ke: Uint8Array; nonce: Uint8Array } {
@@ -88,7 +102,10 @@ export function sendFirstPhase1(sa: SaContext, header: IsakmpHeader, payloads: P
   payloads.push(...natTVendorIds(sa));
   const effects: EngineEffect[] = [sa.event({ kind: 'state', phase: 1, state: 'negotiating' })];
   const sent = sa.sendClear(effects, header, payloads, 1, false);
-  sa.saiB = bodyOf(sent.payloads.find((p): p is SaPayload => p.kind === 'sa'));
+  // The SA body in the encoded datagram, at the real lengths before it (a behaviour may override a length field).
+  const i = sent.payloads.findIndex((p) => p.kind === 'sa');
+  const at = HEADER_LENGTH + payloadsLength(sent.payloads.slice(0, i));
+  sa.saiB = i < 0 ? new Uint8Array(0) : sent.bytes.subarray(at + 4, at + payloadsLength([sent.payloads[i]]));
   sa.lastSent = sent.bytes;
   sa.armRetransmit(effects);
   return effects;

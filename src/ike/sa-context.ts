@@ -85,7 +85,12 @@ export interface NatState {
 
 export const NONCE_LENGTH = 32;
 
-const RELEASED = new Uint8Array(0);
+/**
+ * Phase-1 values not known yet, or dropped once phase 1 is up: one shared array each (never
+ * written to; every value is replaced, not filled in), not eight fresh ones per SA.
+ */
+const NONE = new Uint8Array(0);
+const ZERO_COOKIE = new Uint8Array(8);
 
 /** Informational M-IDs remembered per SA, each way: the replay window. */
 export const INFORMATIONAL_IDS_KEPT = 64;
@@ -98,22 +103,22 @@ export const ANSWERS_KEPT = 4;
 
 export class SaContext {
   readonly ckyI: Uint8Array;
-  private responderCookie: Uint8Array = new Uint8Array(8);
+  private responderCookie: Uint8Array = ZERO_COOKIE;
   /** hex(CKY-I‖CKY-R), built once per responder cookie: every effect and event of every message names the SA. */
   private idText: string | undefined;
   state: Phase1State;
-  saiB: Uint8Array = new Uint8Array(0);
+  saiB: Uint8Array = NONE;
   offered: Phase1Proposal[] = [];
   keys: Keys | undefined;
   dh: DhKeyPair | undefined;
-  gxi: Uint8Array = new Uint8Array(0);
-  gxr: Uint8Array = new Uint8Array(0);
-  ni: Uint8Array = new Uint8Array(0);
-  nr: Uint8Array = new Uint8Array(0);
+  gxi: Uint8Array = NONE;
+  gxr: Uint8Array = NONE;
+  ni: Uint8Array = NONE;
+  nr: Uint8Array = NONE;
   /** Aggressive Mode responder: the initiator's IDii_b from AM1, which HASH_I in AM3 covers. */
-  peerIdB: Uint8Array = new Uint8Array(0);
+  peerIdB: Uint8Array = NONE;
   /** Phase-1 CBC chain: the IV for the next MM5/MM6, then the last MM6 cipher block (the phase-2 IV seed). */
-  iv: Uint8Array = new Uint8Array(0);
+  iv: Uint8Array = NONE;
   lastSent: Uint8Array | undefined;
   retransmits = 0;
   /** Main Mode message 4 received again while waiting for message 6 (main-mode.ts repeatedMm4). */
@@ -310,8 +315,8 @@ export class SaContext {
   establish(effects: EngineEffect[]): void {
     this.state = 'established';
     this.dh = undefined;
-    this.gxi = this.gxr = this.ni = this.nr = this.saiB = this.peerIdB = RELEASED;
-    if (this.keys) this.keys.skeyid = RELEASED;
+    this.gxi = this.gxr = this.ni = this.nr = this.saiB = this.peerIdB = NONE;
+    if (this.keys) this.keys.skeyid = NONE;
     effects.push(this.event({ kind: 'state', phase: 1, state: 'established' }));
   }
 

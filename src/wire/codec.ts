@@ -20,8 +20,12 @@ export interface Codec<T> {
 
 export interface Element<T> {
   length(value: T): number;
-  /** Returns the offset after the written bytes. */
-  write(value: T, buf: Uint8Array, offset: number): number;
+  /**
+   * Returns the offset after the written bytes. `next`: the next-payload value a chain computed
+   * for a payload element, written unless the value overrides it (passed, not spread into a copy
+   * of every payload of every message).
+   */
+  write(value: T, buf: Uint8Array, offset: number, next?: number): number;
   read(r: WireReader, offset: number, end: number): T;
 }
 
@@ -56,9 +60,9 @@ export function payloadElement<T extends PayloadOverrides>(what: string, body: P
   const names = { header: `${what} header`, next: `${what} next payload`, reserved: `${what} reserved`, length: `${what} length` };
   return {
     length: (value) => 4 + body.bodyLength(value),
-    write(value, buf, offset) {
+    write(value, buf, offset, next = 0) {
       const length = 4 + body.bodyLength(value);
-      putU8(buf, offset, value.nextPayload ?? 0, names.next);
+      putU8(buf, offset, value.nextPayload ?? next, names.next);
       putU8(buf, offset + 1, value.reserved ?? 0, names.reserved);
       putU16(buf, offset + 2, value.length ?? length, names.length);
       body.writeBody(value, buf, offset + 4);
@@ -96,7 +100,7 @@ export function writeChain<T extends PayloadOverrides>(
 ): number {
   let at = offset;
   items.forEach((item, i) => {
-    at = element.write({ ...item, nextPayload: item.nextPayload ?? linkType(items[i + 1]) }, buf, at);
+    at = element.write(item, buf, at, linkType(items[i + 1]));
   });
   return at;
 }

@@ -58,9 +58,16 @@ export function decodeMessage(bytes: Uint8Array): IsakmpMessage {
   const length = h.length as number;
   if (length < HEADER_LENGTH) r.fail('ERR_WIRE_BAD_LENGTH', 24, `message length ${length} is shorter than the header`);
   if (length > bytes.length) r.fail('ERR_WIRE_BAD_LENGTH', 24, `message length ${length} exceeds the ${bytes.length}-byte datagram`);
-  const trailing = bytes.length > length ? { trailing: bytes.slice(length) } : {};
-  if (h.flags.encryption) return { ...h, payloads: [], encrypted: bytes.slice(HEADER_LENGTH, length), ...trailing };
+  // The fresh header object becomes the message: no copy of it per datagram.
+  const msg = h as IsakmpMessage;
+  if (bytes.length > length) msg.trailing = bytes.slice(length);
+  if (h.flags.encryption) {
+    msg.payloads = [];
+    msg.encrypted = bytes.slice(HEADER_LENGTH, length);
+    return msg;
+  }
   const { payloads, end } = readPayloads(r, h.nextPayload as number, HEADER_LENGTH, length);
   if (end < length) r.fail('ERR_WIRE_TRAILING_BYTES', end, `${length - end} byte(s) after the last payload of an unencrypted message`);
-  return { ...h, payloads, ...trailing };
+  msg.payloads = payloads;
+  return msg;
 }

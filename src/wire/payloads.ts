@@ -76,7 +76,7 @@ export function writePayloads(payloads: readonly Payload[], buf: Uint8Array, off
   let at = offset;
   payloads.forEach((p, i) => {
     const next = payloads[i + 1];
-    at = elementOf(p.kind).write({ ...p, nextPayload: p.nextPayload ?? (next ? payloadTypeOf(next) : 0) }, buf, at);
+    at = elementOf(p.kind).write(p, buf, at, next ? payloadTypeOf(next) : 0);
   });
   return at;
 }
