@@ -38,11 +38,17 @@ export function sealLaidOut(c: CipherState, iv: Uint8Array, h: IsakmpHeader, pay
   const bs = cipherBlockSize(c.cipher);
   const ciphertext = encryptCbc(c.cipher, c.key, iv, bytes.subarray(HEADER_LENGTH));
   bytes.set(ciphertext, HEADER_LENGTH);
+  // Field by field: spreading the header and the flags took as long as encrypting the message.
+  const { flags } = h;
   header.write(
     {
-      ...h,
+      initiatorCookie: h.initiatorCookie,
+      responderCookie: h.responderCookie,
       nextPayload: h.nextPayload ?? (payloads[0] ? payloadTypeOf(payloads[0]) : 0),
-      flags: { ...h.flags, encryption: true },
+      version: h.version,
+      exchangeType: h.exchangeType,
+      flags: { encryption: true, commit: flags.commit, authOnly: flags.authOnly, other: flags.other },
+      messageId: h.messageId,
       length: h.length ?? bytes.length,
     },
     bytes,
