@@ -157,7 +157,8 @@ export async function engineBesideFloor(probes: number, rounds = 7): Promise<Ans
     ...(before ? { before: engineBatch(perBatch, before) } : {}),
   };
   const runs = new Map<string, number[]>(Object.keys(batches).map((k) => [k, []]));
-  for (const batch of Object.values(batches)) batch();
+  // Two unrecorded rounds first: the figures are steady-state costs, not the JIT's first compilations.
+  for (let r = 0; r < 2; r++) for (const batch of Object.values(batches)) batch();
   const order = Object.entries(batches);
   // Every other round in reverse order, so no batch always runs right after the same neighbour.
   for (let r = 0; r < rounds; r++) for (const [name, batch] of r % 2 ? [...order].reverse() : order) runs.get(name)?.push(batch());
