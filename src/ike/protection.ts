@@ -76,7 +76,8 @@ export function openMessage(c: CipherState, iv: Uint8Array, firstPayload: number
     throw new IkeError('ERR_IKE_MALFORMED', `ciphertext of ${ciphertext.length} bytes is not a whole number of ${bs}-byte blocks (at byte 28)`);
   }
   const plain = decryptCbc(c.cipher, c.key, iv, ciphertext);
-  const { payloads, padding } = decodePayloads(firstPayload, plain, 28);
+  // The plaintext is this call's own and never written again: its payloads may be views into it.
+  const { payloads, padding } = decodePayloads(firstPayload, plain, 28, true);
   return { payloads, plaintext: plain.subarray(0, plain.length - padding.length), lastBlock: ciphertext.slice(ciphertext.length - bs) };
 }
 

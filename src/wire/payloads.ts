@@ -111,10 +111,10 @@ export function encodePayloads(payloads: readonly Payload[]): Uint8Array {
  * plaintext ends in cipher padding after the last payload (RFC 2409 App. B),
  * so whatever follows next-payload 0 is returned as `padding` (a view into `bytes`), not rejected.
  * `baseOffset` is where `bytes` sit in the whole message, so error offsets
- * point into the datagram a user sees in Wireshark.
+ * point into the datagram a user sees in Wireshark. `owned`: see WireReader.
  */
-export function decodePayloads(firstType: number, bytes: Uint8Array, baseOffset = 0): { payloads: Payload[]; padding: Uint8Array } {
-  const { payloads, end } = readPayloads(new WireReader(bytes, baseOffset), firstType, 0, bytes.length);
+export function decodePayloads(firstType: number, bytes: Uint8Array, baseOffset = 0, owned = false): { payloads: Payload[]; padding: Uint8Array } {
+  const { payloads, end } = readPayloads(new WireReader(bytes, baseOffset, undefined, owned), firstType, 0, bytes.length);
   // A view, not a copy: the padding is no decoded value, and the caller already owns `bytes`.
   return { payloads, padding: bytes.subarray(end) };
 }
