@@ -3,8 +3,8 @@
  * negotiated hash unless a PRF is negotiated, and no implementation we test negotiates one.
  *
  * Both are one-shot hashes (node:crypto `hash`) over the parts laid out in one scratch
- * buffer: creating a Hash or Hmac object per call, the HMAC's key set-up above all, was a
- * third of receiving a DPD message. The scratch is safe to share because `hash` is
+ * buffer: creating a Hash or Hmac object per call, the HMAC's key set-up above all, was
+ * over a quarter of receiving a DPD message. The scratch is safe to share because `hash` is
  * synchronous and its result is a fresh buffer.
  */
 import { hash as oneShot } from 'node:crypto';
