@@ -35,10 +35,14 @@ export function leftPad(value: Uint8Array, length: number): Uint8Array {
   return out;
 }
 
-/** A message ID as the 4 header bytes in network order (RFC 2408 §3.1). */
-export function messageIdBytes(messageId: number): Uint8Array {
+/** A message ID as the 4 header bytes in network order (RFC 2408 §3.1), written into `out` when given. */
+export function messageIdBytes(messageId: number, out = new Uint8Array(4)): Uint8Array {
   if (!Number.isInteger(messageId) || messageId < 0 || messageId > 0xffffffff) {
     throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `message ID ${messageId} is not a 32-bit unsigned integer`);
   }
-  return new Uint8Array([messageId >>> 24, (messageId >>> 16) & 0xff, (messageId >>> 8) & 0xff, messageId & 0xff]);
+  out[0] = messageId >>> 24;
+  out[1] = (messageId >>> 16) & 0xff;
+  out[2] = (messageId >>> 8) & 0xff;
+  out[3] = messageId & 0xff;
+  return out;
 }

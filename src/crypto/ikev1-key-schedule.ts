@@ -79,9 +79,19 @@ export function ikev1EncryptionKey(prf: HashAlgorithm, skeyidE: Uint8Array, keyL
   return expand(prf, skeyidE, keyLength, (previous) => [previous.length === 0 ? Uint8Array.of(0) : previous]);
 }
 
+/**
+ * The M-ID's 4 bytes for a hash input, in one array reused by every call: hash() and prf()
+ * copy their parts before they return, and a fresh array per phase-2 hash was measurable
+ * garbage on the DPD path (three per R-U-THERE answered).
+ */
+const messageIdScratch = new Uint8Array(4);
+
+const midBytes = (messageId: number): Uint8Array => messageIdBytes(messageId, messageIdScratch);
+
 function truncatedIv(hashAlg: HashAlgorithm, blockSize: number, ...parts: Uint8Array[]): Uint8Array {
   requireLength('block size', blockSize, hashLength(hashAlg));
-  return hash(hashAlg, ...parts).slice(0, blockSize);
+  // A view of the digest, which is fresh and held by nothing else.
+  return hash(hashAlg, ...parts).subarray(0, blockSize);
 }
 
 /** RFC 2409 App. B: the phase-1 IV is hash(g^xi | g^xr) with the negotiated hash, truncated to the block size. */
@@ -91,7 +101,7 @@ export function phase1Iv(hashAlg: HashAlgorithm, gxi: Uint8Array, gxr: Uint8Arra
 
 /** RFC 2409 App. B: each phase-2 exchange starts from hash(last phase-1 CBC output block | M-ID). */
 export function phase2Iv(hashAlg: HashAlgorithm, lastPhase1CipherBlock: Uint8Array, messageId: number, blockSize: number): Uint8Array {
-  return truncatedIv(hashAlg, blockSize, lastPhase1CipherBlock, messageIdBytes(messageId));
+  return truncatedIv(hashAlg, blockSize, lastPhase1CipherBlock, midBytes(messageId));
 }
 
 /** RFC 2409 §5: HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b). */
@@ -131,7 +141,7 @@ export function hashR(
 
 /** The phase-2 HASH shape shared by Informational and Quick Mode: prf(SKEYID_a, M-ID | ...). */
 function phase2Hash(prf: HashAlgorithm, skeyidA: Uint8Array, messageId: number, ...parts: Uint8Array[]): Uint8Array {
-  return hmac(prf, skeyidA, messageIdBytes(messageId), ...parts);
+  return hmac(prf, skeyidA, midBytes(messageId), ...parts);
 }
 
 /**
@@ -160,7 +170,7 @@ export function quickModeHash2(
 
 /** RFC 2409 §5.5: HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b). */
 export function quickModeHash3(prf: HashAlgorithm, skeyidA: Uint8Array, messageId: number, niB: Uint8Array, nrB: Uint8Array): Uint8Array {
-  return hmac(prf, skeyidA, Uint8Array.of(0), messageIdBytes(messageId), niB, nrB);
+  return hmac(prf, skeyidA, Uint8Array.of(0), midBytes(messageId), niB, nrB);
 }
 
 export interface QuickModeKeymatInput {

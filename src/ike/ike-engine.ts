@@ -45,12 +45,11 @@ export class IkeEngine {
       const sa = datagram.bytes.length >= 16 ? hex(datagram.bytes.subarray(0, 16)) : undefined;
       return { ...(sa ? { sa } : {}), rejected: rejectionOf(err), effects: [] };
     }
-    const summary = headerOnlySummary(msg);
     const sa = this.sas.get(hex(msg.initiatorCookie));
     try {
       if (sa) {
         const outcome = sa.handle(msg, datagram.bytes, datagram);
-        return { sa: sa.id, summary: outcome.summary ?? summary, effects: this.settle(sa, outcome.effects) };
+        return { sa: sa.id, summary: outcome.summary ?? headerOnlySummary(msg), effects: this.settle(sa, outcome.effects) };
       }
       if (!this.startsPhase1(msg)) {
         throw new IkeError('ERR_IKE_UNKNOWN_SA', 'no IKE SA with these cookies, and not Main or Aggressive Mode message 1');
@@ -58,12 +57,12 @@ export class IkeEngine {
       const respond = msg.exchangeType === EXCHANGE_TYPES.AGGRESSIVE_MODE ? IkeSa.respondAggressive : IkeSa.respond;
       const responder = respond(this.config, this.hooks, datagram.local, datagram.remote, msg, datagram.bytes);
       this.sas.set(hex(responder.sa.ckyI), responder.sa);
-      return { sa: responder.sa.id, summary: responder.outcome.summary ?? summary, effects: responder.outcome.effects };
+      return { sa: responder.sa.id, summary: responder.outcome.summary ?? headerOnlySummary(msg), effects: responder.outcome.effects };
     } catch (err) {
       const rejection = err instanceof IkeRejection ? err : undefined;
       return {
         sa: sa?.id ?? hex(msg.initiatorCookie) + hex(msg.responderCookie),
-        summary: rejection?.summary ?? summary,
+        summary: rejection?.summary ?? headerOnlySummary(msg),
         rejected: rejectionOf(err),
         effects: sa ? this.settle(sa, rejection?.effects ?? []) : (rejection?.effects ?? []),
       };

@@ -50,7 +50,8 @@ export function informational(sa: SaContext, msg: IsakmpMessage, bytes: Uint8Arr
   if (!equalBytes(expected, opened.payloads[0].data)) throw new IkeRejection('ERR_IKE_BAD_HASH', 'Informational HASH(1) does not verify', summary);
   rememberInformational(sa, msg.messageId, { request: bytes, responses: [] });
   const effects: EngineEffect[] = [];
-  for (const p of opened.payloads.slice(1)) {
+  for (let i = 1; i < opened.payloads.length; i++) {
+    const p = opened.payloads[i];
     if (p.kind === 'notify' && isErrorNotify(p.notifyType)) onErrorNotify(sa, p.notifyType, p.spi, effects);
     else if (p.kind === 'notify') onNotify(sa, p.notifyType, p.data, msg.messageId, effects);
     else if (p.kind === 'delete') onDelete(sa, p.protocolId, p.spis, effects);

@@ -38,11 +38,17 @@ export function sealLaidOut(c: CipherState, iv: Uint8Array, h: IsakmpHeader, pay
   const bs = cipherBlockSize(c.cipher);
   const ciphertext = encryptCbc(c.cipher, c.key, iv, bytes.subarray(HEADER_LENGTH));
   bytes.set(ciphertext, HEADER_LENGTH);
+  // Field by field: spreading the header and the flags took as long as encrypting the message.
+  const { flags } = h;
   header.write(
     {
-      ...h,
+      initiatorCookie: h.initiatorCookie,
+      responderCookie: h.responderCookie,
       nextPayload: h.nextPayload ?? (payloads[0] ? payloadTypeOf(payloads[0]) : 0),
-      flags: { ...h.flags, encryption: true },
+      version: h.version,
+      exchangeType: h.exchangeType,
+      flags: { encryption: true, commit: flags.commit, authOnly: flags.authOnly, other: flags.other },
+      messageId: h.messageId,
       length: h.length ?? bytes.length,
     },
     bytes,
@@ -70,7 +76,8 @@ export function openMessage(c: CipherState, iv: Uint8Array, firstPayload: number
     throw new IkeError('ERR_IKE_MALFORMED', `ciphertext of ${ciphertext.length} bytes is not a whole number of ${bs}-byte blocks (at byte 28)`);
   }
   const plain = decryptCbc(c.cipher, c.key, iv, ciphertext);
-  const { payloads, padding } = decodePayloads(firstPayload, plain, 28);
+  // The plaintext is this call's own and never written again: its payloads may be views into it.
+  const { payloads, padding } = decodePayloads(firstPayload, plain, 28, true);
   return { payloads, plaintext: plain.subarray(0, plain.length - padding.length), lastBlock: ciphertext.slice(ciphertext.length - bs) };
 }
 

@@ -17,11 +17,16 @@ const WIRE_CODES: ReaderCodes = { truncated: 'ERR_WIRE_TRUNCATED', badLength: 'E
 export class WireReader {
   private readonly view: DataView;
 
-  /** `base` is added to every reported offset, so errors point into the whole message even when decoding a slice. */
+  /**
+   * `base` is added to every reported offset, so errors point into the whole message even when decoding a slice.
+   * `owned`: the caller owns `buf` outright and never writes to it again (plaintext it just decrypted), so
+   * byte fields may be views into it rather than copies.
+   */
   constructor(
     readonly buf: Uint8Array,
     readonly base = 0,
     private readonly codes: ReaderCodes = WIRE_CODES,
+    private readonly owned = false,
   ) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
@@ -51,9 +56,9 @@ export class WireReader {
     return this.view.getUint32(offset);
   }
 
-  /** A copy, so decoded values never alias the caller's buffer. */
+  /** A copy, so decoded values never alias the caller's buffer, unless the reader's buffer is `owned`. */
   bytes(offset: number, n: number, end: number, what: string): Uint8Array {
     this.need(offset, n, end, what);
-    return this.buf.slice(offset, offset + n);
+    return this.owned ? this.buf.subarray(offset, offset + n) : this.buf.slice(offset, offset + n);
   }
 }

@@ -181,6 +181,20 @@ describe('wire payload codecs', () => {
       expect(toHex(padding)).to.equal('00000000000000');
     });
 
+    it('decodes byte fields as copies, or as views into a buffer the caller owns (decrypted plaintext)', () => {
+      const bytes = encodePayloads(chain);
+      const copied = decodePayloads(8, bytes).payloads[0];
+      const viewed = decodePayloads(8, bytes, 28, true).payloads[0];
+      bytes[4] ^= 0xff;
+      expect(copied.kind === 'hash' && copied.data[0]).to.equal(0x11);
+      expect(viewed.kind === 'hash' && viewed.data[0]).to.equal(0x11 ^ 0xff);
+    });
+
+    it('keeps a next-payload override while computing the others', () => {
+      const bytes = encodePayloads([{ ...chain[0], nextPayload: 99 }, chain[4]]);
+      expect([bytes[0], bytes[36]]).to.deep.equal([99, 0]);
+    });
+
     it('treats first type 0 as an empty chain whose bytes are all padding', () => {
       expect(decodePayloads(0, hex('0000'))).to.deep.equal({ payloads: [], padding: hex('0000') });
     });
