@@ -105,8 +105,8 @@ export const isDelete = (r: WireRow, src: string): boolean => r.exchange === INF
 
 /** The first IKE_SA_INIT request of each IKE SA `src` set up (one per initiator SPI: its retransmissions are left out). */
 export function ikeSaInitsFrom(rows: readonly WireRow[], src: string): WireRow[] {
-  const seen = new Set<string>();
-  return rows.filter((r) => r.exchange === IKE_SA_INIT && !r.response && r.src === src && !seen.has(r.ispi) && seen.add(r.ispi));
+  const requests = rows.filter((r) => r.exchange === IKE_SA_INIT && !r.response && r.src === src);
+  return requests.filter((r, i) => requests.findIndex((x) => x.ispi === r.ispi) === i);
 }
 
 /** The decrypted IKE_AUTH messages of the IKE SA with initiator SPI `ispi`, as `request` / `response`. */
