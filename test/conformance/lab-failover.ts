@@ -1,7 +1,10 @@
 /**
  * Wire evidence shared by the lab failover conformance tests (lab-strongswan-failover,
  * lab-libreswan-failover): which fake-peer addresses the DUT itself opened Main Mode to, in
- * what order, and how long after the dead peer's last sign of DPD it did.
+ * what order, and how long after the dead peer's last sign of DPD it did. IKEv2 failover
+ * (lab-strongswan-ikev2-failover) reads the same from the pcap instead (lab-ikev2-wire.ts
+ * ikeSaInitsFrom): IKE_SA_INIT retransmissions come a retransmit_timeout apart, which this
+ * timeline heuristic would take for new negotiations.
  */
 import { expect } from 'chai';
 import type { ScenarioJson, TimelineMessage } from '../e2e/cli-run.js';
@@ -11,7 +14,12 @@ import type { Status } from './lab-conformance.js';
 const FAILOVER_SCENARIOS = ['order-respected', 'primary-to-secondary', 'secondary-to-third'] as const;
 
 /** What both daemons measured with the rendered failover: every scenario of the suite passes. */
-export const FAILOVER_STATUSES: Record<string, Status> = Object.fromEntries(FAILOVER_SCENARIOS.map((id) => [`multi-peer-failover/${id}`, 'passed']));
+export const FAILOVER_STATUSES: Record<string, Status> = failoverStatuses('multi-peer-failover');
+
+/** Every scenario of the failover suite of one IKE version passed. */
+export function failoverStatuses(suite: 'multi-peer-failover' | 'ikev2-failover'): Record<string, Status> {
+  return Object.fromEntries(FAILOVER_SCENARIOS.map((id) => [`${suite}/${id}`, 'passed']));
+}
 
 /**
  * The DUT opens Main Mode only to the next peers in the rendered order and never again to the

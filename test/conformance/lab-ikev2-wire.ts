@@ -29,8 +29,8 @@ export const IKEV2_LAB_SCENARIOS = IKEV2_SUITES_SKIPPED_ON_IKEV1.filter((id) => 
 
 /**
  * Skipped by `requires:` in both IKEv2 lab profiles (dpd.action clear, ikev2_dpd.invalid_ike_spi
- * ignore): failover and restart need another action, dead-at-notify a device that takes
- * INVALID_IKE_SPI as death.
+ * ignore): failover and restart need another action (profiles/strongswan-ikev2-restart.yaml and
+ * -failover.yaml run them), dead-at-notify a device that takes INVALID_IKE_SPI as death.
  */
 export const IKEV2_LAB_SKIPPED = [
   'ikev2-failover/order-respected',
@@ -41,6 +41,8 @@ export const IKEV2_LAB_SKIPPED = [
   'ikev2-lost-state/restart-on-schedule',
 ];
 
+const IKE_SA_INIT = 34;
+const IKE_AUTH = 35;
 const INFORMATIONAL = 37;
 const SK = 46;
 const DELETE = 42;
@@ -50,6 +52,9 @@ export interface WireRow {
   /** Seconds since the first frame of the pcap. */
   t: number;
   src: string;
+  dst: string;
+  /** The initiator's SPI: one per IKE SA (and per negotiation: retransmissions keep it). */
+  ispi: string;
   exchange: number;
   response: boolean;
   messageId: number;
@@ -63,7 +68,7 @@ export interface WireRow {
   icvBad: boolean;
 }
 
-const FIELDS = ['frame.time_relative', 'ip.src', 'isakmp.exchangetype', 'isakmp.flag_r', 'isakmp.messageid', 'isakmp.enc.decrypted', 'isakmp.enc.iv', 'isakmp.typepayload', '_ws.expert.message'];
+const FIELDS = ['frame.time_relative', 'ip.src', 'ip.dst', 'isakmp.ispi', 'isakmp.exchangetype', 'isakmp.flag_r', 'isakmp.messageid', 'isakmp.enc.decrypted', 'isakmp.enc.iv', 'isakmp.typepayload', '_ws.expert.message'];
 
 export function tsharkRows(run: FullRun, s: ScenarioJson): WireRow[] {
   expect(s.files, `${s.id} has no pcap`).to.not.equal(null);
@@ -76,10 +81,12 @@ export function tsharkRows(run: FullRun, s: ScenarioJson): WireRow[] {
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => {
-      const [t, src, exchange, r, mid, decrypted, iv, types, expert] = line.split('\t');
+      const [t, src, dst, ispi, exchange, r, mid, decrypted, iv, types, expert] = line.split('\t');
       return {
         t: Number(t),
         src: src ?? '',
+        dst: dst ?? '',
+        ispi: ispi ?? '',
         exchange: Number(exchange),
         response: r === '1' || r === 'True',
         messageId: Number(mid),
@@ -95,6 +102,20 @@ export function tsharkRows(run: FullRun, s: ScenarioJson): WireRow[] {
 export const isLiveness = (r: WireRow, src: string): boolean => r.exchange === INFORMATIONAL && !r.response && r.src === src && r.decrypted && r.payloads.length === 1 && r.payloads[0] === SK;
 export const isLivenessResponse = (r: WireRow, src: string): boolean => r.exchange === INFORMATIONAL && r.response && r.src === src && r.decrypted && r.payloads.length === 1 && r.payloads[0] === SK;
 export const isDelete = (r: WireRow, src: string): boolean => r.exchange === INFORMATIONAL && !r.response && r.src === src && r.payloads.includes(DELETE);
+
+/** The first IKE_SA_INIT request of each IKE SA `src` set up (one per initiator SPI: its retransmissions are left out). */
+export function ikeSaInitsFrom(rows: readonly WireRow[], src: string): WireRow[] {
+  const requests = rows.filter((r) => r.exchange === IKE_SA_INIT && !r.response && r.src === src);
+  return requests.filter((r, i) => requests.findIndex((x) => x.ispi === r.ispi) === i);
+}
+
+/** The decrypted IKE_AUTH messages of the IKE SA with initiator SPI `ispi`, as `request` / `response`. */
+export function ikeAuthOf(rows: readonly WireRow[], ispi: string): Array<'request' | 'response'> {
+  return rows.filter((r) => r.exchange === IKE_AUTH && r.ispi === ispi && r.decrypted).map((r) => (r.response ? 'response' : 'request'));
+}
+
+/** A scenario's daemon log lines, every daemon's, in order. */
+export const daemonLog = (s: ScenarioJson): string[] => s.daemonLogs.flatMap((d) => d.lines.map((l) => l.line));
 
 /** The DUT's and the fake peer's addresses in one scenario (`--jobs N` gives each lab copy its own). */
 export function endpointsOf(s: ScenarioJson): { dut: string; peer: string } {
@@ -164,6 +185,9 @@ export const IKEV2_SILENT_SCENARIOS = [
 export function ikev2LabStatuses(overrides: Record<string, Status> = {}): Record<string, Status> {
   return { ...Object.fromEntries(IKEV2_LAB_SCENARIOS.map((id) => [id, IKEV2_LAB_SKIPPED.includes(id) ? 'skipped' : 'passed'] as const)), ...overrides };
 }
+
+/** charon's log clock (time_format %H:%M:%S with time_add_ms), e.g. `09:24:30.636 09[IKE] <peer1|2> giving up after 3 retransmits`. */
+export const CHARON_CLOCK = /^(\d\d):(\d\d):(\d\d\.\d+) /;
 
 /** Seconds of the day of a daemon log line, read by `clock` (groups: hours, minutes, seconds). */
 export function logLineSeconds(clock: RegExp, line: string): number {

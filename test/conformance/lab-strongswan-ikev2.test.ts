@@ -9,13 +9,11 @@ import { expect } from 'chai';
 import { strongswanLiveness } from '../../src/profile/ikev2-liveness-schedule.js';
 import { STRONGSWAN_IKEV2 } from '../e2e/lab-duts.js';
 import { describeLabConformance } from './lab-conformance.js';
-import { commonWireEvidence, endpointsOf, isDelete, isLivenessResponse, IKEV2_SILENT_SCENARIOS, IKEV2_SUITES, ikev2LabStatuses, logLineSeconds, silentRequests, wireOf, type WireRow } from './lab-ikev2-wire.js';
+import { CHARON_CLOCK, commonWireEvidence, endpointsOf, isDelete, isLivenessResponse, IKEV2_SILENT_SCENARIOS, IKEV2_SUITES, ikev2LabStatuses, logLineSeconds, silentRequests, wireOf, type WireRow } from './lab-ikev2-wire.js';
 
 /** profiles/strongswan-ikev2.yaml's knobs, which its loader checks against lab.dut.retransmit. */
 const SCHEDULE = strongswanLiveness({ timeout: 2, base: 1.5, tries: 3 });
-/** charon's giving-up line, e.g. `09:24:30.636 09[IKE] <peer1|2> giving up after 3 retransmits`. */
-const CLOCK = /^(\d\d):(\d\d):(\d\d\.\d+) /;
-const seconds = (line: string): number => logLineSeconds(CLOCK, line);
+const seconds = (line: string): number => logLineSeconds(CHARON_CLOCK, line);
 
 describeLabConformance({
   dut: STRONGSWAN_IKEV2,

@@ -37,6 +37,16 @@ describe('lab: strongSwan rendered for IKEv2', () => {
     expect(swanctl).to.match(/^    version = 1$/m).and.match(/^    dpd_timeout = 15s$/m).and.match(/^    aggressive = no$/m);
   });
 
+  it('failover renders for IKEv2 as for IKEv1: one version = 2 connection per peer, every child with dpd_action = clear and the hook', () => {
+    const failover = parseDaemonConfig({ dpd: { delay: 2, timeout: 6, action: 'clear' }, retransmit: { tries: 3, timeout: 1, base: 1.5 }, failover: { peers: [0, 1] } });
+    const swanctl = renderSwanctlConf({ ...render, config: failover, paths: { ...render.paths, failoverHook: '/w/failover-updown.sh' } }, psk);
+    expect(swanctl.match(/^  peer\d \{$/gm)).to.deep.equal(['  peer1 {', '  peer2 {']);
+    expect(swanctl.match(/^    version = 2$/gm)).to.have.length(2);
+    expect(swanctl.match(/^        dpd_action = clear$/gm)).to.have.length(2);
+    expect(swanctl.match(/^        updown = \/w\/failover-updown\.sh$/gm)).to.have.length(2);
+    expect(swanctl).not.to.contain('dpd_timeout');
+  });
+
   it('refuses Aggressive Mode with IKEv2 (it is an IKEv1 exchange)', () => {
     expect(() => renderSwanctlConf({ ...render, config: parseDaemonConfig({ aggressive: true }) }, psk)).to.throw(/IKEv1 only/);
   });

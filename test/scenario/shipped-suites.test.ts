@@ -74,6 +74,12 @@ describe('shipped suites (suites/*.yaml)', function () {
     expect([...new Set(scenarios.filter((s) => !s.suite.startsWith('ikev2-')).map((s) => s.skip))]).to.deep.equal(['requires ike.version 1 (profile: 2)']);
   });
 
+  it('the IKEv2 restart and failover lab profiles plan the scenarios the clear one skips', () => {
+    const unskipped = (name: string, suite: string): string[] => planned(new URL(`../../profiles/${name}.yaml`, import.meta.url).pathname).filter((s) => s.suite === suite && s.skip === undefined).map((s) => s.id);
+    expect(unskipped('strongswan-ikev2-restart', 'ikev2-lost-state')).to.deep.equal(['ikev2-lost-state/invalid-spi-is-no-answer', 'ikev2-lost-state/restart-on-schedule']);
+    expect(unskipped('strongswan-ikev2-failover', 'ikev2-failover')).to.deep.equal(['ikev2-failover/primary-to-secondary', 'ikev2-failover/order-respected', 'ikev2-failover/secondary-to-third']);
+  });
+
   it('compile against every profile in profiles/', () => {
     const dir = new URL('../../profiles/', import.meta.url).pathname;
     for (const file of expandSuitePaths([dir])) {
