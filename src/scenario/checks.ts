@@ -17,6 +17,12 @@ export interface CheckContext {
   stepStart: bigint;
   phaseStart: bigint;
   tolerance: Tolerance;
+  /**
+   * Messages earlier expect_message / expect_initiate steps of the scenario matched: a present
+   * expectation skips them, so two expectations never pass on one message; `absent` ones and
+   * the origins still see every message.
+   */
+  consumed?: ReadonlySet<HarnessEvent>;
 }
 
 const S = 1e9;
@@ -70,17 +76,23 @@ function timingCheck(name: string, timing: Timing, observed: number | null, tole
   };
 }
 
-/** What happened exactly at a step's start belongs to the step before (the one that waited for it). */
-const after = (kind: TimeOrigin, origin: bigint) => (e: HarnessEvent): boolean => (kind === 'step' ? e.t > origin : e.t >= origin);
+/**
+ * What happened exactly at a step's start belongs to the step before (the one that waited for it);
+ * the first probe is its own origin, so what is measured from it comes after it.
+ */
+const after = (kind: TimeOrigin, origin: bigint) => (e: HarnessEvent): boolean => (kind === 'phase' ? e.t >= origin : e.t > origin);
 
-/** First event matching `match` inside the timing's window (tolerance included), as seconds from the origin. */
-function firstInWindow(ctx: CheckContext, timing: Timing, match: (e: HarnessEvent) => boolean): { origin?: bigint; at: number | null; t?: bigint } {
+/**
+ * First event matching `match` inside the timing's window (tolerance included), as seconds from
+ * the origin; with `consume`, messages earlier expectations matched (ctx.consumed) are passed over.
+ */
+function firstInWindow(ctx: CheckContext, timing: Timing, match: (e: HarnessEvent) => boolean, consume = false): { origin?: bigint; at: number | null; hit?: HarnessEvent } {
   const origin = originTime(timing.origin, ctx);
   if (origin === undefined) return { at: null };
   // An `at` expectation takes the first occurrence, early or not, so an early one is reported with its time.
   const lo = timing.kind === 'at' ? 0 : timing.from - allowance(timing.from, ctx.tolerance);
-  const hit = ctx.events.find((e) => match(e) && after(timing.origin, origin)(e) && seconds(e.t - origin) >= Math.max(0, lo));
-  return { origin, at: hit ? seconds(hit.t - origin) : null, ...(hit ? { t: hit.t } : {}) };
+  const hit = ctx.events.find((e) => match(e) && !(consume && ctx.consumed?.has(e)) && after(timing.origin, origin)(e) && seconds(e.t - origin) >= Math.max(0, lo));
+  return { origin, at: hit ? seconds(hit.t - origin) : null, ...(hit ? { hit } : {}) };
 }
 
 const messageMatcher = (step: Extract<Step, { kind: 'expect-message' }>, peerAddresses: readonly string[]) => (e: HarnessEvent): boolean =>
@@ -89,16 +101,22 @@ const messageMatcher = (step: Extract<Step, { kind: 'expect-message' }>, peerAdd
 const initiateMatcher = (step: Extract<Step, { kind: 'expect-initiate' }>, peerAddresses: readonly string[]) => (e: HarnessEvent): boolean =>
   (isMessage(e, 'main-mode', 'in') || isMessage(e, 'ike-sa-init', 'in')) && (e as DatagramEvent).local.address === peerAddresses[step.peerIndex] && ((e as DatagramEvent).summary?.step ?? 1) === 1;
 
-/** The instant of the message an expect-message / expect-initiate step found, when it found one. */
-export function matchedAt(step: Extract<Step, { kind: 'expect-message' | 'expect-initiate' }>, ctx: CheckContext, peerAddresses: readonly string[]): bigint | undefined {
+/**
+ * The message a present expect-message / expect-initiate step judged, in its window or early
+ * (an `at` reports an early one): the one it consumes. One found only after the window closed is
+ * not: the late report names it, and a later expectation may still rightly take it.
+ */
+export function matchedMessage(step: Extract<Step, { kind: 'expect-message' | 'expect-initiate' }>, ctx: CheckContext, peerAddresses: readonly string[]): HarnessEvent | undefined {
+  if (step.kind === 'expect-message' && !step.present) return undefined;
   const match = step.kind === 'expect-message' ? messageMatcher(step, peerAddresses) : initiateMatcher(step, peerAddresses);
-  return firstInWindow(ctx, step.timing, match).t;
+  const { at, hit } = firstInWindow(ctx, step.timing, match, true);
+  return at !== null && at <= timingEnd(step.timing, ctx.tolerance) + 1e-9 ? hit : undefined;
 }
 
 export function checkMessage(step: Extract<Step, { kind: 'expect-message' }>, ctx: CheckContext, peerAddresses: readonly string[]): Check[] {
   const wanted = messageMatcher(step, peerAddresses);
   const what = `${step.message}${step.direction === 'in' ? ' from the DUT' : ' to the DUT'}`;
-  const { origin, at } = firstInWindow(ctx, step.timing, wanted);
+  const { origin, at } = firstInWindow(ctx, step.timing, wanted, step.present);
   if (origin === undefined) return [noOrigin(`${what} ${step.present ? 'arrives' : 'absent'}`, step.timing.origin)];
   if (step.present) return [timingCheck(`${what} ${ORIGIN_TEXT[step.timing.origin]}`, step.timing, at, ctx.tolerance, at === null ? `no ${what} observed` : undefined)];
   const end = step.timing.kind === 'at' ? step.timing.at : step.timing.to;
@@ -110,8 +128,12 @@ export function checkMessage(step: Extract<Step, { kind: 'expect-message' }>, ct
   }];
 }
 
-function noOrigin(name: string, origin: TimeOrigin): Check {
-  return { name, expected: 'a reference instant', observed: null, pass: false, detail: `${ORIGIN_TEXT[origin].replace('after ', '')}: never happened (no R-U-THERE from the DUT in this phase)` };
+/** An expectation measured from an instant that never came: from the first probe, it means the DUT sent none. */
+export function noOrigin(name: string, origin: TimeOrigin, waited?: string): Check {
+  return {
+    name, expected: 'a reference instant', observed: null, pass: false,
+    detail: `${ORIGIN_TEXT[origin].replace('after ', '')}: never happened (no probe from the DUT in this phase${waited ? `, ${waited}` : ''})`,
+  };
 }
 
 export interface ProbeSeries {
@@ -212,7 +234,7 @@ export function checkSaGoneByWireProbe(step: Extract<Step, { kind: 'expect-sa-go
 
 export function checkInitiate(step: Extract<Step, { kind: 'expect-initiate' }>, ctx: CheckContext, peerAddresses: readonly string[]): Check[] {
   const address = peerAddresses[step.peerIndex];
-  const { origin, at } = firstInWindow(ctx, step.timing, initiateMatcher(step, peerAddresses));
+  const { origin, at } = firstInWindow(ctx, step.timing, initiateMatcher(step, peerAddresses), true);
   if (origin === undefined) return [noOrigin(`DUT initiates to ${address}`, step.timing.origin)];
   return [timingCheck(`DUT initiates Main Mode to peer ${address} ${ORIGIN_TEXT[step.timing.origin]}`, step.timing, at, ctx.tolerance, at === null ? `no Main Mode from the DUT to ${address}` : undefined)];
 }

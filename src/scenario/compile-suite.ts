@@ -14,6 +14,7 @@ import { peerAddresses } from '../profile/device-profile.js';
 import { expectedFailure, profileVariables } from '../profile/load-profile.js';
 import { checkSchema, type JsonSchema } from '../profile/schema-check.js';
 import { ConfigErrors, YamlSource, type FieldPath } from '../profile/yaml-source.js';
+import { allowance } from './checks.js';
 import { ExpressionError, evaluate, parseExpression, type Expr } from './expression.js';
 import { targetCapabilities } from '../target/capabilities.js';
 import type { TargetCapabilities } from '../target/target.js';
@@ -124,6 +125,9 @@ export function compileSuite(src: YamlSource, raw: Raw, profile: DeviceProfile, 
     const id = `${raw.suite}/${s.id}`;
     const base: PlannedScenario = {
       id, suite: raw.suite, title: s.title, steps: [], tolerance: profile.dpd.tolerance, peerAddresses: peerAddresses(profile),
+      // A DUT checks liveness once an interval; one whose check just missed the idle mark (or saw traffic that
+      // was not there: Libreswan's first-probe race) probes at the next. Later, there is no first probe.
+      firstProbeWithinS: 2 * profile.dpd.interval + allowance(2 * profile.dpd.interval, profile.dpd.tolerance),
     };
     const deviation = expectedFailure(profile, id);
     if (deviation) base.expectFail = deviation.reason;

@@ -5,10 +5,10 @@
  * ScenarioResult the reports read; never throws for a failing DUT.
  */
 import { HarnessError } from '../errors.js';
-import type { Clock, DatagramEvent } from '../events.js';
+import type { Clock, DatagramEvent, HarnessEvent } from '../events.js';
 import { checkLine } from '../report/check-text.js';
 import type { Check, ExpectedWindow, ScenarioResult, ScenarioStatus } from '../report/result-model.js';
-import { allowance, checkSaGoneByWireProbe, checkIcmp, checkInitiate, checkNatT, checkMessage, matchedAt, checkProbes, checkSaGone, checkSeq, originTime, timingEnd, type CheckContext } from './checks.js';
+import { allowance, checkSaGoneByWireProbe, checkIcmp, checkInitiate, checkNatT, checkMessage, matchedMessage, checkProbes, checkSaGone, checkSeq, noOrigin, originTime, timingEnd, type CheckContext } from './checks.js';
 import type { PlannedScenario, Step, TimeOrigin, Timing } from './plan.js';
 import { runAtScale } from './dpd-at-scale.js';
 import { checkEsp } from './esp-checks.js';
@@ -103,7 +103,9 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
   let settingUp = true;
   let interrupted = false;
 
-  const ctx = (stepStart: bigint): CheckContext => ({ events: target.events(), stepStart, phaseStart, tolerance: scenario.tolerance });
+  // What each present expect_message / expect_initiate matched, so the next one looks past it (checks.ts).
+  const consumed = new Set<HarnessEvent>();
+  const ctx = (stepStart: bigint): CheckContext => ({ events: target.events(), stepStart, phaseStart, tolerance: scenario.tolerance, consumed });
   const progress = (phase: string, waitEndsAt?: bigint): void => options.onProgress?.({ scenario: scenario.id, phase, ...(waitEndsAt === undefined ? {} : { waitEndsAt }) });
 
   /** Waits until `deadline(…)` passes or `done()` holds; the deadline may move once its origin is known. */
@@ -143,7 +145,21 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
     // A behave step takes no time of its own, so it hands its start on to the step after it.
     let carry: bigint | undefined;
     const carryFrom = (step: Extract<Step, { kind: 'expect-message' | 'expect-initiate' }>, c: CheckContext, check: Check): void => {
-      if (check.pass) carry = matchedAt(step, c, scenario.peerAddresses);
+      const matched = matchedMessage(step, c, scenario.peerAddresses);
+      if (matched) consumed.add(matched);
+      if (check.pass) carry = matched?.t;
+    };
+    /**
+     * An expectation counted from the first probe, before the DUT sent one, waits for it as long
+     * as the profile's timers allow (scenario.firstProbeWithinS from the phase start); without
+     * one the step is that failure, not a window measured from nothing.
+     */
+    const awaitFirstProbe = async (step: Step, phase: string, stepStart: bigint): Promise<Check | undefined> => {
+      const origin = 'timing' in step ? step.timing.origin : 'origin' in step ? step.origin : undefined;
+      if (origin !== 'first-probe') return undefined;
+      const seen = (): boolean => originTime(origin, ctx(stepStart)) !== undefined;
+      await waitFor(`${phase} (waiting for the first probe)`, () => phaseStart + toNs(scenario.firstProbeWithinS), seen);
+      return seen() ? undefined : noOrigin(describeStep(step), origin, `waited ${scenario.firstProbeWithinS} s from the phase start`);
     };
     for (const [i, { step, where }] of scenario.steps.entries()) {
       const phase = `${i + 1}/${scenario.steps.length} ${describeStep(step)}`;
@@ -152,7 +168,11 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
       carry = undefined;
       target.mark(`step ${phase}`);
       progress(phase);
-      const originDeadline = (origin: TimeOrigin, end: number) => (): bigint => (originTime(origin, ctx(stepStart)) ?? stepStart) + toNs(end);
+      // Only a first probe that never came leaves an origin unknown, and that was waited for below.
+      const originDeadline = (origin: TimeOrigin, end: number) => (): bigint => {
+        const o = originTime(origin, ctx(stepStart));
+        return o === undefined ? stepStart : o + toNs(end);
+      };
       const stepChecks: Check[] = [];
       /**
        * A timing expectation whose window closed without its event keeps watching up to twice
@@ -169,7 +189,9 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
         const note = seen.pass && typeof seen.observed === 'number' ? `outside the window: it came at ${seen.observed} s (watched up to ${bound} s)` : `never within ${bound} s`;
         return { ...failed, ...(seen.pass ? { observed: seen.observed } : {}), detail: [note, failed.detail].filter(Boolean).join('; ') };
       };
-      switch (step.kind) {
+      const missing = await awaitFirstProbe(step, phase, stepStart);
+      if (missing) stepChecks.push(missing);
+      else switch (step.kind) {
         case 'bring-up': {
           peerIndex = step.peerIndex;
           await abortable(target.bringUp({ initiator: step.initiator, peerIndex: step.peerIndex, timeoutMs: step.timeoutS * 1000 }), options.signal);

@@ -65,6 +65,8 @@ export interface PlannedScenario {
   tolerance: Tolerance;
   /** The fake peer's addresses; steps name them by index. */
   peerAddresses: string[];
+  /** Seconds from a phase's start by which the DUT's first probe must have come (compile-suite.ts: from the profile's interval). */
+  firstProbeWithinS: number;
 }
 
 export interface PlannedSuite {

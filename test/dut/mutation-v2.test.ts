@@ -24,6 +24,8 @@ interface Case {
 /** Fault → the scenario meant to catch it; the other IKEv2 suites' mutants are in test/scenario/ikev2-suites-reference.test.ts. */
 const MUTANTS: Case[] = [
   { scenario: 'ikev2-silence/liveness-while-answering', faults: { intervalSeconds: 5 } },
+  // Answers arrive and are dropped unread: the request is resent at the first retransmission moment.
+  { scenario: 'ikev2-silence/liveness-while-answering', faults: { ignoreLivenessResponses: true } },
   { scenario: 'ikev2-silence/retransmissions-and-death', faults: { retransmissions: 2 } },
   { scenario: 'ikev2-silence/retransmissions-and-death', faults: { retransmissions: 6 } },
   { scenario: 'ikev2-silence/retransmissions-and-death', faults: { noDeleteOnDeath: true } },

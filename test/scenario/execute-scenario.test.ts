@@ -3,7 +3,7 @@ import { loadProfile } from '../../src/profile/load-profile.js';
 import type { ScenarioResult } from '../../src/report/result-model.js';
 import { compileSuite, readSuite } from '../../src/scenario/compile-suite.js';
 import { executeScenario } from '../../src/scenario/execute-scenario.js';
-import type { PlannedScenario } from '../../src/scenario/plan.js';
+import type { PlannedScenario, Step } from '../../src/scenario/plan.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { SimulatedTarget, type SimulatedDut } from './simulated-target.js';
 
@@ -96,6 +96,38 @@ describe('scenario/execute-scenario (simulated Cisco-like DUT, fake clock)', () 
     const { result, target } = await run(byId('periodic-interval'), CISCO, controller.signal);
     expect(result.status).to.equal('interrupted');
     expect(target.tornDown).to.equal(true);
+  });
+});
+
+describe('scenario/execute-scenario: expectations counted from the first probe', () => {
+  const silent = (...expectations: Step[]): PlannedScenario => ({
+    id: 'first-probe/x', suite: 'first-probe', title: 'x', tolerance: { absolute: 0.6, relative: 0.05 }, peerAddresses: CISCO.peers, firstProbeWithinS: 21.5,
+    steps: [{ kind: 'bring-up', initiator: 'peer', peerIndex: 0, timeoutS: 30 }, { kind: 'behave', change: { silence: 'both' }, label: 'silence' }, ...expectations]
+      .map((step) => ({ step: step as Step, where: 'first-probe.yaml:1' })),
+  });
+  const retry = (n: number): Step => ({ kind: 'expect-message', message: 'r-u-there', direction: 'in', present: true, timing: { kind: 'window', from: n * 0.5, to: n * 0.5, origin: 'first-probe' } });
+
+  it('wait for the first probe before their window opens, however short the window', async () => {
+    // The first R-U-THERE comes 10 s after bring-up; the window closes 0.5 s + tolerance after it.
+    const { result } = await run(silent(retry(1)), { ...CISCO, retry: 0.5 });
+    expect(result.status, result.reason).to.equal('passed');
+    expect(result.checks[0]).to.deep.include({ observed: 0.5, pass: true });
+  });
+
+  it('fail as "no probe from the DUT" when none comes within the profile bound, after that bound', async () => {
+    const { result } = await run(silent(retry(1)), { ...CISCO, interval: 100 });
+    expect(result.status).to.equal('failed');
+    expect(result.checks[0]).to.deep.include({ observed: null, pass: false });
+    expect(result.checks[0]!.detail).to.contain('no probe from the DUT in this phase, waited 21.5 s from the phase start');
+    expect(result.durationMs).to.be.closeTo(21_500, 300);
+  });
+
+  it('each retransmission expectation takes its own R-U-THERE, even with a tolerance wider than the retry wait', async () => {
+    // Retries 0.5 s apart, tolerance 0.6 s: windows overlap, the messages they match must not.
+    const { result } = await run(silent(retry(1), retry(2), retry(3)), { ...CISCO, retry: 0.5 });
+    expect(result.checks.map((c) => [c.observed, c.pass])).to.deep.equal([[0.5, true], [1, true], [1.5, true]]);
+    const two = await run(silent(retry(1), retry(2), retry(3)), { ...CISCO, retry: 0.5, probes: 3 });
+    expect(two.result.checks.map((c) => [c.observed, c.pass])).to.deep.equal([[0.5, true], [1, true], [null, false]]);
   });
 });
 
