@@ -23,7 +23,21 @@ export interface CheckContext {
    * the origins still see every message.
    */
   consumed?: ReadonlySet<HarnessEvent>;
+  /** The DUT's protocol's own words for its probe and its new negotiation, so an IKEv2 verdict reads as IKEv2. */
+  words: ProtocolWords;
 }
+
+export interface ProtocolWords {
+  probe: string;
+  ack: string;
+  initiation: string;
+  /** What tells one probe from the next: RFC 3706's sequence number, or the message ID (RFC 7296 §2.2). */
+  number: string;
+}
+export const IKEV1_WORDS: ProtocolWords = { probe: 'R-U-THERE', ack: 'R-U-THERE-ACK', initiation: 'Main Mode', number: 'sequence number' };
+/** RFC 7296 §2.4 names no probe: it is an INFORMATIONAL request with no payloads, answered by its response. */
+export const IKEV2_WORDS: ProtocolWords = { probe: 'liveness request', ack: 'liveness response', initiation: 'IKE_SA_INIT', number: 'message ID' };
+export const protocolWords = (ikeVersion: 1 | 2): ProtocolWords => (ikeVersion === 2 ? IKEV2_WORDS : IKEV1_WORDS);
 
 const S = 1e9;
 const seconds = (ns: bigint): number => Number(ns) / S;
@@ -54,7 +68,8 @@ export function originTime(origin: TimeOrigin, ctx: CheckContext): bigint | unde
   return probesSince(ctx.events, ctx.phaseStart)[0]?.t;
 }
 
-const ORIGIN_TEXT: Record<TimeOrigin, string> = { step: 'after the step started', phase: 'after the phase started', 'first-probe': 'after the first unanswered R-U-THERE' };
+const originText = (origin: TimeOrigin, words: ProtocolWords): string =>
+  origin === 'step' ? 'after the step started' : origin === 'phase' ? 'after the phase started' : `after the first unanswered ${words.probe}`;
 
 /** The latest instant (s from the origin) at which the expectation can still be met. */
 export function timingEnd(timing: Timing, tolerance: Tolerance): number {
@@ -117,22 +132,22 @@ export function checkMessage(step: Extract<Step, { kind: 'expect-message' }>, ct
   const wanted = messageMatcher(step, peerAddresses);
   const what = `${step.message}${step.direction === 'in' ? ' from the DUT' : ' to the DUT'}`;
   const { origin, at } = firstInWindow(ctx, step.timing, wanted, step.present);
-  if (origin === undefined) return [noOrigin(`${what} ${step.present ? 'arrives' : 'absent'}`, step.timing.origin)];
-  if (step.present) return [timingCheck(`${what} ${ORIGIN_TEXT[step.timing.origin]}`, step.timing, at, ctx.tolerance, at === null ? `no ${what} observed` : undefined)];
+  if (origin === undefined) return [noOrigin(`${what} ${step.present ? 'arrives' : 'absent'}`, step.timing.origin, ctx.words)];
+  if (step.present) return [timingCheck(`${what} ${originText(step.timing.origin, ctx.words)}`, step.timing, at, ctx.tolerance, at === null ? `no ${what} observed` : undefined)];
   const end = step.timing.kind === 'at' ? step.timing.at : step.timing.to;
   const start = step.timing.kind === 'at' ? 0 : step.timing.from;
   const inside = ctx.events.filter((e) => wanted(e) && after(step.timing.origin, origin)(e) && seconds(e.t - origin) >= start && seconds(e.t - origin) <= end);
   return [{
-    name: `no ${what} within ${start}–${end} s ${ORIGIN_TEXT[step.timing.origin]}`, expected: 0, observed: inside.length, unit: 'messages', pass: inside.length === 0,
+    name: `no ${what} within ${start}–${end} s ${originText(step.timing.origin, ctx.words)}`, expected: 0, observed: inside.length, unit: 'messages', pass: inside.length === 0,
     ...(inside.length ? { detail: `first at ${round(seconds(inside[0]!.t - origin))} s` } : {}),
   }];
 }
 
 /** An expectation measured from an instant that never came: from the first probe, it means the DUT sent none. */
-export function noOrigin(name: string, origin: TimeOrigin, waited?: string): Check {
+export function noOrigin(name: string, origin: TimeOrigin, words: ProtocolWords, waited?: string): Check {
   return {
     name, expected: 'a reference instant', observed: null, pass: false,
-    detail: `${ORIGIN_TEXT[origin].replace('after ', '')}: never happened (no probe from the DUT in this phase${waited ? `, ${waited}` : ''})`,
+    detail: `${originText(origin, words).replace('after ', '')}: never happened (no probe from the DUT in this phase${waited ? `, ${waited}` : ''})`,
   };
 }
 
@@ -143,19 +158,19 @@ export interface ProbeSeries {
 
 export function checkProbes(step: Extract<Step, { kind: 'expect-probes' }>, ctx: CheckContext): ProbeSeries {
   const origin = originTime(step.origin, ctx);
-  if (origin === undefined) return { checks: [noOrigin('R-U-THERE series', step.origin)], probes: [] };
+  if (origin === undefined) return { checks: [noOrigin(`${ctx.words.probe} series`, step.origin, ctx.words)], probes: [] };
   const end = origin + BigInt(Math.round(step.windowS * S));
   const probes = probesSince(ctx.events, origin).filter((e) => e.t <= end);
   const checks: Check[] = [{
-    name: `R-U-THERE count within ${step.windowS} s`, expected: step.count, observed: probes.length, unit: 'probes', pass: probes.length === step.count,
+    name: `${ctx.words.probe} count within ${step.windowS} s`, expected: step.count, observed: probes.length, unit: 'probes', pass: probes.length === step.count,
   }];
   if (step.firstAt !== undefined) {
-    checks.push(timingCheck(`first R-U-THERE ${ORIGIN_TEXT[step.origin]}`, { kind: 'at', at: step.firstAt, origin: step.origin }, probes[0] ? seconds(probes[0].t - origin) : null, ctx.tolerance));
+    checks.push(timingCheck(`first ${ctx.words.probe} ${originText(step.origin, ctx.words)}`, { kind: 'at', at: step.firstAt, origin: step.origin }, probes[0] ? seconds(probes[0].t - origin) : null, ctx.tolerance));
   }
   const tol = allowance(step.spacing, ctx.tolerance);
   for (let i = 1; i < Math.min(probes.length, step.count); i++) {
     const gap = seconds(probes[i]!.t - probes[i - 1]!.t);
-    checks.push({ name: `R-U-THERE spacing ${i}→${i + 1}`, expected: step.spacing, observed: round(gap), tolerance: tol, unit: 's', pass: Math.abs(gap - step.spacing) <= tol + 1e-9 });
+    checks.push({ name: `${ctx.words.probe} spacing ${i}→${i + 1}`, expected: step.spacing, observed: round(gap), tolerance: tol, unit: 's', pass: Math.abs(gap - step.spacing) <= tol + 1e-9 });
   }
   return { checks, probes };
 }
@@ -165,24 +180,24 @@ const next32 = (seq: number): number => (seq + 1) >>> 0;
 export function checkSeq(step: Extract<Step, { kind: 'expect-seq' }>, ctx: CheckContext, lastSeries: readonly DatagramEvent[]): Check[] {
   if (step.relation === 'echo') {
     const ours = ctx.events.filter((e): e is DatagramEvent => isProbe(e, 'out') && e.t >= ctx.phaseStart);
-    if (ours.length === 0) return [{ name: 'ACK echoes the R-U-THERE sequence number', expected: 'an R-U-THERE sent in this phase', observed: null, pass: false }];
+    if (ours.length === 0) return [{ name: `${ctx.words.ack} echoes the ${ctx.words.probe}'s ${ctx.words.number}`, expected: `a ${ctx.words.probe} sent in this phase`, observed: null, pass: false }];
     return ours.map((probe, i) => {
       const limit = ours[i + 1]?.t;
       const ack = ctx.events.find((e): e is DatagramEvent => isAck(e) && e.t > probe.t && (limit === undefined || e.t < limit));
       return {
-        name: `ACK ${i + 1} echoes sequence number`, expected: probeNumber(probe) ?? 'seq', observed: ack ? (probeNumber(ack) ?? null) : null, pass: ack !== undefined && probeNumber(ack) === probeNumber(probe),
-        ...(ack ? {} : { detail: 'no R-U-THERE-ACK before the next R-U-THERE' }),
+        name: `ACK ${i + 1} echoes ${ctx.words.number}`, expected: probeNumber(probe) ?? 'seq', observed: ack ? (probeNumber(ack) ?? null) : null, pass: ack !== undefined && probeNumber(ack) === probeNumber(probe),
+        ...(ack ? {} : { detail: `no ${ctx.words.ack} before the next ${ctx.words.probe}` }),
       };
     });
   }
   const seqs = lastSeries.map(probeNumber);
-  if (seqs.length < 2) return [{ name: `R-U-THERE sequence numbers ${step.relation}`, expected: 'at least 2 probes', observed: seqs.length, unit: 'probes', pass: false }];
+  if (seqs.length < 2) return [{ name: `${ctx.words.probe} ${ctx.words.number}s ${step.relation}`, expected: 'at least 2 probes', observed: seqs.length, unit: 'probes', pass: false }];
   const checks: Check[] = [];
   for (let i = 1; i < seqs.length; i++) {
     const prev = seqs[i - 1];
     const want = prev === undefined ? undefined : step.relation === 'same' ? prev : next32(prev);
     checks.push({
-      name: `R-U-THERE ${i + 1} sequence number (${step.relation === 'same' ? 'reused' : 'incremented'})`, expected: want ?? 'seq', observed: seqs[i] ?? null, pass: want !== undefined && seqs[i] === want,
+      name: `${ctx.words.probe} ${i + 1} ${ctx.words.number} (${step.relation === 'same' ? 'reused' : 'incremented'})`, expected: want ?? 'seq', observed: seqs[i] ?? null, pass: want !== undefined && seqs[i] === want,
     });
   }
   return checks;
@@ -191,7 +206,7 @@ export function checkSeq(step: Extract<Step, { kind: 'expect-seq' }>, ctx: Check
 export function checkSaGone(step: Extract<Step, { kind: 'expect-sa-gone' }>, ctx: CheckContext): Check[] {
   if (!step.gone) {
     const origin = originTime(step.timing.origin, ctx);
-    if (origin === undefined) return [noOrigin('SA still in DUT status', step.timing.origin)];
+    if (origin === undefined) return [noOrigin('SA still in DUT status', step.timing.origin, ctx.words)];
     const end = origin + BigInt(Math.round((step.timing.kind === 'at' ? step.timing.at : step.timing.to) * S));
     // Gone before the step began (during a `wait`, say) and not back: not "still" there either.
     const before = ctx.events.filter((e) => e.type === 'mark' && (e.label === SA_GONE_MARK || e.label === SA_PRESENT_MARK) && e.t < ctx.stepStart).pop();
@@ -202,12 +217,12 @@ export function checkSaGone(step: Extract<Step, { kind: 'expect-sa-gone' }>, ctx
     return [{ name: 'SA still in the DUT status', expected: 'present', observed: gone ? `gone at ${round(seconds(gone.t - origin))} s` : 'present', pass: gone === undefined }];
   }
   const { origin, at: seen } = firstInWindow(ctx, step.timing, (e) => e.type === 'mark' && e.label === SA_GONE_MARK);
-  if (origin === undefined) return [noOrigin('SA gone from DUT status', step.timing.origin)];
+  if (origin === undefined) return [noOrigin('SA gone from DUT status', step.timing.origin, ctx.words)];
   // Already gone when the window opened: that counts as gone at its start.
   const before = ctx.events.filter((e) => e.type === 'mark' && (e.label === SA_GONE_MARK || e.label === SA_PRESENT_MARK) && e.t < origin).pop();
   const at = seen ?? (before?.type === 'mark' && before.label === SA_GONE_MARK ? 0 : null);
   const stillThere = ctx.events.some((e) => e.type === 'mark' && e.label === SA_PRESENT_MARK && e.t >= ctx.stepStart);
-  return [timingCheck(`SA gone from the DUT status ${ORIGIN_TEXT[step.timing.origin]}`, step.timing, at, ctx.tolerance, at === null && stillThere ? 'the DUT still lists the SA' : undefined)];
+  return [timingCheck(`SA gone from the DUT status ${originText(step.timing.origin, ctx.words)}`, step.timing, at, ctx.tolerance, at === null && stillThere ? 'the DUT still lists the SA' : undefined)];
 }
 
 /**
@@ -220,23 +235,23 @@ export function checkSaGoneByWireProbe(step: Extract<Step, { kind: 'expect-sa-go
   const at = origin === undefined ? undefined : round(seconds(probe.sentAt - origin));
   const when = at === undefined ? 'at the end of the window' : `t = ${at} s`;
   if (!step.gone) {
-    return [{ name: 'SA still held by the DUT (by wire probe)', expected: 'alive', observed: probe.alive ? `alive at ${when} (R-U-THERE answered)` : `gone by ${when} (wire probe: ${probe.detail})`, pass: probe.alive }];
+    return [{ name: 'SA still held by the DUT (by wire probe)', expected: 'alive', observed: probe.alive ? `alive at ${when} (${ctx.words.probe} answered)` : `gone by ${when} (wire probe: ${probe.detail})`, pass: probe.alive }];
   }
   const expected = step.timing.kind === 'at' ? `gone by ${round(step.timing.at + allowance(step.timing.at, ctx.tolerance))} s` : `gone by ${round(step.timing.to + allowance(step.timing.to, ctx.tolerance))} s`;
   return [{
-    name: `SA gone from the DUT ${ORIGIN_TEXT[step.timing.origin]} (by wire probe)`,
+    name: `SA gone from the DUT ${originText(step.timing.origin, ctx.words)} (by wire probe)`,
     expected,
-    observed: probe.alive ? `still alive at ${when} (the DUT answered the R-U-THERE)` : `gone by ${when} (wire probe: ${probe.detail})`,
+    observed: probe.alive ? `still alive at ${when} (the DUT answered the ${ctx.words.probe})` : `gone by ${when} (wire probe: ${probe.detail})`,
     pass: !probe.alive,
-    detail: 'judged by one R-U-THERE from the fake peer at the end of the window: the time of death itself is not observable without target.control.status or a Delete',
+    detail: `judged by one ${ctx.words.probe} from the fake peer at the end of the window: the time of death itself is not observable without target.control.status or a Delete`,
   }];
 }
 
 export function checkInitiate(step: Extract<Step, { kind: 'expect-initiate' }>, ctx: CheckContext, peerAddresses: readonly string[]): Check[] {
   const address = peerAddresses[step.peerIndex];
   const { origin, at } = firstInWindow(ctx, step.timing, initiateMatcher(step, peerAddresses), true);
-  if (origin === undefined) return [noOrigin(`DUT initiates to ${address}`, step.timing.origin)];
-  return [timingCheck(`DUT initiates Main Mode to peer ${address} ${ORIGIN_TEXT[step.timing.origin]}`, step.timing, at, ctx.tolerance, at === null ? `no Main Mode from the DUT to ${address}` : undefined)];
+  if (origin === undefined) return [noOrigin(`DUT initiates to ${address}`, step.timing.origin, ctx.words)];
+  return [timingCheck(`DUT initiates ${ctx.words.initiation} to peer ${address} ${originText(step.timing.origin, ctx.words)}`, step.timing, at, ctx.tolerance, at === null ? `no ${ctx.words.initiation} from the DUT to ${address}` : undefined)];
 }
 
 /**

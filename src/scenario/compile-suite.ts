@@ -128,6 +128,7 @@ export function compileSuite(src: YamlSource, raw: Raw, profile: DeviceProfile, 
       // A DUT checks liveness once an interval; one whose check just missed the idle mark (or saw traffic that
       // was not there: Libreswan's first-probe race) probes at the next. Later, there is no first probe.
       firstProbeWithinS: 2 * profile.dpd.interval + allowance(2 * profile.dpd.interval, profile.dpd.tolerance),
+      ikeVersion: profile.ike.version,
     };
     const deviation = expectedFailure(profile, id);
     if (deviation) base.expectFail = deviation.reason;

@@ -8,7 +8,7 @@ import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent, HarnessEvent } from '../events.js';
 import { checkLine } from '../report/check-text.js';
 import type { Check, ExpectedWindow, ScenarioResult, ScenarioStatus } from '../report/result-model.js';
-import { allowance, checkSaGoneByWireProbe, checkIcmp, checkInitiate, checkNatT, checkMessage, matchedMessage, checkProbes, checkSaGone, checkSeq, noOrigin, originTime, timingEnd, type CheckContext } from './checks.js';
+import { allowance, checkSaGoneByWireProbe, checkIcmp, checkInitiate, checkNatT, checkMessage, matchedMessage, checkProbes, checkSaGone, checkSeq, noOrigin, originTime, protocolWords, timingEnd, type CheckContext } from './checks.js';
 import type { PlannedScenario, Step, TimeOrigin, Timing } from './plan.js';
 import { runAtScale } from './dpd-at-scale.js';
 import { checkEsp } from './esp-checks.js';
@@ -105,7 +105,8 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
 
   // What each present expect_message / expect_initiate matched, so the next one looks past it (checks.ts).
   const consumed = new Set<HarnessEvent>();
-  const ctx = (stepStart: bigint): CheckContext => ({ events: target.events(), stepStart, phaseStart, tolerance: scenario.tolerance, consumed });
+  const words = protocolWords(scenario.ikeVersion);
+  const ctx = (stepStart: bigint): CheckContext => ({ events: target.events(), stepStart, phaseStart, tolerance: scenario.tolerance, consumed, words });
   const progress = (phase: string, waitEndsAt?: bigint): void => options.onProgress?.({ scenario: scenario.id, phase, ...(waitEndsAt === undefined ? {} : { waitEndsAt }) });
 
   /** Waits until `deadline(…)` passes or `done()` holds; the deadline may move once its origin is known. */
@@ -159,7 +160,7 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
       if (origin !== 'first-probe') return undefined;
       const seen = (): boolean => originTime(origin, ctx(stepStart)) !== undefined;
       await waitFor(`${phase} (waiting for the first probe)`, () => phaseStart + toNs(scenario.firstProbeWithinS), seen);
-      return seen() ? undefined : noOrigin(describeStep(step), origin, `waited ${scenario.firstProbeWithinS} s from the phase start`);
+      return seen() ? undefined : noOrigin(describeStep(step), origin, words, `waited ${scenario.firstProbeWithinS} s from the phase start`);
     };
     for (const [i, { step, where }] of scenario.steps.entries()) {
       const phase = `${i + 1}/${scenario.steps.length} ${describeStep(step)}`;

@@ -67,6 +67,8 @@ export interface PlannedScenario {
   peerAddresses: string[];
   /** Seconds from a phase's start by which the DUT's first probe must have come (compile-suite.ts: from the profile's interval). */
   firstProbeWithinS: number;
+  /** The profile's IKE version: which protocol's words the checks use. */
+  ikeVersion: 1 | 2;
 }
 
 export interface PlannedSuite {

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import type { HarnessEvent } from '../../src/events.js';
-import { allowance, checkIcmp, checkInitiate, checkMessage, checkProbes, checkSaGone, checkSeq, type CheckContext } from '../../src/scenario/checks.js';
+import { allowance, checkIcmp, checkInitiate, checkMessage, checkProbes, checkSaGone, checkSeq, IKEV1_WORDS, IKEV2_WORDS, type CheckContext } from '../../src/scenario/checks.js';
 import { SA_GONE_MARK, SA_PRESENT_MARK } from '../../src/target/target.js';
 import { at, ciscoTimeline, dgram, mark, probe } from './synthetic-events.js';
 
 const tolerance = { absolute: 0.5, relative: 0.05 };
-const ctx = (events: HarnessEvent[], stepStart = 0, phaseStart = stepStart): CheckContext => ({ events, stepStart: at(stepStart), phaseStart: at(phaseStart), tolerance });
+const ctx = (events: HarnessEvent[], stepStart = 0, phaseStart = stepStart): CheckContext => ({ events, stepStart: at(stepStart), phaseStart: at(phaseStart), tolerance, words: IKEV1_WORDS });
 const peers = ['127.0.0.2', '127.0.0.3'];
 
 describe('scenario/checks', () => {
@@ -104,13 +104,25 @@ describe('scenario/checks', () => {
     // Too late: the observed time is reported so the engineer sees by how much.
     expect(checkInitiate(step, ctx([dgram(4, 'in', 'main-mode', undefined, '127.0.0.3')]), peers)[0]).to.deep.include({ observed: 4, tolerance: 0.6, pass: false });
   });
+
+  it('an IKEv2 DUT is judged in IKEv2 words: liveness requests, message IDs, IKE_SA_INIT', () => {
+    const v2 = (events: HarnessEvent[], stepStart = 0): CheckContext => ({ ...ctx(events, stepStart), words: IKEV2_WORDS });
+    const initiate = { kind: 'expect-initiate', peerIndex: 1, timing: { kind: 'window', from: 0, to: 2, origin: 'first-probe' } } as const;
+    const missing = checkInitiate(initiate, v2([dgram(1, 'in', 'liveness', undefined, '127.0.0.2')]), peers)[0]!;
+    expect(missing.name).to.equal('DUT initiates IKE_SA_INIT to peer 127.0.0.3 after the first unanswered liveness request');
+    expect(missing.detail).to.equal('no IKE_SA_INIT from the DUT to 127.0.0.3');
+    const series = checkProbes({ kind: 'expect-probes', count: 1, spacing: 2, origin: 'phase', windowS: 5 }, v2([]));
+    expect(series.checks.map((c) => c.name)).to.deep.equal(['liveness request count within 5 s']);
+    const echo = checkSeq({ kind: 'expect-seq', relation: 'echo' }, v2([]), []);
+    expect(echo[0]!.name).to.equal("liveness response echoes the liveness request's message ID");
+  });
 });
 
 describe('scenario/checks: SA already gone', () => {
   it('an SA gone before the window opens counts as gone at 0 s', () => {
     const step = { kind: 'expect-sa-gone', gone: true, timing: { kind: 'window', from: 0, to: 1, origin: 'step' } } as const;
     const events = [mark(0.2, SA_PRESENT_MARK), mark(3, SA_GONE_MARK)];
-    expect(checkSaGone(step, { events, stepStart: at(10), phaseStart: at(10), tolerance: { absolute: 0.5, relative: 0 } })[0]).to.deep.include({ observed: 0, pass: true });
+    expect(checkSaGone(step, { events, stepStart: at(10), phaseStart: at(10), tolerance: { absolute: 0.5, relative: 0 }, words: IKEV1_WORDS })[0]).to.deep.include({ observed: 0, pass: true });
   });
 });
 

@@ -5,13 +5,13 @@
  */
 import { expect } from 'chai';
 import type { HarnessEvent } from '../../src/events.js';
-import { checkInitiate, checkMessage, matchedMessage, type CheckContext } from '../../src/scenario/checks.js';
+import { checkInitiate, checkMessage, matchedMessage, IKEV1_WORDS, type CheckContext } from '../../src/scenario/checks.js';
 import type { Step, Timing } from '../../src/scenario/plan.js';
 import { at, dgram } from './synthetic-events.js';
 
 const tolerance = { absolute: 0.6, relative: 0.05 };
 const peers = ['127.0.0.2', '127.0.0.3'];
-const ctx = (events: HarnessEvent[], consumed: HarnessEvent[] = [], stepStart = 0): CheckContext => ({ events, stepStart: at(stepStart), phaseStart: at(0), tolerance, consumed: new Set(consumed) });
+const ctx = (events: HarnessEvent[], consumed: HarnessEvent[] = [], stepStart = 0): CheckContext => ({ events, stepStart: at(stepStart), phaseStart: at(0), tolerance, consumed: new Set(consumed), words: IKEV1_WORDS });
 const liveness = (timing: Timing, present = true): Extract<Step, { kind: 'expect-message' }> => ({ kind: 'expect-message', message: 'liveness', direction: 'in', present, timing });
 const retransmit = (s: number): Extract<Step, { kind: 'expect-message' }> => liveness({ kind: 'window', from: s, to: s, origin: 'first-probe' });
 

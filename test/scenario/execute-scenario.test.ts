@@ -101,7 +101,7 @@ describe('scenario/execute-scenario (simulated Cisco-like DUT, fake clock)', () 
 
 describe('scenario/execute-scenario: expectations counted from the first probe', () => {
   const silent = (...expectations: Step[]): PlannedScenario => ({
-    id: 'first-probe/x', suite: 'first-probe', title: 'x', tolerance: { absolute: 0.6, relative: 0.05 }, peerAddresses: CISCO.peers, firstProbeWithinS: 21.5,
+    id: 'first-probe/x', suite: 'first-probe', title: 'x', tolerance: { absolute: 0.6, relative: 0.05 }, peerAddresses: CISCO.peers, firstProbeWithinS: 21.5, ikeVersion: 1,
     steps: [{ kind: 'bring-up', initiator: 'peer', peerIndex: 0, timeoutS: 30 }, { kind: 'behave', change: { silence: 'both' }, label: 'silence' }, ...expectations]
       .map((step) => ({ step: step as Step, where: 'first-probe.yaml:1' })),
   });

@@ -3,7 +3,7 @@ import { expectedDurationS } from '../../src/scenario/expected-duration.js';
 import type { PlannedScenario, Step } from '../../src/scenario/plan.js';
 
 const scenario = (steps: Step[], skip?: string): PlannedScenario => ({
-  id: 's/x', suite: 's', title: 'x', steps: steps.map((step) => ({ step, where: 's.yaml:1' })), tolerance: { absolute: 0.5, relative: 0.05 }, peerAddresses: ['127.0.0.2'], firstProbeWithinS: 21,
+  id: 's/x', suite: 's', title: 'x', steps: steps.map((step) => ({ step, where: 's.yaml:1' })), tolerance: { absolute: 0.5, relative: 0.05 }, peerAddresses: ['127.0.0.2'], firstProbeWithinS: 21, ikeVersion: 1,
   ...(skip === undefined ? {} : { skip }),
 });
 const context = { firstProbeS: 10 };

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { DatagramEvent, HarnessEvent } from '../../src/events.js';
 import { loadProfile } from '../../src/profile/load-profile.js';
 import { YamlSource } from '../../src/profile/yaml-source.js';
-import { checkNatT, type CheckContext } from '../../src/scenario/checks.js';
+import { checkNatT, IKEV1_WORDS, type CheckContext } from '../../src/scenario/checks.js';
 import { compileSuite, validateSuite } from '../../src/scenario/compile-suite.js';
 import { at, dgram } from './synthetic-events.js';
 
@@ -31,7 +31,7 @@ const compile = (profile = reference) => {
   return compileSuite(src, validateSuite(src), profile).scenarios[0]!;
 };
 
-const ctx = (events: HarnessEvent[]): CheckContext => ({ events, stepStart: at(20), phaseStart: at(0), tolerance: { absolute: 0.5, relative: 0 } });
+const ctx = (events: HarnessEvent[]): CheckContext => ({ events, stepStart: at(20), phaseStart: at(0), tolerance: { absolute: 0.5, relative: 0 }, words: IKEV1_WORDS });
 const encapsulated = (d: DatagramEvent): DatagramEvent => ({ ...d, udpEncapsulation: 'non-esp-marker', remote: { ...d.remote, port: 4500 } });
 const keepalive = (s: number): DatagramEvent => ({ ...dgram(s, 'out', 'unknown'), summary: undefined, bytes: Uint8Array.of(0xff), udpEncapsulation: 'keepalive' });
 

@@ -8,7 +8,7 @@ import { FakeClock } from '../support/fake-clock.js';
 const clock = new FakeClock();
 
 function scenario(id: string, skip?: string): PlannedScenario {
-  return { id: `pool/${id}`, suite: 'pool', title: id, steps: [], tolerance: { absolute: 0, relative: 0 }, peerAddresses: [], firstProbeWithinS: 0, ...(skip ? { skip } : {}) };
+  return { id: `pool/${id}`, suite: 'pool', title: id, steps: [], tolerance: { absolute: 0, relative: 0 }, peerAddresses: [], firstProbeWithinS: 0, ikeVersion: 1, ...(skip ? { skip } : {}) };
 }
 
 /** A factory whose targets never open: the pool records a set-up error, and the order of open() calls is the start order. */
