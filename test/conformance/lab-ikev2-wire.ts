@@ -41,6 +41,7 @@ export const IKEV2_LAB_SKIPPED = [
   'ikev2-lost-state/restart-on-schedule',
 ];
 
+const IKE_SA_INIT = 34;
 const INFORMATIONAL = 37;
 const SK = 46;
 const DELETE = 42;
@@ -50,6 +51,9 @@ export interface WireRow {
   /** Seconds since the first frame of the pcap. */
   t: number;
   src: string;
+  dst: string;
+  /** The IKE SA's initiator SPI (hex): a new one is a new IKE SA, retransmissions keep it. */
+  ispi: string;
   exchange: number;
   response: boolean;
   messageId: number;
@@ -63,7 +67,7 @@ export interface WireRow {
   icvBad: boolean;
 }
 
-const FIELDS = ['frame.time_relative', 'ip.src', 'isakmp.exchangetype', 'isakmp.flag_r', 'isakmp.messageid', 'isakmp.enc.decrypted', 'isakmp.enc.iv', 'isakmp.typepayload', '_ws.expert.message'];
+const FIELDS = ['frame.time_relative', 'ip.src', 'ip.dst', 'isakmp.ispi', 'isakmp.exchangetype', 'isakmp.flag_r', 'isakmp.messageid', 'isakmp.enc.decrypted', 'isakmp.enc.iv', 'isakmp.typepayload', '_ws.expert.message'];
 
 export function tsharkRows(run: FullRun, s: ScenarioJson): WireRow[] {
   expect(s.files, `${s.id} has no pcap`).to.not.equal(null);
@@ -76,10 +80,12 @@ export function tsharkRows(run: FullRun, s: ScenarioJson): WireRow[] {
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => {
-      const [t, src, exchange, r, mid, decrypted, iv, types, expert] = line.split('\t');
+      const [t, src, dst, ispi, exchange, r, mid, decrypted, iv, types, expert] = line.split('\t');
       return {
         t: Number(t),
         src: src ?? '',
+        dst: dst ?? '',
+        ispi: ispi ?? '',
         exchange: Number(exchange),
         response: r === '1' || r === 'True',
         messageId: Number(mid),
@@ -95,6 +101,16 @@ export function tsharkRows(run: FullRun, s: ScenarioJson): WireRow[] {
 export const isLiveness = (r: WireRow, src: string): boolean => r.exchange === INFORMATIONAL && !r.response && r.src === src && r.decrypted && r.payloads.length === 1 && r.payloads[0] === SK;
 export const isLivenessResponse = (r: WireRow, src: string): boolean => r.exchange === INFORMATIONAL && r.response && r.src === src && r.decrypted && r.payloads.length === 1 && r.payloads[0] === SK;
 export const isDelete = (r: WireRow, src: string): boolean => r.exchange === INFORMATIONAL && !r.response && r.src === src && r.payloads.includes(DELETE);
+
+/** The first IKE_SA_INIT request of each IKE SA `src` started, in order: its retransmissions keep the initiator SPI. */
+export function ikeSaInitsFrom(rows: readonly WireRow[], src: string): WireRow[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    if (r.exchange !== IKE_SA_INIT || r.response || r.src !== src || seen.has(r.ispi)) return false;
+    seen.add(r.ispi);
+    return true;
+  });
+}
 
 /** The DUT's and the fake peer's addresses in one scenario (`--jobs N` gives each lab copy its own). */
 export function endpointsOf(s: ScenarioJson): { dut: string; peer: string } {
@@ -169,4 +185,45 @@ export function ikev2LabStatuses(overrides: Record<string, Status> = {}): Record
 export function logLineSeconds(clock: RegExp, line: string): number {
   const [, h, m, sec] = clock.exec(line)!;
   return Number(h) * 3600 + Number(m) * 60 + Number(sec);
+}
+
+/**
+ * ikev2-lost-state/invalid-spi-is-no-answer on the wire: the peer's unprotected INVALID_IKE_SPI came back
+ * after the DUT's first request, and the DUT sent the request again, the same bytes (message ID and IV),
+ * at its first retransmission moment (`firstRetransmit` s after the first, `slack` early and late).
+ */
+export function itResendsAfterInvalidIkeSpi(run: () => FullRun, wire: () => Map<string, WireRow[]>, firstRetransmit: number, slack: { early: number; late: number }): void {
+  it('takes INVALID_IKE_SPI for no answer: the request goes again, the same bytes, after the first retransmission wait', () => {
+    const id = 'ikev2-lost-state/invalid-spi-is-no-answer';
+    const { at, messageIds, ivs } = silentRequests(run(), wire(), id);
+    expect(at.length).to.be.greaterThan(1);
+    expect(at[1]).to.be.within(firstRetransmit - slack.early, firstRetransmit + slack.late);
+    expect(new Set(messageIds).size).to.equal(1);
+    expect(new Set(ivs).size).to.equal(1);
+    const { dut, peer } = endpointsOf(run().byId.get(id)!);
+    const rows = wire().get(id)!;
+    const [first, second] = rows.filter((r) => isLiveness(r, dut));
+    const notify = rows.find((r) => r.exchange === INFORMATIONAL && r.response && r.src === peer && r.payloads.length === 1 && r.payloads[0] === NOTIFY);
+    expect(notify, 'an unprotected notify from the peer').to.not.equal(undefined);
+    expect(notify!.t).to.be.within(first!.t, second!.t);
+  });
+}
+
+/** pluto's own clock at the head of each log line, e.g. `Dec  7 09:33:58.170415: …`. */
+export const PLUTO_LOG_CLOCK = /^\w+ +\d+ (\d\d):(\d\d):(\d\d\.\d+):/;
+
+/**
+ * Each time pluto gave an established IKE SA up in `lines`: seconds from the request arming its
+ * retransmissions ("retransmits: first event in …; timeout in <timeout> seconds") to "<timeout>
+ * second timeout exceeded after <retransmits> retransmits", by pluto's clock, and the index of that line.
+ */
+export function plutoGiveUps(lines: readonly string[], timeout: number, retransmits: number): Array<{ after: number; index: number }> {
+  const armed = `STATE_V2_ESTABLISHED_IKE_SA: retransmits: first event in`;
+  const gaveUp = `STATE_V2_ESTABLISHED_IKE_SA: ${timeout} second timeout exceeded after ${retransmits} retransmits`;
+  const seconds = (line: string): number => logLineSeconds(PLUTO_LOG_CLOCK, line);
+  return lines.flatMap((l, index) => {
+    if (!l.includes(gaveUp)) return [];
+    const start = lines.slice(0, index).reverse().find((x) => x.includes(armed) && x.includes(`timeout in ${timeout} seconds`));
+    return start === undefined ? [] : [{ after: seconds(l) - seconds(start), index }];
+  });
 }
