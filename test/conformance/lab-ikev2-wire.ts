@@ -189,8 +189,9 @@ export function logLineSeconds(clock: RegExp, line: string): number {
 
 /**
  * ikev2-lost-state/invalid-spi-is-no-answer on the wire: the peer's unprotected INVALID_IKE_SPI came back
- * after the DUT's first request, and the DUT sent the request again, the same bytes (message ID and IV),
- * at its first retransmission moment (`firstRetransmit` s after the first, `slack` early and late).
+ * after the DUT's first request, and the DUT sent the request again after it, the same bytes (message ID
+ * and IV), the first time at its first retransmission moment (`firstRetransmit` s after the first,
+ * `slack` early and late).
  */
 export function itResendsAfterInvalidIkeSpi(run: () => FullRun, wire: () => Map<string, WireRow[]>, firstRetransmit: number, slack: { early: number; late: number }): void {
   it('takes INVALID_IKE_SPI for no answer: the request goes again, the same bytes, after the first retransmission wait', () => {
@@ -202,10 +203,12 @@ export function itResendsAfterInvalidIkeSpi(run: () => FullRun, wire: () => Map<
     expect(new Set(ivs).size).to.equal(1);
     const { dut, peer } = endpointsOf(run().byId.get(id)!);
     const rows = wire().get(id)!;
-    const [first, second] = rows.filter((r) => isLiveness(r, dut));
+    const requests = rows.filter((r) => isLiveness(r, dut));
     const notify = rows.find((r) => r.exchange === INFORMATIONAL && r.response && r.src === peer && r.payloads.length === 1 && r.payloads[0] === NOTIFY);
     expect(notify, 'an unprotected notify from the peer').to.not.equal(undefined);
-    expect(notify!.t).to.be.within(first!.t, second!.t);
+    // Whether the notify beats the first retransmission is the harness's latency; some retransmission must follow it.
+    expect(notify!.t).to.be.greaterThan(requests[0]!.t);
+    expect(requests.filter((r) => r.t > notify!.t), 'requests after the notify').to.have.length.greaterThan(0);
   });
 }
 
