@@ -119,10 +119,14 @@ class LibreswanAdapter implements DutAdapter {
           log: this.files.hookLog,
           hold: this.files.hold,
           // `ipsec auto --up` without the ipsec wrapper; --asynchronous: pluto answers at once, the log says the rest.
-          initiate: (name) =>
-            this.pairs(name)
-              .map((pair) => [this.tool('whack'), '--ctlsocket', this.files.ctl, '--name', pair, '--initiate', '--asynchronous'].map(shellQuote).join(' '))
-              .join('; '),
+          initiate: (name, dead) => {
+            const whack = (pair: string, ...args: string[]): string => [this.tool('whack'), '--ctlsocket', this.files.ctl, '--name', pair, ...args].map(shellQuote).join(' ');
+            // IKEv2 dpdaction=clear leaves the dead conn's %trap on the subnets every conn shares (4.10 ikev2_retry.c
+            // unroutes only if newest_ike_sa is still the dead SA, which deleting it has just reset), and the next
+            // conn's Child SA then "cannot route -- route already in use": `ipsec auto --unroute` it first.
+            const unroute = this.ctx.ikeVersion === 2 ? this.pairs(dead).map((pair) => whack(pair, '--unroute')) : [];
+            return [...unroute, ...this.pairs(name).map((pair) => whack(pair, '--initiate', '--asynchronous'))].join('; ');
+          },
         }),
       );
     }

@@ -17,6 +17,7 @@ import type { UnreachableName } from './icmp-message.js';
 import { EventLog } from './event-log.js';
 import type { Ikev2Effect, Ikev2EnginePort, Ikev2Event, Ikev2Outbound, Ikev2SaKeys, Ikev2SendOptions } from './ikev2-engine-port.js';
 import { TimerSet } from './timer-set.js';
+import { openReceiveStamps, type KernelReceiveStamps } from './kernel-receive-stamps.js';
 import { UdpTransport, type Datagram } from './udp-transport.js';
 
 export interface Ikev2Behaviour {
@@ -57,6 +58,8 @@ export interface Ikev2PeerOptions {
   holdsLiveness?: boolean;
   /** Opens the ICMP injector on the first datagram an ICMP silence answers (default: a raw socket, root). */
   openIcmp?: () => IcmpInjector;
+  /** Kernel receive stamps (root only), opened before the sockets so no datagram misses one; refused: event-loop times, and a mark says why. */
+  openReceiveStamps?: () => KernelReceiveStamps;
 }
 
 /** An engine event with the SA it belongs to and when it happened. */
@@ -74,6 +77,7 @@ export class Ikev2Peer {
   private readonly timers: TimerSet;
   private readonly engineListeners = new Set<(r: Ikev2EngineRecord) => void>();
   private transport!: UdpTransport;
+  private stamps: KernelReceiveStamps | undefined;
   /** The IKE SAs the peer pretends to have lost (behaviour lostState), by id. */
   private lost = new Set<string>();
   /** The message ID of the last liveness request answered, per SA (for answerMessageId 'stale'). */
@@ -94,7 +98,17 @@ export class Ikev2Peer {
 
   static async start(options: Ikev2PeerOptions): Promise<Ikev2Peer> {
     const peer = new Ikev2Peer(options);
-    peer.transport = await UdpTransport.open({ bind: options.bind, clock: options.clock, onDatagram: (d) => peer.onDatagram(d) });
+    // A liveness schedule timed from event-loop reads is off by however late the loop got round to them.
+    const stamps = (peer.stamps = openReceiveStamps(options.openReceiveStamps, (why) => peer.log.push({ type: 'mark', t: peer.now(), label: `receive times from the event loop: no kernel stamps (${why})` })));
+    peer.transport = await UdpTransport.open({
+      bind: options.bind,
+      clock: options.clock,
+      onDatagram: (d) => peer.onDatagram(d),
+      ...(stamps ? { stampReceive: (remote, local, bytes, loopT) => stamps.stamp(remote, local, bytes, loopT) } : {}),
+    }).catch((err: unknown) => {
+      stamps?.close();
+      throw err;
+    });
     return peer;
   }
 
@@ -174,6 +188,7 @@ export class Ikev2Peer {
     this.timers.cancelAll();
     this.icmpAnswers.close();
     await this.transport.close();
+    this.stamps?.close();
     this.log.close();
   }
 
@@ -183,7 +198,7 @@ export class Ikev2Peer {
 
   private onDatagram(d: Datagram): void {
     if (this.closed) return;
-    const base = { type: 'datagram' as const, t: d.t, direction: 'in' as const, local: d.local, remote: d.remote, bytes: d.bytes };
+    const base = { type: 'datagram' as const, t: d.t, stampedBy: d.stampedBy, direction: 'in' as const, local: d.local, remote: d.remote, bytes: d.bytes };
     if (this.behaviour.silence === 'in' || this.behaviour.silence === 'both') {
       this.log.push({ ...base, behaviour: `silence-${this.behaviour.silence}` });
       return;

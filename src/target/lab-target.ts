@@ -126,10 +126,11 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
       let peer: FakePeer | Ikev2Peer;
       let traffic: DutTraffic | undefined;
       const inner = innerAddresses(profile, peerEndpoints[0]!.address, spec.dutAddress);
+      const openReceiveStamps = (): KernelReceiveStamps => KernelReceiveStamps.open({ clock, addresses: peerEndpoints.map((e) => e.address) });
       try {
         peer = profile.ike.version === 2
-          ? await Ikev2Peer.start({ bind: peerEndpoints, clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true })
-          : await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks), openReceiveStamps: () => KernelReceiveStamps.open({ clock, addresses: peerEndpoints.map((e) => e.address) }) });
+          ? await Ikev2Peer.start({ bind: peerEndpoints, clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true, openReceiveStamps })
+          : await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks), openReceiveStamps });
       } catch (err) {
         idle.push(copy);
         throw err;

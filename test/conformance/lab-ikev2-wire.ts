@@ -194,3 +194,47 @@ export function logLineSeconds(clock: RegExp, line: string): number {
   const [, h, m, sec] = clock.exec(line)!;
   return Number(h) * 3600 + Number(m) * 60 + Number(sec);
 }
+
+/**
+ * ikev2-lost-state/invalid-spi-is-no-answer on the wire: the peer's unprotected INVALID_IKE_SPI came back
+ * after the DUT's first request, and the DUT sent the request again after it, the same bytes (message ID
+ * and IV), the first time at its first retransmission moment (`firstRetransmit` s after the first,
+ * `slack` early and late).
+ */
+export function itResendsAfterInvalidIkeSpi(run: () => FullRun, wire: () => Map<string, WireRow[]>, firstRetransmit: number, slack: { early: number; late: number }): void {
+  it('takes INVALID_IKE_SPI for no answer: the request goes again, the same bytes, after the first retransmission wait', () => {
+    const id = 'ikev2-lost-state/invalid-spi-is-no-answer';
+    const { at, messageIds, ivs } = silentRequests(run(), wire(), id);
+    expect(at.length).to.be.greaterThan(1);
+    expect(at[1]).to.be.within(firstRetransmit - slack.early, firstRetransmit + slack.late);
+    expect(new Set(messageIds).size).to.equal(1);
+    expect(new Set(ivs).size).to.equal(1);
+    const { dut, peer } = endpointsOf(run().byId.get(id)!);
+    const rows = wire().get(id)!;
+    const requests = rows.filter((r) => isLiveness(r, dut));
+    const notify = rows.find((r) => r.exchange === INFORMATIONAL && r.response && r.src === peer && r.payloads.length === 1 && r.payloads[0] === NOTIFY);
+    expect(notify, 'an unprotected notify from the peer').to.not.equal(undefined);
+    // Whether the notify beats the first retransmission is the harness's latency; some retransmission must follow it.
+    expect(notify!.t).to.be.greaterThan(requests[0]!.t);
+    expect(requests.filter((r) => r.t > notify!.t), 'requests after the notify').to.have.length.greaterThan(0);
+  });
+}
+
+/** pluto's own clock at the head of each log line, e.g. `Dec  7 09:33:58.170415: …`. */
+export const PLUTO_LOG_CLOCK = /^\w+ +\d+ (\d\d):(\d\d):(\d\d\.\d+):/;
+
+/**
+ * Each time pluto gave an established IKE SA up in `lines`: seconds from the request arming its
+ * retransmissions ("retransmits: first event in …; timeout in <timeout> seconds") to "<timeout>
+ * second timeout exceeded after <retransmits> retransmits", by pluto's clock, and the index of that line.
+ */
+export function plutoGiveUps(lines: readonly string[], timeout: number, retransmits: number): Array<{ after: number; index: number }> {
+  const armed = `STATE_V2_ESTABLISHED_IKE_SA: retransmits: first event in`;
+  const gaveUp = `STATE_V2_ESTABLISHED_IKE_SA: ${timeout} second timeout exceeded after ${retransmits} retransmits`;
+  const seconds = (line: string): number => logLineSeconds(PLUTO_LOG_CLOCK, line);
+  return lines.flatMap((l, index) => {
+    if (!l.includes(gaveUp)) return [];
+    const start = lines.slice(0, index).reverse().find((x) => x.includes(armed) && x.includes(`timeout in ${timeout} seconds`));
+    return start === undefined ? [] : [{ after: seconds(l) - seconds(start), index }];
+  });
+}

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { strongswanLiveness } from '../../src/profile/ikev2-liveness-schedule.js';
 import { STRONGSWAN_IKEV2 } from '../e2e/lab-duts.js';
 import { describeLabConformance } from './lab-conformance.js';
-import { CHARON_CLOCK, commonWireEvidence, endpointsOf, isDelete, isLivenessResponse, IKEV2_SILENT_SCENARIOS, IKEV2_SUITES, ikev2LabStatuses, logLineSeconds, silentRequests, wireOf, type WireRow } from './lab-ikev2-wire.js';
+import { CHARON_CLOCK, commonWireEvidence, endpointsOf, isDelete, isLivenessResponse, IKEV2_SILENT_SCENARIOS, IKEV2_SUITES, ikev2LabStatuses, itResendsAfterInvalidIkeSpi, logLineSeconds, silentRequests, wireOf, type WireRow } from './lab-ikev2-wire.js';
 
 /** profiles/strongswan-ikev2.yaml's knobs, which its loader checks against lab.dut.retransmit. */
 const SCHEDULE = strongswanLiveness({ timeout: 2, base: 1.5, tries: 3 });
@@ -42,13 +42,7 @@ describeLabConformance({
       }
     });
 
-    it('takes INVALID_IKE_SPI for no answer: the request goes again, the same bytes, after the first retransmission wait', () => {
-      const { at, messageIds, ivs } = silentRequests(run(), rows(), 'ikev2-lost-state/invalid-spi-is-no-answer');
-      expect(at.length).to.be.greaterThan(1);
-      expect(at[1]).to.be.closeTo(SCHEDULE.retransmits[0]!, 0.05);
-      expect(new Set(messageIds).size).to.equal(1);
-      expect(new Set(ivs).size).to.equal(1);
-    });
+    itResendsAfterInvalidIkeSpi(run, rows, SCHEDULE.retransmits[0]!, { early: 0.05, late: 0.05 });
 
     it('answers a bitwise-identical duplicate of the peer’s request from its cache, and only that', () => {
       const id = 'ikev2-message-id/duplicate-request-answered';

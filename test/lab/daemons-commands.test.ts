@@ -201,7 +201,7 @@ describe('lab/daemons-commands: what the adapters ask of the supervisor', () => 
       if (kind === 'strongswan') {
         expect(hook).to.contain(`/usr/sbin/swanctl --initiate --child net --ike peer1 --timeout 30 --uri unix://${join(workDir, 'charon.vici')}`);
       } else {
-        expect(hook).to.contain('--name peer1 --initiate --asynchronous').and.not.contain('--delete');
+        expect(hook).to.contain('--name peer1 --initiate --asynchronous').and.not.contain('--delete').and.not.contain('--unroute');
         expect(conf).to.contain('rekey=no');
       }
       expect(heldDuring).to.deep.equal(['held']);
@@ -209,6 +209,16 @@ describe('lab/daemons-commands: what the adapters ask of the supervisor', () => 
       expect(adapter.describe()).to.include({ failover_hook: hookPath, failover_log: join(workDir, 'failover-updown.log') });
     });
   }
+
+  it('Libreswan IKEv2 with failover: the hook unroutes the dead conn (its %trap stays after dpdaction=clear) before it initiates the next', async () => {
+    const { supervisor } = recordingSupervisor(() => 'ok');
+    const ctx = { ...contextFor('dut', workDir, 'real', supervisor), ikeVersion: 2 as const, config: { dpd: { delay: 2, timeout: 6, action: 'clear' }, failover: { peers: [0, 1] } } };
+    const adapter = createLibreswanAdapter(ctx);
+    await adapter.start();
+    await adapter.stop();
+    const whack = `/cache/libreswan/usr/libexec/ipsec/whack --ctlsocket ${join(workDir, 'run/pluto.ctl')}`;
+    expect(readFileSync(join(workDir, 'failover-updown.sh'), 'utf8')).to.contain(`  peer2) ${whack} --name peer1 --unroute; ${whack} --name peer2 --initiate --asynchronous ;;`);
+  });
 
   it('a bad daemon setting is a lab error naming the profile field', () => {
     const { supervisor } = recordingSupervisor(() => '');

@@ -150,7 +150,7 @@ describe('lab target: a failover profile and its rendered hook agree', () => {
   it('the shipped failover profiles load and pass; the plain lab profiles pass without a hook', async () => {
     const { loadProfile } = await import('../../src/profile/load-profile.js');
     const { checkFailover } = await import('../../src/target/lab-target.js');
-    for (const file of ['profiles/strongswan-failover.yaml', 'profiles/libreswan-failover.yaml', 'profiles/strongswan-ikev2-failover.yaml', 'profiles/strongswan.yaml', 'profiles/libreswan.yaml', 'profiles/strongswan-ikev2-restart.yaml']) {
+    for (const file of ['profiles/strongswan-failover.yaml', 'profiles/libreswan-failover.yaml', 'profiles/strongswan-ikev2-failover.yaml', 'profiles/libreswan-ikev2-failover.yaml', 'profiles/strongswan.yaml', 'profiles/libreswan.yaml', 'profiles/strongswan-ikev2-restart.yaml', 'profiles/libreswan-ikev2-restart.yaml']) {
       expect(() => checkFailover(loadProfile(file)), file).not.to.throw();
     }
   });
