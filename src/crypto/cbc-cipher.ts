@@ -106,7 +106,8 @@ export function encryptCbc(alg: CipherAlgorithm, key: Uint8Array, iv: Uint8Array
   } finally {
     for (let i = 0; i < bs; i++) plaintext[i] ^= iv[i] ^ last[i];
   }
-  last.set(ciphertext.subarray(ciphertext.length - bs));
+  // Byte by byte: a view to copy from was one more object per message.
+  for (let i = 0, from = ciphertext.length - bs; i < bs; i++) last[i] = ciphertext[from + i];
   return ciphertext;
 }
 
