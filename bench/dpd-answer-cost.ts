@@ -67,8 +67,11 @@ function perMessage(probes: number, one: () => number): () => number {
   };
 }
 
-/** HMAC-SHA1 (RFC 2104 §2) from the key's pads, kept: two one-shot hashes, no HMAC object. */
-function keptPadHmac(key: Uint8Array): (data: Uint8Array) => Buffer {
+/**
+ * HMAC-SHA1 (RFC 2104 §2) from the key's pads, kept: two one-shot hashes, no HMAC object, each
+ * digest a 'binary' string (no native buffer per digest), the inner one copied into the outer pad.
+ */
+function keptPadHmac(key: Uint8Array): (data: Uint8Array) => string {
   const inner = Buffer.alloc(64 + 4 + 32, 0x36);
   const outer = Buffer.alloc(64 + 20, 0x5c);
   for (let i = 0; i < key.length; i++) {
@@ -77,8 +80,9 @@ function keptPadHmac(key: Uint8Array): (data: Uint8Array) => Buffer {
   }
   return (data) => {
     inner.set(data, 64);
-    outer.set(hash('sha1', inner, 'buffer'), 64);
-    return hash('sha1', outer, 'buffer');
+    const digest = hash('sha1', inner, 'binary');
+    for (let i = 0; i < digest.length; i++) outer[64 + i] = digest.charCodeAt(i);
+    return hash('sha1', outer, 'binary');
   };
 }
 
@@ -86,7 +90,8 @@ function keptPadHmac(key: Uint8Array): (data: Uint8Array) => Buffer {
  * The floor: the crypto one answer cannot do without, at the sizes of the real messages
  * (a 64-byte encrypted body: HASH(1) 24 + Notify 32 + padding; HASH(1) over M-ID 4 + Notify 32),
  * the cheapest way Node allows and the engine may legitimately use — cipher contexts kept
- * per key, as src/crypto/cbc-cipher.ts keeps them, and HMAC key pads kept:
+ * per key, as src/crypto/cbc-cipher.ts keeps them, HMAC key pads kept, digests as 'binary'
+ * strings rather than buffers (as src/crypto/hash-algorithm.ts takes them):
  * the R-U-THERE's IV (RFC 2409 App. B: hash(last phase-1 block | M-ID)), AES-128 decrypt,
  * HMAC-SHA1 for the HASH(1) check, HMAC-SHA1 for the ACK's HASH(1), the ACK's IV, AES-128-CBC
  * encrypt. The two IVs belong in it: every Informational needs its own, and nothing can be
@@ -103,11 +108,11 @@ function floorBatch(probes: number): () => number {
   const ecb = createDecipheriv('aes-128-ecb', key, null).setAutoPadding(false);
   const cbc = createCipheriv('aes-128-cbc', key, randomBytes(16)).setAutoPadding(false);
   return perMessage(probes, () => {
-    let sink = hash('sha1', ivInput, 'buffer')[0];
+    let sink = hash('sha1', ivInput, 'binary').charCodeAt(0);
     sink ^= ecb.update(body)[0];
-    sink ^= hmac(covered)[0];
-    sink ^= hmac(covered)[0];
-    sink ^= hash('sha1', ivInput, 'buffer')[0];
+    sink ^= hmac(covered).charCodeAt(0);
+    sink ^= hmac(covered).charCodeAt(0);
+    sink ^= hash('sha1', ivInput, 'binary').charCodeAt(0);
     return sink ^ cbc.update(body)[0];
   });
 }

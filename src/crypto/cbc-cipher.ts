@@ -61,12 +61,15 @@ const KEPT_KEYS = 1024;
 /** A Map in use order (a hit moves its key to the end), bounded by KEPT_KEYS. */
 class RecentKeys<V> {
   private readonly entries = new Map<Uint8Array, V>();
+  /** The key used last, already at the end: one SA's messages in a row need no reordering (a delete and a set per message). */
+  private newest: Uint8Array | undefined;
 
   get(key: Uint8Array): V | undefined {
     const value = this.entries.get(key);
-    if (value !== undefined) {
+    if (value !== undefined && key !== this.newest) {
       this.entries.delete(key);
       this.entries.set(key, value);
+      this.newest = key;
     }
     return value;
   }
@@ -74,6 +77,7 @@ class RecentKeys<V> {
   set(key: Uint8Array, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);
+    this.newest = key;
     if (this.entries.size > KEPT_KEYS) this.entries.delete(this.entries.keys().next().value as Uint8Array);
   }
 }
@@ -106,7 +110,8 @@ export function encryptCbc(alg: CipherAlgorithm, key: Uint8Array, iv: Uint8Array
   } finally {
     for (let i = 0; i < bs; i++) plaintext[i] ^= iv[i] ^ last[i];
   }
-  last.set(ciphertext.subarray(ciphertext.length - bs));
+  // Byte by byte: a view to copy from was one more object per message.
+  for (let i = 0, from = ciphertext.length - bs; i < bs; i++) last[i] = ciphertext[from + i];
   return ciphertext;
 }
 

@@ -5,11 +5,15 @@
  * Both are one-shot hashes (node:crypto `hash`) over the parts laid out in one scratch
  * buffer: creating a Hash or Hmac object per call, the HMAC's key set-up above all, was
  * over a quarter of receiving a DPD message. The scratch is safe to share because `hash` is
- * synchronous and its result is a fresh buffer.
+ * synchronous and its result is a fresh string. The `…Into` forms write the digest into a buffer
+ * the caller owns, for the hot paths that would otherwise allocate a result only to copy it.
+ *
+ * Digests come back from Node as 'binary' (latin1) strings, one character per byte on V8's heap, and are
+ * copied into arrays here: a 'buffer' result costs a native allocation and a backing store, and
+ * measured 0.93 µs per SHA-1 of an R-U-THERE's size against 0.34 µs this way.
  */
 import { hash as oneShot } from 'node:crypto';
 import { CryptoError } from '../errors.js';
-import { asBytes } from './bytes.js';
 
 export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
@@ -30,11 +34,31 @@ export function hashLength(alg: HashAlgorithm): number {
 }
 
 let scratch = new Uint8Array(512);
+/**
+ * Exact-length views of the scratch's start, by length: a one-shot hash takes a whole view, and a
+ * fresh subarray per call was three of the typed arrays every R-U-THERE answer allocated. Messages
+ * of one kind hash the same lengths again and again; the bound only stops odd lengths piling up.
+ */
+const views = new Map<number, Uint8Array>();
+const VIEWS_KEPT = 64;
 
 /** The scratch buffer, grown to hold at least `length` bytes. */
 function scratchOf(length: number): Uint8Array {
-  if (scratch.length < length) scratch = new Uint8Array(Math.max(length, 2 * scratch.length));
+  if (scratch.length < length) {
+    scratch = new Uint8Array(Math.max(length, 2 * scratch.length));
+    views.clear();
+  }
   return scratch;
+}
+
+function scratchView(length: number): Uint8Array {
+  let view = views.get(length);
+  if (view === undefined) {
+    if (views.size >= VIEWS_KEPT) views.clear();
+    view = scratch.subarray(0, length);
+    views.set(length, view);
+  }
+  return view;
 }
 
 function put(buf: Uint8Array, at: number, parts: readonly Uint8Array[]): number {
@@ -47,25 +71,53 @@ function put(buf: Uint8Array, at: number, parts: readonly Uint8Array[]): number 
 
 const totalLength = (parts: readonly Uint8Array[]): number => parts.reduce((n, p) => n + p.length, 0);
 
-export function hash(alg: HashAlgorithm, ...parts: Uint8Array[]): Uint8Array {
-  const name = checked(alg);
-  if (parts.length === 1) return asBytes(oneShot(name, parts[0], 'buffer'));
-  const buf = scratchOf(totalLength(parts));
-  return asBytes(oneShot(name, buf.subarray(0, put(buf, 0, parts)), 'buffer'));
+function digestOf(name: HashAlgorithm, parts: readonly Uint8Array[]): string {
+  if (parts.length === 1) return oneShot(name, parts[0], 'binary');
+  return oneShot(name, scratchView(put(scratchOf(totalLength(parts)), 0, parts)), 'binary');
 }
 
-/** prf(key, msg) = HMAC-hash(key, parts concatenated) = H(K XOR opad | H(K XOR ipad | text)) (RFC 2104 §2, RFC 2409 §4). */
-export function prf(alg: HashAlgorithm, key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
-  const name = checked(alg);
+/** HMAC (RFC 2104 §2): H(K XOR opad | H(K XOR ipad | text)), both passes one-shot over the scratch. */
+function hmacOf(name: HashAlgorithm, key: Uint8Array, parts: readonly Uint8Array[]): string {
   const b = BLOCK_LENGTHS[name];
   // RFC 2104 §2: a key longer than B is hashed first; a shorter one is padded with zeros to B.
   const k = key.length > b ? hash(name, key) : key;
   const buf = scratchOf(b + Math.max(totalLength(parts), HASH_LENGTHS[name]));
   buf.fill(0x36, 0, b);
   for (let i = 0; i < k.length; i++) buf[i] ^= k[i];
-  const inner = oneShot(name, buf.subarray(0, put(buf, b, parts)), 'buffer');
+  const inner = oneShot(name, scratchView(put(buf, b, parts)), 'binary');
   buf.fill(0x5c, 0, b);
   for (let i = 0; i < k.length; i++) buf[i] ^= k[i];
-  buf.set(inner, b);
-  return asBytes(oneShot(name, buf.subarray(0, b + inner.length), 'buffer'));
+  for (let i = 0; i < inner.length; i++) buf[b + i] = inner.charCodeAt(i);
+  return oneShot(name, scratchView(b + inner.length), 'binary');
+}
+
+/** The first `length` bytes of a latin1 digest into `out` at `at`. */
+function copyDigest(digest: string, length: number, out: Uint8Array, at: number): Uint8Array {
+  if (length > digest.length || at < 0 || at + length > out.length) {
+    throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `${length} digest byte(s) do not fit at ${at} of a ${out.length}-byte buffer (digest ${digest.length})`);
+  }
+  for (let i = 0; i < length; i++) out[at + i] = digest.charCodeAt(i);
+  return out;
+}
+
+export function hash(alg: HashAlgorithm, ...parts: Uint8Array[]): Uint8Array {
+  const digest = digestOf(checked(alg), parts);
+  return copyDigest(digest, digest.length, new Uint8Array(digest.length), 0);
+}
+
+/** hash(), its first `length` bytes written into `out` at `at` (truncated IVs, RFC 2409 App. B). */
+export function hashInto(alg: HashAlgorithm, out: Uint8Array, at: number, length: number, ...parts: Uint8Array[]): void {
+  copyDigest(digestOf(checked(alg), parts), length, out, at);
+}
+
+/** prf(key, msg) = HMAC-hash(key, parts concatenated) = H(K XOR opad | H(K XOR ipad | text)) (RFC 2104 §2, RFC 2409 §4). */
+export function prf(alg: HashAlgorithm, key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
+  const digest = hmacOf(checked(alg), key, parts);
+  return copyDigest(digest, digest.length, new Uint8Array(digest.length), 0);
+}
+
+/** prf() written into `out` at `at` (RFC 2104 §2, RFC 2409 §4). */
+export function prfInto(alg: HashAlgorithm, key: Uint8Array, out: Uint8Array, at: number, ...parts: Uint8Array[]): void {
+  const name = checked(alg);
+  copyDigest(hmacOf(name, key, parts), HASH_LENGTHS[name], out, at);
 }

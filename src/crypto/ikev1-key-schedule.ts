@@ -5,7 +5,7 @@
  */
 import { CryptoError } from '../errors.js';
 import { concatBytes, messageIdBytes } from './bytes.js';
-import { hash, hashLength, prf as hmac, type HashAlgorithm } from './hash-algorithm.js';
+import { hash, hashInto, hashLength, prf as hmac, prfInto, type HashAlgorithm } from './hash-algorithm.js';
 
 const COOKIE_LENGTH = 8;
 
@@ -99,9 +99,17 @@ export function phase1Iv(hashAlg: HashAlgorithm, gxi: Uint8Array, gxr: Uint8Arra
   return truncatedIv(hashAlg, blockSize, gxi, gxr);
 }
 
-/** RFC 2409 App. B: each phase-2 exchange starts from hash(last phase-1 CBC output block | M-ID). */
-export function phase2Iv(hashAlg: HashAlgorithm, lastPhase1CipherBlock: Uint8Array, messageId: number, blockSize: number): Uint8Array {
-  return truncatedIv(hashAlg, blockSize, lastPhase1CipherBlock, midBytes(messageId));
+/**
+ * RFC 2409 App. B: each phase-2 exchange starts from hash(last phase-1 CBC output block | M-ID).
+ * Written into `out` (blockSize bytes) when given: an Informational's IV lives only while its one
+ * message is encrypted or decrypted, so the engine keeps one buffer per SA for it.
+ */
+export function phase2Iv(hashAlg: HashAlgorithm, lastPhase1CipherBlock: Uint8Array, messageId: number, blockSize: number, out?: Uint8Array): Uint8Array {
+  if (out === undefined) return truncatedIv(hashAlg, blockSize, lastPhase1CipherBlock, midBytes(messageId));
+  requireLength('block size', blockSize, hashLength(hashAlg));
+  if (out.length !== blockSize) throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `IV buffer of ${out.length} bytes for a ${blockSize}-byte block`);
+  hashInto(hashAlg, out, 0, blockSize, lastPhase1CipherBlock, midBytes(messageId));
+  return out;
 }
 
 /** RFC 2409 §5: HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b). */
@@ -150,6 +158,11 @@ function phase2Hash(prf: HashAlgorithm, skeyidA: Uint8Array, messageId: number, 
  */
 export function informationalHash(prf: HashAlgorithm, skeyidA: Uint8Array, messageId: number, payloadsAfterHash: Uint8Array): Uint8Array {
   return phase2Hash(prf, skeyidA, messageId, payloadsAfterHash);
+}
+
+/** RFC 2409 §5.7: HASH(1) = prf(SKEYID_a, M-ID | N/D), written into `out` at `at` (a check buffer, or the HASH field itself). */
+export function informationalHashInto(prf: HashAlgorithm, skeyidA: Uint8Array, messageId: number, payloadsAfterHash: Uint8Array, out: Uint8Array, at: number): void {
+  prfInto(prf, skeyidA, out, at, midBytes(messageId), payloadsAfterHash);
 }
 
 /** RFC 2409 §5.5: HASH(1) = prf(SKEYID_a, M-ID | SA | Ni [ | KE ] [ | IDci | IDcr ]). */

@@ -1,4 +1,4 @@
-export { hash, hashLength, prf, type HashAlgorithm } from './hash-algorithm.js';
+export { hash, hashInto, hashLength, prf, prfInto, type HashAlgorithm } from './hash-algorithm.js';
 export { cipherBlockSize, decryptCbc, encryptCbc, type CipherAlgorithm } from './cbc-cipher.js';
 export { createDhKeyPair, dhPublicLength, dhSharedSecret, type DhGroup, type DhKeyPair } from './dh-group.js';
 export {
@@ -7,6 +7,7 @@ export {
   hashR,
   ikev1EncryptionKey,
   informationalHash,
+  informationalHashInto,
   phase1Iv,
   phase2Iv,
   quickModeHash1,

@@ -132,13 +132,14 @@ export class IkeEngine {
 }
 
 /**
- * decodeMessage, except that zero bytes after the last payload of a clear
+ * decodeMessage with views of the datagram, except that zero bytes after the last payload of a clear
  * message are tolerated: Libreswan pads unencrypted IKEv1 messages to 4 bytes
  * (`ikepad`, protocol-digest.md §2.3).
  */
 function decodeDatagram(bytes: Uint8Array): IsakmpMessage {
   try {
-    return decodeMessage(bytes);
+    // Views: the SAs copy the cookies they keep, and the ciphertext is decrypted before receive() returns.
+    return decodeMessage(bytes, true);
   } catch (err) {
     if (!(err instanceof WireError) || err.code !== 'ERR_WIRE_TRAILING_BYTES' || bytes.length < HEADER_LENGTH) throw err;
     const h = header.decode(bytes);

@@ -6,7 +6,7 @@
  */
 import { cipherBlockSize } from '../crypto/cbc-cipher.js';
 import { hashLength } from '../crypto/hash-algorithm.js';
-import { informationalHash, phase2Iv } from '../crypto/ikev1-key-schedule.js';
+import { informationalHash, informationalHashInto, phase2Iv } from '../crypto/ikev1-key-schedule.js';
 import { IkeError } from '../errors.js';
 import { DOI, EXCHANGE_TYPES, NOTIFY_TYPES, PROTOCOL_IDS } from '../wire/constants.js';
 import { HEADER_LENGTH, payloadsLength } from '../wire/index.js';
@@ -15,6 +15,7 @@ import { equalBytes, hex, hex32 } from './bytes.js';
 import type { EngineEffect } from './engine-effects.js';
 import { dpdSeqOf, headerOnlySummary, summarize } from './message-summary.js';
 import { describeEspProposals, describeIdentification, describePhase1Proposals } from './offer-text.js';
+import { hashCheckScratch, ivScratch, zeroHash } from './phase2-scratch.js';
 import { afterFirstPayload, layOut, openMessage } from './protection.js';
 import { describeRefusal, isErrorNotify, keyMismatch, refusal } from './refusal.js';
 import { IkeRejection } from './rejection.js';
@@ -42,12 +43,10 @@ export function informational(sa: SaContext, msg: IsakmpMessage, bytes: Uint8Arr
     if (seen && equalBytes(seen.request, bytes)) for (const response of seen.responses) sa.resend(effects, response, true);
     throw new IkeRejection('ERR_IKE_REPLAY', `Informational message ID ${hex32(msg.messageId)} seen before${effects.length ? '; the earlier answer was resent' : ''}`, headerOnlySummary(msg), effects);
   }
-  const iv = phase2Iv(keys.proposal.hash, sa.iv, msg.messageId, cipherBlockSize(keys.proposal.cipher));
-  const opened = openMessage(keys.cipher, iv, msg.nextPayload as number, msg.encrypted as Uint8Array);
+  const opened = openMessage(keys.cipher, informationalIv(sa, keys, msg.messageId), msg.nextPayload as number, msg.encrypted as Uint8Array);
   const summary = summarize(msg, opened.payloads);
   if (opened.payloads[0]?.kind !== 'hash') throw new IkeRejection('ERR_IKE_BAD_HASH', 'Informational without HASH(1) as its first payload', summary);
-  const expected = informationalHash(keys.proposal.hash, keys.skeyidA, msg.messageId, afterFirstPayload(opened.plaintext));
-  if (!equalBytes(expected, opened.payloads[0].data)) throw new IkeRejection('ERR_IKE_BAD_HASH', 'Informational HASH(1) does not verify', summary);
+  if (!hashVerifies(keys, msg.messageId, opened.plaintext, opened.payloads[0].data)) throw new IkeRejection('ERR_IKE_BAD_HASH', 'Informational HASH(1) does not verify', summary);
   rememberInformational(sa, msg.messageId, { request: bytes, responses: [] });
   const effects: EngineEffect[] = [];
   for (let i = 1; i < opened.payloads.length; i++) {
@@ -83,12 +82,10 @@ function refusedMm5(sa: SaContext, msg: IsakmpMessage): Outcome {
   let why = keyMismatch(offered);
   let summary = headerOnlySummary(msg);
   try {
-    const iv = phase2Iv(keys.proposal.hash, sa.iv, msg.messageId, cipherBlockSize(keys.proposal.cipher));
-    const opened = openMessage(keys.cipher, iv, msg.nextPayload as number, msg.encrypted as Uint8Array);
+    const opened = openMessage(keys.cipher, informationalIv(sa, keys, msg.messageId), msg.nextPayload as number, msg.encrypted as Uint8Array);
     const hash = opened.payloads[0];
-    const expected = informationalHash(keys.proposal.hash, keys.skeyidA, msg.messageId, afterFirstPayload(opened.plaintext));
     const error = opened.payloads.find((p) => p.kind === 'notify' && isErrorNotify(p.notifyType));
-    if (hash?.kind === 'hash' && equalBytes(expected, hash.data) && error?.kind === 'notify') {
+    if (hash?.kind === 'hash' && hashVerifies(keys, msg.messageId, opened.plaintext, hash.data) && error?.kind === 'notify') {
       why = refusal(error.notifyType, 1, offered);
       summary = summarize(msg, opened.payloads);
     }
@@ -180,16 +177,29 @@ export function sendInformational(sa: SaContext, payloads: Payload[], effects: E
   const answer = options.answer === true;
   const messageId = options.messageId === undefined ? sa.freshMessageId('informational') : options.messageId >>> 0;
   // The chain is written once, with HASH(1) zeroed, and HASH(1) computed over the bytes after it and filled in there.
-  const hashPayload: { kind: 'hash'; data: Uint8Array } = { kind: 'hash', data: new Uint8Array(hashLength(keys.proposal.hash)) };
+  const hashPayload: { kind: 'hash'; data: Uint8Array } = { kind: 'hash', data: zeroHash(hashLength(keys.proposal.hash)) };
   const all: Payload[] = [hashPayload, ...payloads];
   const laidOut = layOut(keys.cipher, all);
   const afterHash = HEADER_LENGTH + payloadsLength([hashPayload]);
   const hashAt = afterHash - hashPayload.data.length;
+  // Its own array, not a view of laidOut: a behaviour may keep the payloads it saw, and laidOut is encrypted in place.
   hashPayload.data = informationalHash(keys.proposal.hash, keys.skeyidA, messageId, laidOut.subarray(afterHash, HEADER_LENGTH + payloadsLength(all)));
   laidOut.set(hashPayload.data, hashAt);
-  const iv = phase2Iv(keys.proposal.hash, sa.iv, messageId, cipherBlockSize(keys.proposal.cipher));
-  sa.sendSealed(effects, sa.header(EXCHANGE_TYPES.INFORMATIONAL, messageId), all, iv, undefined, answer, laidOut);
+  sa.sendSealed(effects, sa.header(EXCHANGE_TYPES.INFORMATIONAL, messageId), all, informationalIv(sa, keys, messageId), undefined, answer, laidOut);
   return effects;
+}
+
+/** RFC 2409 App. B: the IV of the Informational with this M-ID, in the process's scratch (phase2-scratch.ts). */
+function informationalIv(sa: SaContext, keys: Keys, messageId: number): Uint8Array {
+  const bs = cipherBlockSize(keys.proposal.cipher);
+  return phase2Iv(keys.proposal.hash, sa.iv, messageId, bs, ivScratch(bs));
+}
+
+/** RFC 2409 §5.7: HASH(1) = prf(SKEYID_a, M-ID | N/D), recomputed over the bytes after the HASH payload. */
+function hashVerifies(keys: Keys, messageId: number, plaintext: Uint8Array, received: Uint8Array): boolean {
+  const expected = hashCheckScratch(hashLength(keys.proposal.hash));
+  informationalHashInto(keys.proposal.hash, keys.skeyidA, messageId, afterFirstPayload(plaintext), expected, 0);
+  return equalBytes(expected, received);
 }
 
 function dropChildren(sa: SaContext, effects: EngineEffect[]): void {

@@ -15,9 +15,21 @@ export interface CipherState {
   key: Uint8Array;
 }
 
-export interface Sealed {
-  bytes: Uint8Array;
-  lastBlock: Uint8Array;
+/** An encrypted datagram, and the last cipher block: the next IV of a CBC chain. */
+export class Sealed {
+  constructor(
+    readonly bytes: Uint8Array,
+    private readonly ciphertext: Uint8Array,
+    private readonly blockSize: number,
+  ) {}
+
+  /**
+   * A view into the cipher's own output, which nothing else holds (the sent bytes can never alias
+   * the IV chain), made only when read: an Informational, with its own IV each, never reads it.
+   */
+  get lastBlock(): Uint8Array {
+    return this.ciphertext.subarray(this.ciphertext.length - this.blockSize);
+  }
 }
 
 /**
@@ -54,19 +66,27 @@ export function sealLaidOut(c: CipherState, iv: Uint8Array, h: IsakmpHeader, pay
     bytes,
     0,
   );
-  // A view into the cipher's own output, which nothing else holds: the sent bytes can never alias the IV chain.
-  return { bytes, lastBlock: ciphertext.subarray(ciphertext.length - bs) };
+  return new Sealed(bytes, ciphertext, bs);
 }
 
 export function sealMessage(c: CipherState, iv: Uint8Array, h: IsakmpHeader, payloads: Payload[]): Sealed {
   return sealLaidOut(c, iv, h, payloads, layOut(c, payloads));
 }
 
-export interface Opened {
-  payloads: Payload[];
-  /** The plaintext chain without padding: hashes cover these bytes. */
-  plaintext: Uint8Array;
-  lastBlock: Uint8Array;
+/** A decrypted, decoded chain. */
+export class Opened {
+  constructor(
+    readonly payloads: Payload[],
+    /** The plaintext chain without padding: hashes cover these bytes. */
+    readonly plaintext: Uint8Array,
+    private readonly ciphertext: Uint8Array,
+    private readonly blockSize: number,
+  ) {}
+
+  /** The next IV of a CBC chain, copied when read (the ciphertext may be a view of the datagram); an Informational never reads it. */
+  get lastBlock(): Uint8Array {
+    return this.ciphertext.slice(this.ciphertext.length - this.blockSize);
+  }
 }
 
 /** Decrypts and decodes; a ciphertext that is not whole blocks is ERR_IKE_MALFORMED, undecodable plaintext a WireError. */
@@ -77,8 +97,9 @@ export function openMessage(c: CipherState, iv: Uint8Array, firstPayload: number
   }
   const plain = decryptCbc(c.cipher, c.key, iv, ciphertext);
   // The plaintext is this call's own and never written again: its payloads may be views into it.
-  const { payloads, padding } = decodePayloads(firstPayload, plain, 28, true);
-  return { payloads, plaintext: plain.subarray(0, plain.length - padding.length), lastBlock: ciphertext.slice(ciphertext.length - bs) };
+  // Whatever follows next-payload 0 is cipher padding (RFC 2409 App. B), ignored.
+  const { payloads, end } = decodePayloads(firstPayload, plain, HEADER_LENGTH, true);
+  return new Opened(payloads, plain.subarray(0, end), ciphertext, bs);
 }
 
 /** The bytes after the first payload (a HASH) in a plaintext chain: what HASH(1)/HASH(2) cover (RFC 2409 §5.5, §5.7). */

@@ -106,6 +106,8 @@ export class SaContext {
   private responderCookie: Uint8Array = ZERO_COOKIE;
   /** hex(CKY-I‖CKY-R), built once per responder cookie: every effect and event of every message names the SA. */
   private idText: string | undefined;
+  /** CKY-I‖CKY-R, built once per responder cookie: every R-U-THERE and ACK carries it as its SPI. */
+  private cookiePair: Uint8Array | undefined;
   state: Phase1State;
   saiB: Uint8Array = NONE;
   offered: Phase1Proposal[] = [];
@@ -169,6 +171,7 @@ export class SaContext {
   set ckyR(cookie: Uint8Array) {
     this.responderCookie = cookie;
     this.idText = undefined;
+    this.cookiePair = undefined;
   }
 
   get id(): string {
@@ -208,11 +211,14 @@ export class SaContext {
     };
   }
 
+  /** CKY-I‖CKY-R, one array per responder cookie, never written: a behaviour that changes an SPI changes a copy (src/peer/corruption.ts). */
   cookies(): Uint8Array {
-    const spi = new Uint8Array(16);
-    spi.set(this.ckyI, 0);
-    spi.set(this.responderCookie, 8);
-    return spi;
+    if (this.cookiePair === undefined) {
+      this.cookiePair = new Uint8Array(16);
+      this.cookiePair.set(this.ckyI, 0);
+      this.cookiePair.set(this.responderCookie, 8);
+    }
+    return this.cookiePair;
   }
 
   /** A notify about this ISAKMP SA: protocol 1, SPI = CKY-I‖CKY-R in phase-1 role order (RFC 3706 §5.3). */

@@ -15,7 +15,7 @@ export { natDPayload } from './nat-d-payload.js';
 export { natOaPayload } from './nat-oa-payload.js';
 export { rawPayload } from './raw-payload.js';
 export { header, HEADER_LENGTH, ISAKMP_VERSION } from './header.js';
-export { encodePayloads, decodePayloads, payloadsLength, payloadTypeOf, writePayloads } from './payloads.js';
+export { encodePayloads, decodePayloads, DecodedChain, payloadsLength, payloadTypeOf, writePayloads } from './payloads.js';
 export { encodeMessage, decodeMessage, messageEncodingLength } from './message.js';
 export { parseIpAddress, formatIpAddress } from './ip-address.js';
 export { idPayloadFor, identificationOf, formatIdentification, type Identification } from './identification.js';

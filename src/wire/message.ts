@@ -49,9 +49,14 @@ export function encodeMessage(msg: IsakmpMessage): Uint8Array {
  * Decodes one datagram. Anything after the header's length is kept in
  * `trailing`; bytes between the last plaintext payload and the length are an
  * error (ERR_WIRE_TRAILING_BYTES), since only ciphertext carries padding.
+ *
+ * `views`: the cookies and the ciphertext are views into `bytes`, not copies, for a caller that
+ * neither changes `bytes` while it uses the message nor keeps those fields without copying them
+ * (the engine decrypts the ciphertext at once and copies a cookie it keeps). Plaintext payloads
+ * are copies either way: an exchange keeps nonces and g^x as decoded.
  */
-export function decodeMessage(bytes: Uint8Array): IsakmpMessage {
-  const r = new WireReader(bytes);
+export function decodeMessage(bytes: Uint8Array, views = false): IsakmpMessage {
+  const r = new WireReader(bytes, 0, undefined, views);
   const h = header.read(r, 0, bytes.length);
   const version = h.version as number;
   if (version >>> 4 !== 1) r.fail('ERR_WIRE_BAD_VERSION', 17, `major version ${version >>> 4} is not ISAKMP/IKEv1 (1)`);
@@ -62,9 +67,9 @@ export function decodeMessage(bytes: Uint8Array): IsakmpMessage {
   const msg = h as IsakmpMessage;
   if (h.flags.encryption) {
     msg.payloads = [];
-    msg.encrypted = bytes.slice(HEADER_LENGTH, length);
+    msg.encrypted = views ? bytes.subarray(HEADER_LENGTH, length) : bytes.slice(HEADER_LENGTH, length);
   } else {
-    const { payloads, end } = readPayloads(r, h.nextPayload as number, HEADER_LENGTH, length);
+    const { payloads, end } = readPayloads(views ? new WireReader(bytes) : r, h.nextPayload as number, HEADER_LENGTH, length);
     if (end < length) r.fail('ERR_WIRE_TRAILING_BYTES', end, `${length - end} byte(s) after the last payload of an unencrypted message`);
     msg.payloads = payloads;
   }

@@ -104,15 +104,32 @@ export function encodePayloads(payloads: readonly Payload[]): Uint8Array {
   return out;
 }
 
+/** A decoded chain and where it ended in its bytes. */
+export class DecodedChain {
+  constructor(
+    readonly payloads: Payload[],
+    readonly end: number,
+    private readonly bytes: Uint8Array,
+  ) {}
+
+  /**
+   * What follows next-payload 0, a view into the decoded bytes (the padding is no decoded value),
+   * made only when read: the engine needs `end` alone. A prototype getter, not one in an object
+   * literal, which would cost a closure per chain.
+   */
+  get padding(): Uint8Array {
+    return this.bytes.subarray(this.end);
+  }
+}
+
 /**
  * Decodes a chain that starts with a payload of `firstType`. Decrypted
  * plaintext ends in cipher padding after the last payload (RFC 2409 App. B),
- * so whatever follows next-payload 0 is returned as `padding` (a view into `bytes`), not rejected.
+ * so whatever follows next-payload 0 is returned as `padding`, not rejected.
  * `baseOffset` is where `bytes` sit in the whole message, so error offsets
  * point into the datagram a user sees in Wireshark. `owned`: see WireReader.
  */
-export function decodePayloads(firstType: number, bytes: Uint8Array, baseOffset = 0, owned = false): { payloads: Payload[]; padding: Uint8Array } {
+export function decodePayloads(firstType: number, bytes: Uint8Array, baseOffset = 0, owned = false): DecodedChain {
   const { payloads, end } = readPayloads(new WireReader(bytes, baseOffset, undefined, owned), firstType, 0, bytes.length);
-  // A view, not a copy: the padding is no decoded value, and the caller already owns `bytes`.
-  return { payloads, padding: bytes.subarray(end) };
+  return new DecodedChain(payloads, end, bytes);
 }

@@ -15,8 +15,6 @@ export interface ReaderCodes {
 const WIRE_CODES: ReaderCodes = { truncated: 'ERR_WIRE_TRUNCATED', badLength: 'ERR_WIRE_BAD_LENGTH' };
 
 export class WireReader {
-  private readonly view: DataView;
-
   /**
    * `base` is added to every reported offset, so errors point into the whole message even when decoding a slice.
    * `owned`: the caller owns `buf` outright and never writes to it again (plaintext it just decrypted), so
@@ -27,9 +25,7 @@ export class WireReader {
     readonly base = 0,
     private readonly codes: ReaderCodes = WIRE_CODES,
     private readonly owned = false,
-  ) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
+  ) {}
 
   fail(code: ErrorCode, offset: number, message: string): never {
     throw new WireError(code, offset + this.base, message);
@@ -43,17 +39,19 @@ export class WireReader {
 
   u8(offset: number, end: number, what: string): number {
     this.need(offset, 1, end, what);
-    return this.view.getUint8(offset);
+    return this.buf[offset];
   }
 
   u16(offset: number, end: number, what: string): number {
     this.need(offset, 2, end, what);
-    return this.view.getUint16(offset);
+    // Network byte order from the bytes themselves: a DataView per reader was two objects per message.
+    return (this.buf[offset] << 8) | this.buf[offset + 1];
   }
 
   u32(offset: number, end: number, what: string): number {
     this.need(offset, 4, end, what);
-    return this.view.getUint32(offset);
+    const b = this.buf;
+    return ((b[offset] << 24) | (b[offset + 1] << 16) | (b[offset + 2] << 8) | b[offset + 3]) >>> 0;
   }
 
   /** A copy, so decoded values never alias the caller's buffer, unless the reader's buffer is `owned`. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { hash, hashLength, prf, type HashAlgorithm } from '../../src/crypto/hash-algorithm.js';
+import { hash, hashInto, hashLength, prf, prfInto, type HashAlgorithm } from '../../src/crypto/hash-algorithm.js';
 import { CryptoError } from '../../src/errors.js';
 import { text, toHex } from './hex.js';
 
@@ -87,6 +87,37 @@ describe('crypto/hash-algorithm', () => {
         expect(hashLength(alg)).to.equal(digest.length / 2);
       });
     }
+  });
+
+  describe('hashInto / prfInto (digests into the caller\'s buffer)', () => {
+    it('write the bytes hash / prf return, at the offset, touching nothing else', () => {
+      const c = HMAC_CASES[3];
+      const out = new Uint8Array(100).fill(0xee);
+      prfInto(c.alg, c.key, out, 7, c.data.subarray(0, 3), c.data.subarray(3));
+      const length = hashLength(c.alg);
+      expect(toHex(out.subarray(7, 7 + length))).to.equal(c.mac);
+      expect([...out.subarray(0, 7), ...out.subarray(7 + length)].every((b) => b === 0xee)).to.equal(true);
+      const iv = new Uint8Array(8);
+      hashInto('sha1', iv, 0, 8, text('a'), text('bc'));
+      expect(toHex(iv)).to.equal('a9993e364706816a');
+    });
+
+    it('give the same digests over parts of every length, before and after the scratch grows', () => {
+      // The scratch keeps exact-length views: a stale one (after growth) or a view of the wrong length would change digests.
+      for (const n of [1, 3, 64, 511, 513, 3000, 64, 3, 1]) {
+        const data = Uint8Array.from({ length: n }, (_, i) => (i * 7 + n) & 0xff);
+        const halves = [data.subarray(0, n >> 1), data.subarray(n >> 1)];
+        expect(toHex(hash('sha256', ...halves))).to.equal(toHex(hash('sha256', data.slice())));
+        const out = new Uint8Array(32);
+        prfInto('sha256', text('key'), out, 0, ...halves);
+        expect(toHex(out)).to.equal(toHex(prf('sha256', text('key'), data)));
+      }
+    });
+
+    it('refuse a buffer too small for the digest with ERR_CRYPTO_BAD_INPUT', () => {
+      expect(() => prfInto('sha1', text('k'), new Uint8Array(25), 6, text('m'))).to.throw(CryptoError).with.property('code', 'ERR_CRYPTO_BAD_INPUT');
+      expect(() => hashInto('md5', new Uint8Array(32), 0, 17, text('m'))).to.throw(CryptoError).with.property('code', 'ERR_CRYPTO_BAD_INPUT');
+    });
   });
 
   it('rejects an unknown algorithm name with ERR_CRYPTO_UNSUPPORTED', () => {

@@ -6,6 +6,7 @@ import {
   hashI,
   ikev1EncryptionKey,
   informationalHash,
+  informationalHashInto,
   phase1Iv,
   phase2Iv,
   quickModeHash3,
@@ -77,6 +78,17 @@ describe('crypto/ikev1-key-schedule (structure and input checks)', () => {
     const iv = phase2Iv('sha256', fromHex('cc'.repeat(16)), 1, 16);
     expect(iv).to.have.length(16);
     expect(toHex(iv)).to.not.equal(toHex(phase2Iv('sha256', fromHex('cc'.repeat(16)), 0x01000000, 16)));
+  });
+
+  it('phase-2 IVs and HASH(1) written into a kept buffer equal the fresh ones', () => {
+    const key = fromHex('bb'.repeat(20));
+    const out = new Uint8Array(8);
+    expect(phase2Iv('sha1', fromHex('cc'.repeat(8)), 0xabcdef01, 8, out)).to.equal(out);
+    expect(toHex(out)).to.equal(toHex(phase2Iv('sha1', fromHex('cc'.repeat(8)), 0xabcdef01, 8)));
+    expectBadInput(() => phase2Iv('sha1', fromHex('cc'.repeat(8)), 1, 8, new Uint8Array(16)));
+    const field = new Uint8Array(30);
+    informationalHashInto('sha1', key, 0x01020304, text('N'), field, 4);
+    expect(toHex(field.subarray(4, 24))).to.equal(toHex(informationalHash('sha1', key, 0x01020304, text('N'))));
   });
 
   it('rejects bad message IDs, cookie lengths, block sizes and lengths with ERR_CRYPTO_BAD_INPUT', () => {

@@ -196,7 +196,8 @@ describe('wire payload codecs', () => {
     });
 
     it('treats first type 0 as an empty chain whose bytes are all padding', () => {
-      expect(decodePayloads(0, hex('0000'))).to.deep.equal({ payloads: [], padding: hex('0000') });
+      const { payloads, end, padding } = decodePayloads(0, hex('0000'));
+      expect({ payloads, end, padding }).to.deep.equal({ payloads: [], end: 0, padding: hex('0000') });
     });
   });
 });
