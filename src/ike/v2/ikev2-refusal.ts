@@ -26,7 +26,8 @@ function hintFor(notifyType: number): string {
     case IKEV2_NOTIFY_TYPES.AUTHENTICATION_FAILED:
       return 'psk and ike.local_id / ike.remote_id: the DUT computed another AUTH (RFC 7296 §2.15)';
     case IKEV2_NOTIFY_TYPES.NO_PROPOSAL_CHOSEN:
-      return "ike.proposals / ike.esp_proposals: they must match one of the DUT's proposals";
+      // An IKEv2 profile's one list gives both the IKE and the CHILD_SA proposals.
+      return "ike.ikev2_proposals: one must match one of the DUT's proposals (IKE and ESP)";
     case IKEV2_NOTIFY_TYPES.TS_UNACCEPTABLE:
       return "ike.traffic_selectors: they must lie within the DUT's local_ts/remote_ts (or leftsubnet/rightsubnet)";
     case IKEV2_NOTIFY_TYPES.INVALID_IKE_SPI:

@@ -94,6 +94,8 @@ describe('IKEv2 engine: IKE_SA_INIT and IKE_AUTH', () => {
     const pair = new V2Pair(a, { ...mirror(a), proposals: [{ encryption: 'aes-gcm-16-256', prf: 'hmac-sha256', group: 20 }] });
     pair.initiate();
     expect(refusalOf(pair.events.a, 'ike')).to.include({ notify: 'NO_PROPOSAL_CHOSEN', notifyType: 14, exchange: 'IKE_SA_INIT' });
+    // The profile field an IKEv2 user edits (ike.proposals is IKEv1's).
+    expect(refusalOf(pair.events.a, 'ike')!.hint).to.match(/^ike\.ikev2_proposals: /);
     expect(pair.a.list()).to.deep.equal([]);
     expect(pair.timers.a).to.deep.equal([]);
   });
@@ -114,6 +116,7 @@ describe('IKEv2 engine: IKE_SA_INIT and IKE_AUTH', () => {
     pair.initiate();
     expect(pair.states('a', 'ike')).to.deep.equal(['negotiating', 'established']);
     expect(refusalOf(pair.events.a, 'child')).to.include({ notify: 'NO_PROPOSAL_CHOSEN', notifyType: 14 });
+    expect(refusalOf(pair.events.a, 'child')!.hint).to.match(/^ike\.ikev2_proposals: /);
     expect(pair.deliveries[3]!.result.summary!.payloads).to.deep.equal(['idr', 'auth', 'notify']);
   });
 
