@@ -171,10 +171,17 @@ export class Ikev2Peer {
     });
   }
 
-  /** Waits for the IKE SA (phase 1) or CHILD_SA (phase 2) of an IKE SA other than `except` to reach `state`; a refusal rejects at once with ERR_DUT_REFUSED. */
+  /**
+   * Waits for the IKE SA (phase 1) or CHILD_SA (phase 2) of an IKE SA other than `except` to reach
+   * `state`; a refusal rejects at once with ERR_DUT_REFUSED, the IKE SA's too when waiting for the
+   * CHILD_SA (refused IKE_SA_INIT or AUTH: no CHILD_SA can follow).
+   */
   async waitForSaState(phase: 1 | 2, state: SaStateEvent['state'], timeoutMs: number, since = 0n, except?: string): Promise<Ikev2EngineRecord> {
     const sa = phase === 1 ? 'ike' : 'child';
-    const r = await this.waitForEngineEvent((x) => x.sa !== except && x.event.kind === 'state' && x.event.sa === sa && (x.event.state === state || x.event.refusal !== undefined), timeoutMs, since, `the ${sa} SA ${state}`);
+    const r = await this.waitForEngineEvent(
+      (x) => x.sa !== except && x.event.kind === 'state' && ((x.event.sa === sa && (x.event.state === state || x.event.refusal !== undefined)) || (x.event.sa === 'ike' && x.event.refusal !== undefined)),
+      timeoutMs, since, `the ${sa} SA ${state}`,
+    );
     if (r.event.kind === 'state' && r.event.refusal && r.event.state !== state) {
       const { notify, notifyType, exchange, hint } = r.event.refusal;
       throw new HarnessError('ERR_DUT_REFUSED', `the DUT refused ${exchange} with ${notify} (${notifyType}); check ${hint}`);

@@ -123,4 +123,19 @@ describe('Ikev2Peer over loopback UDP', function () {
     expect(err).to.have.property('code', 'ERR_DUT_REFUSED');
     expect(String((err as Error).message)).to.contain('AUTHENTICATION_FAILED (24)');
   });
+
+  it('rejects a wait for the CHILD_SA at once when the DUT refuses the IKE SA under it (IKE_SA_INIT, AUTH)', async () => {
+    const refusedWith = async (engine: Ikev2Engine): Promise<unknown> => {
+      await b.close();
+      b = await Ikev2Peer.start({ bind: [LOOPBACK], clock: systemClock, engine });
+      a.initiate(a.endpoints[0]!, b.endpoints[0]!);
+      return a.waitForSaState(2, 'established', 3000, systemClock.now()).then(() => undefined, (e: unknown) => e);
+    };
+    const wrongIke = await refusedWith(new Ikev2Engine({ ...mirror(config), random: v2Config('peer-d').random, proposals: [{ encryption: 'aes-cbc-128', integrity: 'hmac-sha256-128', prf: 'hmac-sha256', group: 14 }] }));
+    expect(wrongIke).to.have.property('code', 'ERR_DUT_REFUSED');
+    expect(String((wrongIke as Error).message)).to.contain('IKE_SA_INIT with NO_PROPOSAL_CHOSEN (14)');
+    const wrongPsk = await refusedWith(new Ikev2Engine({ ...mirror(config), random: v2Config('peer-e').random, psk: () => new TextEncoder().encode('wrong') }));
+    expect(wrongPsk).to.have.property('code', 'ERR_DUT_REFUSED');
+    expect(String((wrongPsk as Error).message)).to.contain('IKE_AUTH with AUTHENTICATION_FAILED (24)');
+  });
 });
