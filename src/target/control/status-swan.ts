@@ -6,7 +6,8 @@
  * ESTABLISHED is up.
  *
  * `ipsec whack --showstates` (Libreswan 4.10, programs/pluto/state.c): `#N:
- * "conn"… STATE_MAIN_R3 (ISAKMP SA established)` for phase 1 and
+ * "conn"… STATE_MAIN_R3 (ISAKMP SA established)` for phase 1 (IKEv2:
+ * `STATE_V2_ESTABLISHED_IKE_SA (established IKE SA)`) and
  * `#N: "conn"… esp.spi@addr esp.spi@addr …` for IPsec SAs; the peer is the SPI
  * address that is not the DUT, or the instance address `"conn"[n] addr`.
  *
@@ -54,8 +55,9 @@ export function parseWhackShowstates(output: string, context: StatusContext): St
     if (instanceAddress) peers.set(key, instanceAddress);
     const text = `${after} ${rest}`;
     const state = /(STATE_\w+) \(([^)]*)\)/.exec(text);
-    if (state && /^STATE_(MAIN|AGGR)_/.test(state[1]!)) {
-      phase1.set(key, { state: state[1]!, up: /(ISAKMP|IKE) SA established/.test(state[2]!) });
+    // IKEv1 Main/Aggressive Mode, IKEv2 IKE_SA_INIT (PARENT_) and IKE SA states; Quick Mode and Child SA states are not the IKE SA.
+    if (state && /^STATE_(MAIN|AGGR)_|^STATE_V2_(PARENT_|.*IKE_SA$)/.test(state[1]!)) {
+      phase1.set(key, { state: state[1]!, up: state[1] === 'STATE_V2_ESTABLISHED_IKE_SA' || /(ISAKMP|IKE) SA established/.test(state[2]!) });
     }
     for (const esp of text.matchAll(new RegExp(String.raw`esp\.[0-9a-f]+@(${IPV4})`, 'g'))) {
       if (esp[1] !== context.dutAddress && !peers.has(key)) peers.set(key, esp[1]!);

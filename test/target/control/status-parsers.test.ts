@@ -38,6 +38,13 @@ describe('target/control: status parsers on sample output (sources in test/fixtu
     expect(entries.map((e) => [e.peer, e.state, e.up])).to.deep.equal([['203.0.113.146', 'STATE_MAIN_R3', true], ['198.51.100.20', 'STATE_MAIN_R2', false]]);
   });
 
+  it('libreswan-showstates on IKEv2 (pluto 4.10 as a branch router): the IKE SA is the entry, up when established; its Child SA is not another', () => {
+    const parse = statusParser('libreswan-showstates');
+    expect(parse(sample('whack-showstates-ikev2.txt'), { dutAddress: '198.51.100.169' }).map((e) => [e.peer, e.state, e.up])).to.deep.equal([['198.51.100.170', 'STATE_V2_ESTABLISHED_IKE_SA', true]]);
+    const halfOpen = '000 #3: "head-end"[1] 198.51.100.171:500 STATE_V2_PARENT_R1 (sent IKE_SA_INIT reply); EVENT_SO_DISCARD in 199s; idle;';
+    expect(parse(halfOpen, { dutAddress: '198.51.100.169' }).map((e) => [e.peer, e.state, e.up])).to.deep.equal([['198.51.100.171', 'STATE_V2_PARENT_R1', false]]);
+  });
+
   it('libreswan-trafficstatus: every ESP line is a peer with an SA', () => {
     expect(up(statusParser('libreswan-trafficstatus')(sample('trafficstatus.txt'), DUT))).to.deep.equal(['203.0.113.146']);
   });
