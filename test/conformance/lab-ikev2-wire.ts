@@ -134,6 +134,14 @@ export function wireOf(run: FullRun): Map<string, WireRow[]> {
  * forges, and the one unprotected scenario sends in the clear), and it counts the same
  * liveness requests and responses, both ways, as the harness's timeline.
  */
+/** The run's pcaps, read by tshark once on first use, with the evidence every IKEv2 lab test checks. */
+export function ikev2WireEvidence(run: () => FullRun): () => Map<string, WireRow[]> {
+  let wire: Map<string, WireRow[]> | undefined;
+  const rows = (): Map<string, WireRow[]> => (wire ??= wireOf(run()));
+  commonWireEvidence(run, rows);
+  return rows;
+}
+
 export function commonWireEvidence(run: () => FullRun, wire: () => Map<string, WireRow[]>): void {
   it('tshark decrypts every IKEv2 INFORMATIONAL of every pcap with its .ikev2-keys file, ICVs right save the forged one', () => {
     for (const [id, rows] of wire()) {

@@ -19,7 +19,7 @@ import { readLabProfile, REPO } from '../e2e/cli-run.js';
 import { LIBRESWAN, type LabDut } from '../e2e/lab-duts.js';
 import { describeLabConformance } from './lab-conformance.js';
 import { failoverStatuses, itContactsPeersInOrder } from './lab-failover.js';
-import { commonWireEvidence, endpointsOf, ikeSaInitsFrom, isDelete, isLiveness, plutoGiveUps, wireOf, type WireRow } from './lab-ikev2-wire.js';
+import { endpointsOf, ikeSaInitsFrom, ikev2WireEvidence, isDelete, isLiveness, plutoGiveUps } from './lab-ikev2-wire.js';
 
 const LIBRESWAN_BIN = join(REPO, '.cache/libreswan/usr/libexec/ipsec');
 const DUT: LabDut = {
@@ -38,10 +38,8 @@ describeLabConformance({
   statuses: failoverStatuses('ikev2-failover'),
   timeoutMs: 150_000,
   evidence(run) {
-    let wire: Map<string, WireRow[]> | undefined;
-    const rows = (): Map<string, WireRow[]> => (wire ??= wireOf(run()));
+    const rows = ikev2WireEvidence(run);
     const initiatedTo = (s: ScenarioJson): string[] => ikeSaInitsFrom(rows().get(s.id)!, endpointsOf(s).dut).map((r) => r.dst);
-    commonWireEvidence(run, rows);
     // Without rekey=no pluto would revive peer2, which it initiated, in secondary-to-third.
     itContactsPeersInOrder(run, [p0, p1, p2], 'sends IKE_SA_INIT (pcap) only to the next peers in the rendered order, never to the dead one again', {
       suite: 'ikev2-failover',

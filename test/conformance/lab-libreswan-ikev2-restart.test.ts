@@ -14,7 +14,7 @@ import { libreswanLiveness } from '../../src/profile/ikev2-liveness-schedule.js'
 import { readLabProfile, REPO } from '../e2e/cli-run.js';
 import { LIBRESWAN, type LabDut } from '../e2e/lab-duts.js';
 import { describeLabConformance } from './lab-conformance.js';
-import { commonWireEvidence, endpointsOf, ikeSaInitsFrom, isDelete, isLiveness, itResendsAfterInvalidIkeSpi, plutoGiveUps, wireOf, type WireRow } from './lab-ikev2-wire.js';
+import { endpointsOf, ikeSaInitsFrom, ikev2WireEvidence, isDelete, isLiveness, itResendsAfterInvalidIkeSpi, plutoGiveUps } from './lab-ikev2-wire.js';
 
 const DUT: LabDut = { name: 'Libreswan (IKEv2, dpdaction=restart)', profile: 'profiles/libreswan-ikev2-restart.yaml', commands: LIBRESWAN.commands };
 /** profiles/libreswan-ikev2-restart.yaml's knobs, which its loader checks against lab.dut.retransmit_*. */
@@ -33,9 +33,7 @@ describeLabConformance({
   },
   timeoutMs: 120_000,
   evidence(run) {
-    let wire: Map<string, WireRow[]> | undefined;
-    const rows = (): Map<string, WireRow[]> => (wire ??= wireOf(run()));
-    commonWireEvidence(run, rows);
+    const rows = ikev2WireEvidence(run);
     // pluto's timers run on a coarse clock: the resend measured 0.500-0.502 s after the first request.
     itResendsAfterInvalidIkeSpi(run, rows, SCHEDULE.retransmits[0]!, { early: 0.01, late: 0.1 });
 

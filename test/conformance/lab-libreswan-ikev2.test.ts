@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { libreswanLiveness } from '../../src/profile/ikev2-liveness-schedule.js';
 import { LIBRESWAN_IKEV2 } from '../e2e/lab-duts.js';
 import { describeLabConformance } from './lab-conformance.js';
-import { commonWireEvidence, endpointsOf, isDelete, isLivenessResponse, IKEV2_SILENT_SCENARIOS, IKEV2_SUITES, ikev2LabStatuses, itResendsAfterInvalidIkeSpi, logLineSeconds, PLUTO_LOG_CLOCK, silentRequests, wireOf, type WireRow } from './lab-ikev2-wire.js';
+import { endpointsOf, IKEV2_SILENT_SCENARIOS, IKEV2_SUITES, ikev2LabStatuses, ikev2WireEvidence, isDelete, isLivenessResponse, itResendsAfterInvalidIkeSpi, logLineSeconds, PLUTO_LOG_CLOCK, silentRequests } from './lab-ikev2-wire.js';
 
 /** profiles/libreswan-ikev2.yaml's knobs, which its loader checks against lab.dut.retransmit_*. */
 const SCHEDULE = libreswanLiveness({ interval: 0.5, timeout: 10 });
@@ -23,9 +23,7 @@ describeLabConformance({
   jobs: 3,
   timeoutMs: 240_000,
   evidence(run) {
-    let wire: Map<string, WireRow[]> | undefined;
-    const rows = (): Map<string, WireRow[]> => (wire ??= wireOf(run()));
-    commonWireEvidence(run, rows);
+    const rows = ikev2WireEvidence(run);
 
     it('retransmits the unanswered request at retransmit-interval × 2^k under one message ID, and gives up at the first such moment past retransmit-timeout without a Delete', () => {
       for (const id of IKEV2_SILENT_SCENARIOS) {

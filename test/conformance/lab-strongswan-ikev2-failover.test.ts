@@ -19,7 +19,7 @@ import type { LabDut } from '../e2e/lab-duts.js';
 import { STRONGSWAN_IKEV2 } from '../e2e/lab-duts.js';
 import { describeLabConformance } from './lab-conformance.js';
 import { failoverStatuses } from './lab-failover.js';
-import { CHARON_CLOCK, commonWireEvidence, daemonLog, ikeAuthOf, ikeSaInitsFrom, isDelete, isLiveness, logLineSeconds, wireOf, type WireRow } from './lab-ikev2-wire.js';
+import { CHARON_CLOCK, daemonLog, ikeAuthOf, ikeSaInitsFrom, ikev2WireEvidence, isDelete, isLiveness, logLineSeconds } from './lab-ikev2-wire.js';
 
 const DUT: LabDut = { name: 'strongSwan (IKEv2) + updown failover hook', profile: 'profiles/strongswan-ikev2-failover.yaml', commands: STRONGSWAN_IKEV2.commands };
 const { dutAddress, peerAddresses } = readLabProfile(DUT.profile);
@@ -42,9 +42,7 @@ describeLabConformance({
   },
   timeoutMs: 180_000,
   evidence(run) {
-    let wire: Map<string, WireRow[]> | undefined;
-    const rows = (): Map<string, WireRow[]> => (wire ??= wireOf(run()));
-    commonWireEvidence(run, rows);
+    const rows = ikev2WireEvidence(run);
 
     it('opens one IKE SA per peer in the rendered order, never the dead one again, each by IKE_SA_INIT to the next peer once the last wait for the previous one ran out', () => {
       const expected: Record<string, string[]> = { 'primary-to-secondary': [p1], 'order-respected': [p1], 'secondary-to-third': [p1, p2] };

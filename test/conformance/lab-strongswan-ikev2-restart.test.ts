@@ -15,7 +15,7 @@ import { REPO } from '../e2e/cli-run.js';
 import type { LabDut } from '../e2e/lab-duts.js';
 import { STRONGSWAN_IKEV2 } from '../e2e/lab-duts.js';
 import { describeLabConformance } from './lab-conformance.js';
-import { CHARON_CLOCK, commonWireEvidence, daemonLog, endpointsOf, ikeAuthOf, ikeSaInitsFrom, isDelete, isLiveness, logLineSeconds, wireOf, type WireRow } from './lab-ikev2-wire.js';
+import { CHARON_CLOCK, daemonLog, endpointsOf, ikeAuthOf, ikeSaInitsFrom, ikev2WireEvidence, isDelete, isLiveness, logLineSeconds } from './lab-ikev2-wire.js';
 
 const DUT: LabDut = { name: 'strongSwan (IKEv2, dpd_action = restart)', profile: 'profiles/strongswan-ikev2-restart.yaml', commands: STRONGSWAN_IKEV2.commands };
 /** The profile's schedule (its loader checks the knobs against lab.dut.retransmit). */
@@ -40,9 +40,7 @@ describeLabConformance({
   },
   timeoutMs: 180_000,
   evidence(run) {
-    let wire: Map<string, WireRow[]> | undefined;
-    const rows = (): Map<string, WireRow[]> => (wire ??= wireOf(run()));
-    commonWireEvidence(run, rows);
+    const rows = ikev2WireEvidence(run);
 
     it('retransmits on retransmit_timeout × base^n and, at the end of the last wait, sends IKE_SA_INIT for a new IKE SA to the same peer, without a Delete', () => {
       for (const id of RESTARTED) {

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { strongswanLiveness } from '../../src/profile/ikev2-liveness-schedule.js';
 import { STRONGSWAN_IKEV2 } from '../e2e/lab-duts.js';
 import { describeLabConformance } from './lab-conformance.js';
-import { CHARON_CLOCK, commonWireEvidence, endpointsOf, isDelete, isLivenessResponse, IKEV2_SILENT_SCENARIOS, IKEV2_SUITES, ikev2LabStatuses, itResendsAfterInvalidIkeSpi, logLineSeconds, silentRequests, wireOf, type WireRow } from './lab-ikev2-wire.js';
+import { CHARON_CLOCK, endpointsOf, IKEV2_SILENT_SCENARIOS, IKEV2_SUITES, ikev2LabStatuses, ikev2WireEvidence, isDelete, isLivenessResponse, itResendsAfterInvalidIkeSpi, logLineSeconds, silentRequests } from './lab-ikev2-wire.js';
 
 /** profiles/strongswan-ikev2.yaml's knobs, which its loader checks against lab.dut.retransmit. */
 const SCHEDULE = strongswanLiveness({ timeout: 2, base: 1.5, tries: 3 });
@@ -22,9 +22,7 @@ describeLabConformance({
   jobs: 3,
   timeoutMs: 240_000,
   evidence(run) {
-    let wire: Map<string, WireRow[]> | undefined;
-    const rows = (): Map<string, WireRow[]> => (wire ??= wireOf(run()));
-    commonWireEvidence(run, rows);
+    const rows = ikev2WireEvidence(run);
 
     it('retransmits the unanswered request on retransmit_timeout × base^n, byte for byte, and gives up at the end of the last wait without a Delete', () => {
       for (const id of IKEV2_SILENT_SCENARIOS) {
