@@ -7,9 +7,12 @@
  * their medians is the figure. Both run after BENCH_WARMUP handshakes: until V8 has
  * optimised the engine's code (some hundreds of handshakes), its compiler threads add
  * about a third to each handshake's CPU, a one-off the native DH code never pays.
+ * BENCH_BEFORE: a checkout of an older revision (its own node_modules link), whose two
+ * peers run their handshakes in the same alternation, for an after ÷ before figure.
  */
 import { createDiffieHellman, getDiffieHellman, randomBytes } from 'node:crypto';
-import { BENCH_PROPOSAL, loopbackPair, measure, median } from './loopback-pair.js';
+import { join } from 'node:path';
+import { BENCH_PROPOSAL, loopbackPair, measure, median, type LoopbackPair } from './loopback-pair.js';
 
 /** RFC 3526 §8's exponent size for group 14, as dh-group.ts uses. */
 const MODP14 = { name: 'modp14', privateBytes: 40 };
@@ -34,20 +37,37 @@ function dhBaseline(handshakes: number): number {
   return cpu.user + cpu.system;
 }
 
+async function beforePair(): Promise<LoopbackPair | undefined> {
+  const root = process.env.BENCH_BEFORE;
+  if (!root) return undefined;
+  const bench = (await import(join(root, 'bench/loopback-pair.ts'))) as typeof import('./loopback-pair.js');
+  return bench.loopbackPair();
+}
+
+/** CPU µs per handshake of `perRound` handshakes, and handshakes per wall second. */
+async function handshakeRound(pair: LoopbackPair, perRound: number): Promise<{ us: number; perS: number }> {
+  const { cpuUs, wallUs } = await measure(() => pair.establish(perRound, 16));
+  return { us: cpuUs / perRound, perS: perRound / (wallUs / 1e6) };
+}
+
 export async function mainModeHandshakes(count = Number(process.env.BENCH_HANDSHAKES ?? 300), rounds = 5, warmup = Number(process.env.BENCH_WARMUP ?? 600)): Promise<string[]> {
   const pair = await loopbackPair();
+  const before = await beforePair();
   try {
     await pair.establish(warmup, 16);
+    await before?.establish(warmup, 16);
     dhBaseline(20);
     const perRound = Math.max(1, Math.ceil(count / rounds));
     const handshakeUs: number[] = [];
     const wallPerS: number[] = [];
     const dhUs: number[] = [];
+    const beforeUs: number[] = [];
     for (let r = 0; r < rounds; r++) {
-      const { cpuUs, wallUs } = await measure(() => pair.establish(perRound, 16));
-      handshakeUs.push(cpuUs / perRound);
-      wallPerS.push(perRound / (wallUs / 1e6));
+      const now = await handshakeRound(pair, perRound);
+      handshakeUs.push(now.us);
+      wallPerS.push(now.perS);
       dhUs.push(dhBaseline(perRound) / perRound);
+      if (before) beforeUs.push((await handshakeRound(before, perRound)).us);
     }
     const handshake = median(handshakeUs);
     const dh = median(dhUs);
@@ -55,8 +75,12 @@ export async function mainModeHandshakes(count = Number(process.env.BENCH_HANDSH
       `Main Mode handshakes (both ends in one process, ${perRound * rounds} SAs in ${rounds} batches after ${warmup} to warm up, 16 in flight): ` +
         `${median(wallPerS).toFixed(0)} /s wall, ${(handshake / 1000).toFixed(2)} ms CPU per handshake (initiator + responder)`,
       `  DH-only baseline in the same run (2 MODP2048 key pairs + 2 shared secrets per handshake): ${(dh / 1000).toFixed(2)} ms; handshake ÷ DH = ${(handshake / dh).toFixed(2)}`,
+      ...(before
+        ? [`  BENCH_BEFORE's peers in the same alternation: ${(median(beforeUs) / 1000).toFixed(2)} ms; ÷ DH = ${(median(beforeUs) / dh).toFixed(2)}; after ÷ before = ${(handshake / median(beforeUs)).toFixed(2)}`]
+        : []),
     ];
   } finally {
     await pair.close();
+    await before?.close();
   }
 }
