@@ -25,11 +25,16 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Left-pads with zero bytes: DH values are fixed-width on the wire and in the key schedule. */
-export function leftPad(value: Uint8Array, length: number): Uint8Array {
+/**
+ * Left-pads with zero bytes: DH values are fixed-width on the wire and in the key schedule.
+ * A value already that wide (all but about 1 in 256) is the fresh OpenSSL Buffer itself, viewed
+ * as asBytes does, not copied: four 256-byte copies per MODP2048 handshake.
+ */
+export function leftPad(value: Buffer, length: number): Uint8Array {
   if (value.length > length) {
     throw new CryptoError('ERR_CRYPTO_BAD_INPUT', `value of ${value.length} bytes does not fit in ${length}`);
   }
+  if (value.length === length) return asBytes(value);
   const out = new Uint8Array(length);
   out.set(value, length - value.length);
   return out;

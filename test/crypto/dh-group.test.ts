@@ -48,6 +48,16 @@ describe('crypto/dh-group', () => {
         expect(toHex(ab)).to.equal(toHex(dhSharedSecret(b, a.publicKey)));
       });
 
+      it('gives plain Uint8Arrays, never a node Buffer, also for full-width values (not copied)', () => {
+        const random = seededRandom(`dh-group-plain-${group}`);
+        const a = createDhKeyPair(group, random);
+        const b = createDhKeyPair(group, random);
+        for (const bytes of [a.publicKey, dhSharedSecret(a, b.publicKey)]) {
+          expect(Buffer.isBuffer(bytes)).to.equal(false);
+          expect(Object.getPrototypeOf(bytes)).to.equal(Uint8Array.prototype);
+        }
+      });
+
       it('draws its private key from the injected Random (same seed, same public value)', () => {
         const first = createDhKeyPair(group, seededRandom('same-seed'));
         const second = createDhKeyPair(group, seededRandom('same-seed'));
