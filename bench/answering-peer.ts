@@ -4,11 +4,12 @@
  * and answers every R-U-THERE. It tells its parent the port it bound, and
  * answers 'stats' with its SA count, memory and CPU time. BENCH_LOG_RETAIN bounds
  * its event log (EventLogOptions.retain); unset, it keeps every event, as a scenario does.
+ * BENCH_SOCKET_BUFFERS (see loopback-pair.ts) sizes its socket's buffers.
  */
 import { EventLog } from '../src/peer/event-log.js';
 import { FakePeer } from '../src/peer/fake-peer.js';
 import { systemClock } from '../src/peer/system-clock.js';
-import { benchEngine } from './loopback-pair.js';
+import { benchEngine, benchSocketBuffers } from './loopback-pair.js';
 
 export interface AnsweringStats {
   sas: number;
@@ -25,7 +26,7 @@ export interface AnsweringStats {
 
 const retain = process.env.BENCH_LOG_RETAIN === undefined ? undefined : Number(process.env.BENCH_LOG_RETAIN);
 const log = new EventLog(retain === undefined ? {} : { retain });
-const peer = await FakePeer.start({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, createEngine: benchEngine, log });
+const peer = await FakePeer.start({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, createEngine: benchEngine, log, ...benchSocketBuffers() });
 const send = (message: unknown): void => void process.send?.(message);
 process.on('message', (message: unknown) => {
   if (message === 'stats') {

@@ -37,6 +37,21 @@ export interface UdpTransportOptions {
   stampReceive?(remote: Endpoint, local: Endpoint, bytes: Uint8Array, loopT: bigint): ReceiveStamp;
   /** Socket errors after binding (ICMP unreachable is not reported by Node for unconnected UDP). */
   onError?(error: HarnessError): void;
+  /** SO_RCVBUF / SO_SNDBUF to ask for on every socket (default: the kernel's); the kernel caps them at net.core.rmem_max / wmem_max. */
+  socketBuffers?: SocketBuffers;
+}
+
+/** Socket buffer sizes in bytes. */
+export interface SocketBuffers {
+  receive?: number;
+  send?: number;
+}
+
+/** What one socket was given after asking for `socketBuffers` (Linux reports twice what it was set to, its bookkeeping included). */
+export interface SocketBufferSizes {
+  local: Endpoint;
+  receive: number;
+  send: number;
 }
 
 interface Bound {
@@ -70,6 +85,11 @@ export class UdpTransport {
   /** What was actually bound (ephemeral ports resolved). */
   get endpoints(): Endpoint[] {
     return this.bound.map((b) => ({ ...b.local }));
+  }
+
+  /** Each socket's buffer sizes as the kernel reports them. */
+  get socketBufferSizes(): SocketBufferSizes[] {
+    return this.bound.map((b) => ({ local: { ...b.local }, receive: b.socket.getRecvBufferSize(), send: b.socket.getSendBufferSize() }));
   }
 
   /** The NAT-T sockets among them. */
@@ -160,6 +180,8 @@ function bindOne(want: BindEndpoint, options: UdpTransportOptions): Promise<Boun
       socket.off('error', onBindError);
       const a = socket.address();
       const local: Endpoint = { address: a.address, port: a.port };
+      if (options.socketBuffers?.receive !== undefined) socket.setRecvBufferSize(options.socketBuffers.receive);
+      if (options.socketBuffers?.send !== undefined) socket.setSendBufferSize(options.socketBuffers.send);
       socket.on('message', (msg, rinfo) => {
         const loopT = options.clock.now();
         const remote = { address: rinfo.address, port: rinfo.port };
