@@ -22,6 +22,8 @@ export interface AnsweringStats {
   /** The kernel's share of cpuUs: on loopback, a send also delivers to the receiving socket. */
   systemUs: number;
   retain?: number;
+  /** Events the bounded log dropped (EventLog.dropped). */
+  dropped: number;
 }
 
 const retain = process.env.BENCH_LOG_RETAIN === undefined ? undefined : Number(process.env.BENCH_LOG_RETAIN);
@@ -33,7 +35,7 @@ process.on('message', (message: unknown) => {
     globalThis.gc?.();
     const m = process.memoryUsage();
     const cpu = process.cpuUsage();
-    send({ sas: peer.sas().length, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, cpuUs: cpu.user + cpu.system, systemUs: cpu.system, ...(retain === undefined ? {} : { retain }) } satisfies AnsweringStats);
+    send({ sas: peer.sas().length, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, cpuUs: cpu.user + cpu.system, systemUs: cpu.system, dropped: log.dropped, ...(retain === undefined ? {} : { retain }) } satisfies AnsweringStats);
   } else if (message === 'close') {
     void peer.close().then(() => process.exit(0));
   }

@@ -132,7 +132,7 @@ export async function concurrentSas(count = Number(process.env.BENCH_SAS ?? 1000
         const sorted = [...result.latenciesMs].sort((a, b) => a - b);
         lines.push(
           `  ${rate} probes/s for ${seconds} s (load ${loadavg()[0]?.toFixed(2)}): ${result.echoed} of ${result.sent} ACKed with the echoed seq${result.echoed === result.sent ? '' : ' (NOT all: the round fails)'}; ACK latency p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${percentile(sorted, 100).toFixed(2)} ms`,
-          `    answering end after: rss ${mib(after.rss)} MiB, heap ${mib(after.heapUsed)} of ${mib(after.heapTotal)} MiB, external ${mib(after.external)} MiB, array buffers ${mib(after.arrayBuffers)} MiB; CPU per answered probe: answering end ${((after.cpuUs - last.cpuUs) / result.echoed).toFixed(1)} µs (kernel ${((after.systemUs - last.systemUs) / result.echoed).toFixed(1)} µs), probing end ${(proberCpuUs / result.echoed).toFixed(1)} µs`,
+          `    answering end after: rss ${mib(after.rss)} MiB, heap ${mib(after.heapUsed)} of ${mib(after.heapTotal)} MiB, external ${mib(after.external)} MiB, array buffers ${mib(after.arrayBuffers)} MiB, ${after.dropped ?? 0 /* an older checkout's answering end does not count them */} events dropped from its log; CPU per answered probe: answering end ${((after.cpuUs - last.cpuUs) / result.echoed).toFixed(1)} µs (kernel ${((after.systemUs - last.systemUs) / result.echoed).toFixed(1)} µs), probing end ${(proberCpuUs / result.echoed).toFixed(1)} µs`,
         );
         last = after;
       }
