@@ -2,7 +2,7 @@
  * The answering end of bench/concurrent-sas.ts in a process of its own, so its
  * memory and CPU are one end's: a fake peer on 127.0.0.1 that accepts Main Mode
  * and answers every R-U-THERE. It tells its parent the port it bound, and
- * answers 'stats' with its SA count, memory and CPU time. BENCH_LOG_RETAIN bounds
+ * answers 'stats' with its SA count and memory (its parent reads its CPU time from /proc). BENCH_LOG_RETAIN bounds
  * its event log (EventLogOptions.retain); unset, it keeps every event, as a scenario does.
  * BENCH_SOCKET_BUFFERS (see loopback-pair.ts) sizes its socket's buffers.
  */
@@ -18,9 +18,6 @@ export interface AnsweringStats {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
-  cpuUs: number;
-  /** The kernel's share of cpuUs: on loopback, a send also delivers to the receiving socket. */
-  systemUs: number;
   retain?: number;
   /** Events the bounded log dropped (EventLog.dropped). */
   dropped: number;
@@ -34,8 +31,7 @@ process.on('message', (message: unknown) => {
   if (message === 'stats') {
     globalThis.gc?.();
     const m = process.memoryUsage();
-    const cpu = process.cpuUsage();
-    send({ sas: peer.sas().length, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, cpuUs: cpu.user + cpu.system, systemUs: cpu.system, dropped: log.dropped, ...(retain === undefined ? {} : { retain }) } satisfies AnsweringStats);
+    send({ sas: peer.sas().length, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, dropped: log.dropped, ...(retain === undefined ? {} : { retain }) } satisfies AnsweringStats);
   } else if (message === 'close') {
     void peer.close().then(() => process.exit(0));
   }

@@ -12,7 +12,7 @@
  * answering end instead of this one's, against this checkout's probing end.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,25 @@ function answeringChild(root: string): { module: string; execArgv: string[]; how
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, join(root, 'bench/answering-peer.ts'), '--outDir', out, '--rootDir', root, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--strict', '--skipLibCheck', '--types', 'node'], { stdio: 'inherit' });
   return { module: join(out, 'bench/answering-peer.js'), execArgv: ['--expose-gc'], how: 'plain node, compiled by tsc' };
+}
+
+/**
+ * A process's CPU time in µs from /proc, its main thread apart from the rest (V8's GC and
+ * compiler threads, libuv's pool), read from outside so the 'stats' request's own full GC
+ * is not counted. Clock ticks: 10 ms resolution, enough over seconds of probing.
+ */
+function threadCpuUs(pid: number): { mainUs: number; otherUs: number } {
+  const tickUs = 1e6 / 100;
+  let mainUs = 0;
+  let otherUs = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    // Fields after the parenthesised command: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const us = (Number(fields[11]) + Number(fields[12])) * tickUs;
+    if (Number(tid) === pid) mainUs += us;
+    else otherUs += us;
+  }
+  return { mainUs, otherUs };
 }
 
 function ask<T>(child: ChildProcess, message: string): Promise<T> {
@@ -125,16 +144,17 @@ export async function concurrentSas(count = Number(process.env.BENCH_SAS ?? 1000
       if (up.sas !== count || sas.length !== count) throw new Error(`expected ${count} SAs on both ends, answering end has ${up.sas}, probing end ${sas.length}`);
       const mib = (n: number): string => (n / 2 ** 20).toFixed(0);
       const lines = [`Concurrent IKE SAs with DPD answered: ${count} SAs up in ${(upUs / 1e6).toFixed(1)} s; answering end (its own process, ${answering.how}${before === undefined ? '' : `, BENCH_BEFORE ${before}`}, event log ${up.retain === undefined ? 'complete' : `of the last ${up.retain}+ events`}): rss ${mib(idle.rss)} MiB before the SAs, ${mib(up.rss)} MiB with them up`];
-      let last = up;
       for (const rate of rates) {
+        const cpu0 = threadCpuUs(child.pid!);
         const { cpuUs: proberCpuUs, result } = await measure(() => probeAtRate(pair, sas, rate, seconds));
+        const cpu = threadCpuUs(child.pid!);
         const after = await ask<AnsweringStats>(child, 'stats');
+        const perProbe = (us: number): string => (us / result.echoed).toFixed(0);
         const sorted = [...result.latenciesMs].sort((a, b) => a - b);
         lines.push(
           `  ${rate} probes/s for ${seconds} s (load ${loadavg()[0]?.toFixed(2)}): ${result.echoed} of ${result.sent} ACKed with the echoed seq${result.echoed === result.sent ? '' : ' (NOT all: the round fails)'}; ACK latency p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${percentile(sorted, 100).toFixed(2)} ms`,
-          `    answering end after: rss ${mib(after.rss)} MiB, heap ${mib(after.heapUsed)} of ${mib(after.heapTotal)} MiB, external ${mib(after.external)} MiB, array buffers ${mib(after.arrayBuffers)} MiB, ${after.dropped ?? 0 /* an older checkout's answering end does not count them */} events dropped from its log; CPU per answered probe: answering end ${((after.cpuUs - last.cpuUs) / result.echoed).toFixed(1)} µs (kernel ${((after.systemUs - last.systemUs) / result.echoed).toFixed(1)} µs), probing end ${(proberCpuUs / result.echoed).toFixed(1)} µs`,
+          `    answering end after: rss ${mib(after.rss)} MiB, heap ${mib(after.heapUsed)} of ${mib(after.heapTotal)} MiB, external ${mib(after.external)} MiB, array buffers ${mib(after.arrayBuffers)} MiB, ${after.dropped ?? 0 /* an older checkout's answering end does not count them */} events dropped from its log; CPU per answered probe (from /proc, the stats request's GC excluded): answering end main thread ${perProbe(cpu.mainUs - cpu0.mainUs)} µs, its other threads ${perProbe(cpu.otherUs - cpu0.otherUs)} µs; probing end ${perProbe(proberCpuUs)} µs`,
         );
-        last = after;
       }
       return lines;
     } finally {
