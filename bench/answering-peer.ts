@@ -9,7 +9,7 @@
 import { EventLog } from '../src/peer/event-log.js';
 import { FakePeer } from '../src/peer/fake-peer.js';
 import { systemClock } from '../src/peer/system-clock.js';
-import { benchEngine, benchSocketBuffers } from './loopback-pair.js';
+import { benchBind, benchEngine } from './loopback-pair.js';
 
 export interface AnsweringStats {
   sas: number;
@@ -25,7 +25,7 @@ export interface AnsweringStats {
 
 const retain = process.env.BENCH_LOG_RETAIN === undefined ? undefined : Number(process.env.BENCH_LOG_RETAIN);
 const log = new EventLog(retain === undefined ? {} : { retain });
-const peer = await FakePeer.start({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, createEngine: benchEngine, log, ...benchSocketBuffers() });
+const peer = await FakePeer.start({ bind: [benchBind()], clock: systemClock, createEngine: benchEngine, log });
 const send = (message: unknown): void => void process.send?.(message);
 process.on('message', (message: unknown) => {
   if (message === 'stats') {

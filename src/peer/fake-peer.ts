@@ -31,7 +31,7 @@ import { IcmpAnswers } from './icmp-answers.js';
 import { NatKeepalives } from './nat-keepalives.js';
 import { systemRandom } from './system-random.js';
 import { TimerSet } from './timer-set.js';
-import { UdpTransport, type BindEndpoint, type Datagram, type SocketBuffers, type SocketBufferSizes } from './udp-transport.js';
+import { UdpTransport, type BindEndpoint, type Datagram } from './udp-transport.js';
 import { udpEncapsulated } from '../wire/udp-encapsulation.js';
 
 export interface FakePeerOptions {
@@ -47,11 +47,6 @@ export interface FakePeerOptions {
   openReceiveStamps?: () => KernelReceiveStamps;
   /** IVs of the ESP it seals; default systemRandom. */
   random?: Random;
-  /**
-   * Larger socket buffers, for many SAs probed at high rates (the kernel drops what a full receive
-   * buffer cannot take); default the kernel's. A mark says so when the kernel gave less than asked.
-   */
-  socketBuffers?: SocketBuffers;
 }
 
 /** Behaviours are keyed by initiator cookie: it names an IKE SA from its first packet, before CKY-R is known. */
@@ -115,13 +110,12 @@ export class FakePeer {
       clock: options.clock,
       onDatagram: (d) => peer.onDatagram(d),
       onError: (err) => peer.mark(`socket error: ${err.message}`),
-      ...(options.socketBuffers ? { socketBuffers: options.socketBuffers } : {}),
+      onBuffersCapped: (label) => peer.mark(label),
       ...(stamps ? { stampReceive: (remote, local, bytes, loopT) => stamps.stamp(remote, local, bytes, loopT) } : {}),
     }).catch((err: unknown) => {
       stamps?.close();
       throw err;
     });
-    if (options.socketBuffers) peer.markCappedBuffers(options.socketBuffers);
     const natT = new Set(peer.transport.natTEndpoints.map((e) => `${e.address}:${e.port}`));
     peer.engine = options.createEngine(
       {
@@ -137,11 +131,6 @@ export class FakePeer {
   /** Local endpoints actually bound (ephemeral ports resolved). */
   get endpoints(): Endpoint[] {
     return this.transport.endpoints;
-  }
-
-  /** Each socket's buffer sizes as the kernel reports them (see `FakePeerOptions.socketBuffers`). */
-  get socketBufferSizes(): SocketBufferSizes[] {
-    return this.transport.socketBufferSizes;
   }
 
   /** IKE SAs the engine holds now (hex CKY-I‖CKY-R). */
@@ -240,17 +229,6 @@ export class FakePeer {
   }
 
   /** Adds a label to the timeline (phase changes, scenario steps). */
-  /** Only sockets given less than asked are marked: a run that asked for nothing, or got it, has no mark. */
-  private markCappedBuffers(asked: SocketBuffers): void {
-    for (const got of this.transport.socketBufferSizes) {
-      const short = [
-        asked.receive !== undefined && got.receive < asked.receive ? `receive ${got.receive} of ${asked.receive} bytes asked (net.core.rmem_max caps it)` : '',
-        asked.send !== undefined && got.send < asked.send ? `send ${got.send} of ${asked.send} bytes asked (net.core.wmem_max caps it)` : '',
-      ].filter(Boolean);
-      if (short.length > 0) this.mark(`socket buffers on ${got.local.address}:${got.local.port} capped: ${short.join(', ')}`);
-    }
-  }
-
   mark(label: string, sa?: string, icmp?: MarkEvent['icmp']): void {
     this.log.push({ type: 'mark', t: this.options.clock.now(), label: sa ? `${label} [${sa}]` : label, ...(icmp ? { icmp } : {}) });
   }
