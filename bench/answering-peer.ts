@@ -2,13 +2,14 @@
  * The answering end of bench/concurrent-sas.ts in a process of its own, so its
  * memory and CPU are one end's: a fake peer on 127.0.0.1 that accepts Main Mode
  * and answers every R-U-THERE. It tells its parent the port it bound, and
- * answers 'stats' with its SA count, memory and CPU time. BENCH_LOG_RETAIN bounds
+ * answers 'stats' with its SA count and memory (its parent reads its CPU time from /proc). BENCH_LOG_RETAIN bounds
  * its event log (EventLogOptions.retain); unset, it keeps every event, as a scenario does.
+ * BENCH_SOCKET_BUFFERS (see loopback-pair.ts) sizes its socket's buffers.
  */
 import { EventLog } from '../src/peer/event-log.js';
 import { FakePeer } from '../src/peer/fake-peer.js';
 import { systemClock } from '../src/peer/system-clock.js';
-import { benchEngine } from './loopback-pair.js';
+import { benchBind, benchEngine } from './loopback-pair.js';
 
 export interface AnsweringStats {
   sas: number;
@@ -17,22 +18,20 @@ export interface AnsweringStats {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
-  cpuUs: number;
-  /** The kernel's share of cpuUs: on loopback, a send also delivers to the receiving socket. */
-  systemUs: number;
   retain?: number;
+  /** Events the bounded log dropped (EventLog.dropped). */
+  dropped: number;
 }
 
 const retain = process.env.BENCH_LOG_RETAIN === undefined ? undefined : Number(process.env.BENCH_LOG_RETAIN);
 const log = new EventLog(retain === undefined ? {} : { retain });
-const peer = await FakePeer.start({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, createEngine: benchEngine, log });
+const peer = await FakePeer.start({ bind: [benchBind()], clock: systemClock, createEngine: benchEngine, log });
 const send = (message: unknown): void => void process.send?.(message);
 process.on('message', (message: unknown) => {
   if (message === 'stats') {
     globalThis.gc?.();
     const m = process.memoryUsage();
-    const cpu = process.cpuUsage();
-    send({ sas: peer.sas().length, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, cpuUs: cpu.user + cpu.system, systemUs: cpu.system, ...(retain === undefined ? {} : { retain }) } satisfies AnsweringStats);
+    send({ sas: peer.sas().length, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, dropped: log.dropped, ...(retain === undefined ? {} : { retain }) } satisfies AnsweringStats);
   } else if (message === 'close') {
     void peer.close().then(() => process.exit(0));
   }

@@ -5,10 +5,16 @@
  * slices, for several seconds, and requires an ACK with the echoed sequence number
  * for every probe. ACK latency is from the R-U-THERE's send time to the ACK's receive
  * time, both on this process's clock.
+ *
+ * BENCH_RATES (probes per second, comma-separated; default: the SA count, every SA every
+ * second) probes the same SAs at each rate in turn, SAs taken round-robin. BENCH_BEFORE (a
+ * checkout of an older revision with its own node_modules link) runs that checkout's
+ * answering end instead of this one's, against this checkout's probing end.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EventLog } from '../src/peer/event-log.js';
@@ -25,14 +31,33 @@ const SLICE_MS = 2;
  * BENCH_CHILD=tsx runs the TypeScript through tsx instead; BENCH_CHILD_NODE_ARGS adds node
  * options (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
  */
-function answeringChild(): { module: string; execArgv: string[]; how: string } {
-  if (process.env.BENCH_CHILD === 'tsx') return { module: join(ROOT, 'bench/answering-peer.ts'), execArgv: ['--import', 'tsx', '--expose-gc'], how: 'node --import tsx' };
-  const out = join(ROOT, '.cache/bench-js');
+function answeringChild(root: string): { module: string; execArgv: string[]; how: string } {
+  if (process.env.BENCH_CHILD === 'tsx') return { module: join(root, 'bench/answering-peer.ts'), execArgv: ['--import', 'tsx', '--expose-gc'], how: 'node --import tsx' };
+  const out = join(root, '.cache/bench-js');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, join(ROOT, 'bench/answering-peer.ts'), '--outDir', out, '--rootDir', ROOT, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--strict', '--skipLibCheck', '--types', 'node'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, join(root, 'bench/answering-peer.ts'), '--outDir', out, '--rootDir', root, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--strict', '--skipLibCheck', '--types', 'node'], { stdio: 'inherit' });
   return { module: join(out, 'bench/answering-peer.js'), execArgv: ['--expose-gc'], how: 'plain node, compiled by tsc' };
+}
+
+/**
+ * A process's CPU time in µs from /proc, its main thread apart from the rest (V8's GC and
+ * compiler threads, libuv's pool), read from outside so the 'stats' request's own full GC
+ * is not counted. Clock ticks: 10 ms resolution, enough over seconds of probing.
+ */
+function threadCpuUs(pid: number): { mainUs: number; otherUs: number } {
+  const tickUs = 1e6 / 100;
+  let mainUs = 0;
+  let otherUs = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    // Fields after the parenthesised command: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const us = (Number(fields[11]) + Number(fields[12])) * tickUs;
+    if (Number(tid) === pid) mainUs += us;
+    else otherUs += us;
+  }
+  return { mainUs, otherUs };
 }
 
 function ask<T>(child: ChildProcess, message: string): Promise<T> {
@@ -48,13 +73,16 @@ interface Paced {
   latenciesMs: number[];
 }
 
-/** Every SA probed once per second for `seconds` s, `sas.length / 500` probes per 2 ms slice; waits up to 2 s after the last for stragglers. */
-function probeEverySecond(pair: LoopbackPair, sas: readonly string[], seconds: number): Promise<Paced> {
+/** `rate` probes a second for `seconds` s, `rate / 500` per 2 ms slice, SAs round-robin; waits up to 2 s after the last for stragglers. */
+// Round-robin across rates too, so a later rate does not start on SAs just probed.
+let cursor = 0;
+
+function probeAtRate(pair: LoopbackPair, sas: readonly string[], rate: number, seconds: number): Promise<Paced> {
   const sentAt = new Map<string, bigint>();
   const ackedAt = new Map<string, bigint>();
   const latenciesMs: number[] = [];
   let sent = 0;
-  const total = sas.length * seconds;
+  const total = rate * seconds;
   return new Promise((resolve) => {
     const off = pair.initiator.log.on((e) => {
       if (e.type !== 'datagram' || !e.sa || e.summary?.seq === undefined) return;
@@ -77,14 +105,14 @@ function probeEverySecond(pair: LoopbackPair, sas: readonly string[], seconds: n
       off();
       resolve({ sent, echoed: latenciesMs.length, latenciesMs });
     };
-    const perSlice = Math.ceil(sas.length / (1000 / SLICE_MS));
+    const perSlice = Math.ceil(rate / (1000 / SLICE_MS));
     const start = Date.now();
     let next = 0;
     const tick = (): void => {
       // Slices are scheduled against the start time, so a late one does not shift the rest.
       const due = Math.min(total, Math.floor((Date.now() - start) / SLICE_MS + 1) * perSlice);
       while (next < due) {
-        pair.initiator.probe(sas[next % sas.length]);
+        pair.initiator.probe(sas[cursor++ % sas.length]);
         next++;
         sent++;
       }
@@ -98,7 +126,9 @@ function probeEverySecond(pair: LoopbackPair, sas: readonly string[], seconds: n
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 export async function concurrentSas(count = Number(process.env.BENCH_SAS ?? 1000), seconds = Number(process.env.BENCH_SECONDS ?? 5)): Promise<string[]> {
-  const answering = answeringChild();
+  const before = process.env.BENCH_BEFORE;
+  const answering = answeringChild(before ?? ROOT);
+  const rates = process.env.BENCH_RATES?.split(',').map(Number) ?? [count];
   const extra = process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = fork(answering.module, [], { execArgv: [...answering.execArgv, ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
@@ -112,15 +142,21 @@ export async function concurrentSas(count = Number(process.env.BENCH_SAS ?? 1000
       const sas = pair.initiator.sas();
       const up = await ask<AnsweringStats>(child, 'stats');
       if (up.sas !== count || sas.length !== count) throw new Error(`expected ${count} SAs on both ends, answering end has ${up.sas}, probing end ${sas.length}`);
-      const { cpuUs: proberCpuUs, result } = await measure(() => probeEverySecond(pair, sas, seconds));
-      const after = await ask<AnsweringStats>(child, 'stats');
-      const sorted = [...result.latenciesMs].sort((a, b) => a - b);
       const mib = (n: number): string => (n / 2 ** 20).toFixed(0);
-      return [
-        `Concurrent IKE SAs with DPD answered: ${count} SAs up in ${(upUs / 1e6).toFixed(1)} s; answering end (its own process, ${answering.how}, event log ${after.retain === undefined ? 'complete' : `of the last ${after.retain}+ events`}): rss ${mib(after.rss)} MiB (${mib(idle.rss)} MiB before the SAs, ${mib(up.rss)} MiB with them up), heap ${mib(after.heapUsed)} of ${mib(after.heapTotal)} MiB, external ${mib(after.external)} MiB, array buffers ${mib(after.arrayBuffers)} MiB`,
-        `  every SA probed every second for ${seconds} s: ${result.echoed} of ${result.sent} ACKed with the echoed seq${result.echoed === result.sent ? '' : ' (NOT all: the round fails)'}; ACK latency p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${percentile(sorted, 100).toFixed(2)} ms`,
-        `  CPU per answered probe: answering end ${((after.cpuUs - up.cpuUs) / result.echoed).toFixed(1)} µs (kernel ${((after.systemUs - up.systemUs) / result.echoed).toFixed(1)} µs), probing end ${(proberCpuUs / result.echoed).toFixed(1)} µs`,
-      ];
+      const lines = [`Concurrent IKE SAs with DPD answered: ${count} SAs up in ${(upUs / 1e6).toFixed(1)} s; answering end (its own process, ${answering.how}${before === undefined ? '' : `, BENCH_BEFORE ${before}`}, event log ${up.retain === undefined ? 'complete' : `of the last ${up.retain}+ events`}): rss ${mib(idle.rss)} MiB before the SAs, ${mib(up.rss)} MiB with them up`];
+      for (const rate of rates) {
+        const cpu0 = threadCpuUs(child.pid!);
+        const { cpuUs: proberCpuUs, result } = await measure(() => probeAtRate(pair, sas, rate, seconds));
+        const cpu = threadCpuUs(child.pid!);
+        const after = await ask<AnsweringStats>(child, 'stats');
+        const perProbe = (us: number): string => (us / result.echoed).toFixed(0);
+        const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+        lines.push(
+          `  ${rate} probes/s for ${seconds} s (load ${loadavg()[0]?.toFixed(2)}): ${result.echoed} of ${result.sent} ACKed with the echoed seq${result.echoed === result.sent ? '' : ' (NOT all: the round fails)'}; ACK latency p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${percentile(sorted, 100).toFixed(2)} ms`,
+          `    answering end after: rss ${mib(after.rss)} MiB, heap ${mib(after.heapUsed)} of ${mib(after.heapTotal)} MiB, external ${mib(after.external)} MiB, array buffers ${mib(after.arrayBuffers)} MiB, ${after.dropped ?? 0 /* an older checkout's answering end does not count them */} events dropped from its log; CPU per answered probe (from /proc, the stats request's GC excluded): answering end main thread ${perProbe(cpu.mainUs - cpu0.mainUs)} µs, its other threads ${perProbe(cpu.otherUs - cpu0.otherUs)} µs; probing end ${perProbe(proberCpuUs)} µs`,
+        );
+      }
+      return lines;
     } finally {
       await pair.close();
     }

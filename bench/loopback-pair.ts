@@ -7,6 +7,7 @@ import type { Endpoint, HarnessEvent } from '../src/events.js';
 import { IkeEngine, type EspProposal, type Phase1Proposal } from '../src/ike/index.js';
 import type { EventLog } from '../src/peer/event-log.js';
 import { FakePeer } from '../src/peer/fake-peer.js';
+import type { BindEndpoint } from '../src/peer/udp-transport.js';
 import { systemClock } from '../src/peer/system-clock.js';
 import { systemRandom } from '../src/peer/system-random.js';
 
@@ -16,6 +17,16 @@ const PSK = new TextEncoder().encode('bench-psk');
 
 export function benchEngine(hooks: ConstructorParameters<typeof IkeEngine>[1]): IkeEngine {
   return new IkeEngine({ random: systemRandom, psk: () => PSK, proposals: [BENCH_PROPOSAL], espProposals: [ESP] }, hooks);
+}
+
+/**
+ * 127.0.0.1 on an ephemeral port; BENCH_SOCKET_BUFFERS=`receive,send` (bytes) asks for those socket
+ * buffers (BindEndpoint.buffers), so probes at high rates are not dropped by a full receive buffer;
+ * unset, the kernel's defaults.
+ */
+export function benchBind(): BindEndpoint {
+  const [receive, send] = (process.env.BENCH_SOCKET_BUFFERS ?? '').split(',').filter(Boolean).map(Number);
+  return { address: '127.0.0.1', port: 0, ...(receive === undefined ? {} : { buffers: { receive, ...(send === undefined ? {} : { send }) } }) };
 }
 
 export interface LoopbackPair {
@@ -43,7 +54,7 @@ export async function loopbackPair(): Promise<LoopbackPair> {
 
 /** A fake peer in this process that initiates to `to`, logging to `log` (default: a complete EventLog). */
 export async function initiatorTo(to: Endpoint, log?: EventLog): Promise<LoopbackPair> {
-  const initiator = await FakePeer.start({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, createEngine: benchEngine, ...(log ? { log } : {}) });
+  const initiator = await FakePeer.start({ bind: [benchBind()], clock: systemClock, createEngine: benchEngine, ...(log ? { log } : {}) });
   const from: Endpoint = initiator.endpoints[0];
 
   const waiting = new Map<string, { resolve(sa: string): void; reject(err: Error): void }>();

@@ -24,6 +24,15 @@ import type { ChildSa, DpdTicket, Outcome, Phase1State, SaContext } from './sa-c
 
 export type { ChildSa, DpdTicket, Outcome } from './sa-context.js';
 
+/** Byte 18 of an ISAKMP header is its exchange type (RFC 2408 §3.1). */
+const EXCHANGE_TYPE_OFFSET = 18;
+
+/** Whether the answer kept for a retransmission is a phase-1 one (Main or Aggressive Mode), not a Quick Mode's. */
+function keptPhase1Answer(sa: SaContext): boolean {
+  const exchange = sa.lastAnswered?.request[EXCHANGE_TYPE_OFFSET];
+  return exchange === EXCHANGE_TYPES.MAIN_MODE || exchange === EXCHANGE_TYPES.AGGRESSIVE_MODE;
+}
+
 export class IkeSa {
   /** Run Quick Mode as soon as phase 1 is up (an initiator's choice). */
   quickModeAfterPhase1 = false;
@@ -145,8 +154,13 @@ export class IkeSa {
         sa.lastAnswered = { request: bytes, responses: sa.answering };
         return outcome;
       }
-      case EXCHANGE_TYPES.INFORMATIONAL:
-        return informational(sa, msg, bytes);
+      case EXCHANGE_TYPES.INFORMATIONAL: {
+        const outcome = informational(sa, msg, bytes);
+        // A peer that sends DPD has phase 1 up (RFC 3706 §5), so it will not retransmit its last
+        // phase-1 message: the answer kept for that retransmission is dropped, 10,000 SAs' worth of it.
+        if (keptPhase1Answer(sa) && (outcome.summary?.kind === 'r-u-there' || outcome.summary?.kind === 'r-u-there-ack')) sa.lastAnswered = undefined;
+        return outcome;
+      }
       default:
         throw new IkeError('ERR_IKE_UNEXPECTED', `exchange type ${msg.exchangeType} is not handled`);
     }

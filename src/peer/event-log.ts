@@ -22,6 +22,7 @@ export class EventLog {
   private readonly emitter = new EventEmitter();
   private closed = false;
   private readonly retain: number;
+  private droppedCount = 0;
 
   constructor(options: EventLogOptions = {}) {
     // Every scenario may have a waiter and an iterator attached; the default cap of 10 is not a leak signal here.
@@ -33,8 +34,16 @@ export class EventLog {
     if (this.closed) return;
     this.events.push(event);
     // Trimmed in one splice per `retain` events, not one shift per event.
-    if (this.events.length >= 2 * this.retain) this.events.splice(0, this.events.length - this.retain);
+    if (this.events.length >= 2 * this.retain) {
+      this.droppedCount += this.events.length - this.retain;
+      this.events.splice(0, this.events.length - this.retain);
+    }
     this.emitter.emit('event', event);
+  }
+
+  /** Events `retain` dropped so far (0 for a complete log): what a report built from `events` does not see. */
+  get dropped(): number {
+    return this.droppedCount;
   }
 
   on(listener: (event: HarnessEvent) => void): () => void {

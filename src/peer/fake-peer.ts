@@ -110,6 +110,7 @@ export class FakePeer {
       clock: options.clock,
       onDatagram: (d) => peer.onDatagram(d),
       onError: (err) => peer.mark(`socket error: ${err.message}`),
+      onBuffersCapped: (label) => peer.mark(label),
       ...(stamps ? { stampReceive: (remote, local, bytes, loopT) => stamps.stamp(remote, local, bytes, loopT) } : {}),
     }).catch((err: unknown) => {
       stamps?.close();

@@ -9,6 +9,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { HarnessError, WireError } from '../errors.js';
 import type { Clock, Endpoint, StampClock } from '../events.js';
 import { classifyUdpEncapsulated, frameUdpEncapsulated } from '../wire/udp-encapsulation.js';
+import { bufferSizes, cappedBuffers, type SocketBuffers, type SocketBufferSizes } from './socket-buffers.js';
 
 export interface ReceiveStamp {
   t: bigint;
@@ -25,8 +26,11 @@ export interface Datagram extends ReceiveStamp {
   udpEncapsulation?: 'non-esp-marker' | 'keepalive' | 'esp';
 }
 
-/** An address to listen on; `natT`: the port IKE floats to, where IKE carries the non-ESP marker (RFC 3948 §2.2). */
-export type BindEndpoint = Endpoint & { natT?: boolean };
+/**
+ * An address to listen on; `natT`: the port IKE floats to, where IKE carries the non-ESP marker (RFC 3948 §2.2);
+ * `buffers`: SO_RCVBUF / SO_SNDBUF to ask for, for many SAs probed fast (default: the kernel's).
+ */
+export type BindEndpoint = Endpoint & { natT?: boolean; buffers?: SocketBuffers };
 
 export interface UdpTransportOptions {
   /** Addresses to listen on; port 0 binds an ephemeral port (tests, unprivileged runs). */
@@ -37,6 +41,8 @@ export interface UdpTransportOptions {
   stampReceive?(remote: Endpoint, local: Endpoint, bytes: Uint8Array, loopT: bigint): ReceiveStamp;
   /** Socket errors after binding (ICMP unreachable is not reported by Node for unconnected UDP). */
   onError?(error: HarnessError): void;
+  /** A socket the kernel gave smaller buffers than its bind entry's `buffers` asked for, in words (only then: asking for nothing, or getting it, says nothing). */
+  onBuffersCapped?(label: string): void;
 }
 
 interface Bound {
@@ -70,6 +76,11 @@ export class UdpTransport {
   /** What was actually bound (ephemeral ports resolved). */
   get endpoints(): Endpoint[] {
     return this.bound.map((b) => ({ ...b.local }));
+  }
+
+  /** Each socket's buffer sizes as the kernel reports them. */
+  get socketBufferSizes(): SocketBufferSizes[] {
+    return this.bound.map((b) => ({ local: { ...b.local }, ...bufferSizes(b.socket) }));
   }
 
   /** The NAT-T sockets among them. */
@@ -160,6 +171,12 @@ function bindOne(want: BindEndpoint, options: UdpTransportOptions): Promise<Boun
       socket.off('error', onBindError);
       const a = socket.address();
       const local: Endpoint = { address: a.address, port: a.port };
+      if (want.buffers) {
+        if (want.buffers.receive !== undefined) socket.setRecvBufferSize(want.buffers.receive);
+        if (want.buffers.send !== undefined) socket.setSendBufferSize(want.buffers.send);
+        const capped = cappedBuffers(local, want.buffers, bufferSizes(socket));
+        if (capped) options.onBuffersCapped?.(capped);
+      }
       socket.on('message', (msg, rinfo) => {
         const loopT = options.clock.now();
         const remote = { address: rinfo.address, port: rinfo.port };

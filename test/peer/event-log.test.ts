@@ -29,6 +29,15 @@ describe('peer/event-log', () => {
     expect(log.events.map((e) => (e as MarkEvent).label)).to.deep.equal(['5', '6', '7', '8', '9'].slice(5 - log.events.length));
   });
 
+  it('counts what `retain` dropped, and a complete log drops nothing', () => {
+    const bounded = new EventLog({ retain: 3 });
+    const complete = new EventLog();
+    for (let i = 0; i < 10; i++) for (const log of [bounded, complete]) log.push(mark(BigInt(i), String(i)));
+    expect(bounded.dropped).to.equal(10 - bounded.events.length).and.to.be.above(0);
+    expect(complete.dropped).to.equal(0);
+    expect(complete.events.length).to.equal(10);
+  });
+
   it('filters datagrams by SA', () => {
     const log = new EventLog();
     const d = (sa: string): HarnessEvent => ({ type: 'datagram', t: 1n, direction: 'in', local: { address: '127.0.0.1', port: 500 }, remote: { address: '127.0.0.1', port: 501 }, bytes: new Uint8Array(0), sa });

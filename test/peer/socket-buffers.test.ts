@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { FakePeer } from '../../src/peer/fake-peer.js';
+import type { SocketBuffers } from '../../src/peer/socket-buffers.js';
+import { UdpTransport } from '../../src/peer/udp-transport.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { ScriptedEngine } from '../support/scripted-engine.js';
+
+const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+
+describe('peer socket buffers (BindEndpoint.buffers)', () => {
+  let peer: FakePeer | undefined;
+  afterEach(async () => {
+    await peer?.close();
+    peer = undefined;
+  });
+
+  const start = async (buffers?: SocketBuffers): Promise<FakePeer> =>
+    (peer = await FakePeer.start({
+      bind: [{ address: '127.0.0.1', port: 0, ...(buffers ? { buffers } : {}) }],
+      clock: new FakeClock(),
+      createEngine: (hooks) => new ScriptedEngine(hooks, () => peer!.endpoints[0]),
+    }));
+  const marks = (p: FakePeer): string[] => p.log.events.flatMap((e) => (e.type === 'mark' ? [e.label] : []));
+
+  it('leaves the kernel default and the timeline alone when no size is asked for', async () => {
+    expect(marks(await start())).to.deep.equal([]);
+  });
+
+  it('sets a size the kernel allows, and the fake peer marks nothing', async () => {
+    expect(marks(await start({ receive: 65536, send: 65536 }))).to.deep.equal([]);
+    const transport = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0, buffers: { receive: 65536, send: 65536 } }], clock: new FakeClock(), onDatagram: () => undefined });
+    try {
+      const [sizes] = transport.socketBufferSizes;
+      expect(sizes.receive).to.be.at.least(65536);
+      expect(sizes.send).to.be.at.least(65536);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it('marks a socket whose receive buffer the kernel capped below what was asked', async () => {
+    const asked = 4 * rmemMax + 4096;
+    const [label, ...rest] = marks(await start({ receive: asked }));
+    expect(rest).to.deep.equal([]);
+    expect(label).to.match(new RegExp(`^socket buffers on 127\\.0\\.0\\.1:\\d+ capped: receive \\d+ of ${asked} bytes asked \\(net\\.core\\.rmem_max caps it\\)$`));
+  });
+});
