@@ -175,4 +175,9 @@ export interface Clock {
 /** Injected randomness: tests pass a seeded one. */
 export interface Random {
   bytes(n: number): Uint8Array;
+  /**
+   * A uniform 32-bit unsigned integer, the big-endian reading of the next 4 bytes, without an
+   * array per draw (every Informational takes a fresh message ID). When absent, bytes(4) is read.
+   */
+  uint32?(): number;
 }

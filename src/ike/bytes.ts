@@ -1,4 +1,5 @@
 /** Small byte helpers the engine needs beside src/crypto/bytes.ts. */
+import type { Random } from '../events.js';
 
 export const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
 
@@ -11,8 +12,10 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 export const isZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
 
-/** A uniformly drawn 32-bit unsigned integer. */
-export function randomUint32(bytes: Uint8Array): number {
+/** A uniformly drawn 32-bit unsigned integer: the source's own uint32() when it has one, else its next 4 bytes. */
+export function randomUint32(random: Random): number {
+  if (random.uint32) return random.uint32();
+  const bytes = random.bytes(4);
   return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
 }
 

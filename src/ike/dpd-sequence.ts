@@ -18,7 +18,7 @@ export class DpdSequence {
     private readonly policy: DpdSequencePolicy,
     random: Random,
   ) {
-    this.next = policy.start ?? (randomUint32(random.bytes(4)) & 0x7fffffff);
+    this.next = policy.start ?? (randomUint32(random) & 0x7fffffff);
   }
 
   /** The seq for the next probe, advancing the counter as the policy says. */

@@ -12,6 +12,7 @@ import type { IsakmpMessage, Payload } from '../wire/types.js';
 import { hex, isZero } from './bytes.js';
 import type { IkeEngineConfig } from './engine-config.js';
 import { NO_HOOKS, type EngineEffect, type EngineHooks, type InboundDatagram, type ReceiveResult } from './engine-effects.js';
+import { cookieKey, cookieKeyOfId } from './cookie-key.js';
 import { IkeSa, type DpdTicket } from './ike-sa.js';
 import type { InformationalOptions } from './informational.js';
 import { headerOnlySummary } from './message-summary.js';
@@ -26,10 +27,8 @@ export interface InitiateOptions {
   mode?: 'main' | 'aggressive';
 }
 
-/** The first 16 hex digits of an SA id: CKY-I, which names the SA before CKY-R is known. */
-const keyOf = (sa: string): string => sa.slice(0, 16).toLowerCase();
-
 export class IkeEngine {
+  /** Keyed by cookieKey(CKY-I). */
   private readonly sas = new Map<string, IkeSa>();
 
   constructor(
@@ -45,7 +44,7 @@ export class IkeEngine {
       const sa = datagram.bytes.length >= 16 ? hex(datagram.bytes.subarray(0, 16)) : undefined;
       return { ...(sa ? { sa } : {}), rejected: rejectionOf(err), effects: [] };
     }
-    const sa = this.sas.get(hex(msg.initiatorCookie));
+    const sa = this.sas.get(cookieKey(msg.initiatorCookie));
     try {
       if (sa) {
         const outcome = sa.handle(msg, datagram.bytes, datagram);
@@ -56,7 +55,7 @@ export class IkeEngine {
       }
       const respond = msg.exchangeType === EXCHANGE_TYPES.AGGRESSIVE_MODE ? IkeSa.respondAggressive : IkeSa.respond;
       const responder = respond(this.config, this.hooks, datagram.local, datagram.remote, msg, datagram.bytes);
-      this.sas.set(hex(responder.sa.ckyI), responder.sa);
+      this.sas.set(cookieKey(responder.sa.ckyI), responder.sa);
       return { sa: responder.sa.id, summary: responder.outcome.summary ?? headerOnlySummary(msg), effects: responder.outcome.effects };
     } catch (err) {
       const rejection = err instanceof IkeRejection ? err : undefined;
@@ -76,12 +75,12 @@ export class IkeEngine {
 
   /** Forgets SAs that are over, once their last effects are out. */
   private settle(sa: IkeSa, effects: EngineEffect[]): EngineEffect[] {
-    if (sa.finished) this.sas.delete(hex(sa.ckyI));
+    if (sa.finished) this.sas.delete(cookieKey(sa.ckyI));
     return effects;
   }
 
   timer(sa: string, id: string, _now: bigint): EngineEffect[] {
-    const held = this.sas.get(keyOf(sa));
+    const held = this.lookUp(sa);
     if (!held) return [];
     return this.settle(held, held.timer(id));
   }
@@ -90,7 +89,7 @@ export class IkeEngine {
     const start = options.mode === 'aggressive' ? IkeSa.initiateAggressive : IkeSa.initiate;
     const { sa, effects } = start(this.config, this.hooks, options.from, options.to);
     sa.quickModeAfterPhase1 = options.quickMode ?? false;
-    this.sas.set(hex(sa.ckyI), sa);
+    this.sas.set(cookieKey(sa.ckyI), sa);
     return { sa: sa.id, effects };
   }
 
@@ -121,11 +120,16 @@ export class IkeEngine {
 
   /** The SA itself, for tests and the reference DUT (children, state). */
   get(sa: string): IkeSa | undefined {
-    return this.sas.get(keyOf(sa));
+    return this.lookUp(sa);
+  }
+
+  private lookUp(sa: string): IkeSa | undefined {
+    const key = cookieKeyOfId(sa);
+    return key === undefined ? undefined : this.sas.get(key);
   }
 
   private held(sa: string): IkeSa {
-    const held = this.sas.get(keyOf(sa));
+    const held = this.lookUp(sa);
     if (!held) throw new IkeError('ERR_IKE_UNKNOWN_SA', `no IKE SA ${sa}`);
     return held;
   }

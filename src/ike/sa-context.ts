@@ -268,7 +268,7 @@ export class SaContext {
   /** A random M-ID not used yet: a Quick Mode's stays used for the SA's life, an Informational's for the last INFORMATIONAL_IDS_KEPT. */
   freshMessageId(exchange: 'quick-mode' | 'informational' = 'quick-mode'): number {
     for (;;) {
-      const id = randomUint32(this.config.random.bytes(4));
+      const id = randomUint32(this.config.random);
       if (id !== 0 && !this.usedMessageIds.has(id) && !this.informationalsSeen.has(id)) {
         if (exchange === 'informational') this.informationalsSent.add(id);
         else this.usedMessageIds.add(id);

@@ -16,6 +16,11 @@ describe('DpdSequence', () => {
     expect(new DpdSequence({ retry: 'increment' }, fixedRandom([0x00, 0x00, 0x00, 0x07])).take()).to.equal(7);
   });
 
+  it('draws its start from uint32() when the random source has one, not from bytes()', () => {
+    const random: Random = { bytes: () => Uint8Array.of(0, 0, 0, 1), uint32: () => 0xfedcba98 };
+    expect(new DpdSequence({ retry: 'increment' }, random).take()).to.equal(0x7edcba98);
+  });
+
   it("'increment' takes the next number on every probe, answered or not (Libreswan)", () => {
     const seq = new DpdSequence({ start: 100, retry: 'increment' }, fixedRandom([]));
     expect([seq.take(), seq.take(), seq.take()]).to.deep.equal([100, 101, 102]);

@@ -17,4 +17,13 @@ describe('peer/system-random', () => {
     systemRandom.bytes(16).fill(0);
     expect(Array.from(a)).to.deep.equal(Array.from(copy));
   });
+
+  it('uint32 draws 32-bit values across pool refills, never the same bytes as bytes() (2,000 draws between cookies)', () => {
+    const values = Array.from({ length: 2000 }, () => (systemRandom.uint32 as () => number)());
+    for (const v of values) expect(Number.isInteger(v) && v >= 0 && v <= 0xffffffff).to.equal(true);
+    // 2,000 draws span two 4 KiB refills; uniform 32-bit values repeat with odds about 1 in 2,000.
+    expect(new Set(values).size).to.be.greaterThan(1995);
+    // The high bit is set about half the time: the value is unsigned, not a negative int32.
+    expect(values.filter((v) => v >= 0x80000000).length).to.be.within(850, 1150);
+  });
 });
