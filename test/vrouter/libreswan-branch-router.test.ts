@@ -26,9 +26,9 @@ import { libreswanLibexec } from '../../src/lab/libreswan.js';
 import type { DaemonHandle } from '../../src/lab/supervisor.js';
 import { PROTOCOL_IDS } from '../../src/wire/constants.js';
 import { systemClock } from '../../src/peer/system-clock.js';
-import type { Check, ScenarioResult } from '../../src/report/result-model.js';
+import type { ScenarioResult } from '../../src/report/result-model.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
-import { expectRefusals, filled, profile as profileIn, run as runIn, table, why, type Mismatch } from './external-run.js';
+import { check, expectRefusals, filled, profile as profileIn, run as runIn, table, why, type Mismatch } from './external-run.js';
 
 const DUT = '198.51.100.225';
 const PEER = '198.51.100.226';
@@ -41,11 +41,6 @@ const TOLERANCE = 0.6 + 0.05 * DPDTIMEOUT;
 
 const inbound = (r: ScenarioResult, kind: string): DatagramEvent[] =>
   r.events.filter((e: HarnessEvent): e is DatagramEvent => e.type === 'datagram' && e.direction === 'in' && e.summary?.kind === kind);
-const check = (r: ScenarioResult, start: string): Check => {
-  const c = r.checks.find((k) => k.name.startsWith(start));
-  if (!c) throw new Error(`${r.id}: no check "${start}…" in ${r.checks.map((k) => k.name).join('; ')}`);
-  return c;
-};
 const secondsBetween = (a: DatagramEvent, b: DatagramEvent): number => Number(b.t - a.t) / 1e9;
 
 describe('virtual router: Libreswan configured as a branch router, driven through an external profile @root', function () {
