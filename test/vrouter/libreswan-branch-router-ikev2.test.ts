@@ -15,7 +15,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lab } from '../../src/lab/lab.js';
 import { parseLabSpec } from '../../src/lab/lab-spec.js';
-import type { DaemonHandle } from '../../src/lab/supervisor.js';
 import type { ScenarioResult } from '../../src/report/result-model.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
 import { check, expectRefusals, profile as profileIn, run as runIn, table, why, type Mismatch } from './external-run.js';
@@ -35,7 +34,6 @@ const TIME_TO_DEAD = 8;
 describe('virtual router: Libreswan configured as an IKEv2 branch router, driven through an external profile @root', function () {
   this.timeout(600_000);
   let lab: Lab | undefined;
-  let pluto: DaemonHandle | undefined;
   let router: PlutoRouter | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'dpdh-vrouter-ls2-'));
 
@@ -45,7 +43,6 @@ describe('virtual router: Libreswan configured as an IKEv2 branch router, driven
     // Topology only: the DUT is the router below, not a lab daemon.
     lab = await Lab.up(parseLabSpec({ name: 'vrl2', kind: 'libreswan', subnet: '198.51.100.168/29', dut_address: DUT, peer_addresses: [PEER], psk: 'lab-renders-nothing' }, { file: 'libreswan-branch-router-ikev2.test.ts' }), { daemons: false });
     router = await startPlutoRouter(lab, { conf: 'branch-office-libreswan-ikev2.ipsec.conf', secrets: 'branch-office-libreswan.ipsec.secrets' }, { DUT, PEER, SECRET: PSK });
-    pluto = router.pluto;
     const { stdout } = await router.whack(['--status']);
     expect(stdout).to.match(/"head-end": 198\.51\.100\.32\/28===198\.51\.100\.169.*198\.51\.100\.170===198\.51\.100\.48\/28/);
     expect(stdout).to.match(/"head-end":.*policy: IKEv2\b/);
@@ -62,7 +59,7 @@ describe('virtual router: Libreswan configured as an IKEv2 branch router, driven
 
   const profile = (name: string, edit?: (text: string) => string): string => profileIn(dir, PROFILE, name, edit);
   const run = (profileFile: string, suites: string[], grep?: RegExp): Promise<ScenarioResult[]> => runIn(dir, profileFile, suites, grep);
-  const plutoSaid = (re: RegExp): string[] => (pluto?.snapshot() ?? []).map((l) => l.line).filter((l) => re.test(l));
+  const plutoSaid = (re: RegExp): string[] => (router?.pluto.snapshot() ?? []).map((l) => l.line).filter((l) => re.test(l));
 
   it('(a) with control commands: the IKEv2 silence and responder scenarios get their verdicts and numbers from the router\'s own timers and status', async () => {
     const results = await run(profile('with-control'), ['ikev2-silence', 'ikev2-responder']);
