@@ -20,6 +20,9 @@ import { TimerSet } from './timer-set.js';
 import { openReceiveStamps, type KernelReceiveStamps } from './kernel-receive-stamps.js';
 import { UdpTransport, type Datagram } from './udp-transport.js';
 
+/** An IKE SA's id is SPIi ‖ SPIr in hex (ikev2-sa-context.ts); the initiator's id has SPIr zero until IKE_SA_INIT is answered. */
+const sameInitiatorSpi = (a: string, b: string): boolean => a.slice(0, 16) === b.slice(0, 16);
+
 export interface Ikev2Behaviour {
   /** Drop what arrives ('in'), what we would send ('out'), or both, as a dead peer or a cut link would. */
   silence: 'none' | 'in' | 'out' | 'both';
@@ -172,14 +175,15 @@ export class Ikev2Peer {
   }
 
   /**
-   * Waits for the IKE SA (phase 1) or CHILD_SA (phase 2) of an IKE SA other than `except` to reach
+   * Waits for the IKE SA (phase 1) or CHILD_SA (phase 2) of IKE SA `which.only` (an id from initiate(),
+   * whose responder SPI is still zero) or any but `which.except`, to reach
    * `state`; a refusal rejects at once with ERR_DUT_REFUSED, the IKE SA's too when waiting for the
    * CHILD_SA (refused IKE_SA_INIT or AUTH: no CHILD_SA can follow).
    */
-  async waitForSaState(phase: 1 | 2, state: SaStateEvent['state'], timeoutMs: number, since = 0n, except?: string): Promise<Ikev2EngineRecord> {
+  async waitForSaState(phase: 1 | 2, state: SaStateEvent['state'], timeoutMs: number, since = 0n, which: { only?: string; except?: string } = {}): Promise<Ikev2EngineRecord> {
     const sa = phase === 1 ? 'ike' : 'child';
     const r = await this.waitForEngineEvent(
-      (x) => x.sa !== except && x.event.kind === 'state' && ((x.event.sa === sa && (x.event.state === state || x.event.refusal !== undefined)) || (x.event.sa === 'ike' && x.event.refusal !== undefined)),
+      (x) => (which.only === undefined || sameInitiatorSpi(x.sa, which.only)) && x.sa !== which.except && x.event.kind === 'state' && ((x.event.sa === sa && (x.event.state === state || x.event.refusal !== undefined)) || (x.event.sa === 'ike' && x.event.refusal !== undefined)),
       timeoutMs, since, `the ${sa} SA ${state}`,
     );
     if (r.event.kind === 'state' && r.event.refusal && r.event.state !== state) {

@@ -79,6 +79,9 @@ export interface Ikev2Proposal {
   group: Array<'modp2048' | 'ecp256' | 'ecp384'>;
 }
 
+/** One IKEv2 CHILD_SA (ESP) proposal: its ciphers and integrity; no ESN, no PFS in IKE_AUTH (RFC 7296 §1.2). */
+export type Ikev2EspProposalSpec = Pick<Ikev2Proposal, 'encryption' | 'integrity'>;
+
 export interface EspProposalSpec {
   encryption: IkeProposal['encryption'];
   integrity: 'md5' | 'sha1' | 'sha2-256' | 'sha2-384' | 'sha2-512';
@@ -106,6 +109,8 @@ export interface IkeParameters {
   proposals: IkeProposal[];
   /** What the fake peer offers with version 2. */
   ikev2Proposals: Ikev2Proposal[];
+  /** The CHILD_SA proposals the fake peer offers with version 2; the ikev2Proposals' ciphers when the profile gives none. */
+  ikev2EspProposals: Ikev2EspProposalSpec[];
   /** Quick Mode identities; empty: host-to-host (no ID payloads, or the lab's subnets). */
   trafficSelectors: TrafficSelector[];
   espProposals: EspProposalSpec[];

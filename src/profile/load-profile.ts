@@ -11,7 +11,7 @@ import { parseLabSpec } from '../lab/lab-spec.js';
 import type { ControlCommand, DeviceProfile, DpdSemantics, IkeParameters, ProfileTarget, TargetControl } from './device-profile.js';
 import { peerAddresses } from './device-profile.js';
 import { checkLabAgrees, dpdFromIkev2, ikev2Variables, loadIkev2Dpd } from './ikev2-dpd.js';
-import { loadIkev2Proposals } from './ikev2-proposals.js';
+import { loadIkev2EspProposals, loadIkev2Proposals } from './ikev2-proposals.js';
 import { loadPeerList } from './peer-list.js';
 import { checkSchema, type JsonSchema } from './schema-check.js';
 import { Secret } from './secret.js';
@@ -49,7 +49,9 @@ export function profileFromSource(src: YamlSource, options: LoadProfileOptions =
   if (version === 2 && raw.dpd !== undefined) bad(['dpd'], 'an IKEv2 profile (ike.version 2) describes its liveness check in ikev2_dpd, not dpd');
   if (version === 1 && raw.ikev2_dpd !== undefined) bad(['ikev2_dpd'], 'ikev2_dpd needs ike.version 2 (IKEv1 DPD goes in dpd)');
   if (version === 1 && raw.dpd === undefined) bad([], '(top level): missing required field dpd');
-  if (version === 1 && raw.ike?.ikev2_proposals !== undefined) bad(['ike', 'ikev2_proposals'], 'ikev2_proposals needs ike.version 2');
+  for (const field of ['ikev2_proposals', 'ikev2_esp_proposals']) {
+    if (version === 1 && raw.ike?.[field] !== undefined) bad(['ike', field], `${field} needs ike.version 2 (IKEv1 uses ike.${field === 'ikev2_proposals' ? 'proposals' : 'esp_proposals'})`);
+  }
   if (version === 2 && raw.ikev2_dpd === undefined) bad(['ike', 'version'], 'an IKEv2 profile needs an ikev2_dpd section (docs/profiles.md)');
   const ikev2Dpd = version === 2 ? loadIkev2Dpd(raw.ikev2_dpd, target, bad) : undefined;
   if (ikev2Dpd && 'lab' in target) checkLabAgrees(ikev2Dpd, target.lab, bad);
@@ -206,10 +208,12 @@ function loadIke(ike: any, bad: Fail): IkeParameters {
       if (why) bad(['ike', 'traffic_selectors', i, side], `${JSON.stringify(t[side])}: ${why} (a.b.c.d, a.b.c.d/len or a.b.c.d-e.f.g.h)`);
     }
   });
+  const ikev2Proposals = loadIkev2Proposals(ike.ikev2_proposals, bad);
   return {
     version: ike.version ?? 1,
     proposals: (ike.proposals ?? [{ encryption: 'aes-128', hash: 'sha2-256', group: 'modp2048' }]).map((p: any) => ({ ...p })),
-    ikev2Proposals: loadIkev2Proposals(ike.ikev2_proposals, bad),
+    ikev2Proposals,
+    ikev2EspProposals: loadIkev2EspProposals(ike.ikev2_esp_proposals, ikev2Proposals, bad),
     trafficSelectors: (ike.traffic_selectors ?? []).map((t: any) => ({ local: t.local, remote: t.remote, ...(t.protocol ? { protocol: t.protocol } : {}), ...(t.port ? { port: t.port } : {}) })),
     espProposals: (ike.esp_proposals ?? [{ encryption: 'aes-128', integrity: 'sha1' }, { encryption: 'aes-128', integrity: 'sha2-256' }]).map((p: any) => ({ ...p })),
     ...(ike.pfs_group === undefined ? {} : { pfsGroup: ike.pfs_group }),

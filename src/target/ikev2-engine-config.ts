@@ -1,12 +1,12 @@
 /**
  * The fake peer's IKEv2 engine configuration from an `ike.version: 2` profile: its
- * ikev2_proposals in the engine's transform names, the PSK, and the one CHILD_SA's
+ * ikev2_proposals and ikev2_esp_proposals in the engine's transform names, the PSK, and the one CHILD_SA's
  * traffic selectors (the profile's first, or the lab's subnets, as for IKEv1).
  */
 import type { DhGroup } from '../crypto/dh-group.js';
 import type { Random } from '../events.js';
 import type { Ikev2EngineConfig, Ikev2EspProposal, Ikev2IkeProposal, Ikev2Selector } from '../ike/v2/ikev2-config.js';
-import type { DeviceProfile, Ikev2Proposal } from '../profile/device-profile.js';
+import type { DeviceProfile, Ikev2EspProposalSpec, Ikev2Proposal } from '../profile/device-profile.js';
 import { profileSelectors } from './engine-config.js';
 
 const INTEGRITY = { 'hmac-sha1-96': 'hmac-sha1-96', 'hmac-sha2-256-128': 'hmac-sha256-128' } as const;
@@ -24,7 +24,7 @@ function ikeProposals(p: Ikev2Proposal): Ikev2IkeProposal[] {
   })))));
 }
 
-function childProposals(p: Ikev2Proposal): Ikev2EspProposal[] {
+function childProposals(p: Ikev2EspProposalSpec): Ikev2EspProposal[] {
   const integrities = p.integrity.length > 0 ? p.integrity.map((i) => INTEGRITY[i]) : [undefined];
   return p.encryption.flatMap((encryption) => integrities.map((integrity) => ({ encryption, ...(integrity ? { integrity } : {}) })));
 }
@@ -43,7 +43,7 @@ export function ikev2EngineConfigFor(profile: DeviceProfile, random: Random): Ik
     random,
     psk: () => psk,
     proposals: profile.ike.ikev2Proposals.flatMap(ikeProposals),
-    childProposals: profile.ike.ikev2Proposals.flatMap(childProposals),
+    childProposals: profile.ike.ikev2EspProposals.flatMap(childProposals),
     // Host to host between the IKE endpoints when the profile names no networks.
     trafficSelectors: ts ? { local: selector(ts.local), remote: selector(ts.remote) } : { local: { prefix: '0.0.0.0/0' }, remote: { prefix: '0.0.0.0/0' } },
     retransmitMs: PEER_RETRANSMIT_MS,

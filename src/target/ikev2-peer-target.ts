@@ -71,14 +71,15 @@ export class Ikev2PeerScenarioTarget implements ScenarioTarget {
     if (!local) throw new HarnessError('ERR_SCENARIO_ABORTED', `no fake-peer address for peer index ${options.peerIndex}`);
     const since = this.o.clock.now();
     if (options.initiator === 'peer') {
-      this.o.peer.initiate(local, this.o.dut);
-      this.sa = (await this.o.peer.waitForSaState(2, 'established', options.timeoutMs, since)).sa;
+      // Its own IKE SA: a DUT that (re)connects by itself at the same moment sets up another one, which is not the scenario's.
+      const own = this.o.peer.initiate(local, this.o.dut);
+      this.sa = (await this.o.peer.waitForSaState(2, 'established', options.timeoutMs, since, { only: own })).sa;
       return this.sa;
     }
     const dutStarted = this.events().some((e) => e.type === 'datagram' && e.direction === 'in' && e.summary?.kind === 'ike-sa-init' && e.local.address === local.address);
     if (!dutStarted) await this.o.control.initiate?.(options.peerIndex);
     // Since the scenario start (a DUT may have finished before this step began), but a new IKE SA: after a failover the earlier one is up in the stream too.
-    this.sa = (await this.o.peer.waitForSaState(2, 'established', options.timeoutMs, this.since, this.sa)).sa;
+    this.sa = (await this.o.peer.waitForSaState(2, 'established', options.timeoutMs, this.since, { except: this.sa })).sa;
     return this.sa;
   }
 

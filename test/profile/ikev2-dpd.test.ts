@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../src/errors.js';
 import { profileFromSource, profileVariables, timeToDeadAfterFirstProbe } from '../../src/profile/load-profile.js';
 import { YamlSource } from '../../src/profile/yaml-source.js';
+import { ikev2EngineConfigFor } from '../../src/target/ikev2-engine-config.js';
 
 const load = (text: string) => profileFromSource(YamlSource.parse('v2.yaml', text), { env: {} });
 
@@ -107,6 +108,26 @@ describe('profile: ike.version and the IKEv2 DPD section', () => {
     expect(load(v2('libreswan: {}')).ike.ikev2Proposals).to.deep.equal([{ encryption: ['aes-cbc-128'], integrity: ['hmac-sha2-256-128'], prf: ['hmac-sha2-256'], group: ['modp2048'] }]);
     const gcm = load(v2('libreswan: {}', '\n  ikev2_proposals:\n    - { encryption: [aes-gcm-16-256], prf: [hmac-sha2-256], group: [ecp256, ecp384] }'));
     expect(gcm.ike.ikev2Proposals).to.deep.equal([{ encryption: ['aes-gcm-16-256'], integrity: [], prf: ['hmac-sha2-256'], group: ['ecp256', 'ecp384'] }]);
+  });
+
+  it('IKEv2 ESP proposals: by default the IKE proposals\' ciphers, or their own list, which the CHILD_SA offers', () => {
+    const ikeList = '\n  ikev2_proposals:\n    - { encryption: [aes-gcm-16-256], prf: [hmac-sha2-256], group: [ecp256] }';
+    expect(load(v2('libreswan: {}', ikeList)).ike.ikev2EspProposals).to.deep.equal([{ encryption: ['aes-gcm-16-256'], integrity: [] }]);
+    const own = load(v2('libreswan: {}', `${ikeList}\n  ikev2_esp_proposals:\n    - { encryption: [aes-cbc-128, aes-cbc-256], integrity: [hmac-sha2-256-128] }`));
+    expect(own.ike.ikev2EspProposals).to.deep.equal([{ encryption: ['aes-cbc-128', 'aes-cbc-256'], integrity: ['hmac-sha2-256-128'] }]);
+    const engine = ikev2EngineConfigFor(own, { bytes: (n: number) => new Uint8Array(n) });
+    expect(engine.proposals).to.deep.equal([{ encryption: 'aes-gcm-16-256', prf: 'hmac-sha256', group: 19 }]);
+    expect(engine.childProposals).to.deep.equal([{ encryption: 'aes-cbc-128', integrity: 'hmac-sha256-128' }, { encryption: 'aes-cbc-256', integrity: 'hmac-sha256-128' }]);
+  });
+
+  it('IKEv2 ESP proposal errors at file:line:col: a bad cipher, CBC without integrity, GCM with it, an IKEv1 profile', () => {
+    const esp = (entry: string): string => v2('libreswan: {}', `\n  ikev2_esp_proposals:\n    - ${entry}`);
+    expect(errorOf(esp('{ encryption: [3des], integrity: [hmac-sha1-96] }')).message).to.match(/^v2\.yaml:7:22: ike\.ikev2_esp_proposals\.0\.encryption\.0: must be one of aes-cbc-128, aes-cbc-256, aes-gcm-16-128, aes-gcm-16-256, got "3des"/);
+    expect(errorOf(esp('{ encryption: [aes-cbc-256] }')).message).to.match(/^v2\.yaml:7:7: AES-CBC needs integrity/);
+    expect(errorOf(esp('{ encryption: [aes-gcm-16-128], integrity: [hmac-sha1-96] }')).message).to.match(/^v2\.yaml:7:50: AES-GCM carries its own integrity/);
+    expect(errorOf(esp('{ encryption: [aes-cbc-128], prf: [hmac-sha1], integrity: [hmac-sha1-96] }')).message).to.match(/^v2\.yaml:7:36: ike\.ikev2_esp_proposals\.0\.prf: unknown field \(expected encryption, integrity\)/);
+    const v1 = esp('{ encryption: [aes-cbc-128], integrity: [hmac-sha1-96] }').replace('  version: 2', '  version: 1').replace(/ikev2_dpd:[\s\S]*$/, v1Dpd);
+    expect(errorOf(v1).message).to.match(/^v2\.yaml:7:5: ikev2_esp_proposals needs ike\.version 2 \(IKEv1 uses ike\.esp_proposals\)$/);
   });
 
   it('errors at file:line:col: the wrong section for the version, two vendors, a bad knob, a bad proposal', () => {

@@ -8,6 +8,7 @@ import { Ikev2Peer } from '../../src/peer/ikev2-peer.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { ikev2Behaviour, Ikev2PeerScenarioTarget } from '../../src/target/ikev2-peer-target.js';
 import { mirror, v2Config } from '../ike/v2/ikev2-pair.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const LOOPBACK = { address: '127.0.0.1', port: 0 };
 
@@ -39,6 +40,17 @@ describe('target/ikev2-peer-target (loopback)', function () {
   });
 
   const datagrams = (p: Ikev2Peer, direction: 'in' | 'out'): DatagramEvent[] => p.log.events.filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === direction);
+
+  it('bring_up as the peer takes its own IKE SA, not one the DUT sets up by itself at the same moment', async () => {
+    const since = systemClock.now();
+    dut.initiate(dut.endpoints[0]!, peer.endpoints[0]!);
+    await waitUntil(() => datagrams(peer, 'in').some((d) => d.summary?.kind === 'ike-sa-init'), "the DUT's IKE_SA_INIT", 2000, 1);
+    const sa = await target.bringUp({ initiator: 'peer', peerIndex: 0, timeoutMs: 3000 });
+    const first = await peer.waitForSaState(2, 'established', 3000, since);
+    expect(peer.sas()).to.have.length(2);
+    // The DUT's SA was up first; the scenario's is the one whose IKE_SA_INIT the fake peer sent.
+    expect(first.sa).not.to.equal(sa);
+  });
 
   it('brings up IKE_SA_INIT + IKE_AUTH, probes with an empty INFORMATIONAL and tears down with a Delete the DUT acts on', async () => {
     const sa = await target.bringUp({ initiator: 'peer', peerIndex: 0, timeoutMs: 3000 });

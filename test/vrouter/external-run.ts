@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Mocha from 'mocha';
 import { systemClock } from '../../src/peer/system-clock.js';
-import type { ScenarioResult } from '../../src/report/result-model.js';
+import type { Check, ScenarioResult } from '../../src/report/result-model.js';
 import { loadRunInputs } from '../../src/scenario/load-inputs.js';
 import { runPlan } from '../../src/scenario/run-plan.js';
 import { createTargetFactory } from '../../src/target/target-registry.js';
@@ -42,13 +42,23 @@ export async function run(dir: string, profileFile: string, suites: string[], gr
 export const table = (results: ScenarioResult[]): string[][] => results.map((r) => [r.id, r.status]).sort((a, b) => a[0]!.localeCompare(b[0]!));
 export const why = (results: ScenarioResult[]): string => results.filter((r) => r.status !== 'passed' && r.status !== 'skipped').map((r) => `${r.id}: ${r.status}: ${r.reason}`).join('\n');
 
+/** The first check of `r` whose name starts with `start`; a missing one fails with the names there are. */
+export function check(r: ScenarioResult, start: string): Check {
+  const c = r.checks.find((k) => k.name.startsWith(start));
+  if (!c) throw new Error(`${r.id}: no check "${start}…" in ${r.checks.map((k) => k.name).join('; ')}`);
+  return c;
+}
+
 /** A profile edit and the refusal it must produce. */
 export type Mismatch = [name: string, edit: (text: string) => string, message: RegExp];
 
-/** Each mismatched profile is a set-up error naming the DUT's notify, within seconds, and no key in the reason. */
-export async function expectRefusals(dir: string, fixtureName: string, cases: readonly Mismatch[], secrets: readonly string[]): Promise<void> {
+/** Each mismatched profile is a set-up error naming the DUT's notify, within seconds, and no key in the reason; `probe` is the one scenario run. */
+export async function expectRefusals(
+  dir: string, fixtureName: string, cases: readonly Mismatch[], secrets: readonly string[],
+  probe: { suite: string; grep: RegExp } = { suite: 'silence', grep: /periodic-interval/ },
+): Promise<void> {
   for (const [name, edit, message] of cases) {
-    const [r] = await run(dir, profile(dir, fixtureName, name, edit), ['silence'], /periodic-interval/);
+    const [r] = await run(dir, profile(dir, fixtureName, name, edit), [probe.suite], probe.grep);
     expect(r!.status, `${name}: ${r!.reason}`).to.equal('error');
     expect(r!.reason, name).to.match(/^ERR_DUT_REFUSED: /).and.match(message);
     expect(r!.durationMs, name).to.be.below(10_000);

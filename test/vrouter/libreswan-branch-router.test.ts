@@ -15,20 +15,18 @@
  * which lets the external target time the death from the wire alone when it gets through.
  */
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatagramEvent, HarnessEvent } from '../../src/events.js';
-import { waitUntilReady } from '../../src/lab/daemon-control.js';
-import { DEFAULT_CACHE_DIR, Lab, SHIM_FILE } from '../../src/lab/lab.js';
+import { Lab } from '../../src/lab/lab.js';
 import { parseLabSpec } from '../../src/lab/lab-spec.js';
-import { libreswanLibexec } from '../../src/lab/libreswan.js';
 import type { DaemonHandle } from '../../src/lab/supervisor.js';
 import { PROTOCOL_IDS } from '../../src/wire/constants.js';
-import { systemClock } from '../../src/peer/system-clock.js';
-import type { Check, ScenarioResult } from '../../src/report/result-model.js';
+import type { ScenarioResult } from '../../src/report/result-model.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
-import { expectRefusals, filled, profile as profileIn, run as runIn, table, why, type Mismatch } from './external-run.js';
+import { plutoTool, startPlutoRouter } from './pluto-router.js';
+import { check, expectRefusals, profile as profileIn, run as runIn, table, why, type Mismatch } from './external-run.js';
 
 const DUT = '198.51.100.225';
 const PEER = '198.51.100.226';
@@ -41,11 +39,6 @@ const TOLERANCE = 0.6 + 0.05 * DPDTIMEOUT;
 
 const inbound = (r: ScenarioResult, kind: string): DatagramEvent[] =>
   r.events.filter((e: HarnessEvent): e is DatagramEvent => e.type === 'datagram' && e.direction === 'in' && e.summary?.kind === kind);
-const check = (r: ScenarioResult, start: string): Check => {
-  const c = r.checks.find((k) => k.name.startsWith(start));
-  if (!c) throw new Error(`${r.id}: no check "${start}…" in ${r.checks.map((k) => k.name).join('; ')}`);
-  return c;
-};
 const secondsBetween = (a: DatagramEvent, b: DatagramEvent): number => Number(b.t - a.t) / 1e9;
 
 describe('virtual router: Libreswan configured as a branch router, driven through an external profile @root', function () {
@@ -53,49 +46,18 @@ describe('virtual router: Libreswan configured as a branch router, driven throug
   let lab: Lab | undefined;
   let pluto: DaemonHandle | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'dpdh-vrouter-ls-'));
-  const libexec = libreswanLibexec(DEFAULT_CACHE_DIR);
-  const tool = (name: string): string => join(libexec, 'ipsec', name);
 
   before(async function () {
     requireRoot(this);
-    requireCommands(this, 'ip', 'certutil', tool('pluto'), tool('whack'), tool('addconn'));
+    requireCommands(this, 'ip', 'certutil', plutoTool('pluto'), plutoTool('whack'), plutoTool('addconn'));
     // Topology only: the DUT is the router below, not a lab daemon.
     lab = await Lab.up(parseLabSpec({ name: 'vrls', kind: 'libreswan', subnet: '198.51.100.224/29', dut_address: DUT, peer_addresses: [PEER], psk: 'lab-renders-nothing' }, { file: 'libreswan-branch-router.test.ts' }), { daemons: false });
-    const etc = join(lab.workDir, 'router');
-    const at = (f: string): string => join(etc, f);
-    for (const d of [etc, at('nss'), at('run')]) mkdirSync(d, { recursive: true, mode: 0o700 });
-    writeFileSync(at('ipsec.conf'), filled('branch-office-libreswan.ipsec.conf', { DUT, PEER, LOG: at('pluto.log') }));
-    writeFileSync(at('ipsec.secrets'), filled('branch-office-libreswan.ipsec.secrets', { DUT, PEER, SECRET: PSK }), { mode: 0o600 });
-    const ctl = at('run/pluto.ctl');
-    // What `ipsec initnss` and `ipsec start` do on the router: an NSS database, pluto, its conns.
-    await lab.supervisor.run('certutil', ['-N', '-d', `sql:${at('nss')}`, '--empty-password']);
-    pluto = lab.supervisor.spawnDaemon({
-      name: 'pluto-branch-router',
-      cmd: tool('pluto'),
-      args: ['--nofork', '--config', at('ipsec.conf'), '--secretsfile', at('ipsec.secrets'), '--nssdir', at('nss'), '--rundir', at('run')],
-      netns: lab.names.dutNs,
-      env: {
-        // Without ESP in this kernel, the lab's XFRM emulation (docs/lab.md); a real kernel needs none.
-        ...(lab.dataPlane === 'emulated' ? { LD_PRELOAD: join(DEFAULT_CACHE_DIR, SHIM_FILE) } : {}),
-        // pluto 4.10 skips its first DPD event about one time in ten on libevent's coarse clock
-        // (docs/daemons.md#first-probe-at-dpddelay-or-2--dpddelay); the precise clock removes that
-        // coin toss, so the first probe's timing is a verdict here and not luck.
-        EVENT_PRECISE_TIMER: '1',
-        // pluto runs its default updown as `ipsec _updown`: Libreswan's `ipsec`, as on the router,
-        // not the strongSwan one this lab host also has on PATH.
-        PATH: `${join(DEFAULT_CACHE_DIR, 'libreswan', 'usr', 'sbin')}:${process.env.PATH ?? ''}`,
-      },
-      // The Debian package hard-codes /usr/libexec/ipsec (addconn, _updown), unpacked elsewhere here.
-      privateMounts: [{ type: 'bind', source: libexec, target: '/usr/libexec' }, { type: 'tmpfs', target: '/run' }],
-      logFile: at('pluto.log'),
-    });
-    const whack = (args: string[], timeoutMs = 10_000) => lab!.supervisor.run(tool('whack'), ['--ctlsocket', ctl, ...args], { timeoutMs });
-    await waitUntilReady(systemClock, pluto, async () => (await whack(['--status'], 3000), true), 20_000, 'pluto');
-    await lab.supervisor.run(tool('addconn'), ['--config', at('ipsec.conf'), '--ctlsocket', ctl, '--autoall']);
-    await whack(['--rereadsecrets']);
+    const router = await startPlutoRouter(lab, { conf: 'branch-office-libreswan.ipsec.conf', secrets: 'branch-office-libreswan.ipsec.secrets' }, { DUT, PEER, SECRET: PSK });
+    pluto = router.pluto;
+    const { ctl, whack } = router;
     const { stdout } = await whack(['--status']);
     expect(stdout).to.match(/"head-end": 198\.51\.100\.128\/27===198\.51\.100\.225.*198\.51\.100\.226===198\.51\.100\.160\/28/);
-    process.env.IPSEC_WHACK = tool('whack');
+    process.env.IPSEC_WHACK = plutoTool('whack');
     process.env.PLUTO_CTL = ctl;
     process.env.BRANCH_PSK = PSK;
   });

@@ -21,13 +21,15 @@ export const ikev2NotifyName = (notifyType: number): string => NAMES.get(notifyT
 /** RFC 7296 §3.10.1: error types are 1-16383. */
 export const isIkev2ErrorNotify = (notifyType: number): boolean => notifyType > 0 && notifyType < 16384;
 
-function hintFor(notifyType: number): string {
+function hintFor(notifyType: number, exchange: string): string {
   switch (notifyType) {
     case IKEV2_NOTIFY_TYPES.AUTHENTICATION_FAILED:
       return 'psk and ike.local_id / ike.remote_id: the DUT computed another AUTH (RFC 7296 §2.15)';
     case IKEV2_NOTIFY_TYPES.NO_PROPOSAL_CHOSEN:
-      // An IKEv2 profile's one list gives both the IKE and the CHILD_SA proposals.
-      return "ike.ikev2_proposals: one must match one of the DUT's proposals (IKE and ESP)";
+      // The CHILD_SA's proposals have their own list (its default: the IKE list's ciphers).
+      return exchange.includes('CHILD_SA')
+        ? "ike.ikev2_esp_proposals: one must match one of the DUT's ESP proposals (esp_proposals / esp=)"
+        : "ike.ikev2_proposals: one must match one of the DUT's IKE proposals (proposals / ike=)";
     case IKEV2_NOTIFY_TYPES.TS_UNACCEPTABLE:
       return "ike.traffic_selectors: they must lie within the DUT's local_ts/remote_ts (or leftsubnet/rightsubnet)";
     case IKEV2_NOTIFY_TYPES.INVALID_IKE_SPI:
@@ -38,7 +40,7 @@ function hintFor(notifyType: number): string {
 }
 
 export function ikev2Refusal(notifyType: number, exchange: string): Ikev2Refusal {
-  return { notifyType, notify: ikev2NotifyName(notifyType), exchange, hint: hintFor(notifyType) };
+  return { notifyType, notify: ikev2NotifyName(notifyType), exchange, hint: hintFor(notifyType, exchange) };
 }
 
 /** The typed error an owner throws for a refusal; ERR_DUT_REFUSED with the notify kept. */

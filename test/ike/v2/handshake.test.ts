@@ -116,7 +116,7 @@ describe('IKEv2 engine: IKE_SA_INIT and IKE_AUTH', () => {
     pair.initiate();
     expect(pair.states('a', 'ike')).to.deep.equal(['negotiating', 'established']);
     expect(refusalOf(pair.events.a, 'child')).to.include({ notify: 'NO_PROPOSAL_CHOSEN', notifyType: 14 });
-    expect(refusalOf(pair.events.a, 'child')!.hint).to.match(/^ike\.ikev2_proposals: /);
+    expect(refusalOf(pair.events.a, 'child')!.hint).to.match(/^ike\.ikev2_esp_proposals: /);
     expect(pair.deliveries[3]!.result.summary!.payloads).to.deep.equal(['idr', 'auth', 'notify']);
   });
 
