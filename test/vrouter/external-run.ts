@@ -65,3 +65,23 @@ export async function expectRefusals(
     for (const secret of secrets) expect(r!.reason, name).not.to.contain(secret);
   }
 }
+
+/**
+ * An IKEv2 router run with no target.control: the DUT-initiated scenario is skipped with the reason,
+ * "still held" is one liveness request of the fake peer's answered, "gone" one unanswered past `timeToDead`.
+ */
+export async function expectIkev2WireProbeVerdicts(dir: string, fixtureName: string, timeToDead: number): Promise<void> {
+  const noControl = profile(dir, fixtureName, 'no-control', (t) => t.replace(/  control:\n(    .*\n)+/, ''));
+  const results = await run(dir, noControl, ['ikev2-silence', 'ikev2-responder'], /silence-inbound-only|liveness-while-answering|answers-as-initiator/);
+  expect(table(results), why(results)).to.deep.equal([
+    ['ikev2-responder/answers-as-initiator-and-responder', 'skipped'],
+    ['ikev2-silence/liveness-while-answering', 'passed'],
+    ['ikev2-silence/silence-inbound-only', 'passed'],
+  ]);
+  const byId = (id: string): ScenarioResult => results.find((r) => r.id === id)!;
+  expect(check(byId('ikev2-silence/liveness-while-answering'), 'SA still held by the DUT (by wire probe)').observed).to.match(/^alive at t = [\d.]+ s \(liveness request answered\)$/);
+  const probe = check(byId('ikev2-silence/silence-inbound-only'), 'SA gone from the DUT after the first unanswered liveness request (by wire probe)');
+  expect(probe.observed).to.match(/^gone by t = [\d.]+ s \(wire probe: no answer within [\d.]+ s\)$/);
+  expect(Number(/[\d.]+/.exec(String(probe.observed))![0])).to.be.at.least(timeToDead);
+  expect(byId('ikev2-responder/answers-as-initiator-and-responder').reason).to.match(/needs the DUT to initiate IKE .*target\.control\.initiate/);
+}

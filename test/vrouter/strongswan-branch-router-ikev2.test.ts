@@ -16,7 +16,7 @@ import { Lab } from '../../src/lab/lab.js';
 import { parseLabSpec } from '../../src/lab/lab-spec.js';
 import type { ScenarioResult } from '../../src/report/result-model.js';
 import { requireCommands, requireRoot } from '../support/environment.js';
-import { check, expectRefusals, filled, profile as profileIn, run as runIn, table, why, type Mismatch } from './external-run.js';
+import { check, expectIkev2WireProbeVerdicts, expectRefusals, filled, profile as profileIn, run as runIn, table, why, type Mismatch } from './external-run.js';
 
 const DUT = '198.51.100.161';
 const PEER = '198.51.100.162';
@@ -92,19 +92,7 @@ describe('virtual router: strongSwan configured as an IKEv2 branch router, drive
   });
 
   it('(b) with no control at all: deaths judged by the wire probe, DUT-initiated scenarios skipped with the reason', async () => {
-    const results = await run(profile('no-control', (t) => t.replace(/  control:\n(    .*\n)+/, '')), ['ikev2-silence', 'ikev2-responder'], /silence-inbound-only|liveness-while-answering|answers-as-initiator/);
-    expect(table(results), why(results)).to.deep.equal([
-      ['ikev2-responder/answers-as-initiator-and-responder', 'skipped'],
-      ['ikev2-silence/liveness-while-answering', 'passed'],
-      ['ikev2-silence/silence-inbound-only', 'passed'],
-    ]);
-    const byId = (id: string): ScenarioResult => results.find((r) => r.id === id)!;
-    // No status command: "still held" is one liveness request of the fake peer's, answered; "gone" is one unanswered past the dead time.
-    expect(check(byId('ikev2-silence/liveness-while-answering'), 'SA still held by the DUT (by wire probe)').observed).to.match(/^alive at t = [\d.]+ s \(liveness request answered\)$/);
-    const probe = check(byId('ikev2-silence/silence-inbound-only'), 'SA gone from the DUT after the first unanswered liveness request (by wire probe)');
-    expect(probe.observed).to.match(/^gone by t = [\d.]+ s \(wire probe: no answer within [\d.]+ s\)$/);
-    expect(Number(/[\d.]+/.exec(String(probe.observed))![0])).to.be.at.least(TIME_TO_DEAD);
-    expect(byId('ikev2-responder/answers-as-initiator-and-responder').reason).to.match(/needs the DUT to initiate IKE .*target\.control\.initiate/);
+    await expectIkev2WireProbeVerdicts(dir, PROFILE, TIME_TO_DEAD);
   });
 
   it('(c) mismatched profiles are set-up errors naming the DUT\'s notify, within seconds', async () => {
