@@ -16,6 +16,8 @@ export interface SaStateMatch {
   remoteAddress?: string;
   phase: 1 | 2;
   state: SaStateEvent['state'];
+  /** Resolve at the count-th such event (one per Quick Mode of an SA with several selector pairs); default 1. */
+  count?: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface SaStateMatch {
  * when it stopped answering. A refused bring-up then ends in milliseconds, not at the timeout.
  */
 export async function waitForSaState(log: EventLog, clock: Clock, match: SaStateMatch, timeoutMs: number, since?: bigint): Promise<SaStateEvent> {
-  const what = `phase ${match.phase} ${match.state}${match.sa ? ` of SA ${match.sa}` : ''}${match.remoteAddress ? ` with ${match.remoteAddress}` : ''}`;
+  const what = `phase ${match.phase} ${match.state}${match.count !== undefined && match.count > 1 ? ` ×${match.count}` : ''}${match.sa ? ` of SA ${match.sa}` : ''}${match.remoteAddress ? ` with ${match.remoteAddress}` : ''}`;
   const awaited = (e: HarnessEvent): boolean =>
     e.type === 'sa-state' &&
     e.phase === match.phase &&
@@ -33,8 +35,11 @@ export async function waitForSaState(log: EventLog, clock: Clock, match: SaState
     (match.remoteAddress === undefined || e.remote.address === match.remoteAddress);
   const failed = (e: HarnessEvent): e is SaStateEvent =>
     match.state !== 'failed' && match.sa !== undefined && e.type === 'sa-state' && e.state === 'failed' && sameSa(e.sa, match.sa) && e.phase <= match.phase;
-  const seen = await log.waitFor((e): e is SaStateEvent => awaited(e) || failed(e), { clock, timeoutMs, what, ...(since !== undefined ? { since } : {}) });
-  if (awaited(seen)) return seen;
+  let matched = 0;
+  const nth = (e: HarnessEvent): boolean => awaited(e) && ++matched >= (match.count ?? 1);
+  // waitFor looks at each event once, so the count is of distinct events.
+  const seen = await log.waitFor((e): e is SaStateEvent => failed(e) || nth(e), { clock, timeoutMs, what, ...(since !== undefined ? { since } : {}) });
+  if (!failed(seen)) return seen;
   // Not the awaited state, so the failure of the same SA.
   if (seen.refusal) throw new HarnessError('ERR_DUT_REFUSED', `waiting for ${what}: ${seen.detail ?? seen.refusal.notify}`);
   throw new HarnessError('ERR_PEER_TIMEOUT', `waiting for ${what}: phase ${seen.phase} failed: ${seen.detail ?? 'no detail'}`);
