@@ -49,6 +49,12 @@ describe('peer socket buffers (BindEndpoint.buffers)', () => {
     expect(label).to.match(new RegExp(`^socket buffers on 127\\.0\\.0\\.1:\\d+ capped: receive \\d+ of ${asked} bytes asked \\(net\\.core\\.rmem_max caps it\\)$`));
   });
 
+  it('marks an ask between rmem_max and twice it (Linux reports double what it gives), naming what was given', async () => {
+    const asked = rmemMax + 4096;
+    const [label] = marks(await start({ receive: asked }));
+    expect(label).to.match(new RegExp(`capped: receive ${rmemMax} of ${asked} bytes asked \\(net\\.core\\.rmem_max caps it\\)$`));
+  });
+
   it('the IKEv2 peer marks a capped socket in its timeline too', async () => {
     const asked = 4 * rmemMax + 4096;
     const v2 = await Ikev2Peer.start({ bind: [{ address: '127.0.0.1', port: 0, buffers: { receive: asked } }], clock: new FakeClock(), engine: new Ikev2Engine(v2Config('buffers')) });
