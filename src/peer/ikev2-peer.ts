@@ -18,7 +18,7 @@ import { EventLog } from './event-log.js';
 import type { Ikev2Effect, Ikev2EnginePort, Ikev2Event, Ikev2Outbound, Ikev2SaKeys, Ikev2SendOptions } from './ikev2-engine-port.js';
 import { TimerSet } from './timer-set.js';
 import { openReceiveStamps, type KernelReceiveStamps } from './kernel-receive-stamps.js';
-import { UdpTransport, type Datagram } from './udp-transport.js';
+import { UdpTransport, type BindEndpoint, type Datagram } from './udp-transport.js';
 
 /** An IKE SA's id is SPIi ‖ SPIr in hex (ikev2-sa-context.ts); the initiator's id has SPIr zero until IKE_SA_INIT is answered. */
 const sameInitiatorSpi = (a: string, b: string): boolean => a.slice(0, 16) === b.slice(0, 16);
@@ -53,7 +53,7 @@ export interface Ikev2Behaviour {
 export const NORMAL_IKEV2_BEHAVIOUR: Ikev2Behaviour = { silence: 'none', answerDelayMs: 0, dropAnswers: false, liveness: 'answer', answerMessageId: { kind: 'echo' }, lostState: false };
 
 export interface Ikev2PeerOptions {
-  bind: Endpoint[];
+  bind: BindEndpoint[];
   clock: Clock;
   engine: Ikev2EnginePort;
   log?: EventLog;
@@ -107,6 +107,7 @@ export class Ikev2Peer {
       bind: options.bind,
       clock: options.clock,
       onDatagram: (d) => peer.onDatagram(d),
+      onBuffersCapped: (label) => peer.log.push({ type: 'mark', t: peer.now(), label }),
       ...(stamps ? { stampReceive: (remote, local, bytes, loopT) => stamps.stamp(remote, local, bytes, loopT) } : {}),
     }).catch((err: unknown) => {
       stamps?.close();

@@ -21,11 +21,16 @@ export interface SocketBufferSizes {
 
 export const bufferSizes = (socket: Socket): Omit<SocketBufferSizes, 'local'> => ({ receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() });
 
-/** The label of a socket given less than `asked`, or undefined when it got what it asked for. */
+/**
+ * The label of a socket given less than `asked`, or undefined when it got what it asked for.
+ * Linux gives 2 × min(asked, max) and reports that, so a report under twice the ask is a cap
+ * (compared with the ask itself, an ask between max and 2 × max would pass unremarked).
+ */
 export function cappedBuffers(local: Endpoint, asked: SocketBuffers, got: Omit<SocketBufferSizes, 'local'>): string | undefined {
+  const given = (reported: number): number => Math.floor(reported / 2);
   const short = [
-    asked.receive !== undefined && got.receive < asked.receive ? `receive ${got.receive} of ${asked.receive} bytes asked (net.core.rmem_max caps it)` : '',
-    asked.send !== undefined && got.send < asked.send ? `send ${got.send} of ${asked.send} bytes asked (net.core.wmem_max caps it)` : '',
+    asked.receive !== undefined && got.receive < 2 * asked.receive ? `receive ${given(got.receive)} of ${asked.receive} bytes asked (net.core.rmem_max caps it)` : '',
+    asked.send !== undefined && got.send < 2 * asked.send ? `send ${given(got.send)} of ${asked.send} bytes asked (net.core.wmem_max caps it)` : '',
   ].filter(Boolean);
   return short.length > 0 ? `socket buffers on ${local.address}:${local.port} capped: ${short.join(', ')}` : undefined;
 }

@@ -49,6 +49,8 @@ interface Bound {
   socket: Socket;
   local: Endpoint;
   natT: boolean;
+  /** What the bind entry asked for, so a rebinding's fresh socket asks for it too. */
+  buffers?: SocketBuffers;
 }
 
 export class UdpTransport {
@@ -94,7 +96,7 @@ export class UdpTransport {
    */
   async rebind(from: Endpoint): Promise<Endpoint> {
     const old = this.socketFor(from);
-    const fresh = await bindOne({ address: old.local.address, port: 0, natT: old.natT }, this.options);
+    const fresh = await bindOne({ address: old.local.address, port: 0, natT: old.natT, ...(old.buffers ? { buffers: old.buffers } : {}) }, this.options);
     this.bound[this.bound.indexOf(old)] = fresh;
     await closeSocket(old.socket);
     return { ...fresh.local };
@@ -186,7 +188,7 @@ function bindOne(want: BindEndpoint, options: UdpTransportOptions): Promise<Boun
         options.onDatagram({ ...stamp, local, remote, ...(want.natT ? unframe(bytes) : { bytes }) });
       });
       socket.on('error', (err) => options.onError?.(new HarnessError('ERR_PEER_SOCKET', `socket ${local.address}:${local.port}: ${err.message}`, { cause: err })));
-      resolve({ socket, local, natT: want.natT === true });
+      resolve({ socket, local, natT: want.natT === true, ...(want.buffers ? { buffers: want.buffers } : {}) });
     });
   });
 }

@@ -6,6 +6,7 @@
 import type { IkeVersion, LabSpec } from '../lab/lab-spec.js';
 import type { TargetKind } from '../report/result-model.js';
 import type { CiscoIkev2Dpd, LibreswanRetransmit, LivenessSchedule, StrongswanRetransmit } from './ikev2-liveness-schedule.js';
+import type { PeerSettings } from './peer-settings.js';
 import type { Secret } from './secret.js';
 
 export type DpdMode = 'periodic' | 'idle' | 'on-demand';
@@ -188,6 +189,8 @@ export interface DeviceProfile {
   /** With IKEv2, derived from `ikev2Dpd` (ikev2-dpd.ts), so suites and checks read one shape. */
   dpd: DpdSemantics;
   natT?: NatTraversalSemantics;
+  /** The fake peer's own settings (profile `peer`); empty when the profile has none. */
+  peer: PeerSettings;
   /** Only with ike.version 2. */
   ikev2Dpd?: Ikev2Dpd;
   expectFail: ExpectedFailure[];

@@ -13,6 +13,7 @@ import { peerAddresses } from './device-profile.js';
 import { checkLabAgrees, dpdFromIkev2, ikev2Variables, loadIkev2Dpd } from './ikev2-dpd.js';
 import { loadIkev2EspProposals, loadIkev2Proposals } from './ikev2-proposals.js';
 import { loadPeerList } from './peer-list.js';
+import { loadPeerSettings } from './peer-settings.js';
 import { checkSchema, type JsonSchema } from './schema-check.js';
 import { Secret } from './secret.js';
 import { ConfigErrors, YamlSource } from './yaml-source.js';
@@ -64,6 +65,7 @@ export function profileFromSource(src: YamlSource, options: LoadProfileOptions =
     psk,
     dpd,
     ...(raw.nat_t ? { natT: { keepaliveInterval: raw.nat_t.keepalive_interval, keepalivesCountAsLiveness: raw.nat_t.keepalives_count_as_liveness } } : {}),
+    peer: loadPeerSettings(raw.peer, bad),
     ...(ikev2Dpd ? { ikev2Dpd } : {}),
     expectFail: (raw.expect_fail ?? []).map((e: any) => ({ scenario: e.scenario, reason: e.reason })),
   };

@@ -3,7 +3,8 @@
  * they tested against the same expectations. It hashes the loaded profile
  * (defaults filled in, so two spellings of one profile agree), never the file
  * bytes, and leaves out the PSK and the file path: rotating a key or moving a
- * file does not change what the run means, and no secret reaches a report.
+ * file does not change what the run means, and no secret reaches a report. The
+ * fake peer's own settings (`peer`, e.g. socket buffers) are left out for the same reason.
  */
 import { createHash } from 'node:crypto';
 import type { DeviceProfile } from './device-profile.js';
@@ -23,7 +24,8 @@ export function canonicalJson(value: unknown, omit: ReadonlySet<string> = new Se
 /** The PSK sits at the top (`psk`) and again in a lab spec (`target.lab.psk`). */
 const LEFT_OUT = new Set(['psk', 'file']);
 
-/** `sha256:<hex>` of the profile's canonical content without any `psk` and the file path. */
+/** `sha256:<hex>` of the profile's canonical content without any `psk`, the file path and the fake peer's settings. */
 export function profileHash(profile: DeviceProfile): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(profile, LEFT_OUT)).digest('hex')}`;
+  const { peer: _fakePeerSettings, ...askedOfDut } = profile;
+  return `sha256:${createHash('sha256').update(canonicalJson(askedOfDut, LEFT_OUT)).digest('hex')}`;
 }

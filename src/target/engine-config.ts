@@ -5,6 +5,7 @@
  */
 import type { Endpoint, Random } from '../events.js';
 import type { EspProposal, IkeEngineConfig, NatTraversalConfig, Phase1Proposal, QuickModeSelector, Subnet } from '../ike/index.js';
+import type { BindEndpoint } from '../peer/udp-transport.js';
 import type { Identification } from '../wire/identification.js';
 import type { DeviceProfile, EspProposalSpec, IkeProposal, TrafficSelector } from '../profile/device-profile.js';
 
@@ -72,9 +73,15 @@ function firstHost(side: string): string {
  * The fake peer's sockets: the IKE endpoints and, for a DUT that speaks NAT-T (profile `nat_t`),
  * one NAT-T socket per address on `natTPort` (4500; 0 for an ephemeral one).
  */
-export function peerBindings(profile: DeviceProfile, endpoints: Endpoint[], natTPort = 4500): (Endpoint & { natT?: boolean })[] {
-  if (!profile.natT) return endpoints;
-  return [...endpoints, ...[...new Set(endpoints.map((e) => e.address))].map((address) => ({ address, port: natTPort, natT: true }))];
+export function peerBindings(profile: DeviceProfile, endpoints: Endpoint[], natTPort = 4500): BindEndpoint[] {
+  if (!profile.natT) return withSocketBuffers(profile, endpoints);
+  return withSocketBuffers(profile, [...endpoints, ...[...new Set(endpoints.map((e) => e.address))].map((address) => ({ address, port: natTPort, natT: true }))]);
+}
+
+/** Every bind entry asks for the profile's `peer.socket_buffers`; without it, for nothing (the kernel's defaults). */
+export function withSocketBuffers(profile: DeviceProfile, binds: BindEndpoint[]): BindEndpoint[] {
+  const buffers = profile.peer.socketBuffers;
+  return buffers ? binds.map((b) => ({ ...b, buffers })) : binds;
 }
 
 /** `nat`: the NAT-T ports when they are not 4500 (the reference DUT's ephemeral ones); used only when the profile has `nat_t`. */

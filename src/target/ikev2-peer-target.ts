@@ -20,6 +20,8 @@ import type { CraftKind, ProbeSeq, ScenarioTarget, WireProbeResult } from './tar
 export interface Ikev2PeerTargetOptions {
   peer: Ikev2Peer;
   clock: Clock;
+  /** As PeerTargetOptions.openedAt. */
+  openedAt?: bigint;
   dut: Endpoint;
   peerEndpoints: Endpoint[];
   control: DutControl;
@@ -55,7 +57,7 @@ export class Ikev2PeerScenarioTarget implements ScenarioTarget {
   private sa: string | undefined;
 
   constructor(private readonly o: Ikev2PeerTargetOptions) {
-    this.since = o.clock.now();
+    this.since = o.openedAt ?? o.clock.now();
   }
 
   events(): readonly HarnessEvent[] {

@@ -21,7 +21,7 @@ import { KernelReceiveStamps } from '../peer/kernel-receive-stamps.js';
 import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import type { DaemonLog } from '../report/result-model.js';
-import { engineConfigFor, innerAddresses, peerBindings } from './engine-config.js';
+import { engineConfigFor, innerAddresses, peerBindings, withSocketBuffers } from './engine-config.js';
 import { startDutTraffic, type DutTraffic } from '../lab/dut-traffic.js';
 import { Ikev2Engine } from '../ike/v2/ikev2-engine.js';
 import { Ikev2Peer } from '../peer/ikev2-peer.js';
@@ -127,9 +127,10 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
       let traffic: DutTraffic | undefined;
       const inner = innerAddresses(profile, peerEndpoints[0]!.address, spec.dutAddress);
       const openReceiveStamps = (): KernelReceiveStamps => KernelReceiveStamps.open({ clock, addresses: peerEndpoints.map((e) => e.address) });
+      const openedAt = clock.now();
       try {
         peer = profile.ike.version === 2
-          ? await Ikev2Peer.start({ bind: peerEndpoints, clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true, openReceiveStamps })
+          ? await Ikev2Peer.start({ bind: withSocketBuffers(profile, peerEndpoints), clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true, openReceiveStamps })
           : await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks), openReceiveStamps });
       } catch (err) {
         idle.push(copy);
@@ -137,6 +138,7 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
       }
       const common = {
         clock,
+        openedAt,
         dut: dutEndpoint,
         peerEndpoints,
         innerAddresses: inner,

@@ -45,6 +45,8 @@ export interface ScalePeer {
 export interface PeerTargetOptions {
   peer: FakePeer;
   clock: Clock;
+  /** The clock before the fake peer bound its sockets: what binding said (capped socket buffers, no kernel stamps) is in the scenario's timeline. Default: construction. */
+  openedAt?: bigint;
   /** For the crafted messages' unknown SPIs, cookies and message IDs. */
   random: Random;
   /** Where the DUT listens. */
@@ -80,7 +82,7 @@ export class PeerScenarioTarget implements ScenarioTarget {
   private scale: { peer: ScalePeer; sas: Map<string, Endpoint> } | undefined;
 
   constructor(private readonly o: PeerTargetOptions) {
-    this.since = o.clock.now();
+    this.since = o.openedAt ?? o.clock.now();
   }
 
   events(): readonly HarnessEvent[] {

@@ -1,10 +1,13 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import { Ikev2Engine } from '../../src/ike/v2/ikev2-engine.js';
 import { FakePeer } from '../../src/peer/fake-peer.js';
+import { Ikev2Peer } from '../../src/peer/ikev2-peer.js';
 import type { SocketBuffers } from '../../src/peer/socket-buffers.js';
 import { UdpTransport } from '../../src/peer/udp-transport.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { ScriptedEngine } from '../support/scripted-engine.js';
+import { v2Config } from '../ike/v2/ikev2-pair.js';
 
 const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
 
@@ -44,5 +47,36 @@ describe('peer socket buffers (BindEndpoint.buffers)', () => {
     const [label, ...rest] = marks(await start({ receive: asked }));
     expect(rest).to.deep.equal([]);
     expect(label).to.match(new RegExp(`^socket buffers on 127\\.0\\.0\\.1:\\d+ capped: receive \\d+ of ${asked} bytes asked \\(net\\.core\\.rmem_max caps it\\)$`));
+  });
+
+  it('marks an ask between rmem_max and twice it (Linux reports double what it gives), naming what was given', async () => {
+    const asked = rmemMax + 4096;
+    const [label] = marks(await start({ receive: asked }));
+    expect(label).to.match(new RegExp(`capped: receive ${rmemMax} of ${asked} bytes asked \\(net\\.core\\.rmem_max caps it\\)$`));
+  });
+
+  it('the IKEv2 peer marks a capped socket in its timeline too', async () => {
+    const asked = 4 * rmemMax + 4096;
+    const v2 = await Ikev2Peer.start({ bind: [{ address: '127.0.0.1', port: 0, buffers: { receive: asked } }], clock: new FakeClock(), engine: new Ikev2Engine(v2Config('buffers')) });
+    try {
+      const labels = v2.log.events.flatMap((e) => (e.type === 'mark' ? [e.label] : []));
+      expect(labels).to.have.length(1);
+      expect(labels[0]).to.match(new RegExp(`^socket buffers on 127\\.0\\.0\\.1:${v2.endpoints[0]!.port} capped: receive \\d+ of ${asked} bytes asked`));
+    } finally {
+      await v2.close();
+    }
+  });
+
+  it('a NAT rebinding\'s fresh socket asks for the same buffers', async () => {
+    const capped: string[] = [];
+    const asked = 4 * rmemMax + 4096;
+    const transport = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0, natT: true, buffers: { receive: asked } }], clock: new FakeClock(), onDatagram: () => undefined, onBuffersCapped: (label) => capped.push(label) });
+    try {
+      const fresh = await transport.rebind(transport.endpoints[0]!);
+      expect(capped).to.have.length(2);
+      expect(capped[1]).to.contain(`127.0.0.1:${fresh.port} capped: receive`);
+    } finally {
+      await transport.close();
+    }
   });
 });

@@ -3,37 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { ConfigError } from '../../src/errors.js';
 import { expectedFailure, loadProfile, profileFromSource, profileVariables, timeToDeadAfterFirstProbe } from '../../src/profile/load-profile.js';
 import { ConfigErrors, YamlSource, formatConfigError } from '../../src/profile/yaml-source.js';
+import { baseProfileText, profileErrorOf } from './profile-text.js';
 
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 
-/** Loads profile text with one line replaced, returning the error's first line(s). */
-function errorOf(text: string, env: Record<string, string> = {}): ConfigError {
-  try {
-    profileFromSource(YamlSource.parse('p.yaml', text), { env });
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('loaded without error');
-}
-
-const base = (): string => `identity: { vendor: V, product: P, version: "1" }
-target: { kind: reference }
-psk: { value: s3cret }
-dpd:
-  mode: periodic
-  interval: 10
-  retry_interval: 2
-  probes_before_dead: 5
-  dead_time_from: first-unanswered-probe
-  retry_seq: increment
-  delete_on_dead: true
-  action: clear
-  tolerance: { absolute: 0.5 }
-`;
+const errorOf = profileErrorOf;
+const base = baseProfileText;
 
 describe('profile/load-profile', () => {
   it('loads the Cisco-like reference profile with defaults filled', () => {

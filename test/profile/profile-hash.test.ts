@@ -19,13 +19,14 @@ describe('profile: profile hash', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null }, psk: 'x' }, new Set(['psk']))).to.equal('{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}');
   });
 
-  it('is the same for the profile moved to another file or with another PSK, different when DPD expectations change', () => {
+  it('is the same for the profile moved to another file or with another PSK or fake-peer socket buffers, different when DPD expectations change', () => {
     const original = profileHash(loadProfile(fixture('cisco-like.yaml')));
     expect(original).to.match(/^sha256:[0-9a-f]{64}$/);
     const text = readFileSync(fixture('cisco-like.yaml'), 'utf8');
     const psk = /psk:.*$/m.exec(text)![0];
     expect(profileHash(loadProfile(variant('moved.yaml', (t) => t)))).to.equal(original);
     expect(profileHash(loadProfile(variant('rekeyed.yaml', (t) => t.replace(psk, 'psk: { value: another-key }'))))).to.equal(original);
+    expect(profileHash(loadProfile(variant('buffered.yaml', (t) => `${t}\npeer:\n  socket_buffers: { receive: 2MiB }\n`)))).to.equal(original);
     expect(profileHash(loadProfile(variant('slower.yaml', (t) => t.replace(/interval: \d+/, 'interval: 77'))))).to.not.equal(original);
   });
 
