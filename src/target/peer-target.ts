@@ -1,8 +1,7 @@
 /**
- * A ScenarioTarget on the real fake peer (src/peer): the SA, behaviours,
- * probes and crafted messages go over UDP to whatever DUT the factory set up
- * (reference DUT, lab daemon, external device); `DutControl` is the DUT side
- * the fake peer cannot see (its SA status, its traffic, its logs).
+ * A ScenarioTarget on the real fake peer (src/peer): the SA, behaviours, probes and crafted messages go
+ * over UDP to whatever DUT the factory set up (reference DUT, lab daemon, external device); `DutControl`
+ * is the DUT side the fake peer cannot see (its SA status, its traffic, its logs).
  *
  * Silence is realised at the peer so that what the DUT sends is still
  * decrypted and recorded: `silence: in` (the DUT's packets get lost) becomes
@@ -122,9 +121,8 @@ export class PeerScenarioTarget implements ScenarioTarget {
   }
 
   /**
-   * Behaviour belongs to the fake-peer address as well as to the SA: a DUT that re-initiates
-   * to a peer that went silent (dpd action restart) must meet the same silence, while the
-   * other addresses (the failover targets) keep answering.
+   * Behaviour belongs to the fake-peer address as well as to the SA: a DUT that re-initiates to a peer that
+   * went silent (dpd action restart) must meet the same silence, while the other addresses (the failover targets) keep answering.
    */
   setBehaviour(change: Partial<Behaviour>): void {
     const behaviour = peerBehaviour(change);
