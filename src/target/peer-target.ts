@@ -101,8 +101,7 @@ export class PeerScenarioTarget implements ScenarioTarget {
       const sa = (this.sa = this.o.peer.initiate({ from: local, to: this.o.dut, quickMode: true }));
       await this.o.peer.waitForSaState({ sa, phase: 2, state: 'established' }, options.timeoutMs, since);
       // One Quick Mode per selector pair, sent at once: start when the last is up, or the next step's silence drops the rest's QM3.
-      const quickModes = new Set(this.o.peer.log.events.flatMap((e) =>
-        e.t >= since && e.type === 'datagram' && e.direction === 'out' && e.sa !== undefined && sameSa(e.sa, sa) && e.summary?.kind === 'quick-mode' && e.summary.step === 1 ? [e.summary.messageId] : [])).size;
+      const quickModes = new Set(this.o.peer.log.events.flatMap((e) => e.t >= since && e.type === 'datagram' && e.direction === 'out' && e.sa !== undefined && sameSa(e.sa, sa) && e.summary?.kind === 'quick-mode' && e.summary.step === 1 ? [e.summary.messageId] : [])).size;
       const left = options.timeoutMs - Number(this.o.clock.now() - since) / 1e6;
       if (quickModes > 1) await this.o.peer.waitForSaState({ sa, phase: 2, state: 'established', count: quickModes }, left, since);
       return sa;
@@ -180,9 +179,9 @@ export class PeerScenarioTarget implements ScenarioTarget {
   }
 
   /**
-   * One hostile or malformed DPD message (suites/robustness.yaml). Damage after HASH(1) goes through
-   * the engine's mutate hook (a corruption); well-formed but unexpected contents go through the
-   * engine's own Informational construction (valid HASH, encrypted); the rest is raw bytes.
+   * One hostile or malformed DPD message (suites/robustness.yaml). Damage after HASH(1) goes through the engine's mutate
+   * hook (a corruption); well-formed but unexpected contents go through the engine's own Informational construction
+   * (valid HASH, encrypted); the rest is raw bytes.
    */
   async sendCrafted(kind: CraftKind): Promise<void> {
     const sa = this.currentSa();
