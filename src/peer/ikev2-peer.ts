@@ -18,10 +18,9 @@ import { EventLog } from './event-log.js';
 import type { Ikev2Effect, Ikev2EnginePort, Ikev2Event, Ikev2Outbound, Ikev2SaKeys, Ikev2SendOptions } from './ikev2-engine-port.js';
 import { TimerSet } from './timer-set.js';
 import { openReceiveStamps, type KernelReceiveStamps } from './kernel-receive-stamps.js';
+import { sameSa } from './sa-state-wait.js';
 import { UdpTransport, type BindEndpoint, type Datagram } from './udp-transport.js';
 
-/** An IKE SA's id is SPIi ‖ SPIr in hex (ikev2-sa-context.ts); the initiator's id has SPIr zero until IKE_SA_INIT is answered. */
-const sameInitiatorSpi = (a: string, b: string): boolean => a.slice(0, 16) === b.slice(0, 16);
 
 export interface Ikev2Behaviour {
   /** Drop what arrives ('in'), what we would send ('out'), or both, as a dead peer or a cut link would. */
@@ -184,7 +183,7 @@ export class Ikev2Peer {
   async waitForSaState(phase: 1 | 2, state: SaStateEvent['state'], timeoutMs: number, since = 0n, which: { only?: string; except?: string } = {}): Promise<Ikev2EngineRecord> {
     const sa = phase === 1 ? 'ike' : 'child';
     const r = await this.waitForEngineEvent(
-      (x) => (which.only === undefined || sameInitiatorSpi(x.sa, which.only)) && x.sa !== which.except && x.event.kind === 'state' && ((x.event.sa === sa && (x.event.state === state || x.event.refusal !== undefined)) || (x.event.sa === 'ike' && x.event.refusal !== undefined)),
+      (x) => (which.only === undefined || sameSa(x.sa, which.only)) && x.sa !== which.except && x.event.kind === 'state' && ((x.event.sa === sa && (x.event.state === state || x.event.refusal !== undefined)) || (x.event.sa === 'ike' && x.event.refusal !== undefined)),
       timeoutMs, since, `the ${sa} SA ${state}`,
     );
     if (r.event.kind === 'state' && r.event.refusal && r.event.state !== state) {

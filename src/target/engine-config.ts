@@ -74,8 +74,8 @@ function firstHost(side: string): string {
  * one NAT-T socket per address on `natTPort` (4500; 0 for an ephemeral one).
  */
 export function peerBindings(profile: DeviceProfile, endpoints: Endpoint[], natTPort = 4500): BindEndpoint[] {
-  if (!profile.natT) return withSocketBuffers(profile, endpoints);
-  return withSocketBuffers(profile, [...endpoints, ...[...new Set(endpoints.map((e) => e.address))].map((address) => ({ address, port: natTPort, natT: true }))]);
+  const natT = profile.natT ? [...new Set(endpoints.map((e) => e.address))].map((address) => ({ address, port: natTPort, natT: true })) : [];
+  return withSocketBuffers(profile, [...endpoints, ...natT]);
 }
 
 /** Every bind entry asks for the profile's `peer.socket_buffers`; without it, for nothing (the kernel's defaults). */
