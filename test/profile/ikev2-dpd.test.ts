@@ -4,6 +4,7 @@ import { ConfigError } from '../../src/errors.js';
 import { profileFromSource, profileVariables, timeToDeadAfterFirstProbe } from '../../src/profile/load-profile.js';
 import { YamlSource } from '../../src/profile/yaml-source.js';
 import { ikev2EngineConfigFor } from '../../src/target/ikev2-engine-config.js';
+import { V1_DPD_TEXT } from './profile-text.js';
 
 const load = (text: string) => profileFromSource(YamlSource.parse('v2.yaml', text), { env: {} });
 
@@ -31,21 +32,10 @@ ikev2_dpd:
   tolerance: { absolute: 0.5 }
 `;
 
-const v1Dpd = `dpd:
-  mode: periodic
-  interval: 10
-  retry_interval: 2
-  probes_before_dead: 5
-  dead_time_from: first-unanswered-probe
-  retry_seq: increment
-  delete_on_dead: true
-  action: clear
-  tolerance: { absolute: 0.5 }
-`;
 
 describe('profile: ike.version and the IKEv2 DPD section', () => {
   it('an IKEv1 profile stays version 1 with no IKEv2 section', () => {
-    const p = load(v2('cisco: { retry_interval: 2 }').replace('  version: 2', '  version: 1').replace(/ikev2_dpd:[\s\S]*$/, v1Dpd));
+    const p = load(v2('cisco: { retry_interval: 2 }').replace('  version: 2', '  version: 1').replace(/ikev2_dpd:[\s\S]*$/, V1_DPD_TEXT));
     expect(p.ike.version).to.equal(1);
     expect(p.ikev2Dpd).to.equal(undefined);
     expect([...profileVariables(p).keys()].some((k) => k.startsWith('ikev2.'))).to.equal(false);
@@ -126,7 +116,7 @@ describe('profile: ike.version and the IKEv2 DPD section', () => {
     expect(errorOf(esp('{ encryption: [aes-cbc-256] }')).message).to.match(/^v2\.yaml:7:7: AES-CBC needs integrity/);
     expect(errorOf(esp('{ encryption: [aes-gcm-16-128], integrity: [hmac-sha1-96] }')).message).to.match(/^v2\.yaml:7:50: AES-GCM carries its own integrity/);
     expect(errorOf(esp('{ encryption: [aes-cbc-128], prf: [hmac-sha1], integrity: [hmac-sha1-96] }')).message).to.match(/^v2\.yaml:7:36: ike\.ikev2_esp_proposals\.0\.prf: unknown field \(expected encryption, integrity\)/);
-    const v1 = esp('{ encryption: [aes-cbc-128], integrity: [hmac-sha1-96] }').replace('  version: 2', '  version: 1').replace(/ikev2_dpd:[\s\S]*$/, v1Dpd);
+    const v1 = esp('{ encryption: [aes-cbc-128], integrity: [hmac-sha1-96] }').replace('  version: 2', '  version: 1').replace(/ikev2_dpd:[\s\S]*$/, V1_DPD_TEXT);
     expect(errorOf(v1).message).to.match(/^v2\.yaml:7:5: ikev2_esp_proposals needs ike\.version 2 \(IKEv1 uses ike\.esp_proposals\)$/);
   });
 
@@ -134,7 +124,7 @@ describe('profile: ike.version and the IKEv2 DPD section', () => {
     expect(errorOf(v2('cisco: { retry_interval: 2 }').replace('  version: 2', '  version: 3')).message).to.match(/^v2\.yaml:5:12: ike\.version: must be one of 1, 2, got 3/);
     expect(errorOf(v2('cisco: { retry_interval: 2 }').replace('  version: 2', '  version: 1')).message).to.equal('v2.yaml:7:3: ikev2_dpd needs ike.version 2 (IKEv1 DPD goes in dpd)');
     expect(errorOf(v2('cisco: { retry_interval: 2 }').replace(/ikev2_dpd:[\s\S]*$/, '')).message).to.equal('v2.yaml:5:12: an IKEv2 profile needs an ikev2_dpd section (docs/profiles.md)');
-    expect(errorOf(v2('cisco: { retry_interval: 2 }') + v1Dpd).message).to.match(/^v2\.yaml:14:3: an IKEv2 profile \(ike\.version 2\) describes its liveness check in ikev2_dpd/);
+    expect(errorOf(v2('cisco: { retry_interval: 2 }') + V1_DPD_TEXT).message).to.match(/^v2\.yaml:14:3: an IKEv2 profile \(ike\.version 2\) describes its liveness check in ikev2_dpd/);
     expect(errorOf(v2('cisco: { retry_interval: 2 }\n    libreswan: {}')).message).to.match(/^v2\.yaml:10:5: ikev2_dpd\.retransmit: only one of strongswan, libreswan, cisco allowed/);
     expect(errorOf(v2('cisco: { retry_interval: 1 }')).message).to.match(/^v2\.yaml:10:30: must be at least 2 \(crypto ikev2 dpd takes a retry-interval of 2-60 s\), got 1 \(dut\.allow_short_timers lifts/);
     expect(errorOf(v2('strongswan: { tries: 2.5 }')).message).to.match(/^v2\.yaml:10:26: ikev2_dpd\.retransmit\.strongswan\.tries: must be an integer/);

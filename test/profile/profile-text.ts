@@ -13,10 +13,8 @@ export function profileErrorOf(text: string, env: Record<string, string> = {}): 
   throw new Error('loaded without error');
 }
 
-export const baseProfileText = (): string => `identity: { vendor: V, product: P, version: "1" }
-target: { kind: reference }
-psk: { value: s3cret }
-dpd:
+/** The IKEv1 `dpd:` section of the base profile. */
+export const V1_DPD_TEXT = `dpd:
   mode: periodic
   interval: 10
   retry_interval: 2
@@ -27,3 +25,8 @@ dpd:
   action: clear
   tolerance: { absolute: 0.5 }
 `;
+
+export const baseProfileText = (): string => `identity: { vendor: V, product: P, version: "1" }
+target: { kind: reference }
+psk: { value: s3cret }
+${V1_DPD_TEXT}`;
