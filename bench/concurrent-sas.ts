@@ -11,34 +11,21 @@
  * checkout of an older revision with its own node_modules link) runs that checkout's
  * answering end instead of this one's, against this checkout's probing end.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { fork, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EventLog } from '../src/peer/event-log.js';
 import type { AnsweringStats } from './answering-peer.js';
-import { initiatorTo, measure, type LoopbackPair } from './loopback-pair.js';
+import { compiledModule, throughTsx } from './compiled-checkout.js';
+import type { LoopbackPair } from './loopback-pair.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SLICE_MS = 2;
 
-/**
- * The answering end as plain JavaScript under plain `node` (BENCH_CHILD=js, the default):
- * tsx alone is most of an idle process's RSS. tsc compiles answering-peer.ts and what it
- * imports into .cache/ inside the checkout, so its packages resolve as from src/.
- * BENCH_CHILD=tsx runs the TypeScript through tsx instead; BENCH_CHILD_NODE_ARGS adds node
- * options (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
- */
+/** The answering end, as tsc output under plain node (bench/compiled-checkout.ts; BENCH_TSX=1: through tsx, which alone is about 35 MiB of RSS). */
 function answeringChild(root: string): { module: string; execArgv: string[]; how: string } {
-  if (process.env.BENCH_CHILD === 'tsx') return { module: join(root, 'bench/answering-peer.ts'), execArgv: ['--import', 'tsx', '--expose-gc'], how: 'node --import tsx' };
-  const out = join(root, '.cache/bench-js');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, join(root, 'bench/answering-peer.ts'), '--outDir', out, '--rootDir', root, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--strict', '--skipLibCheck', '--types', 'node'], { stdio: 'inherit' });
-  return { module: join(out, 'bench/answering-peer.js'), execArgv: ['--expose-gc'], how: 'plain node, compiled by tsc' };
+  const module = compiledModule(root, 'bench/answering-peer.ts');
+  return throughTsx ? { module, execArgv: ['--import', 'tsx', '--expose-gc'], how: 'node --import tsx' } : { module, execArgv: ['--expose-gc'], how: 'plain node, compiled by tsc' };
 }
 
 /**
@@ -136,6 +123,9 @@ export async function concurrentSas(count = Number(process.env.BENCH_SAS ?? 1000
     const idle = await ask<AnsweringStats>(child, 'stats');
     // BENCH_LOG_RETAIN bounds the probing end's log too, as it does the answering end's.
     const retain = process.env.BENCH_LOG_RETAIN;
+    // The probing end runs as tsc output too, in this process.
+    const { initiatorTo, measure } = (await import(compiledModule(ROOT, 'bench/loopback-pair.ts'))) as typeof import('./loopback-pair.js');
+    const { EventLog } = (await import(compiledModule(ROOT, 'src/peer/event-log.ts'))) as typeof import('../src/peer/event-log.js');
     const pair = await initiatorTo({ address: '127.0.0.1', port }, retain === undefined ? undefined : new EventLog({ retain: Number(retain) }));
     try {
       const { wallUs: upUs } = await measure(() => pair.establish(count, 64));

@@ -9,10 +9,20 @@
  * about a third to each handshake's CPU, a one-off the native DH code never pays.
  * BENCH_BEFORE: a checkout of an older revision (its own node_modules link), whose two
  * peers run their handshakes in the same alternation, for an after ÷ before figure.
+ * Both checkouts' peers run as tsc output (bench/compiled-checkout.ts; BENCH_TSX=1: through tsx).
  */
 import { createDiffieHellman, getDiffieHellman, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { BENCH_PROPOSAL, loopbackPair, measure, median, type LoopbackPair } from './loopback-pair.js';
+import { fileURLToPath } from 'node:url';
+import { compiledModule } from './compiled-checkout.js';
+import { BENCH_PROPOSAL, measure, median, type LoopbackPair } from './loopback-pair.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Two fake peers of the checkout at `root`, from its compiled bench/loopback-pair.ts. */
+async function pairOf(root: string): Promise<LoopbackPair> {
+  const bench = (await import(compiledModule(root, 'bench/loopback-pair.ts'))) as typeof import('./loopback-pair.js');
+  return bench.loopbackPair();
+}
 
 /** RFC 3526 §8's exponent size for group 14, as dh-group.ts uses. */
 const MODP14 = { name: 'modp14', privateBytes: 40 };
@@ -37,13 +47,6 @@ function dhBaseline(handshakes: number): number {
   return cpu.user + cpu.system;
 }
 
-async function beforePair(): Promise<LoopbackPair | undefined> {
-  const root = process.env.BENCH_BEFORE;
-  if (!root) return undefined;
-  const bench = (await import(join(root, 'bench/loopback-pair.ts'))) as typeof import('./loopback-pair.js');
-  return bench.loopbackPair();
-}
-
 /** CPU µs per handshake of `perRound` handshakes, and handshakes per wall second. */
 async function handshakeRound(pair: LoopbackPair, perRound: number): Promise<{ us: number; perS: number }> {
   const { cpuUs, wallUs } = await measure(() => pair.establish(perRound, 16));
@@ -51,8 +54,8 @@ async function handshakeRound(pair: LoopbackPair, perRound: number): Promise<{ u
 }
 
 export async function mainModeHandshakes(count = Number(process.env.BENCH_HANDSHAKES ?? 300), rounds = 5, warmup = Number(process.env.BENCH_WARMUP ?? 600)): Promise<string[]> {
-  const pair = await loopbackPair();
-  const before = await beforePair();
+  const pair = await pairOf(ROOT);
+  const before = process.env.BENCH_BEFORE ? await pairOf(process.env.BENCH_BEFORE) : undefined;
   try {
     await pair.establish(warmup, 16);
     await before?.establish(warmup, 16);
