@@ -7,6 +7,7 @@
  */
 import { cipherBlockSize, decryptCbc, encryptCbc, type CipherAlgorithm } from '../crypto/cbc-cipher.js';
 import { IkeError } from '../errors.js';
+import { datagramBytes } from './datagram-slab.js';
 import { decodePayloads, header, HEADER_LENGTH, payloadsLength, payloadTypeOf, writePayloads } from '../wire/index.js';
 import type { IsakmpHeader, Payload } from '../wire/types.js';
 
@@ -40,7 +41,7 @@ export class Sealed {
 export function layOut(c: CipherState, payloads: Payload[]): Uint8Array {
   const bs = cipherBlockSize(c.cipher);
   const chain = payloadsLength(payloads);
-  const bytes = new Uint8Array(HEADER_LENGTH + chain + bs - (chain % bs));
+  const bytes = datagramBytes(HEADER_LENGTH + chain + bs - (chain % bs));
   writePayloads(payloads, bytes, HEADER_LENGTH);
   return bytes;
 }

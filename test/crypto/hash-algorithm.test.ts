@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import { hash, hashInto, hashLength, prf, prfInto, type HashAlgorithm } from '../../src/crypto/hash-algorithm.js';
 import { CryptoError } from '../../src/errors.js';
@@ -68,6 +69,16 @@ describe('crypto/hash-algorithm', () => {
 
     it('returns a plain Uint8Array, not a Buffer', () => {
       expect(Object.getPrototypeOf(prf('sha1', text('k'), text('m')))).to.equal(Uint8Array.prototype);
+    });
+
+    it('a key array used again, under another algorithm or rewritten in place, gets the HMAC of what it holds now', () => {
+      const key = new Uint8Array(20).fill(0x0b);
+      const data = text('Hi There');
+      expect(toHex(prf('sha1', key, data))).to.equal(HMAC_CASES[2].mac);
+      expect(toHex(prf('sha1', key, data))).to.equal(HMAC_CASES[2].mac);
+      expect(toHex(prf('md5', key, data))).to.equal(toHex(createHmac('md5', key).update(data).digest()));
+      key.fill(0xaa, 0, 7);
+      expect(toHex(prf('sha1', key, data))).to.equal(toHex(createHmac('sha1', key).update(data).digest()));
     });
   });
 
