@@ -12,7 +12,7 @@ import { DOI, PROTOCOL_IDS } from '../wire/constants.js';
 import { idPayloadFor, type Identification } from '../wire/identification.js';
 import { encodeMessage } from '../wire/index.js';
 import type { IdPayload, IsakmpHeader, Payload } from '../wire/types.js';
-import { hex, randomUint32 } from './bytes.js';
+import { hex, packed, randomUint32 } from './bytes.js';
 import { DpdSequence } from './dpd-sequence.js';
 import { MessageIdWindow } from './message-id-window.js';
 import { DEFAULT_RETRANSMIT_MS, type EspProposal, type IkeEngineConfig, type Phase1Proposal } from './engine-config.js';
@@ -101,21 +101,6 @@ export const INFORMATIONAL_IDS_KEPT = 64;
  * a second 64 kept answers were most of an SA's memory.
  */
 export const ANSWERS_KEPT = 4;
-
-/**
- * Copies `parts` into one allocation and returns a view of each, in order: every typed array
- * with its own buffer costs an ArrayBuffer and a native backing store, several hundred bytes
- * beside the few bytes of key it holds, and an established SA keeps six.
- */
-function packed(parts: readonly Uint8Array[]): Uint8Array[] {
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  return parts.map((p) => {
-    all.set(p, at);
-    at += p.length;
-    return all.subarray(at - p.length, at);
-  });
-}
 
 export class SaContext {
   private initiatorCookie: Uint8Array;
