@@ -6,6 +6,7 @@
  * its event log (EventLogOptions.retain); unset, it keeps every event, as a scenario does.
  * BENCH_SOCKET_BUFFERS (see loopback-pair.ts) sizes its socket's buffers.
  */
+import { getHeapSpaceStatistics } from 'node:v8';
 import { EventLog } from '../src/peer/event-log.js';
 import { FakePeer } from '../src/peer/fake-peer.js';
 import { systemClock } from '../src/peer/system-clock.js';
@@ -18,6 +19,8 @@ export interface AnsweringStats {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+  /** V8's young generation (new space) as allocated, part of heapTotal; absent from older answering ends. */
+  newSpace?: number;
   retain?: number;
   /** Events the bounded log dropped (EventLog.dropped). */
   dropped: number;
@@ -31,7 +34,7 @@ process.on('message', (message: unknown) => {
   if (message === 'stats') {
     globalThis.gc?.();
     const m = process.memoryUsage();
-    send({ sas: peer.sas().length, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, dropped: log.dropped, ...(retain === undefined ? {} : { retain }) } satisfies AnsweringStats);
+    send({ sas: peer.sas().length, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, newSpace: getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size, dropped: log.dropped, ...(retain === undefined ? {} : { retain }) } satisfies AnsweringStats);
   } else if (message === 'close') {
     void peer.close().then(() => process.exit(0));
   }

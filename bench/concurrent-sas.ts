@@ -133,7 +133,7 @@ export async function concurrentSas(count = Number(process.env.BENCH_SAS ?? 1000
       const up = await ask<AnsweringStats>(child, 'stats');
       if (up.sas !== count || sas.length !== count) throw new Error(`expected ${count} SAs on both ends, answering end has ${up.sas}, probing end ${sas.length}`);
       const mib = (n: number): string => (n / 2 ** 20).toFixed(0);
-      const lines = [`Concurrent IKE SAs with DPD answered: ${count} SAs up in ${(upUs / 1e6).toFixed(1)} s; answering end (its own process, ${answering.how}${before === undefined ? '' : `, BENCH_BEFORE ${before}`}, event log ${up.retain === undefined ? 'complete' : `of the last ${up.retain}+ events`}): rss ${mib(idle.rss)} MiB before the SAs, ${mib(up.rss)} MiB with them up`];
+      const lines = [`Concurrent IKE SAs with DPD answered: ${count} SAs up in ${(upUs / 1e6).toFixed(1)} s; answering end (its own process, ${answering.how}${before === undefined ? '' : `, BENCH_BEFORE ${before}`}, event log ${up.retain === undefined ? 'complete' : `of the last ${up.retain}+ events`}): rss ${mib(idle.rss)} MiB before the SAs, ${mib(up.rss)} MiB with them up (heap ${mib(up.heapUsed)} of ${mib(up.heapTotal)} MiB${up.newSpace === undefined ? '' : `, young generation ${mib(up.newSpace)} MiB`}, array buffers ${mib(up.arrayBuffers)} MiB)`];
       for (const rate of rates) {
         const cpu0 = threadCpuUs(child.pid!);
         const { cpuUs: proberCpuUs, result } = await measure(() => probeAtRate(pair, sas, rate, seconds));
@@ -143,7 +143,7 @@ export async function concurrentSas(count = Number(process.env.BENCH_SAS ?? 1000
         const sorted = [...result.latenciesMs].sort((a, b) => a - b);
         lines.push(
           `  ${rate} probes/s for ${seconds} s (load ${loadavg()[0]?.toFixed(2)}): ${result.echoed} of ${result.sent} ACKed with the echoed seq${result.echoed === result.sent ? '' : ' (NOT all: the round fails)'}; ACK latency p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, max ${percentile(sorted, 100).toFixed(2)} ms`,
-          `    answering end after: rss ${mib(after.rss)} MiB, heap ${mib(after.heapUsed)} of ${mib(after.heapTotal)} MiB, external ${mib(after.external)} MiB, array buffers ${mib(after.arrayBuffers)} MiB, ${after.dropped ?? 0 /* an older checkout's answering end does not count them */} events dropped from its log; CPU per answered probe (from /proc, the stats request's GC excluded): answering end main thread ${perProbe(cpu.mainUs - cpu0.mainUs)} µs, its other threads ${perProbe(cpu.otherUs - cpu0.otherUs)} µs; probing end ${perProbe(proberCpuUs)} µs`,
+          `    answering end after: rss ${mib(after.rss)} MiB, heap ${mib(after.heapUsed)} of ${mib(after.heapTotal)} MiB${after.newSpace === undefined ? '' : ` (young generation ${mib(after.newSpace)} MiB)`}, external ${mib(after.external)} MiB, array buffers ${mib(after.arrayBuffers)} MiB, ${after.dropped ?? 0 /* an older checkout's answering end does not count them */} events dropped from its log; CPU per answered probe (from /proc, the stats request's GC excluded): answering end main thread ${perProbe(cpu.mainUs - cpu0.mainUs)} µs, its other threads ${perProbe(cpu.otherUs - cpu0.otherUs)} µs; probing end ${perProbe(proberCpuUs)} µs`,
         );
       }
       return lines;

@@ -29,3 +29,18 @@ export function nonZeroBytes(random: { bytes(n: number): Uint8Array }, n: number
 
 /** A message ID as 8 hex digits. */
 export const hex32 = (n: number): string => n.toString(16).padStart(8, '0');
+
+/**
+ * Copies `parts` into one allocation and returns a view of each, in order: every typed array
+ * with its own buffer costs an ArrayBuffer and a native backing store, several hundred bytes
+ * beside the few bytes of key it holds, and an established SA keeps six.
+ */
+export function packed(parts: readonly Uint8Array[]): Uint8Array[] {
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  return parts.map((p) => {
+    all.set(p, at);
+    at += p.length;
+    return all.subarray(at - p.length, at);
+  });
+}

@@ -9,8 +9,9 @@ export class MessageIdWindow {
   private count = 0;
   private next = 0;
 
-  constructor(size: number) {
-    this.ids = new Uint32Array(size);
+  /** `ids`: the ring's slots, zeroed (a view: an SA keeps both its windows in one allocation). */
+  constructor(ids: Uint32Array) {
+    this.ids = ids;
   }
 
   has(id: number): boolean {

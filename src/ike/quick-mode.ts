@@ -68,7 +68,7 @@ export function quickMode(sa: SaContext, msg: IsakmpMessage): Outcome {
   const keys = sa.phase2Keys();
   const qm = sa.quickModes.get(msg.messageId);
   if (!qm) {
-    if (sa.usedMessageIds.has(msg.messageId)) throw new IkeRejection('ERR_IKE_REPLAY', `Quick Mode message ID ${hex32(msg.messageId)} already used`, headerOnlySummary(msg));
+    if (sa.messageIdUsed(msg.messageId)) throw new IkeRejection('ERR_IKE_REPLAY', `Quick Mode message ID ${hex32(msg.messageId)} already used`, headerOnlySummary(msg));
     return onQm1(sa, msg, keys);
   }
   const opened = openMessage(keys.cipher, qm.iv, msg.nextPayload as number, msg.encrypted as Uint8Array);
@@ -103,7 +103,7 @@ function onQm1(sa: SaContext, msg: IsakmpMessage, keys: Keys): Outcome {
   const hash = quickModeHash2(keys.proposal.hash, keys.skeyidA, messageId, nonce.data, encodePayloads(reply));
   const effects: EngineEffect[] = [];
   const sealed = sa.sendSealed(effects, sa.header(EXCHANGE_TYPES.QUICK_MODE, messageId), [{ kind: 'hash', data: hash }, ...reply], opened.lastBlock, 2, true);
-  sa.usedMessageIds.add(messageId);
+  sa.useMessageId(messageId);
   sa.quickModes.set(messageId, {
     role: 'responder',
     messageId,
@@ -143,7 +143,7 @@ function onQm2(sa: SaContext, msg: IsakmpMessage, keys: Keys, qm: QuickModeExcha
   qm.iv = sealed.lastBlock;
   const esp = childEspSas(keys, choice.chosen, { inboundSpi: qm.spi, outboundSpi: choice.peerSpi, niB: qm.ni, nrB: nonce.data, ...(gqm ? { gqm } : {}) });
   addChild(sa, { messageId: qm.messageId, inboundSpi: qm.spi, outboundSpi: choice.peerSpi, proposal: choice.chosen, ...(esp ? { esp } : {}) }, effects);
-  sa.usedMessageIds.add(qm.messageId);
+  sa.useMessageId(qm.messageId);
   sa.quickModes.delete(qm.messageId);
   return { summary, effects };
 }

@@ -12,7 +12,7 @@ import { DOI, PROTOCOL_IDS } from '../wire/constants.js';
 import { idPayloadFor, type Identification } from '../wire/identification.js';
 import { encodeMessage } from '../wire/index.js';
 import type { IdPayload, IsakmpHeader, Payload } from '../wire/types.js';
-import { hex, randomUint32 } from './bytes.js';
+import { hex, packed, randomUint32 } from './bytes.js';
 import { DpdSequence } from './dpd-sequence.js';
 import { MessageIdWindow } from './message-id-window.js';
 import { DEFAULT_RETRANSMIT_MS, type EspProposal, type IkeEngineConfig, type Phase1Proposal } from './engine-config.js';
@@ -91,6 +91,7 @@ export const NONCE_LENGTH = 32;
  */
 const NONE = new Uint8Array(0);
 const ZERO_COOKIE = new Uint8Array(8);
+const INCREMENT_DPD: NonNullable<IkeEngineConfig['dpdSequence']> = { retry: 'increment' };
 
 /** Informational M-IDs remembered per SA, each way: the replay window. */
 export const INFORMATIONAL_IDS_KEPT = 64;
@@ -102,7 +103,7 @@ export const INFORMATIONAL_IDS_KEPT = 64;
 export const ANSWERS_KEPT = 4;
 
 export class SaContext {
-  readonly ckyI: Uint8Array;
+  private initiatorCookie: Uint8Array;
   private responderCookie: Uint8Array = ZERO_COOKIE;
   /** hex(CKY-I‖CKY-R), built once per responder cookie: every effect and event of every message names the SA. */
   private idText: string | undefined;
@@ -126,27 +127,23 @@ export class SaContext {
   /** Main Mode message 4 received again while waiting for message 6 (main-mode.ts repeatedMm4). */
   mm4Repeats = 0;
   lastAnswered: Answered | undefined;
-  /** The last INFORMATIONAL_IDS_KEPT Informational M-IDs received: a repeat of one is a replay. */
-  readonly informationalsSeen = new MessageIdWindow(INFORMATIONAL_IDS_KEPT);
-  /** The last ANSWERS_KEPT Informationals received, oldest first, with the answer to each when we sent one. */
-  readonly informationals = new Map<number, Answered>();
-  /** The last INFORMATIONAL_IDS_KEPT Informational M-IDs we sent: never reused for a fresh one, and no Quick Mode may open under them. */
-  private readonly informationalsSent = new MessageIdWindow(INFORMATIONAL_IDS_KEPT);
-  readonly quickModes = new Map<number, QuickModeExchange>();
-  /** Responder Quick Modes waiting for HASH(3). */
-  readonly pendingChildren = new Map<number, ChildSa>();
+  /*
+   * The collections below are made on first use (and timerSa dropped when empty): an empty Map
+   * or Set is about 200 bytes, and most SAs never run Quick Mode nor keep a timer once up.
+   */
+  /** Informational M-IDs, the last INFORMATIONAL_IDS_KEPT each way, in one allocation. */
+  private idWindows: { seen: MessageIdWindow; sent: MessageIdWindow } | undefined;
+  private informationalAnswers: Map<number, Answered> | undefined;
+  private quickModeExchanges: Map<number, QuickModeExchange> | undefined;
+  private pendingChildSas: Map<number, ChildSa> | undefined;
+  /** Quick Mode M-IDs used either way. */
+  private quickModeIds: Set<number> | undefined;
   /** Answers sent while handling the current inbound message. */
   answering: Uint8Array[] = [];
   readonly children: ChildSa[] = [];
-  /** Quick Mode M-IDs used either way, and (through `has`) the Informational ones we sent lately. */
-  readonly usedMessageIds = {
-    quickModes: new Set<number>(),
-    has: (id: number): boolean => this.usedMessageIds.quickModes.has(id) || this.informationalsSent.has(id),
-    add: (id: number): void => void this.usedMessageIds.quickModes.add(id),
-  };
   readonly dpd: DpdSequence;
   /** Timers are cancelled under the SA id they were set with (the id grows CKY-R). */
-  private readonly timerSa = new Map<string, string>();
+  private timerSa: Map<string, string> | undefined;
   peerAdvertisedDpd = false;
   nat: NatState = { localBehindNat: false, remoteBehindNat: false };
 
@@ -159,9 +156,50 @@ export class SaContext {
     public remote: Endpoint,
     ckyI: Uint8Array,
   ) {
-    this.ckyI = ckyI;
+    this.initiatorCookie = ckyI;
     this.state = role === 'initiator' ? 'mm1-sent' : 'mm2-sent';
-    this.dpd = new DpdSequence(config.dpdSequence ?? { retry: 'increment' }, config.random);
+    this.dpd = new DpdSequence(config.dpdSequence ?? INCREMENT_DPD, config.random);
+  }
+
+  get ckyI(): Uint8Array {
+    return this.initiatorCookie;
+  }
+
+  /** The last INFORMATIONAL_IDS_KEPT Informational M-IDs received: a repeat of one is a replay. */
+  get informationalsSeen(): MessageIdWindow {
+    return this.windows().seen;
+  }
+
+  /** The last ANSWERS_KEPT Informationals received, oldest first, with the answer to each when we sent one. */
+  get informationals(): Map<number, Answered> {
+    return (this.informationalAnswers ??= new Map());
+  }
+
+  get quickModes(): Map<number, QuickModeExchange> {
+    return (this.quickModeExchanges ??= new Map());
+  }
+
+  /** Responder Quick Modes waiting for HASH(3). */
+  get pendingChildren(): Map<number, ChildSa> {
+    return (this.pendingChildSas ??= new Map());
+  }
+
+  /** Whether `id` was used by a Quick Mode either way, or by an Informational we sent lately (INFORMATIONAL_IDS_KEPT). */
+  messageIdUsed(id: number): boolean {
+    return this.quickModeIds?.has(id) === true || this.idWindows?.sent.has(id) === true;
+  }
+
+  /** A Quick Mode M-ID, used for the SA's life. */
+  useMessageId(id: number): void {
+    (this.quickModeIds ??= new Set()).add(id);
+  }
+
+  private windows(): { seen: MessageIdWindow; sent: MessageIdWindow } {
+    if (this.idWindows === undefined) {
+      const slots = new Uint32Array(2 * INFORMATIONAL_IDS_KEPT);
+      this.idWindows = { seen: new MessageIdWindow(slots.subarray(0, INFORMATIONAL_IDS_KEPT)), sent: new MessageIdWindow(slots.subarray(INFORMATIONAL_IDS_KEPT)) };
+    }
+    return this.idWindows;
   }
 
   get ckyR(): Uint8Array {
@@ -269,9 +307,9 @@ export class SaContext {
   freshMessageId(exchange: 'quick-mode' | 'informational' = 'quick-mode'): number {
     for (;;) {
       const id = randomUint32(this.config.random);
-      if (id !== 0 && !this.usedMessageIds.has(id) && !this.informationalsSeen.has(id)) {
-        if (exchange === 'informational') this.informationalsSent.add(id);
-        else this.usedMessageIds.add(id);
+      if (id !== 0 && !this.messageIdUsed(id) && this.idWindows?.seen.has(id) !== true) {
+        if (exchange === 'informational') this.windows().sent.add(id);
+        else this.useMessageId(id);
         return id;
       }
     }
@@ -292,37 +330,54 @@ export class SaContext {
   }
 
   setTimer(effects: EngineEffect[], id: string, ms: number): void {
-    this.timerSa.set(id, this.id);
+    (this.timerSa ??= new Map()).set(id, this.id);
     effects.push({ type: 'set-timer', sa: this.id, id, ms });
   }
 
   /** Forgets a timer as run (it fired). */
   timerFired(id: string): void {
-    this.timerSa.delete(id);
+    this.forgetTimer(id);
   }
 
   cancelTimer(effects: EngineEffect[], id: string, sa?: string): void {
-    const setWith = this.timerSa.get(id) ?? sa;
+    const setWith = this.timerSa?.get(id) ?? sa;
     if (setWith === undefined) return;
-    this.timerSa.delete(id);
+    this.forgetTimer(id);
     effects.push({ type: 'cancel-timer', sa: setWith, id });
   }
 
   cancelAllTimers(effects: EngineEffect[]): void {
-    for (const timer of [...this.timerSa.keys()]) this.cancelTimer(effects, timer);
+    for (const timer of [...(this.timerSa?.keys() ?? [])]) this.cancelTimer(effects, timer);
+  }
+
+  private forgetTimer(id: string): void {
+    this.timerSa?.delete(id);
+    if (this.timerSa?.size === 0) this.timerSa = undefined;
   }
 
   /**
    * Phase 1 is up. What only its own exchanges use goes with it — the DH pair, g^x both
    * ways, the nonces, SAi_b, the peer's ID_b, SKEYID — as Quick Mode and Informationals
    * need only SKEYID_d/_a, the cipher key and the IV chain: kept, it was about a third of
-   * an idle SA's memory.
+   * an idle SA's memory. What stays (the cookies, SKEYID_d/_a, the key, the IV) is packed
+   * into one allocation; the cookies' pair is CKY-I‖CKY-R as they lie there.
    */
   establish(effects: EngineEffect[]): void {
     this.state = 'established';
     this.dh = undefined;
     this.gxi = this.gxr = this.ni = this.nr = this.saiB = this.peerIdB = NONE;
-    if (this.keys) this.keys.skeyid = NONE;
+    if (this.keys) {
+      const keys = this.keys;
+      const [ckyI, ckyR, skeyidD, skeyidA, key, iv] = packed([this.ckyI, this.ckyR, keys.skeyidD, keys.skeyidA, keys.cipher.key, this.iv]);
+      this.initiatorCookie = ckyI;
+      this.responderCookie = ckyR;
+      this.cookiePair = new Uint8Array(ckyI.buffer, ckyI.byteOffset, 16);
+      keys.skeyid = NONE;
+      keys.skeyidD = skeyidD;
+      keys.skeyidA = skeyidA;
+      keys.cipher.key = key;
+      this.iv = iv;
+    }
     effects.push(this.event({ kind: 'state', phase: 1, state: 'established' }));
   }
 

@@ -32,6 +32,7 @@ import { NatKeepalives } from './nat-keepalives.js';
 import { systemRandom } from './system-random.js';
 import { TimerSet } from './timer-set.js';
 import { UdpTransport, type BindEndpoint, type Datagram } from './udp-transport.js';
+import { DatagramStorage } from './datagram-storage.js';
 import { udpEncapsulated } from '../wire/udp-encapsulation.js';
 
 export interface FakePeerOptions {
@@ -75,6 +76,7 @@ export class FakePeer {
   private readonly icmpAnswers: IcmpAnswers;
   private readonly esp: EspTraffic;
   private closed = false;
+  private readonly storage = new DatagramStorage();
 
   private constructor(private readonly options: FakePeerOptions) {
     this.log = options.log ?? new EventLog();
@@ -245,6 +247,8 @@ export class FakePeer {
 
   private onDatagram(d: Datagram): void {
     if (this.closed || !this.engine) return;
+    d.remote = this.storage.endpoint(d.remote);
+    d.bytes = this.storage.bytes(d.bytes);
     if (d.udpEncapsulation === 'keepalive' || d.udpEncapsulation === 'esp') {
       // Not IKE: on the timeline (keepalives counted by checks), never to the engine.
       const sa = this.nat.saAt(d.local, d.remote);
@@ -263,14 +267,7 @@ export class FakePeer {
     if (verdict.icmp) this.icmpAnswers.answer(d, verdict.icmp, verdict.icmpFrom, guess);
     // The engine schedules from now; the timeline gets the (possibly earlier) kernel time.
     const result = this.engine.receive(d, this.options.clock.now());
-    this.log.push({
-      type: 'datagram',
-      t: d.t,
-      stampedBy: d.stampedBy,
-      direction: 'in',
-      local: d.local,
-      remote: d.remote,
-      bytes: d.bytes,
+    this.log.push({ type: 'datagram', t: d.t, stampedBy: d.stampedBy, direction: 'in', local: d.local, remote: d.remote, bytes: d.bytes,
       ...(result.sa ?? guess ? { sa: result.sa ?? guess } : {}),
       ...(result.summary ? { summary: result.summary } : {}),
       ...(result.rejected ? { rejected: result.rejected } : {}),
@@ -325,7 +322,7 @@ export class FakePeer {
    */
   private async transmit(from: string | Endpoint, to: Endpoint, bytes: Uint8Array, extra: Pick<DatagramEvent, 'sa' | 'summary' | 'behaviour' | 'esp'>, what: 'ike' | 'keepalive' | 'esp' = 'ike'): Promise<void> {
     const { t, sent, udpEncapsulation } = this.transport.send(from, to, bytes, what === 'ike' ? 'ike' : 'as-is');
-    const local = this.transport.localEndpoint(from);
+    const local = this.storage.endpoint(this.transport.localEndpoint(from));
     try {
       await sent;
     } catch (err) {
@@ -333,7 +330,7 @@ export class FakePeer {
       throw err;
     }
     const encapsulation = what === 'ike' ? udpEncapsulation : what;
-    this.log.push({ type: 'datagram', t, stampedBy: 'event-loop', direction: 'out', local, remote: to, bytes, ...extra, ...(encapsulation ? { udpEncapsulation: encapsulation } : {}) });
+    this.log.push({ type: 'datagram', t, stampedBy: 'event-loop', direction: 'out', local, remote: this.storage.endpoint(to), bytes: this.storage.bytes(bytes), ...extra, ...(encapsulation ? { udpEncapsulation: encapsulation } : {}) });
   }
 
   private onEngineEvent(effect: Extract<EngineEffect, { type: 'event' }>): void {
