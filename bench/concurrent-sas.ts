@@ -9,10 +9,11 @@
  * BENCH_RATES (probes per second, comma-separated; default: the SA count, every SA every
  * second) probes the same SAs at each rate in turn, SAs taken round-robin. BENCH_BEFORE (a
  * checkout of an older revision with its own node_modules link) runs that checkout's
- * answering end instead of this one's, against this checkout's probing end.
+ * answering end instead of this one's, against this checkout's probing end. BENCH_IO=batched
+ * puts both ends' sockets on the batched backend (see loopback-pair.ts).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,8 @@ function answeringChild(root: string): { module: string; execArgv: string[]; how
   const out = join(root, '.cache/bench-js');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+  // The addons load from two folders above src/peer, as from the checkout.
+  if (!existsSync(join(out, 'native'))) symlinkSync(join(root, 'native'), join(out, 'native'));
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, join(root, 'bench/answering-peer.ts'), '--outDir', out, '--rootDir', root, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--strict', '--skipLibCheck', '--types', 'node'], { stdio: 'inherit' });
   return { module: join(out, 'bench/answering-peer.js'), execArgv: ['--expose-gc'], how: 'plain node, compiled by tsc' };
@@ -143,7 +146,7 @@ export async function concurrentSas(count = Number(process.env.BENCH_SAS ?? 1000
       const up = await ask<AnsweringStats>(child, 'stats');
       if (up.sas !== count || sas.length !== count) throw new Error(`expected ${count} SAs on both ends, answering end has ${up.sas}, probing end ${sas.length}`);
       const mib = (n: number): string => (n / 2 ** 20).toFixed(0);
-      const lines = [`Concurrent IKE SAs with DPD answered: ${count} SAs up in ${(upUs / 1e6).toFixed(1)} s; answering end (its own process, ${answering.how}${before === undefined ? '' : `, BENCH_BEFORE ${before}`}, event log ${up.retain === undefined ? 'complete' : `of the last ${up.retain}+ events`}): rss ${mib(idle.rss)} MiB before the SAs, ${mib(up.rss)} MiB with them up`];
+      const lines = [`Concurrent IKE SAs with DPD answered: ${count} SAs up in ${(upUs / 1e6).toFixed(1)} s; answering end (its own process, ${answering.how}, BENCH_IO ${process.env.BENCH_IO ?? 'node'}${before === undefined ? '' : `, BENCH_BEFORE ${before}`}, event log ${up.retain === undefined ? 'complete' : `of the last ${up.retain}+ events`}): rss ${mib(idle.rss)} MiB before the SAs, ${mib(up.rss)} MiB with them up`];
       for (const rate of rates) {
         const cpu0 = threadCpuUs(child.pid!);
         const { cpuUs: proberCpuUs, result } = await measure(() => probeAtRate(pair, sas, rate, seconds));
