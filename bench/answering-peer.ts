@@ -4,7 +4,7 @@
  * and answers every R-U-THERE. It tells its parent the port it bound, and
  * answers 'stats' with its SA count and memory (its parent reads its CPU time from /proc). BENCH_LOG_RETAIN bounds
  * its event log (EventLogOptions.retain); unset, it keeps every event, as a scenario does.
- * BENCH_SOCKET_BUFFERS (see loopback-pair.ts) sizes its socket's buffers.
+ * BENCH_SOCKET_BUFFERS (see loopback-pair.ts) sizes its socket's buffers; BENCH_IO picks its socket's backend.
  */
 import { getHeapSpaceStatistics } from 'node:v8';
 import { EventLog } from '../src/peer/event-log.js';

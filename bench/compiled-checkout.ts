@@ -7,7 +7,7 @@
  * TypeScript through tsx instead, for comparison with figures recorded before 2026-12-07 (late).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -31,6 +31,8 @@ export function compiledModule(root: string, entry: string): string {
   if (!compiled.has(root)) {
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+    // The addons load from two folders above src/peer, as from the checkout.
+    if (!existsSync(join(out, 'native'))) symlinkSync(join(root, 'native'), join(out, 'native'));
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     const entries = ENTRIES.map((e) => join(root, e)).filter((e) => existsSync(e));
     execFileSync(process.execPath, [tsc, ...entries, '--outDir', out, '--rootDir', root, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--strict', '--skipLibCheck', '--types', 'node'], { stdio: 'inherit' });

@@ -9,7 +9,8 @@
  * BENCH_RATES (probes per second, comma-separated; default: the SA count, every SA every
  * second) probes the same SAs at each rate in turn, SAs taken round-robin. BENCH_BEFORE (a
  * checkout of an older revision with its own node_modules link) runs that checkout's
- * answering end instead of this one's, against this checkout's probing end.
+ * answering end instead of this one's, against this checkout's probing end. BENCH_IO=batched
+ * puts both ends' sockets on the batched backend (see loopback-pair.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -133,7 +134,7 @@ export async function concurrentSas(count = Number(process.env.BENCH_SAS ?? 1000
       const up = await ask<AnsweringStats>(child, 'stats');
       if (up.sas !== count || sas.length !== count) throw new Error(`expected ${count} SAs on both ends, answering end has ${up.sas}, probing end ${sas.length}`);
       const mib = (n: number): string => (n / 2 ** 20).toFixed(0);
-      const lines = [`Concurrent IKE SAs with DPD answered: ${count} SAs up in ${(upUs / 1e6).toFixed(1)} s; answering end (its own process, ${answering.how}${before === undefined ? '' : `, BENCH_BEFORE ${before}`}, event log ${up.retain === undefined ? 'complete' : `of the last ${up.retain}+ events`}): rss ${mib(idle.rss)} MiB before the SAs, ${mib(up.rss)} MiB with them up (heap ${mib(up.heapUsed)} of ${mib(up.heapTotal)} MiB${up.newSpace === undefined ? '' : `, young generation ${mib(up.newSpace)} MiB`}, array buffers ${mib(up.arrayBuffers)} MiB)`];
+      const lines = [`Concurrent IKE SAs with DPD answered: ${count} SAs up in ${(upUs / 1e6).toFixed(1)} s; answering end (its own process, ${answering.how}, BENCH_IO ${process.env.BENCH_IO ?? 'node'}${before === undefined ? '' : `, BENCH_BEFORE ${before}`}, event log ${up.retain === undefined ? 'complete' : `of the last ${up.retain}+ events`}): rss ${mib(idle.rss)} MiB before the SAs, ${mib(up.rss)} MiB with them up (heap ${mib(up.heapUsed)} of ${mib(up.heapTotal)} MiB${up.newSpace === undefined ? '' : `, young generation ${mib(up.newSpace)} MiB`}, array buffers ${mib(up.arrayBuffers)} MiB)`];
       for (const rate of rates) {
         const cpu0 = threadCpuUs(child.pid!);
         const { cpuUs: proberCpuUs, result } = await measure(() => probeAtRate(pair, sas, rate, seconds));

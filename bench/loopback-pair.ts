@@ -8,6 +8,7 @@ import { IkeEngine, type EspProposal, type Phase1Proposal } from '../src/ike/ind
 import type { EventLog } from '../src/peer/event-log.js';
 import { FakePeer } from '../src/peer/fake-peer.js';
 import type { BindEndpoint } from '../src/peer/udp-transport.js';
+import type { PeerSocketIo } from '../src/peer/peer-socket.js';
 import { systemClock } from '../src/peer/system-clock.js';
 import { systemRandom } from '../src/peer/system-random.js';
 
@@ -22,11 +23,18 @@ export function benchEngine(hooks: ConstructorParameters<typeof IkeEngine>[1]): 
 /**
  * 127.0.0.1 on an ephemeral port; BENCH_SOCKET_BUFFERS=`receive,send` (bytes) asks for those socket
  * buffers (BindEndpoint.buffers), so probes at high rates are not dropped by a full receive buffer;
- * unset, the kernel's defaults.
+ * unset, the kernel's defaults. BENCH_IO=batched puts the socket on the batched backend (BindEndpoint.io).
  */
 export function benchBind(): BindEndpoint {
   const [receive, send] = (process.env.BENCH_SOCKET_BUFFERS ?? '').split(',').filter(Boolean).map(Number);
-  return { address: '127.0.0.1', port: 0, ...(receive === undefined ? {} : { buffers: { receive, ...(send === undefined ? {} : { send }) } }) };
+  return { address: '127.0.0.1', port: 0, io: benchIo(), ...(receive === undefined ? {} : { buffers: { receive, ...(send === undefined ? {} : { send }) } }) };
+}
+
+/** BENCH_IO: the sockets' I/O backend, 'node' (default) or 'batched'. */
+export function benchIo(): PeerSocketIo {
+  const io = process.env.BENCH_IO ?? 'node';
+  if (io !== 'node' && io !== 'batched') throw new Error(`BENCH_IO must be node or batched, not ${io}`);
+  return io;
 }
 
 export interface LoopbackPair {
@@ -40,7 +48,7 @@ export interface LoopbackPair {
 
 /** Two fake peers in this process. */
 export async function loopbackPair(): Promise<LoopbackPair> {
-  const responder = await FakePeer.start({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, createEngine: benchEngine });
+  const responder = await FakePeer.start({ bind: [{ address: '127.0.0.1', port: 0, io: benchIo() }], clock: systemClock, createEngine: benchEngine });
   const pair = await initiatorTo(responder.endpoints[0]);
   return {
     ...pair,

@@ -5,11 +5,13 @@
  * `stampReceive` finds them, else the clock read first thing in the 'message'
  * handler, which under CPU load is late by however long the event loop was busy.
  */
-import { createSocket, type Socket } from 'node:dgram';
 import { HarnessError, WireError } from '../errors.js';
 import type { Clock, Endpoint, StampClock } from '../events.js';
 import { classifyUdpEncapsulated, frameUdpEncapsulated } from '../wire/udp-encapsulation.js';
-import { bufferSizes, cappedBuffers, type SocketBuffers, type SocketBufferSizes } from './socket-buffers.js';
+import { openBatchedUdpSocket } from './batched-udp-socket.js';
+import { openNodeUdpSocket } from './node-udp-socket.js';
+import type { PeerSocket, PeerSocketIo } from './peer-socket.js';
+import { cappedBuffers, type SocketBuffers, type SocketBufferSizes } from './socket-buffers.js';
 
 export interface ReceiveStamp {
   t: bigint;
@@ -28,9 +30,10 @@ export interface Datagram extends ReceiveStamp {
 
 /**
  * An address to listen on; `natT`: the port IKE floats to, where IKE carries the non-ESP marker (RFC 3948 §2.2);
- * `buffers`: SO_RCVBUF / SO_SNDBUF to ask for, for many SAs probed fast (default: the kernel's).
+ * `buffers`: SO_RCVBUF / SO_SNDBUF to ask for, for many SAs probed fast (default: the kernel's);
+ * `io`: the socket's I/O backend (default 'node'; 'batched' batches datagrams and stamps them in the kernel).
  */
-export type BindEndpoint = Endpoint & { natT?: boolean; buffers?: SocketBuffers };
+export type BindEndpoint = Endpoint & { natT?: boolean; buffers?: SocketBuffers; io?: PeerSocketIo };
 
 export interface UdpTransportOptions {
   /** Addresses to listen on; port 0 binds an ephemeral port (tests, unprivileged runs). */
@@ -46,11 +49,11 @@ export interface UdpTransportOptions {
 }
 
 interface Bound {
-  socket: Socket;
+  socket: PeerSocket;
   local: Endpoint;
   natT: boolean;
-  /** What the bind entry asked for, so a rebinding's fresh socket asks for it too. */
-  buffers?: SocketBuffers;
+  /** The bind entry, so a rebinding's fresh socket asks for the same. */
+  want: BindEndpoint;
 }
 
 export class UdpTransport {
@@ -69,7 +72,7 @@ export class UdpTransport {
     try {
       for (const want of options.bind) bound.push(await bindOne(want, options));
     } catch (err) {
-      await Promise.all(bound.map((b) => closeSocket(b.socket)));
+      await Promise.all(bound.map((b) => b.socket.close()));
       throw err;
     }
     return new UdpTransport(bound, options.clock, options);
@@ -82,7 +85,7 @@ export class UdpTransport {
 
   /** Each socket's buffer sizes as the kernel reports them. */
   get socketBufferSizes(): SocketBufferSizes[] {
-    return this.bound.map((b) => ({ local: { ...b.local }, ...bufferSizes(b.socket) }));
+    return this.bound.map((b) => ({ local: { ...b.local }, ...b.socket.bufferSizes() }));
   }
 
   /** The NAT-T sockets among them. */
@@ -96,16 +99,16 @@ export class UdpTransport {
    */
   async rebind(from: Endpoint): Promise<Endpoint> {
     const old = this.socketFor(from);
-    const fresh = await bindOne({ address: old.local.address, port: 0, natT: old.natT, ...(old.buffers ? { buffers: old.buffers } : {}) }, this.options);
+    const fresh = await bindOne({ ...old.want, address: old.local.address, port: 0 }, this.options);
     this.bound[this.bound.indexOf(old)] = fresh;
-    await closeSocket(old.socket);
+    await old.socket.close();
     return { ...fresh.local };
   }
 
   /**
    * Sends from the socket bound to `from` (an address, or address and port when
    * several sockets share an address). `t` is read right before the datagram is
-   * handed to the socket, so callers can log it in order with everything else;
+   * handed to the socket (batched: queued for this loop turn's sendmmsg), so callers can log it in order with everything else;
    * `sent` settles once the kernel has it (or rejects with ERR_PEER_SOCKET).
    * A socket closed before that callback drops the datagram unsent, so close waits for it.
    */
@@ -114,12 +117,7 @@ export class UdpTransport {
     const marked = b.natT && framing === 'ike';
     const wire = marked ? frameUdpEncapsulated(bytes) : bytes;
     const t = this.clock.now();
-    const sent = new Promise<void>((resolve, reject) => {
-      b.socket.send(wire, to.port, to.address, (err) => {
-        if (err) reject(new HarnessError('ERR_PEER_SOCKET', `send ${b.local.address}:${b.local.port} → ${to.address}:${to.port} failed: ${err.message}`, { cause: err }));
-        else resolve();
-      });
-    });
+    const sent = b.socket.send(wire, to);
     const settled = sent.then(() => undefined, () => undefined);
     this.pending.add(settled);
     void settled.then(() => this.pending.delete(settled));
@@ -134,7 +132,7 @@ export class UdpTransport {
   /** Closes every socket once each datagram already handed to one has left (its send callback ran). */
   async close(): Promise<void> {
     await Promise.all([...this.pending]);
-    await Promise.all(this.bound.map((b) => closeSocket(b.socket)));
+    await Promise.all(this.bound.map((b) => b.socket.close()));
   }
 
   private socketFor(from: string | Endpoint): Bound {
@@ -161,45 +159,27 @@ function unframe(bytes: Uint8Array): Pick<Datagram, 'bytes' | 'udpEncapsulation'
   }
 }
 
-function bindOne(want: BindEndpoint, options: UdpTransportOptions): Promise<Bound> {
-  const socket = createSocket({ type: want.address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
-  return new Promise((resolve, reject) => {
-    const onBindError = (err: Error): void => {
-      socket.close();
-      reject(new HarnessError('ERR_PEER_SOCKET', `cannot bind UDP ${want.address}:${want.port}: ${err.message}`, { cause: err }));
-    };
-    socket.once('error', onBindError);
-    socket.bind(want.port, want.address, () => {
-      socket.off('error', onBindError);
-      const a = socket.address();
-      const local: Endpoint = { address: a.address, port: a.port };
-      if (want.buffers) {
-        if (want.buffers.receive !== undefined) socket.setRecvBufferSize(want.buffers.receive);
-        if (want.buffers.send !== undefined) socket.setSendBufferSize(want.buffers.send);
-        const capped = cappedBuffers(local, want.buffers, bufferSizes(socket));
-        if (capped) options.onBuffersCapped?.(capped);
-      }
-      socket.on('message', (msg, rinfo) => {
-        const loopT = options.clock.now();
-        const remote = { address: rinfo.address, port: rinfo.port };
-        const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
-        // Stamps are matched on the bytes as the kernel saw them, before the non-ESP marker is stripped.
-        const stamp = options.stampReceive?.(remote, local, bytes, loopT) ?? { t: loopT, stampedBy: 'event-loop' as const };
-        options.onDatagram({ ...stamp, local, remote, ...(want.natT ? unframe(bytes) : { bytes }) });
-      });
-      socket.on('error', (err) => options.onError?.(new HarnessError('ERR_PEER_SOCKET', `socket ${local.address}:${local.port}: ${err.message}`, { cause: err })));
-      resolve({ socket, local, natT: want.natT === true, ...(want.buffers ? { buffers: want.buffers } : {}) });
-    });
+async function bindOne(want: BindEndpoint, options: UdpTransportOptions): Promise<Bound> {
+  const natT = want.natT === true;
+  // The socket's local endpoint is only known once bound; messages cannot arrive before.
+  let local: Endpoint = { address: want.address, port: want.port };
+  const socket = await (want.io === 'batched' ? openBatchedUdpSocket : openNodeUdpSocket)(want, {
+    onMessage(bytes, remote, ageNs) {
+      const loopT = options.clock.now();
+      // The socket's own kernel stamp first; else stamps are matched on the bytes as the kernel saw them, before the non-ESP marker is stripped.
+      const stamp =
+        ageNs !== undefined
+          ? { t: loopT - ageNs, stampedBy: 'kernel' as const }
+          : (options.stampReceive?.(remote, local, bytes, loopT) ?? { t: loopT, stampedBy: 'event-loop' as const });
+      options.onDatagram({ ...stamp, local, remote, ...(natT ? unframe(bytes) : { bytes }) });
+    },
+    onError: (error) => options.onError?.(error),
   });
-}
-
-function closeSocket(socket: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    try {
-      socket.close(() => resolve());
-    } catch {
-      // Already closed (e.g. after a failed bind): nothing left to release.
-      resolve();
-    }
-  });
+  local = socket.local;
+  if (want.buffers) {
+    socket.setBuffers(want.buffers);
+    const capped = cappedBuffers(local, want.buffers, socket.bufferSizes());
+    if (capped) options.onBuffersCapped?.(capped);
+  }
+  return { socket, local, natT, want };
 }

@@ -12,11 +12,11 @@ function countingClock(): Clock & { reads: number } {
   return c;
 }
 
-describe('peer/udp-transport (loopback, ephemeral ports)', () => {
+for (const io of ['node', 'batched'] as const) describe(`peer/udp-transport (loopback, ephemeral ports, io ${io})`, () => {
   it('receives with a clock timestamp and the real endpoints, and sends from the bound socket', async () => {
     const clock = countingClock();
     const received: Datagram[] = [];
-    const transport = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0 }], clock, onDatagram: (d) => received.push(d) });
+    const transport = await UdpTransport.open({ bind: [{ io, address: '127.0.0.1', port: 0 }], clock, onDatagram: (d) => received.push(d) });
     const other = createSocket('udp4');
     try {
       const [local] = transport.endpoints;
@@ -32,7 +32,10 @@ describe('peer/udp-transport (loopback, ephemeral ports)', () => {
       expect(Array.from(received[0].bytes)).to.deep.equal([1, 2, 3]);
       expect(received[0].remote).to.deep.equal({ address: '127.0.0.1', port: otherPort });
       expect(received[0].local).to.deep.equal(local);
-      expect(received[0].t).to.equal(1n);
+      // The batched socket has the kernel's stamp: some ns before the loop's read (clock read 1).
+      expect(received[0].stampedBy).to.equal(io === 'node' ? 'event-loop' : 'kernel');
+      if (io === 'node') expect(received[0].t).to.equal(1n);
+      else expect(received[0].t < 1n, `kernel stamp ${received[0].t} before the loop's read`).to.equal(true);
 
       const got = once(other, 'message');
       const { t: sentAt, sent } = transport.send('127.0.0.1', { address: '127.0.0.1', port: otherPort }, Uint8Array.from([9]));
@@ -48,7 +51,7 @@ describe('peer/udp-transport (loopback, ephemeral ports)', () => {
   });
 
   it('closes only after a datagram handed to a socket has left (a closing Delete reaches the wire)', async () => {
-    const transport = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, onDatagram: () => undefined });
+    const transport = await UdpTransport.open({ bind: [{ io, address: '127.0.0.1', port: 0 }], clock: systemClock, onDatagram: () => undefined });
     const other = createSocket('udp4');
     try {
       other.bind(0, '127.0.0.1');
@@ -69,10 +72,10 @@ describe('peer/udp-transport (loopback, ephemeral ports)', () => {
   });
 
   it('fails with ERR_PEER_SOCKET when an address cannot be bound, releasing what it had bound', async () => {
-    const first = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, onDatagram: () => {} });
+    const first = await UdpTransport.open({ bind: [{ io, address: '127.0.0.1', port: 0 }], clock: systemClock, onDatagram: () => {} });
     const busy = first.endpoints[0];
     try {
-      const refused = rejectionOf(UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0 }, busy], clock: systemClock, onDatagram: () => {} }));
+      const refused = rejectionOf(UdpTransport.open({ bind: [{ io, address: '127.0.0.1', port: 0 }, { ...busy, io }], clock: systemClock, onDatagram: () => {} }));
       expect(await refused, 'bind to a busy port').to.have.property('code', 'ERR_PEER_SOCKET');
     } finally {
       await first.close();
@@ -80,7 +83,7 @@ describe('peer/udp-transport (loopback, ephemeral ports)', () => {
   });
 
   it('refuses to send from an address it has no socket for', async () => {
-    const t = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0 }], clock: systemClock, onDatagram: () => {} });
+    const t = await UdpTransport.open({ bind: [{ io, address: '127.0.0.1', port: 0 }], clock: systemClock, onDatagram: () => {} });
     try {
       expect(() => t.send('127.0.0.2', { address: '127.0.0.1', port: 9 }, new Uint8Array(1))).to.throw().with.property('code', 'ERR_PEER_SOCKET');
     } finally {
@@ -90,7 +93,7 @@ describe('peer/udp-transport (loopback, ephemeral ports)', () => {
 
   it('on a NAT-T socket: prepends the non-ESP marker to IKE, sends keepalives as-is, and sorts what arrives (RFC 3948 §2)', async () => {
     const received: Datagram[] = [];
-    const transport = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0, natT: true }], clock: systemClock, onDatagram: (d) => received.push(d) });
+    const transport = await UdpTransport.open({ bind: [{ io, address: '127.0.0.1', port: 0, natT: true }], clock: systemClock, onDatagram: (d) => received.push(d) });
     const other = createSocket('udp4');
     try {
       other.bind(0, '127.0.0.1');
@@ -118,7 +121,7 @@ describe('peer/udp-transport (loopback, ephemeral ports)', () => {
   });
 
   it('rebinds a socket to a fresh port of the same address and closes the old one', async () => {
-    const transport = await UdpTransport.open({ bind: [{ address: '127.0.0.1', port: 0, natT: true }], clock: systemClock, onDatagram: () => undefined });
+    const transport = await UdpTransport.open({ bind: [{ io, address: '127.0.0.1', port: 0, natT: true }], clock: systemClock, onDatagram: () => undefined });
     try {
       const [old] = transport.endpoints;
       const fresh = await transport.rebind(old);
