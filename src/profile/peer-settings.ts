@@ -1,12 +1,16 @@
 /**
- * The profile's `peer` section: how the fake peer itself runs, not what the DUT is. Today its
- * socket buffer sizes, for runs with many SAs probed fast (a full receive buffer drops datagrams).
+ * The profile's `peer` section: how the fake peer itself runs, not what the DUT is: its sockets'
+ * buffer sizes and I/O backend, for runs with many SAs probed fast (a full receive buffer drops
+ * datagrams; one system call and callback per datagram costs more CPU than the engine's answer).
  */
+import type { PeerSocketIo } from '../peer/peer-socket.js';
 import type { SocketBuffers } from '../peer/socket-buffers.js';
 
 export interface PeerSettings {
   /** Asked for on every socket the fake peer binds for a scenario; absent: the kernel's defaults. */
   socketBuffers?: SocketBuffers;
+  /** The I/O backend of every socket the fake peer binds for a scenario; absent: Node's dgram ('node'). */
+  io?: PeerSocketIo;
 }
 
 type Fail = (path: (string | number)[], message: string) => never;
@@ -31,8 +35,10 @@ export function parseByteSize(value: number | string, path: (string | number)[],
 /* eslint-disable @typescript-eslint/no-explicit-any -- the schema check has vouched for the shape of `peer` */
 export function loadPeerSettings(peer: any, bad: Fail): PeerSettings {
   const b = peer?.socket_buffers;
-  if (b === undefined) return {};
   const size = (side: 'receive' | 'send'): SocketBuffers =>
     b[side] === undefined ? {} : { [side]: parseByteSize(b[side], ['peer', 'socket_buffers', side], bad) };
-  return { socketBuffers: { ...size('receive'), ...size('send') } };
+  return {
+    ...(b === undefined ? {} : { socketBuffers: { ...size('receive'), ...size('send') } }),
+    ...(peer?.io === undefined ? {} : { io: peer.io as PeerSocketIo }),
+  };
 }

@@ -75,13 +75,14 @@ function firstHost(side: string): string {
  */
 export function peerBindings(profile: DeviceProfile, endpoints: Endpoint[], natTPort = 4500): BindEndpoint[] {
   const natT = profile.natT ? [...new Set(endpoints.map((e) => e.address))].map((address) => ({ address, port: natTPort, natT: true })) : [];
-  return withSocketBuffers(profile, [...endpoints, ...natT]);
+  return withPeerSockets(profile, [...endpoints, ...natT]);
 }
 
-/** Every bind entry asks for the profile's `peer.socket_buffers`; without it, for nothing (the kernel's defaults). */
-export function withSocketBuffers(profile: DeviceProfile, binds: BindEndpoint[]): BindEndpoint[] {
-  const buffers = profile.peer.socketBuffers;
-  return buffers ? binds.map((b) => ({ ...b, buffers })) : binds;
+/** Every bind entry asks for the profile's `peer.socket_buffers` and `peer.io`; without them, the kernel's buffer defaults and Node's dgram. */
+export function withPeerSockets(profile: DeviceProfile, binds: BindEndpoint[]): BindEndpoint[] {
+  const { socketBuffers: buffers, io } = profile.peer;
+  if (!buffers && !io) return binds;
+  return binds.map((b) => ({ ...b, ...(buffers ? { buffers } : {}), ...(io ? { io } : {}) }));
 }
 
 /** `nat`: the NAT-T ports when they are not 4500 (the reference DUT's ephemeral ones); used only when the profile has `nat_t`. */

@@ -17,7 +17,7 @@ import { KernelReceiveStamps } from '../peer/kernel-receive-stamps.js';
 import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import { DeviceControl } from './control/device-control.js';
-import { engineConfigFor, peerBindings, withSocketBuffers } from './engine-config.js';
+import { engineConfigFor, peerBindings, withPeerSockets } from './engine-config.js';
 import { Ikev2Engine } from '../ike/v2/ikev2-engine.js';
 import { Ikev2Peer } from '../peer/ikev2-peer.js';
 import { ikev2EngineConfigFor } from './ikev2-engine-config.js';
@@ -59,7 +59,7 @@ export async function createExternalTargetFactory(profile: DeviceProfile, clock:
     async open(): Promise<ScenarioTarget> {
       const openedAt = clock.now();
       const peer = profile.ike.version === 2
-        ? await Ikev2Peer.start({ bind: withSocketBuffers(profile, peerEndpoints), clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true })
+        ? await Ikev2Peer.start({ bind: withPeerSockets(profile, peerEndpoints), clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true })
         : await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks), openReceiveStamps: () => KernelReceiveStamps.open({ clock, addresses: peerEndpoints.map((e) => e.address) }) });
       // Which local address each IKE SA (by initiator cookie) runs on.
       const saAddress = new Map<string, string>();

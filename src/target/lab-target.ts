@@ -21,7 +21,7 @@ import { KernelReceiveStamps } from '../peer/kernel-receive-stamps.js';
 import { systemRandom } from '../peer/system-random.js';
 import type { DeviceProfile } from '../profile/device-profile.js';
 import type { DaemonLog } from '../report/result-model.js';
-import { engineConfigFor, innerAddresses, peerBindings, withSocketBuffers } from './engine-config.js';
+import { engineConfigFor, innerAddresses, peerBindings, withPeerSockets } from './engine-config.js';
 import { startDutTraffic, type DutTraffic } from '../lab/dut-traffic.js';
 import { Ikev2Engine } from '../ike/v2/ikev2-engine.js';
 import { Ikev2Peer } from '../peer/ikev2-peer.js';
@@ -130,7 +130,7 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
       const openedAt = clock.now();
       try {
         peer = profile.ike.version === 2
-          ? await Ikev2Peer.start({ bind: withSocketBuffers(profile, peerEndpoints), clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true, openReceiveStamps })
+          ? await Ikev2Peer.start({ bind: withPeerSockets(profile, peerEndpoints), clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true, openReceiveStamps })
           : await FakePeer.start({ bind: peerBindings(profile, peerEndpoints), clock, createEngine: (hooks) => new IkeEngine(config, hooks), openReceiveStamps });
       } catch (err) {
         idle.push(copy);

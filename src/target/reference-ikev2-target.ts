@@ -12,7 +12,7 @@ import { peerAddresses, type DeviceProfile } from '../profile/device-profile.js'
 import { openReferenceIkev2Dut, referenceDutV2Settings } from '../dut/reference-dut-v2-settings.js';
 import type { Ikev2DutEngineConfig } from '../dut/reference-dut-v2.js';
 import { ikev2EngineConfigFor } from './ikev2-engine-config.js';
-import { withSocketBuffers } from './engine-config.js';
+import { withPeerSockets } from './engine-config.js';
 import { Ikev2PeerScenarioTarget } from './ikev2-peer-target.js';
 import { REFERENCE_DUT_ADDRESS, referenceDutControl } from './reference-dut-control.js';
 import type { ScenarioTarget } from './target.js';
@@ -32,7 +32,7 @@ export function referenceIkev2Opener(profile: DeviceProfile, clock: Clock, rando
 async function openScenario(profile: DeviceProfile, clock: Clock, random: Random): Promise<ScenarioTarget> {
   const openedAt = clock.now();
   const peer = await Ikev2Peer.start({
-    bind: withSocketBuffers(profile, peerAddresses(profile).map((address) => ({ address, port: 0 }))),
+    bind: withPeerSockets(profile, peerAddresses(profile).map((address) => ({ address, port: 0 }))),
     clock,
     engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)),
     holdsLiveness: true,

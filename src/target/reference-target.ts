@@ -11,7 +11,7 @@ import { IkeEngine } from '../ike/index.js';
 import { FakePeer } from '../peer/fake-peer.js';
 import { systemRandom } from '../peer/system-random.js';
 import { peerAddresses, type DeviceProfile } from '../profile/device-profile.js';
-import { engineConfigFor, innerAddresses, peerBindings, withSocketBuffers } from './engine-config.js';
+import { engineConfigFor, innerAddresses, peerBindings, withPeerSockets } from './engine-config.js';
 import type { NatTraversalConfig } from '../ike/index.js';
 import { PeerScenarioTarget } from './peer-target.js';
 import { targetCapabilities } from './capabilities.js';
@@ -87,7 +87,7 @@ function ikev1Opener(profile: DeviceProfile, clock: Clock, random: Random): () =
       // Many SAs come from ports of the first peer address: outside the crypto map's endpoints, each gets its own keepalive.
       scalePeer: async (count) => {
         const many = await FakePeer.start({
-          bind: withSocketBuffers(profile, Array.from({ length: count }, () => ({ address: addresses[0]!, port: 0 }))),
+          bind: withPeerSockets(profile, Array.from({ length: count }, () => ({ address: addresses[0]!, port: 0 }))),
           clock,
           log: peer.log,
           createEngine: (hooks) => new IkeEngine(engineConfigFor(profile, random), hooks),

@@ -38,9 +38,20 @@ describe('profile/peer-settings', () => {
     }
   });
 
+  it('reads the socket I/O backend, alone or beside the buffers', () => {
+    expect(load(`${baseProfileText()}peer:\n  io: batched\n`).peer).to.deep.equal({ io: 'batched' });
+    expect(load(`${baseProfileText()}peer:\n  io: node\n  socket_buffers: { receive: 1MiB }\n`).peer).to.deep.equal({ io: 'node', socketBuffers: { receive: 1024 * 1024 } });
+  });
+
+  it('refuses an unknown I/O backend at its value', () => {
+    const err = profileErrorOf(`${baseProfileText()}peer:\n  io: mmsg\n`);
+    expect(err.code).to.equal('ERR_CONFIG_SCHEMA');
+    expect(err.message.split('\n')[0]).to.match(/^p\.yaml:15:7: peer\.io: .*node.*batched/);
+  });
+
   it('refuses an unknown key in the peer section at the key', () => {
     const err = profileErrorOf(`${baseProfileText()}peer:\n  socket_buffer: { receive: 2MiB }\n`);
     expect(err.code).to.equal('ERR_CONFIG_SCHEMA');
-    expect(err.message.split('\n')[0]).to.equal('p.yaml:15:3: peer.socket_buffer: unknown field (expected socket_buffers)');
+    expect(err.message.split('\n')[0]).to.equal('p.yaml:15:3: peer.socket_buffer: unknown field (expected io, socket_buffers)');
   });
 });

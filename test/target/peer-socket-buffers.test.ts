@@ -10,7 +10,7 @@ import type { HarnessEvent } from '../../src/events.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { profileFromSource } from '../../src/profile/load-profile.js';
 import { YamlSource } from '../../src/profile/yaml-source.js';
-import { peerBindings, withSocketBuffers } from '../../src/target/engine-config.js';
+import { peerBindings, withPeerSockets } from '../../src/target/engine-config.js';
 import { createReferenceTargetFactory } from '../../src/target/reference-target.js';
 import type { ScenarioTarget } from '../../src/target/target.js';
 import { shortTimerProfile } from '../dut/short-timer-profile.js';
@@ -34,13 +34,13 @@ describe('target: profile peer.socket_buffers on the fake peer\'s bind entries',
   });
 
   it('every IKEv2 bind entry carries them', () => {
-    const binds = withSocketBuffers(ikev2(peerSection('512KiB')), endpoints);
+    const binds = withPeerSockets(ikev2(peerSection('512KiB')), endpoints);
     expect(binds.map((b) => b.buffers)).to.deep.equal([{ receive: 512 * 1024, send: MIB }, { receive: 512 * 1024, send: MIB }]);
   });
 
   it('without the key no bind entry asks for any', () => {
     expect(peerBindings(ikev1(), endpoints).map((b) => b.buffers)).to.deep.equal([undefined, undefined, undefined, undefined]);
-    expect(withSocketBuffers(ikev2(), endpoints).map((b) => b.buffers)).to.deep.equal([undefined, undefined]);
+    expect(withPeerSockets(ikev2(), endpoints).map((b) => b.buffers)).to.deep.equal([undefined, undefined]);
   });
 });
 
