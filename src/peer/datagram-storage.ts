@@ -6,16 +6,12 @@
  * beside the 92 of an R-U-THERE; at 10,000 SAs that was a third of the process.
  */
 import type { Endpoint } from '../events.js';
-
-/** Bytes per slab: a few hundred typical datagrams. */
-const SLAB_BYTES = 64 * 1024;
-/** Larger datagrams keep a buffer of their own (a copy), so one does not waste most of a slab. */
-const SLAB_MAX_DATAGRAM = 4 * 1024;
+import { ByteSlabs } from '../ike/datagram-slab.js';
 
 export class DatagramStorage {
   private readonly endpoints = new Map<string, Map<number, Endpoint>>();
-  private slab = new Uint8Array(0);
-  private used = 0;
+  /** 64 KiB slabs, a few hundred typical datagrams each; one over 4 KiB keeps a copy of its own. */
+  private readonly slabs = new ByteSlabs(64 * 1024, 4 * 1024);
 
   /** The one frozen endpoint object for this address and port. */
   endpoint(e: Endpoint): Endpoint {
@@ -32,14 +28,8 @@ export class DatagramStorage {
    * into it: with a bounded log, an SA's kept request holds its slab.
    */
   bytes(bytes: Uint8Array): Uint8Array {
-    if (bytes.length > SLAB_MAX_DATAGRAM) return bytes.slice();
-    if (this.used + bytes.length > this.slab.length) {
-      this.slab = new Uint8Array(SLAB_BYTES);
-      this.used = 0;
-    }
-    const copy = this.slab.subarray(this.used, this.used + bytes.length);
+    const copy = this.slabs.take(bytes.length);
     copy.set(bytes);
-    this.used += bytes.length;
     return copy;
   }
 }
