@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { HarnessError } from '../errors.js';
 import type { Endpoint } from '../events.js';
+import { parseIpv4 } from '../wire/ip-address.js';
 import type { PeerSocket, PeerSocketHandlers } from './peer-socket.js';
 import type { SocketBuffers } from './socket-buffers.js';
 
@@ -41,14 +42,10 @@ interface Queued {
   reject(error: HarnessError): void;
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
+/** An IPv4 address as the 32-bit number the addon takes, or undefined for anything else. */
 function ipv4Number(address: string): number | undefined {
-  const m = IPV4.exec(address);
-  if (!m) return undefined;
-  const octets = m.slice(1).map(Number);
-  if (octets.some((o) => o > 255)) return undefined;
-  return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+  const b = parseIpv4(address);
+  return b && ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
 }
 
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
