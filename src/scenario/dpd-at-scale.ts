@@ -7,7 +7,6 @@
  */
 import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent, HarnessEvent } from '../events.js';
-import { sameSa } from '../peer/fake-peer.js';
 import type { Tolerance } from '../profile/device-profile.js';
 import type { Check } from '../report/result-model.js';
 import type { ScaleSa, ScenarioTarget } from '../target/target.js';
@@ -30,10 +29,21 @@ export function silentPositions(count: number, silent: number): Set<number> {
   return new Set(Array.from({ length: silent }, (_, j) => Math.floor(((j + 0.5) * count) / silent)));
 }
 
-const probesOn = (events: readonly HarnessEvent[], sa: string, since: bigint): bigint[] =>
-  events
-    .filter((e): e is DatagramEvent => e.type === 'datagram' && e.direction === 'in' && e.summary?.kind === 'r-u-there' && e.rejected === undefined && e.sa !== undefined && sameSa(e.sa, sa) && e.t >= since)
-    .map((e) => e.t);
+/** The DUT's R-U-THEREs (in) and the fake peer's ACKs (out) per SA (keyed by initiator cookie, as sameSa), since `since`. */
+function dpdTimesBySa(events: readonly HarnessEvent[], since: bigint): Map<string, { probes: bigint[]; answers: bigint[] }> {
+  const bySa = new Map<string, { probes: bigint[]; answers: bigint[] }>();
+  for (const e of events) {
+    if (e.type !== 'datagram' || e.t < since || e.sa === undefined || e.rejected !== undefined) continue;
+    const kind = e.summary?.kind;
+    const probe = kind === 'r-u-there' && e.direction === 'in';
+    if (!probe && !(kind === 'r-u-there-ack' && e.direction === 'out')) continue;
+    const key = e.sa.slice(0, 16);
+    let times = bySa.get(key);
+    if (!times) bySa.set(key, (times = { probes: [], answers: [] }));
+    (probe ? times.probes : times.answers).push(e.t);
+  }
+  return bySa;
+}
 
 export async function runAtScale(step: ScaleStep, target: ScenarioTarget, o: ScaleRunOptions): Promise<Check[]> {
   if (!target.bringUpMany || !target.setSaBehaviour || !target.dutListsSas) {
@@ -63,12 +73,18 @@ export async function runAtScale(step: ScaleStep, target: ScenarioTarget, o: Sca
   }
 
   const events = target.events();
-  const observations: ScaleObservation[] = sas.map((s, i) => ({
-    local: s.local,
-    silent: quiet.has(i),
-    probes: probesOn(events, s.sa, quiet.has(i) ? silencedAt : started),
-    ...(goneAt[i] === undefined ? {} : { goneAt: goneAt[i] }),
-  }));
+  const sinceStart = dpdTimesBySa(events, started);
+  const sinceSilence = dpdTimesBySa(events, silencedAt);
+  const observations: ScaleObservation[] = sas.map((s, i) => {
+    const times = (quiet.has(i) ? sinceSilence : sinceStart).get(s.sa.slice(0, 16));
+    return {
+      local: s.local,
+      silent: quiet.has(i),
+      probes: times?.probes ?? [],
+      ...(quiet.has(i) ? {} : { answers: times?.answers ?? [] }),
+      ...(goneAt[i] === undefined ? {} : { goneAt: goneAt[i] }),
+    };
+  });
   const { checks, perSa } = judgeScale(step, sas.length, observations, o.tolerance);
   for (const line of perSa) target.mark(line);
   return checks;

@@ -15,6 +15,8 @@ export interface ScaleObservation {
   silent: boolean;
   /** Monotonic ns of the DUT's R-U-THEREs on this SA (answered SAs: since bring-up; silent ones: since the silence). */
   probes: bigint[];
+  /** Monotonic ns of the fake peer's R-U-THERE-ACKs on this SA (answered SAs). */
+  answers?: bigint[];
   /** Monotonic ns of the first status poll that no longer listed the SA; undefined while it is listed. */
   goneAt?: bigint;
 }
@@ -59,6 +61,46 @@ function distributionChecks(what: string, values: readonly number[], expected: n
   ];
 }
 
+/**
+ * Per answered probe, how long the fake peer took to ACK it and how long after that ACK the DUT's
+ * next probe came. charon and pluto time their next R-U-THERE from the last message they received
+ * (docs/daemons.md), so a late ACK stretches the probe-to-probe interval by its own lateness: these
+ * two numbers tell the DUT's timer from the harness's.
+ */
+function answerTimes(o: ScaleObservation): { latencies: number[]; fromAnswer: number[] } {
+  const latencies: number[] = [];
+  const fromAnswer: number[] = [];
+  const answers = o.answers ?? [];
+  let a = 0;
+  o.probes.forEach((probe, i) => {
+    while (a < answers.length && answers[a]! < probe) a++;
+    const next = o.probes[i + 1];
+    const ack = answers[a];
+    if (ack === undefined || (next !== undefined && ack >= next)) return;
+    latencies.push(Number(ack - probe) / 1e9);
+    if (next !== undefined) fromAnswer.push(Number(next - ack) / 1e9);
+  });
+  return { latencies, fromAnswer };
+}
+
+function answerChecks(step: ScaleStep, latencies: readonly number[], fromAnswer: readonly number[], intervalTol: number): Check[] {
+  if (latencies.length === 0) return [{ name: 'harness answer latency p99', expected: `≤ ${intervalTol}`, observed: null, unit: 's', pass: false, detail: 'no R-U-THERE was answered' }];
+  const p99 = percentile(latencies, 99);
+  const checks: Check[] = [{
+    // Beyond the interval's own tolerance, the harness alone could push a DUT that times from the last inbound out of it.
+    name: 'harness answer latency p99', expected: `≤ ${intervalTol}`, observed: round(p99), unit: 's', pass: p99 <= intervalTol + 1e-9,
+    detail: `p50 ${round(percentile(latencies, 50))} s, max ${round(Math.max(...latencies))} s over ${latencies.length} answered R-U-THEREs (kernel receive stamp to send)`,
+  }];
+  if (fromAnswer.length === 0) return checks;
+  const p99From = percentile(fromAnswer, 99);
+  checks.push({
+    name: 'probe interval from our answer p99', expected: step.interval, observed: round(p99From), tolerance: intervalTol, unit: 's',
+    pass: Math.abs(p99From - step.interval) <= intervalTol + 1e-9,
+    detail: `p50 ${round(percentile(fromAnswer, 50))} s over ${fromAnswer.length} intervals from an ACK to the next R-U-THERE`,
+  });
+  return checks;
+}
+
 /** At most this many offending SAs are named in a check's detail; the per-SA lines name them all. */
 const NAMED = 5;
 const named = (labels: string[]): string => (labels.length > NAMED ? `${labels.slice(0, NAMED).join(', ')} and ${labels.length - NAMED} more` : labels.join(', '));
@@ -72,14 +114,20 @@ export function judgeScale(step: ScaleStep, up: number, observations: readonly S
 
   const intervals: number[] = [];
   const offIntervals: string[] = [];
+  const latencies: number[] = [];
+  const fromAnswer: number[] = [];
   for (const o of answered) {
     const g = gaps(o.probes);
     intervals.push(...g);
+    const answers = answerTimes(o);
+    latencies.push(...answers.latencies);
+    fromAnswer.push(...answers.fromAnswer);
     const off = g.filter((x) => Math.abs(x - step.interval) > intervalTol + 1e-9);
     if (off.length > 0 || o.probes.length === 0) offIntervals.push(`${o.local} (${o.probes.length === 0 ? 'never probed' : off.map(round).join(', ') + ' s'})`);
     perSa.push(`scale ${o.local} answered: ${o.probes.length} R-U-THERE, intervals [${g.map(round).join(', ')}] s${o.goneAt === undefined ? '' : ', GONE from the DUT status'}`);
   }
   checks.push(...distributionChecks('probe interval', intervals, step.interval, tolerance, 'intervals on answered SAs'));
+  if (answered.some((o) => o.answers !== undefined)) checks.push(...answerChecks(step, latencies, fromAnswer, intervalTol));
   checks.push({
     name: 'answered SAs probed with every interval in tolerance', expected: answered.length, observed: answered.length - offIntervals.length, unit: 'SAs',
     pass: offIntervals.length === 0 && answered.length > 0, ...(offIntervals.length ? { detail: `outside ${step.interval} ± ${intervalTol} s: ${named(offIntervals)}` } : {}),

@@ -68,27 +68,42 @@ interface LabCopy {
   lab: Lab;
   dutEndpoint: Endpoint;
   peerEndpoints: Endpoint[];
+  /** The DUT's log lines since the current scenario opened the copy: older ones no report reads again. */
   logLines: DaemonLogLine[];
+  /** From the daemon's start-up banner, kept when the lines that held it are dropped. */
+  version?: string;
 }
 
 async function startCopy(spec: LabSpec, clock: Clock, progress: (line: string) => void, stopped: () => boolean): Promise<LabCopy> {
   const lab = await Lab.up(spec, { clock, progress });
-  const logLines: DaemonLogLine[] = [];
+  const copy: LabCopy = {
+    lab,
+    dutEndpoint: { address: spec.dutAddress, port: IKE_PORT },
+    peerEndpoints: lab.peerBind.addresses.map((address) => ({ address, port: IKE_PORT })),
+    logLines: [],
+  };
   const dut = lab.dut;
   if (dut) {
     void (async () => {
       for await (const line of dut.logLines()) {
         if (stopped()) break;
-        logLines.push(line);
+        copy.version ??= daemonVersionFromLog([line]);
+        copy.logLines.push(line);
       }
     })().catch(() => undefined);
   }
-  return {
-    lab,
-    dutEndpoint: { address: spec.dutAddress, port: IKE_PORT },
-    peerEndpoints: lab.peerBind.addresses.map((address) => ({ address, port: IKE_PORT })),
-    logLines,
-  };
+  return copy;
+}
+
+/**
+ * Drops the lines before `since`, in place (the collector keeps appending to the same array).
+ * pluto with plutodebug=base writes hundreds of thousands of lines in a long run; kept whole, they
+ * grew the harness's heap until its major collections paused the event loop for tenths of a second.
+ */
+function dropLinesBefore(lines: DaemonLogLine[], since: bigint): void {
+  let kept = 0;
+  while (kept < lines.length && lines[kept]!.t < since) kept++;
+  lines.splice(0, kept);
 }
 
 export async function createLabTargetFactory(profile: DeviceProfile, clock: Clock, options: LabTargetOptions = {}): Promise<TargetFactory> {
@@ -115,19 +130,20 @@ export async function createLabTargetFactory(profile: DeviceProfile, clock: Cloc
     capabilities: targetCapabilities(profile),
     maxJobs: copies.length,
     dataPlane: copies[0]!.lab.status().dataPlane ?? 'emulated',
-    dutVersion: () => versionWithPackage(daemonVersionFromLog(copies[0]!.logLines), parseDaemonConfig(spec.dut).package),
+    dutVersion: () => versionWithPackage(copies[0]!.version, parseDaemonConfig(spec.dut).package),
     async open(): Promise<ScenarioTarget> {
       // The pool opens at most maxJobs targets at once, so a copy is always free.
       const copy = idle.shift();
       if (!copy) throw new Error('more scenarios at once than lab copies');
       const { lab, dutEndpoint, peerEndpoints, logLines } = copy;
+      const openedAt = clock.now();
+      dropLinesBefore(logLines, openedAt);
       const dut = lab.dut;
       const name = lab.status().lab;
       let peer: FakePeer | Ikev2Peer;
       let traffic: DutTraffic | undefined;
       const inner = innerAddresses(profile, peerEndpoints[0]!.address, spec.dutAddress);
       const openReceiveStamps = (): KernelReceiveStamps => KernelReceiveStamps.open({ clock, addresses: peerEndpoints.map((e) => e.address) });
-      const openedAt = clock.now();
       try {
         peer = profile.ike.version === 2
           ? await Ikev2Peer.start({ bind: withPeerSockets(profile, peerEndpoints), clock, engine: new Ikev2Engine(ikev2EngineConfigFor(profile, random)), holdsLiveness: true, openReceiveStamps })

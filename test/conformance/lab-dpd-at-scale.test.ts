@@ -4,7 +4,10 @@
  * dpddelay 2 s). Measured 2026-12-07: both keep their timers on every SA (pluto's stretched
  * intervals measured earlier were the harness answering late: profiles/libreswan-scale.yaml).
  * About 15 s each. The strongSwan run is repeated with the profile's `peer: { io: batched }`, so
- * the batched socket backend is proven against a real daemon with the same numbers.
+ * the batched socket backend is proven against a real daemon with the same numbers. Both daemons
+ * time their next probe from the last message they received, so the intervals asserted are from
+ * the fake peer's ACK to the next R-U-THERE, and the harness's own answer latency is a check of the
+ * run: a loaded machine that delays the ACKs stretches probe-to-probe intervals, not the DUT's timer.
  */
 import { expect } from 'chai';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +19,8 @@ const check = (run: Parameters<Parameters<typeof describeLabConformance>[0]['evi
 
 const charonEvidence = (run: Parameters<typeof check>[0]): void => {
   it('charon probes every answered SA every dpd_delay and retires each silent one at dpd_timeout after the last inbound', () => {
-    expect(check(run, 'probe interval p99').observed as number).to.be.closeTo(2, 0.2);
+    expect(check(run, 'probe interval from our answer p99').observed as number).to.be.closeTo(2, 0.2);
+    expect(check(run, 'harness answer latency p99').pass).to.equal(true);
     expect(check(run, 'R-U-THEREs before dead per silent SA (p50)').observed).to.equal(2);
     // first unanswered probe at last inbound + 2 s, dead at last inbound + 6 s
     expect(check(run, 'dead time p50').observed as number).to.be.closeTo(4, 0.6);
@@ -58,7 +62,8 @@ describeLabConformance({
   timeoutMs: 240_000,
   evidence(run) {
     it('pluto probes every answered SA every dpddelay, sends 3 probes to a silent SA and retires it dpdtimeout after the first', () => {
-      expect(check(run, 'probe interval p99').observed as number).to.be.closeTo(2, 0.3);
+      expect(check(run, 'probe interval from our answer p99').observed as number).to.be.closeTo(2, 0.3);
+      expect(check(run, 'harness answer latency p99').pass).to.equal(true);
       expect(check(run, 'R-U-THEREs before dead per silent SA (p50)').observed).to.equal(3);
       expect(check(run, 'dead time p50').observed as number).to.be.closeTo(6, 0.6);
       expect(check(run, 'answered SAs still listed by the DUT').observed).to.equal(90);

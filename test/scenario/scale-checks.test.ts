@@ -70,6 +70,29 @@ describe('scenario/scale-checks: dpd_at_scale judgement', () => {
     expect(byName(checks, 'dead time')).to.include({ pass: false, observed: null });
   });
 
+  it('tells a late harness from a late DUT: its answer latency, and the DUT\'s interval from the ACK to its next probe', () => {
+    // A DUT that times from the last inbound message: each probe comes 10 s after our ACK.
+    const timed = (local: string, acks: number[]): ScaleObservation => {
+      const probes = [10];
+      for (const lag of acks) probes.push(probes[probes.length - 1]! + lag + 10);
+      return { local, silent: false, probes: probes.map(s), answers: probes.slice(0, acks.length).map((p, i) => s(p + acks[i]!)) };
+    };
+    const prompt = [timed('a:1', [0.001, 0.002]), timed('a:2', [0.001, 0.001]), timed('a:3', [0.003, 0.001]), good()[3]!];
+    const ok = judgeScale(step, 4, prompt, tolerance).checks;
+    expect(byName(ok, 'harness answer latency p99')).to.include({ pass: true, expected: '≤ 1', observed: 0.003 });
+    expect(byName(ok, 'probe interval from our answer p99')).to.include({ pass: true, expected: 10, observed: 10 });
+
+    const late = [timed('a:1', [1.5, 0.001]), timed('a:2', [0.001, 0.001]), timed('a:3', [0.001, 0.001]), good()[3]!];
+    const checks = judgeScale(step, 4, late, tolerance).checks;
+    expect(byName(checks, 'probe interval p99')).to.include({ pass: false, observed: 11.5 });
+    expect(byName(checks, 'harness answer latency p99')).to.include({ pass: false, observed: 1.5 });
+    expect(byName(checks, 'harness answer latency p99').detail).to.contain('max 1.5 s over 6 answered R-U-THEREs');
+    expect(byName(checks, 'probe interval from our answer p99')).to.include({ pass: true, observed: 10 });
+
+    const unanswered = [{ ...timed('a:1', [0.001]), answers: [] }, good()[3]!];
+    expect(byName(judgeScale(step, 4, unanswered, tolerance).checks, 'harness answer latency p99')).to.include({ pass: false, observed: null });
+  });
+
   it('nearest-rank percentiles, and silent SAs spread evenly', () => {
     expect(percentile([5, 1, 4, 2, 3], 50)).to.equal(3);
     expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99)).to.equal(99);
