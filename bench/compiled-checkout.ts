@@ -14,7 +14,7 @@ import { join } from 'node:path';
 const compiled = new Set<string>();
 
 /** What the benches import compiled; one tsc run per checkout emits them all (an older checkout may lack some). */
-const ENTRIES = ['bench/loopback-pair.ts', 'bench/answer-batches.ts', 'bench/answering-peer.ts', 'src/ike/index.ts', 'src/peer/event-log.ts'];
+const ENTRIES = ['bench/loopback-pair.ts', 'bench/answer-batches.ts', 'bench/answering-peer.ts', 'src/ike/index.ts', 'src/peer/event-log.ts', 'src/report/report-writer.ts'];
 
 /** Whether the benches measure the TypeScript through tsx (BENCH_TSX=1) rather than tsc output. */
 export const throughTsx = process.env.BENCH_TSX === '1';

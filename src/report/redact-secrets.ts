@@ -2,7 +2,7 @@
  * Last line of defence for "the PSK never appears in a report": the model has
  * no field for it, but free text does (a DUT daemon logging its secrets at a
  * high debug level, a check detail quoting a config line). The writer runs
- * every report through this with the run's secrets before rendering.
+ * every finished scenario through this with the run's secrets before rendering.
  */
 import type { HarnessEvent } from '../events.js';
 import type { Check, DaemonLog, RunReport, ScenarioResult } from './result-model.js';
@@ -56,9 +56,13 @@ function redactScenario(s: ScenarioResult, r: (s: string) => string): ScenarioRe
   };
 }
 
+/** A copy of the scenario with every occurrence of every secret in free text replaced by [redacted]. */
+export function redactScenarioResult(s: ScenarioResult, secrets: readonly string[]): ScenarioResult {
+  if (!secrets.some((x) => x.length > 0)) return s;
+  return redactScenario(s, (text) => redactText(text, secrets));
+}
+
 /** A copy of the report with every occurrence of every secret in free text replaced by [redacted]. */
 export function redactReport(report: RunReport, secrets: readonly string[]): RunReport {
-  if (!secrets.some((s) => s.length > 0)) return report;
-  const r = (text: string): string => redactText(text, secrets);
-  return { ...report, suites: report.suites.map((suite) => ({ ...suite, scenarios: suite.scenarios.map((s) => redactScenario(s, r)) })) };
+  return { ...report, suites: report.suites.map((suite) => ({ ...suite, scenarios: suite.scenarios.map((s) => redactScenarioResult(s, secrets)) })) };
 }

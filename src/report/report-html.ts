@@ -189,7 +189,16 @@ function daemonLogs(s: ScenarioResult): string {
     .join('');
 }
 
+/** Each scenario's section, rendered once (see results-json.ts: the writer re-renders after every scenario). */
+const renderedSections = new WeakMap<ScenarioResult, string>();
+
 function scenarioSection(s: ScenarioResult): string {
+  let html = renderedSections.get(s);
+  if (html === undefined) renderedSections.set(s, (html = renderSection(s)));
+  return html;
+}
+
+function renderSection(s: ScenarioResult): string {
   const a = scenarioArtifacts(s);
   const files = a ? ` · <a href="${escapeAttribute(a.pcap)}">${esc(a.pcap)}</a> · <a href="${escapeAttribute(a.keys)}">${esc(a.keys)}</a> (decrypt: see README.md)` : '';
   const reason = s.reason ? `<div class="reason">${esc(s.reason)}</div>` : '';

@@ -16,7 +16,7 @@ import { renderJunitXml } from './junit-xml.js';
 import { datagramsInOrder } from './message-timeline.js';
 import { createPcapStream, datagramFromEvent, pcapFile } from './pcap-writer.js';
 import { renderEspKeyTable } from './esp-key-table.js';
-import { redactReport } from './redact-secrets.js';
+import { redactScenarioResult } from './redact-secrets.js';
 import { renderReportHtml } from './report-html.js';
 import { renderReportReadme } from './report-readme.js';
 import { type DataPlane, type ProfileIdentity, type RunHistory, type RunReport, type ScenarioResult, type SuiteResult, scenarioFileStem, wallNsOf } from './result-model.js';
@@ -68,7 +68,11 @@ export class ReportWriter {
     this.writeRunFiles();
   }
 
-  /** The report as it stands, secrets removed: what every file is rendered from. */
+  /**
+   * The report as it stands, secrets removed (each scenario when it finished): what every file is
+   * rendered from. Its scenario objects stay the same from one call to the next, so the renderers'
+   * per-scenario memos hold and rewriting the run files after each scenario costs that scenario only.
+   */
   report(): RunReport {
     const report: RunReport = {
       toolVersion: this.options.toolVersion,
@@ -81,16 +85,17 @@ export class ReportWriter {
       interrupted: this.interrupted,
       suites: this.suites.map((s) => ({ ...s, scenarios: [...s.scenarios] })),
     };
-    return redactReport(report, this.options.secrets ?? []);
+    return report;
   }
 
   scenarioFinished(result: ScenarioResult): void {
     if (this.finishedWallMs !== undefined) throw new ReportError('ERR_REPORT_WRITE', `scenario ${result.id} finished after the report was closed`);
     let suite = this.suites.find((s) => s.name === result.suite);
     if (!suite) this.suites.push((suite = { name: result.suite, file: '', scenarios: [] }));
+    const shown = redactScenarioResult(result, this.options.secrets ?? []);
     const previous = suite.scenarios.findIndex((s) => s.id === result.id);
-    if (previous === -1) suite.scenarios.push(result);
-    else suite.scenarios[previous] = result;
+    if (previous === -1) suite.scenarios.push(shown);
+    else suite.scenarios[previous] = shown;
     try {
       this.writeScenarioFiles(result);
     } finally {

@@ -69,7 +69,25 @@ function scenarioJson(s: ScenarioResult): unknown {
   };
 }
 
+/**
+ * Each scenario's JSON text, rendered once: the writer rewrites results.json after every scenario,
+ * and re-rendering a long run's earlier scenarios (their daemon logs: pluto at plutodebug=base
+ * writes hundreds of thousands of lines) blocked the event loop for tenths of a second while
+ * other scenarios' timers were due. Results are not changed once finished.
+ */
+const renderedScenarios = new WeakMap<ScenarioResult, string>();
+/** Where a scenario object sits in the document: suites[i].scenarios[j] is 8 spaces deep. */
+const SCENARIO_INDENT = '\n        ';
+
+function scenarioText(s: ScenarioResult): string {
+  let text = renderedScenarios.get(s);
+  if (text === undefined) renderedScenarios.set(s, (text = JSON.stringify(scenarioJson(s), null, 2).replaceAll('\n', SCENARIO_INDENT)));
+  return text;
+}
+
 export function renderResultsJson(report: RunReport): string {
+  const scenarios: ScenarioResult[] = [];
+  const slot = (s: ScenarioResult): string => `\u0000scenario ${scenarios.push(s) - 1}\u0000`;
   const doc = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: 'dpd-harness', version: report.toolVersion },
@@ -81,7 +99,8 @@ export function renderResultsJson(report: RunReport): string {
     dataPlane: report.dataPlane,
     shard: report.shard ?? null,
     summary: { total: report.suites.reduce((n, s) => n + s.scenarios.length, 0), ...countByStatus(report) },
-    suites: report.suites.map((suite) => ({ name: suite.name, file: suite.file, scenarios: suite.scenarios.map(scenarioJson) })),
+    suites: report.suites.map((suite) => ({ name: suite.name, file: suite.file, scenarios: suite.scenarios.map(slot) })),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  // Placeholders hold the scenarios' places; JSON.stringify writes their NUL as \u0000, which no other text contains.
+  return `${JSON.stringify(doc, null, 2).replace(/"\\u0000scenario (\d+)\\u0000"/g, (_, i: string) => scenarioText(scenarios[Number(i)]!))}\n`;
 }

@@ -9,6 +9,17 @@ describe('report: results.json', () => {
   const doc: Json = JSON.parse(renderResultsJson(syntheticRun()));
   const scenario = (id: string): Json => doc.suites.flatMap((s: Json) => s.scenarios).find((s: Json) => s.id === id);
 
+  it('is laid out exactly as JSON.stringify(doc, null, 2) lays out the whole document, also when rendered again', () => {
+    // Scenarios are rendered once and spliced in (the writer re-renders after every scenario).
+    const run = syntheticRun();
+    const text = renderResultsJson(run);
+    expect(text).to.equal(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+    expect(renderResultsJson(run)).to.equal(text);
+    const fewer = { ...run, suites: run.suites.map((s) => ({ ...s, scenarios: s.scenarios.slice(1) })) };
+    const shorter: Json = JSON.parse(renderResultsJson(fewer));
+    expect(shorter.suites.map((s: Json) => s.scenarios.map((c: Json) => c.id))).to.deep.equal(run.suites.map((s) => s.scenarios.slice(1).map((c) => c.id)));
+  });
+
   it('has a schema version, the run header and counts per status', () => {
     expect(doc.schemaVersion).to.equal(RESULTS_SCHEMA_VERSION);
     expect(doc).to.deep.include({ interrupted: true, dataPlane: 'emulated', startedAt: '2026-11-28T12:00:00.000Z', finishedAt: '2026-11-28T12:01:10.000Z' });
