@@ -41,16 +41,46 @@ export function scenario(i: number, lines: number): ScenarioResult {
   };
 }
 
-/** One run through `writer`: the milliseconds each scenarioFinished() took. */
-function runOnce(writer: Writer, scenarios: readonly ScenarioResult[]): number[] {
+interface Rewrite {
+  /** From scenarioFinished() until the run files hold the scenario (settled(), where the writer has it). */
+  ms: number;
+  /** The longest the event loop was held in that time: scenarioFinished() itself, or one stretch between two turns. */
+  stallMs: number;
+}
+
+/** Resolves after `done` with the longest gap between two event-loop turns meanwhile. */
+async function longestGap(done: Promise<void>): Promise<number> {
+  let last = performance.now();
+  let longest = 0;
+  let running = true;
+  const tick = (): void => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  await done;
+  running = false;
+  return Math.max(longest, performance.now() - last);
+}
+
+/** One run through `writer`, each scenario's rewrite waited for before the next finishes (scenarios a few seconds apart, as in a lab run). */
+async function runOnce(writer: Writer, scenarios: readonly ScenarioResult[]): Promise<Rewrite[]> {
   const outDir = mkdtempSync(join(tmpdir(), 'bench-reports-'));
   try {
     const w = new writer.ReportWriter({ outDir, toolVersion: 'bench', profile: { vendor: 'Libreswan', product: 'pluto', version: '4.10', target: 'libreswan' }, dataPlane: 'emulated', startedWallMs: Date.UTC(2026, 11, 7), secrets: ['dpd-harness-lab-libreswan'] });
-    return scenarios.map((s) => {
+    const rewrites: Rewrite[] = [];
+    for (const s of scenarios) {
       const t0 = performance.now();
       w.scenarioFinished(s);
-      return performance.now() - t0;
-    });
+      const syncMs = performance.now() - t0;
+      // An older writer (BENCH_BEFORE) wrote everything inside scenarioFinished() and has no settled().
+      const settled = (w as { settled?: () => Promise<void> }).settled?.() ?? Promise.resolve();
+      const gap = await longestGap(settled);
+      rewrites.push({ ms: performance.now() - t0, stallMs: Math.max(syncMs, gap) });
+    }
+    return rewrites;
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
@@ -62,17 +92,18 @@ export async function reportRewrites(): Promise<string[]> {
   const writers: [string, Writer][] = [['this checkout', (await import(compiledModule(ROOT, 'src/report/report-writer.ts'))) as Writer]];
   const before = process.env.BENCH_BEFORE;
   if (before) writers.push([`BENCH_BEFORE ${before}`, (await import(compiledModule(before, 'src/report/report-writer.ts'))) as Writer]);
-  const runs = new Map<string, number[][]>(writers.map(([name]) => [name, []]));
+  const runs = new Map<string, Rewrite[][]>(writers.map(([name]) => [name, []]));
   for (let round = 0; round < 3; round++) {
     // Fresh scenario objects per run: no writer sees another's (a memo keyed on them would carry over).
-    for (const [name, writer] of round % 2 ? [...writers].reverse() : writers) runs.get(name)!.push(runOnce(writer, Array.from({ length: count }, (_, i) => scenario(i, lines))));
+    for (const [name, writer] of round % 2 ? [...writers].reverse() : writers) runs.get(name)!.push(await runOnce(writer, Array.from({ length: count }, (_, i) => scenario(i, lines))));
   }
   const out = [`Report rewrites: ${count} scenarios of ${lines} daemon-log lines each through ReportWriter.scenarioFinished() (all four run files rewritten each time), 3 alternating runs per writer, medians over runs:`];
   for (const [name, perRun] of runs) {
-    const total = median(perRun.map((ms) => ms.reduce((a, b) => a + b, 0)));
-    const last = median(perRun.map((ms) => ms.at(-1)!));
-    const worst = median(perRun.map((ms) => Math.max(...ms)));
-    out.push(`  ${name}: ${total.toFixed(0)} ms in all, the last scenario's rewrite ${last.toFixed(1)} ms, the longest ${worst.toFixed(1)} ms`);
+    const total = median(perRun.map((r) => r.reduce((a, b) => a + b.ms, 0)));
+    const last = median(perRun.map((r) => r.at(-1)!.ms));
+    const stall = median(perRun.map((r) => Math.max(...r.map((x) => x.stallMs))));
+    const lastStall = median(perRun.map((r) => r.at(-1)!.stallMs));
+    out.push(`  ${name}: ${total.toFixed(0)} ms in all, the last scenario's rewrite ${last.toFixed(1)} ms; event loop held at most ${stall.toFixed(1)} ms at a time (${lastStall.toFixed(1)} ms in the last rewrite)`);
   }
   return out;
 }

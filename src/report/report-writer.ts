@@ -3,8 +3,9 @@
  * once (its pcap and key table) and the run-level files (junit.xml,
  * results.json, report.html, README.md) are rewritten, each atomically
  * (temp file + rename), so a run killed at any moment leaves complete files
- * covering the scenarios that finished. All methods are synchronous on
- * purpose: a SIGINT handler can call finish() and know the files are there.
+ * covering the scenarios that finished; results.json and report.html, once
+ * large, in slices between event-loop turns (run-file-writes.ts). finish() is
+ * synchronous on purpose: a SIGINT handler can call it and know the files are there.
  */
 import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,10 +18,11 @@ import { datagramsInOrder } from './message-timeline.js';
 import { createPcapStream, datagramFromEvent, pcapFile } from './pcap-writer.js';
 import { renderEspKeyTable } from './esp-key-table.js';
 import { redactScenarioResult } from './redact-secrets.js';
-import { renderReportHtml } from './report-html.js';
+import { renderReportHtmlChunks } from './report-html.js';
 import { renderReportReadme } from './report-readme.js';
 import { type DataPlane, type ProfileIdentity, type RunHistory, type RunReport, type ScenarioResult, type SuiteResult, scenarioFileStem, wallNsOf } from './result-model.js';
-import { renderResultsJson } from './results-json.js';
+import { renderResultsJsonChunks } from './results-json.js';
+import { type FileChunks, RunFileWrites } from './run-file-writes.js';
 import { scenarioArtifacts } from './scenario-artifacts.js';
 
 export class ReportError extends HarnessError {}
@@ -55,6 +57,10 @@ export class ReportWriter {
   private readonly suites: SuiteResult[];
   private finishedWallMs: number | undefined;
   private interrupted = false;
+  private sliceFailure: ReportError | undefined;
+  private readonly largeFiles = new RunFileWrites((err, path) => {
+    this.sliceFailure ??= new ReportError('ERR_REPORT_WRITE', `cannot write ${path}: ${err.message}`, { cause: err });
+  });
 
   constructor(options: ReportWriterOptions) {
     this.options = options;
@@ -100,8 +106,21 @@ export class ReportWriter {
       this.writeScenarioFiles(result);
     } finally {
       // Even when the pcap cannot be built (ERR_PCAP_BAD_DATAGRAM), the verdict reaches junit/results/html.
-      this.writeRunFiles();
+      const report = this.report();
+      this.writeSmallRunFiles(report);
+      this.largeFiles.request(this.largeRunFiles(report));
     }
+  }
+
+  /**
+   * Resolves once results.json and report.html are on disk for every scenario finished so far;
+   * rejects with ERR_REPORT_WRITE when a sliced write of them failed (the next write tries again).
+   */
+  async settled(): Promise<void> {
+    await this.largeFiles.settled();
+    const failure = this.sliceFailure;
+    this.sliceFailure = undefined;
+    if (failure) throw failure;
   }
 
   /**
@@ -135,6 +154,8 @@ export class ReportWriter {
     this.interrupted = options.interrupted;
     this.finishedWallMs = options.finishedWallMs;
     this.writeRunFiles();
+    // The complete files just written supersede any snapshot that failed on the way.
+    this.sliceFailure = undefined;
   }
 
   private writeScenarioFiles(result: ScenarioResult): void {
@@ -150,12 +171,29 @@ export class ReportWriter {
     if (artifacts.espKeys) this.writeAtomically(artifacts.espKeys.file, renderEspKeyTable(artifacts.espKeys.entries));
   }
 
+  /** Every run file, at once (the constructor, finish()). */
   private writeRunFiles(): void {
     const report = this.report();
+    this.writeSmallRunFiles(report);
+    const large = this.largeRunFiles(report);
+    try {
+      this.largeFiles.writeNow(large);
+    } catch (err) {
+      throw new ReportError('ERR_REPORT_WRITE', `cannot write ${large.map((f) => f.path).join(', ')}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** junit.xml (CI's verdict) and README.md: a few KB each, always written at once. */
+  private writeSmallRunFiles(report: RunReport): void {
     this.writeAtomically(REPORT_FILES.junit, renderJunitXml(report));
-    this.writeAtomically(REPORT_FILES.results, renderResultsJson(report));
-    this.writeAtomically(REPORT_FILES.html, renderReportHtml(report));
     this.writeAtomically(REPORT_FILES.readme, renderReportReadme(report));
+  }
+
+  private largeRunFiles(report: RunReport): FileChunks[] {
+    return [
+      { path: join(this.outDir, REPORT_FILES.results), chunks: renderResultsJsonChunks(report) },
+      { path: join(this.outDir, REPORT_FILES.html), chunks: renderReportHtmlChunks(report) },
+    ];
   }
 
   private writeAtomically(name: string, data: string | Uint8Array): void {

@@ -85,7 +85,8 @@ function scenarioText(s: ScenarioResult): string {
   return text;
 }
 
-export function renderResultsJson(report: RunReport): string {
+/** results.json as pieces in file order: the scenarios' kept texts between the document's own parts. */
+export function renderResultsJsonChunks(report: RunReport): string[] {
   const scenarios: ScenarioResult[] = [];
   const slot = (s: ScenarioResult): string => `\u0000scenario ${scenarios.push(s) - 1}\u0000`;
   const doc = {
@@ -101,6 +102,11 @@ export function renderResultsJson(report: RunReport): string {
     summary: { total: report.suites.reduce((n, s) => n + s.scenarios.length, 0), ...countByStatus(report) },
     suites: report.suites.map((suite) => ({ name: suite.name, file: suite.file, scenarios: suite.scenarios.map(slot) })),
   };
-  // Placeholders hold the scenarios' places; JSON.stringify writes their NUL as \u0000, which no other text contains.
-  return `${JSON.stringify(doc, null, 2).replace(/"\\u0000scenario (\d+)\\u0000"/g, (_, i: string) => scenarioText(scenarios[Number(i)]!))}\n`;
+  // Placeholders hold the scenarios' places; JSON.stringify writes their NUL as \u0000, which no other field of the document holds.
+  const parts = `${JSON.stringify(doc, null, 2)}\n`.split(/"\\u0000scenario (\d+)\\u0000"/);
+  return parts.map((part, i) => (i % 2 === 1 ? scenarioText(scenarios[Number(part)]!) : part));
+}
+
+export function renderResultsJson(report: RunReport): string {
+  return renderResultsJsonChunks(report).join('');
 }

@@ -108,6 +108,24 @@ describe('report: ReportWriter', () => {
     expect(existsSync(join(dir, 'out', scenarioArtifacts(seqReuse)!.pcap))).to.equal(false);
   });
 
+  it('a run grown large: junit.xml at once, results.json and report.html whole after settled(), finish() at once', async () => {
+    // A DUT that logs a lot (pluto at plutodebug=base): the run files pass the slice size.
+    const lines = Array.from({ length: 8000 }, (_, n) => ({ t: probesAnswered.startedAt + BigInt(n) * 1_000_000n, line: `pluto[42]: | dpd: R_U_THERE_ACK seq ${n} from 203.0.113.2:500` }));
+    const writer = new ReportWriter(options());
+    writer.scenarioFinished({ ...probesAnswered, daemonLogs: [{ daemon: 'libreswan (lab)', lines }] });
+    expect(testcaseTitles()).to.deep.equal([probesAnswered.title]);
+    expect(resultIds()).to.deep.equal([]);
+    await writer.settled();
+    expect(resultIds()).to.deep.equal([probesAnswered.id]);
+    expect(read('report.html')).to.contain('dpd: R_U_THERE_ACK seq 7999');
+    writer.scenarioFinished(deadPeer);
+    writer.finish({ interrupted: false, finishedWallMs: START_WALL_MS + 1000 });
+    expect(resultIds().sort()).to.deep.equal([deadPeer.id, probesAnswered.id].sort());
+    await writer.settled();
+    expect(JSON.parse(read('results.json')).finishedAt).to.be.a('string');
+    expect(readdirSync(join(dir, 'out')).filter((f) => f.includes('.tmp-'))).to.deep.equal([]);
+  });
+
   it('a scenario re-reported under the same id replaces the earlier result', () => {
     const writer = new ReportWriter(options());
     writer.scenarioFinished({ ...seqReuse, status: 'interrupted' });
