@@ -12,6 +12,7 @@ import { allowance, checkSaGoneByWireProbe, checkIcmp, checkInitiate, checkNatT,
 import type { PlannedScenario, Step, TimeOrigin, Timing } from './plan.js';
 import { runAtScale } from './dpd-at-scale.js';
 import { checkEsp } from './esp-checks.js';
+import { LoopStallMonitor, stallNote } from './loop-stall-monitor.js';
 import { SA_GONE_MARK, SA_PRESENT_MARK, type ScenarioTarget } from '../target/target.js';
 
 export interface Progress {
@@ -102,6 +103,8 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
   // Until the first SA is up nothing about the DUT's DPD has been asked: a failure then is set-up.
   let settingUp = true;
   let interrupted = false;
+  const stallMonitor = LoopStallMonitor.start(clock, (label) => target.mark(label));
+  let stalls = { longestMs: 0, marked: 0 };
 
   // What each present expect_message / expect_initiate matched, so the next one looks past it (checks.ts).
   const consumed = new Set<HarnessEvent>();
@@ -301,6 +304,7 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
       setupError = isSetupError(err, settingUp);
     }
   } finally {
+    stalls = stallMonitor.stop();
     watching = false;
     statusTimer?.cancel();
     await polling;
@@ -314,7 +318,9 @@ export async function executeScenario(scenario: PlannedScenario, target: Scenari
   progress('done');
   const failed = checks.filter((c) => !c.pass);
   const verdict = interrupted ? 'interrupted' : setupError ? 'error' : failure !== undefined || failed.length > 0 ? 'failed' : 'passed';
-  const reason = failure ?? (failed.length > 0 ? failed.map(checkLine).join('\n') : undefined);
+  const found = failure ?? (failed.length > 0 ? failed.map(checkLine).join('\n') : undefined);
+  const note = stallNote(stalls);
+  const reason = found !== undefined && note !== undefined && !interrupted ? `${found}\n${note}` : found;
   const { status, why } = applyExpectation(verdict, scenario.expectFail, reason);
   const logs = target.daemonLogs?.();
   return {
