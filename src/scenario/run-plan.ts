@@ -108,6 +108,9 @@ export async function runPlan(o: RunPlanOptions): Promise<RunOutcome> {
     await Promise.all(pending.values());
     writer.finish({ interrupted: o.signal.aborted, finishedWallMs: o.clock.wall() });
     await o.factory.close();
+    // Its runner keeps process-wide uncaughtException / unhandledRejection listeners until disposed:
+    // left there, a later run's errors would reach this finished one.
+    mocha.dispose();
   }
   const wallMs = Number(o.clock.now() - startedAt) / 1e6;
   return { exitCode: results.every((r) => OK_STATUSES.has(r.status)) ? 0 : 1, results, outDir: writer.outDir, speed: runSpeed(results, wallMs, o.jobs) };

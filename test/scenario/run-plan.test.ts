@@ -79,6 +79,13 @@ describe('scenario/run-plan (simulated DUT, fake clock)', function () {
     expect(results + junit).not.to.contain('test-psk-do-not-print');
   });
 
+  it('leaves no process listeners behind: an error after the run is not taken by its finished runner', async () => {
+    const before = ['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e));
+    await runSilence(CISCO, /dead-time/);
+    await runSilence(CISCO, /dead-time/);
+    expect(['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e))).to.deep.equal(before);
+  });
+
   it('exits 1 when a scenario fails, and the failure text carries expected/observed/tolerance', async () => {
     const { outcome, outDir } = await runSilence({ ...CISCO, retry: 3 }, /retries-after-silence/);
     expect(outcome.exitCode).to.equal(1);
