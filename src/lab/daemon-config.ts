@@ -17,6 +17,7 @@
  *     start_action: none     # none: wait (responder, or initiate by command); start: initiate on load; trap: on traffic
  *     control_timeout: 15    # seconds a swanctl/whack call may take (a SIGSTOPped daemon never answers)
  *     log_keys: false        # strongSwan: log IKE keys (for key-table cross-checks); never the PSK
+ *     log: verbose           # verbose: charon ike 2 / net 2, pluto plutodebug=base; brief: what each logs by default (many SAs)
  *     aggressive: false      # IKEv1 Aggressive Mode with PSK (the identity goes in clear; daemons refuse it unless told)
  *     failover: { peers: [0, 1, 2] }   # DUT only: ordered peer list; needs dpd.action clear (see below)
  *     package: 5.9.8-5+deb12u5   # strongSwan: run this Debian package version, unpacked by scripts/lab-install.sh (src/lab/daemon-package.ts)
@@ -57,6 +58,12 @@ export interface DaemonConfig {
   /** Seconds; initiation gets its own, longer bound (it waits for the negotiation). */
   controlTimeout: number;
   logKeys: boolean;
+  /**
+   * verbose: every DPD request and ACK in the daemon's log (charon ike 2 / net 2, pluto
+   * plutodebug=base); brief: the daemons' default levels. pluto at plutodebug=base writes some
+   * 5,000 lines per SA-minute, which for 100 SAs made a 97 MB results.json.
+   */
+  log: 'verbose' | 'brief';
   /** Aggressive Mode instead of Main Mode, both as initiator and as responder. */
   aggressive: boolean;
   /** Ordered peer indexes for the updown failover hook; absent: no hook. */
@@ -82,7 +89,7 @@ const INTEGRITIES = ['md5', 'sha1', 'sha256', 'sha384', 'sha512'] as const;
 const GROUPS = ['modp1024', 'modp1536', 'modp2048', 'modp3072', 'modp4096', 'ecp256', 'ecp384'] as const;
 const ACTIONS = ['clear', 'hold', 'restart'] as const;
 const START_ACTIONS = ['none', 'start', 'trap'] as const;
-const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'retransmit_interval', 'retransmit_timeout', 'start_action', 'control_timeout', 'log_keys', 'aggressive', 'failover', 'package', 'data_plane'];
+const KEYS = ['ike_proposals', 'esp_proposals', 'ike_lifetime', 'child_lifetime', 'dpd', 'keyingtries', 'retransmit', 'retransmit_interval', 'retransmit_timeout', 'start_action', 'control_timeout', 'log_keys', 'log', 'aggressive', 'failover', 'package', 'data_plane'];
 
 /** Debian policy's version syntax ([epoch:]upstream[-revision]), which also keeps it safe in a path. */
 const DEBIAN_VERSION = /^(\d+:)?\d[A-Za-z0-9.+~-]*$/;
@@ -165,6 +172,8 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
   }
   const dpdConfig = { delay, timeout: number(dpd.timeout, ['dpd', 'timeout'], delay * 3, 0), action: action as DpdAction };
   const failover = raw.failover === undefined ? undefined : parseFailover(raw.failover, dpdConfig);
+  const log = raw.log ?? 'verbose';
+  if (log !== 'verbose' && log !== 'brief') throw new DaemonConfigError(['log'], `must be verbose or brief, got ${JSON.stringify(log)}`);
   const pkg = raw.package;
   if (pkg !== undefined && (typeof pkg !== 'string' || !DEBIAN_VERSION.test(pkg))) {
     throw new DaemonConfigError(['package'], `must be a Debian package version such as 5.9.8-5+deb12u5, got ${JSON.stringify(pkg)}`);
@@ -194,6 +203,7 @@ export function parseDaemonConfig(raw: Record<string, unknown>): DaemonConfig {
     startAction: startAction as StartAction,
     controlTimeout: number(raw.control_timeout, ['control_timeout'], 15, 1),
     logKeys: flag('log_keys'),
+    log,
     aggressive: flag('aggressive'),
     ...(failover ? { failover } : {}),
     ...(pkg !== undefined ? { package: pkg as string } : {}),

@@ -116,8 +116,7 @@ config setup
 	ikev1-policy=accept
 	logfile=${r.logFile}
 	logappend=no
-	logtime=yes
-	plutodebug=base
+	logtime=yes${config.log === 'verbose' ? '\n\tplutodebug=base' : ''}
 	protostack=xfrm
 	audit-log=no
 

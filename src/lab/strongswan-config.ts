@@ -71,9 +71,9 @@ charon {
       ike_name = yes
       append = no
       flush_line = yes
-      default = 1
+      default = 1${config.log === 'verbose' ? `
       ike = 2
-      net = 2
+      net = 2` : ''}
       cfg = 1
     }${keyLog}
   }

@@ -19,7 +19,10 @@ const check = (run: Parameters<Parameters<typeof describeLabConformance>[0]['evi
 
 const charonEvidence = (run: Parameters<typeof check>[0]): void => {
   it('charon probes every answered SA every dpd_delay and retires each silent one at dpd_timeout after the last inbound', () => {
-    expect(check(run, 'probe interval from our answer p99').observed as number).to.be.closeTo(2, 0.2);
+    expect(check(run, 'probe interval p50').observed as number).to.be.closeTo(2, 0.05);
+    // charon's idle check counts whole seconds (docs/daemons.md): an ACK that lands across a second
+    // boundary from its probe puts the next probe 1 s later, which a run now and then has in its top 1 %.
+    expect(check(run, 'probe interval from our answer p99').observed as number).to.be.within(1.95, 3.05);
     expect(check(run, 'harness answer latency p99').pass).to.equal(true);
     expect(check(run, 'R-U-THEREs before dead per silent SA (p50)').observed).to.equal(2);
     // first unanswered probe at last inbound + 2 s, dead at last inbound + 6 s

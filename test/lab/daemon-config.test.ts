@@ -95,6 +95,18 @@ describe('lab daemon config renderers', () => {
     expect(render({})).not.to.contain('aggressive');
   });
 
+  it('log: verbose (default) logs every DPD message, brief leaves both daemons at their default levels', () => {
+    const pluto = (c: Record<string, unknown>) => renderIpsecConf({ config: parseDaemonConfig(c), connections: planConnections('dut', ['203.0.113.1'], ['203.0.113.2']), localSubnets: [], remoteSubnets: [], selectors: [], logFile: '/w/pluto.log' });
+    expect(pluto({})).to.match(/^\tplutodebug=base$/m);
+    expect(pluto({ log: 'brief' })).not.to.contain('plutodebug');
+    expect(pluto({ log: 'brief' })).to.contain('logfile=/w/pluto.log');
+    const charon = (c: Record<string, unknown>) => renderStrongswanConf({ ...ss, config: parseDaemonConfig(c) });
+    expect(charon({})).to.match(/^      ike = 2$/m).and.match(/^      net = 2$/m);
+    expect(charon({ log: 'brief' })).not.to.match(/ike = 2|net = 2/);
+    expect(charon({ log: 'brief' })).to.match(/^      default = 1$/m);
+    expect(pathOf(() => parseDaemonConfig({ log: 'debug' }))).to.equal('log');
+  });
+
   it('Libreswan: ikev2=no, DPD settings, no PFS without a group; PSK only in ipsec.secrets', () => {
     const conf = renderIpsecConf({ config, connections, localSubnets: [], remoteSubnets: [], selectors: [], logFile: '/w/pluto.log' });
     expect(conf).to.contain('ikev1-policy=accept').and.contain('ikev2=no').and.contain('dpddelay=3').and.contain('dpdtimeout=9');
