@@ -12,6 +12,12 @@
  * metadata array too and leave with sendmmsg(2), each datagram's errno coming
  * back in an Int32Array.
  *
+ * The receive buffers (BATCH slots of SLOT bytes) are one set per JavaScript
+ * environment, not one per socket: reads run on that environment's loop thread
+ * and deliver() copies every batch out before the next read, so no two sockets
+ * ever fill them at once, and a fake peer bound to a thousand addresses does
+ * not hold a thousand sets.
+ *
  * SO_TIMESTAMPNS gives each datagram the kernel's receive stamp on the socket
  * itself (no raw socket, no CAP_NET_RAW). Like rx-stamp.c it leaves as an age,
  * CLOCK_REALTIME now minus the stamp, both read here, so that JavaScript maps
@@ -51,8 +57,54 @@ typedef struct {
   napi_ref on_batch;
   napi_ref self;
   napi_async_context context;
-  unsigned char *slab;
+  /* This environment's receive buffers (shared_slab), not the socket's own. */
+  struct receive_slab *slab;
 } udp_batch;
+
+/*
+ * One environment's receive buffers. Freed when the environment is gone and its last
+ * socket closed, whichever comes second: libuv may still poll a socket while its
+ * environment is torn down.
+ */
+struct receive_slab {
+  unsigned char *bytes;
+  int sockets;
+  int env_gone;
+};
+
+static void release_slab(struct receive_slab *slab) {
+  if (slab->sockets > 0 || !slab->env_gone) return;
+  free(slab->bytes);
+  free(slab);
+}
+
+static void on_env_gone(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  struct receive_slab *slab = data;
+  slab->env_gone = 1;
+  release_slab(slab);
+}
+
+/* The environment's receive buffers, made on its first open(); counts the socket in. */
+static struct receive_slab *shared_slab(napi_env env) {
+  void *data = NULL;
+  struct receive_slab *slab = NULL;
+  if (napi_get_instance_data(env, &data) == napi_ok && data != NULL) {
+    slab = data;
+  } else {
+    slab = calloc(1, sizeof *slab);
+    if (slab == NULL) return NULL;
+    slab->bytes = malloc((size_t)BATCH * SLOT);
+    if (slab->bytes == NULL || napi_set_instance_data(env, slab, on_env_gone, NULL) != napi_ok) {
+      free(slab->bytes);
+      free(slab);
+      return NULL;
+    }
+  }
+  slab->sockets++;
+  return slab;
+}
 
 static const char *code_of(int err) {
   switch (err) {
@@ -99,7 +151,8 @@ static udp_batch *handle_of(napi_env env, napi_value value) {
 static void on_closed(uv_handle_t *poll) {
   udp_batch *h = (udp_batch *)poll->data;
   close(h->fd);
-  free(h->slab);
+  h->slab->sockets--;
+  release_slab(h->slab);
   h->slab = NULL;
   h->released = 1;
   if (h->finalized) free(h);
@@ -135,7 +188,7 @@ static void deliver(udp_batch *h, struct mmsghdr *msgs, struct sockaddr_in *from
   size_t offset = 0;
   for (int i = 0; i < n; i++) {
     size_t len = msgs[i].msg_len;
-    memcpy((unsigned char *)data + offset, h->slab + (size_t)i * SLOT, len);
+    memcpy((unsigned char *)data + offset, h->slab->bytes + (size_t)i * SLOT, len);
     int64_t age = -1;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c != NULL; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
@@ -186,7 +239,7 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
   for (int round = 0; round < ROUNDS && !h->closing; round++) {
     memset(msgs, 0, sizeof msgs);
     for (int i = 0; i < BATCH; i++) {
-      iov[i].iov_base = h->slab + (size_t)i * SLOT;
+      iov[i].iov_base = h->slab->bytes + (size_t)i * SLOT;
       iov[i].iov_len = SLOT;
       msgs[i].msg_hdr.msg_iov = &iov[i];
       msgs[i].msg_hdr.msg_iovlen = 1;
@@ -247,10 +300,9 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
     return throw_errno(env, err, "bind");
   }
   udp_batch *h = calloc(1, sizeof *h);
-  unsigned char *slab = malloc((size_t)BATCH * SLOT);
+  struct receive_slab *slab = h == NULL ? NULL : shared_slab(env);
   if (h == NULL || slab == NULL) {
     free(h);
-    free(slab);
     close(fd);
     return throw_errno(env, ENOMEM, "open");
   }
@@ -260,7 +312,7 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
   int rc = uv_poll_init(loop, &h->poll, fd);
   if (rc == 0) rc = uv_poll_start(&h->poll, UV_READABLE, on_readable);
   if (rc != 0) {
-    free(slab);
+    slab->sockets--;
     free(h);
     close(fd);
     napi_throw_error(env, "EPOLL", uv_strerror(rc));
@@ -416,6 +468,16 @@ static napi_value close_socket(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* receiveBufferBytes(): the bytes of receive buffers this environment holds (one set, once a socket opened). */
+static napi_value receive_buffer_bytes(napi_env env, napi_callback_info info) {
+  (void)info;
+  void *data = NULL;
+  napi_get_instance_data(env, &data);
+  napi_value result;
+  napi_create_double(env, data == NULL ? 0 : (double)BATCH * SLOT, &result);
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor methods[] = {
       {"open", NULL, open_socket, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -423,6 +485,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"buffers", NULL, buffers, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, send_batch, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, close_socket, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"receiveBufferBytes", NULL, receive_buffer_bytes, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
   return exports;

@@ -27,6 +27,7 @@ interface UdpBatchModule {
   buffers(handle: Handle, receive: number, send: number): [number, number];
   send(handle: Handle, payloads: Buffer, meta: Int32Array, count: number): Int32Array;
   close(handle: Handle): void;
+  receiveBufferBytes(): number;
 }
 
 /** From src/peer or dist/peer alike, the addon's build sits two folders up. */
@@ -57,6 +58,14 @@ const ipv4Text = (n: number): string => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>
 function socketError(err: unknown, doing: string): HarnessError {
   const e = err as { code?: string; message?: string };
   return new HarnessError('ERR_PEER_SOCKET', `${doing}: ${e.code ?? ''} ${e.message ?? String(err)}`.trim(), { cause: err });
+}
+
+/**
+ * Bytes of receive buffers the batched sockets of this thread hold: one set (64 × 64 KiB) however
+ * many sockets are open, from the first open on; 0 before.
+ */
+export function batchedReceiveBufferBytes(): number {
+  return addon?.receiveBufferBytes() ?? 0;
 }
 
 export async function openBatchedUdpSocket(want: Endpoint, handlers: PeerSocketHandlers): Promise<PeerSocket> {

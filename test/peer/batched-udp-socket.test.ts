@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import type { Endpoint } from '../../src/events.js';
+import { batchedReceiveBufferBytes } from '../../src/peer/batched-udp-socket.js';
 import { systemClock } from '../../src/peer/system-clock.js';
 import { UdpTransport, type BindEndpoint, type Datagram } from '../../src/peer/udp-transport.js';
 import { rejectionOf } from '../support/rejection-of.js';
@@ -137,6 +138,20 @@ describe('peer/udp-transport on the batched backend (loopback, ephemeral ports)'
         .to.have.property('message').that.includes('EADDRINUSE');
     } finally {
       await b.transport.close();
+    }
+  });
+
+  it('holds one set of receive buffers for all its sockets: fifty sockets each receiving, 4 MiB in all', async () => {
+    const received: Datagram[] = [];
+    const transport = await UdpTransport.open({ bind: Array.from({ length: 50 }, () => LOOPBACK), clock: systemClock, onDatagram: (d) => received.push(d) });
+    const sender = createSocket('udp4');
+    try {
+      for (const [i, at] of transport.endpoints.entries()) sender.send(numbered(i), at.port, at.address);
+      await until(() => received.length === 50, 'a datagram on each of the fifty sockets');
+      expect(batchedReceiveBufferBytes()).to.equal(64 * 65536);
+    } finally {
+      sender.close();
+      await transport.close();
     }
   });
 
