@@ -102,6 +102,7 @@ export async function openBatchedUdpSocket(want: Endpoint, handlers: PeerSocketH
 class BatchedUdpSocket implements PeerSocket {
   private queue: Queued[] = [];
   private closed = false;
+  readonly sendsAtOnce = false;
 
   constructor(
     private readonly module: UdpBatchModule,

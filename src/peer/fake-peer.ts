@@ -321,10 +321,11 @@ export class FakePeer {
    * hold only what left (stamped with the hand-over time). A failed send is a mark, never a datagram.
    */
   private async transmit(from: string | Endpoint, to: Endpoint, bytes: Uint8Array, extra: Pick<DatagramEvent, 'sa' | 'summary' | 'behaviour' | 'esp'>, what: 'ike' | 'keepalive' | 'esp' = 'ike'): Promise<void> {
-    const { t, sent, udpEncapsulation } = this.transport.send(from, to, bytes, what === 'ike' ? 'ike' : 'as-is');
+    const { sent, udpEncapsulation } = this.transport.send(from, to, bytes, what === 'ike' ? 'ike' : 'as-is');
     const local = this.storage.endpoint(this.transport.localEndpoint(from));
+    let t: bigint;
     try {
-      await sent;
+      t = await sent;
     } catch (err) {
       this.log.push({ type: 'mark', t: this.options.clock.now(), label: `not on the wire: ${err instanceof HarnessError ? err.message : String(err)}${extra.sa ? ` [${extra.sa}]` : ''}` });
       throw err;

@@ -272,9 +272,10 @@ export class Ikev2Peer {
 
   /** Logged once the socket took it, as the IKEv1 peer does: the timeline holds only what left. */
   private async transmit(datagram: Ikev2Outbound): Promise<void> {
-    const { t, sent } = this.transport.send(datagram.from, datagram.to, datagram.bytes);
+    const { sent } = this.transport.send(datagram.from, datagram.to, datagram.bytes);
+    let t: bigint;
     try {
-      await sent;
+      t = await sent;
     } catch (err) {
       this.log.push({ type: 'mark', t: this.now(), label: `not on the wire: ${err instanceof HarnessError ? err.message : String(err)} [${datagram.sa}]` });
       throw err;

@@ -32,6 +32,7 @@ export function openNodeUdpSocket(want: Endpoint, handlers: PeerSocketHandlers):
 function nodeUdpSocket(socket: Socket, local: Endpoint): PeerSocket {
   return {
     local,
+    sendsAtOnce: true,
     send: (bytes, to) =>
       new Promise<void>((resolve, reject) => {
         socket.send(bytes, to.port, to.address, (err) => {

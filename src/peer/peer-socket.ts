@@ -18,6 +18,11 @@ export interface PeerSocketHandlers {
 
 export interface PeerSocket {
   readonly local: Endpoint;
+  /**
+   * true: send() hands the datagram to the kernel in the call (dgram tries the write at once);
+   * false: at a later flush (batched: one sendmmsg per loop turn), when send's promise settles.
+   */
+  readonly sendsAtOnce: boolean;
   /** Settles once the kernel has the datagram; rejects with ERR_PEER_SOCKET. */
   send(bytes: Uint8Array, to: Endpoint): Promise<void>;
   /** Sets what is asked for, then reports what the kernel gave. */

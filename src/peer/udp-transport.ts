@@ -107,21 +107,22 @@ export class UdpTransport {
 
   /**
    * Sends from the socket bound to `from` (an address, or address and port when
-   * several sockets share an address). `t` is read right before the datagram is
-   * handed to the socket (batched: queued for this loop turn's sendmmsg), so callers can log it in order with everything else;
-   * `sent` settles once the kernel has it (or rejects with ERR_PEER_SOCKET).
+   * several sockets share an address). `sent` settles with the time the datagram
+   * was handed to the kernel (or rejects with ERR_PEER_SOCKET): read right before
+   * the call on Node's dgram, which writes at once; once this loop turn's sendmmsg
+   * ran on the batched backend, which only queues in the call.
    * A socket closed before that callback drops the datagram unsent, so close waits for it.
    */
-  send(from: string | Endpoint, to: Endpoint, bytes: Uint8Array, framing: 'ike' | 'as-is' = 'ike'): { t: bigint; sent: Promise<void>; udpEncapsulation?: 'non-esp-marker' } {
+  send(from: string | Endpoint, to: Endpoint, bytes: Uint8Array, framing: 'ike' | 'as-is' = 'ike'): { sent: Promise<bigint>; udpEncapsulation?: 'non-esp-marker' } {
     const b = this.socketFor(from);
     const marked = b.natT && framing === 'ike';
     const wire = marked ? frameUdpEncapsulated(bytes) : bytes;
-    const t = this.clock.now();
-    const sent = b.socket.send(wire, to);
+    const t = b.socket.sendsAtOnce ? this.clock.now() : undefined;
+    const sent = b.socket.send(wire, to).then(() => t ?? this.clock.now());
     const settled = sent.then(() => undefined, () => undefined);
     this.pending.add(settled);
     void settled.then(() => this.pending.delete(settled));
-    return { t, sent, ...(marked ? { udpEncapsulation: 'non-esp-marker' as const } : {}) };
+    return { sent, ...(marked ? { udpEncapsulation: 'non-esp-marker' as const } : {}) };
   }
 
   /** The local endpoint a datagram to `from` would leave from, for event records. */

@@ -141,6 +141,27 @@ describe('peer/udp-transport on the batched backend (loopback, ephemeral ports)'
     }
   });
 
+  it('a send\'s time is when the loop turn\'s sendmmsg handed it over, not when it was queued', async () => {
+    const { transport: to, received, at } = await receiver();
+    const { transport: from } = await receiver(LOOPBACK);
+    try {
+      const queuedAt = systemClock.now();
+      const { sent } = from.send('127.0.0.1', at, numbered(1));
+      // The rest of this loop turn keeps the queue waiting.
+      while (systemClock.now() - queuedAt < 30_000_000n);
+      const handedAt = await sent;
+      expect(Number(handedAt - queuedAt) / 1e6).to.be.at.least(30);
+      await until(() => received.length === 1, 'the datagram');
+      // Loopback delivers inside sendmmsg: the kernel's receive stamp lies between the wait's end and the time read after it.
+      const arrived = received[0]!.t;
+      expect(Number(arrived - queuedAt) / 1e6).to.be.at.least(30);
+      expect(Number(handedAt - arrived) / 1e6).to.be.within(0, 5);
+    } finally {
+      await from.close();
+      await to.close();
+    }
+  });
+
   it('holds one set of receive buffers for all its sockets: fifty sockets each receiving, 4 MiB in all', async () => {
     const received: Datagram[] = [];
     const transport = await UdpTransport.open({ bind: Array.from({ length: 50 }, () => LOOPBACK), clock: systemClock, onDatagram: (d) => received.push(d) });

@@ -38,8 +38,7 @@ for (const io of ['node', 'batched'] as const) describe(`peer/udp-transport (loo
       else expect(received[0].t < 1n, `kernel stamp ${received[0].t} before the loop's read`).to.equal(true);
 
       const got = once(other, 'message');
-      const { t: sentAt, sent } = transport.send('127.0.0.1', { address: '127.0.0.1', port: otherPort }, Uint8Array.from([9]));
-      await sent;
+      const sentAt = await transport.send('127.0.0.1', { address: '127.0.0.1', port: otherPort }, Uint8Array.from([9])).sent;
       const [msg, rinfo] = (await got) as [Buffer, { port: number }];
       expect(sentAt).to.equal(2n);
       expect(Array.from(msg)).to.deep.equal([9]);
