@@ -106,7 +106,7 @@ export class FakePeer {
 
   static async start(options: FakePeerOptions): Promise<FakePeer> {
     const peer = new FakePeer(options);
-    const stamps = (peer.stamps = openReceiveStamps(options.openReceiveStamps, (why) => peer.mark(`receive times from the event loop: no kernel stamps (${why})`)));
+    const stamps = (peer.stamps = openReceiveStamps(options.openReceiveStamps, options.bind, (why) => peer.mark(`receive times from the event loop: no kernel stamps (${why})`)));
     peer.transport = await UdpTransport.open({
       bind: options.bind,
       clock: options.clock,

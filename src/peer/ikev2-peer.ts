@@ -101,7 +101,7 @@ export class Ikev2Peer {
   static async start(options: Ikev2PeerOptions): Promise<Ikev2Peer> {
     const peer = new Ikev2Peer(options);
     // A liveness schedule timed from event-loop reads is off by however late the loop got round to them.
-    const stamps = (peer.stamps = openReceiveStamps(options.openReceiveStamps, (why) => peer.log.push({ type: 'mark', t: peer.now(), label: `receive times from the event loop: no kernel stamps (${why})` })));
+    const stamps = (peer.stamps = openReceiveStamps(options.openReceiveStamps, options.bind, (why) => peer.log.push({ type: 'mark', t: peer.now(), label: `receive times from the event loop: no kernel stamps (${why})` })));
     peer.transport = await UdpTransport.open({
       bind: options.bind,
       clock: options.clock,

@@ -16,6 +16,7 @@ import { IP_PROTOCOL, ipv4Packet, udpDatagram } from './icmp-ipv4-udp.js';
 import { ReceiveStampQueue } from './receive-stamp-queue.js';
 import { rawSocketError } from './raw-capture-socket.js';
 import { systemRxStampSocket, type RxStampSocket, type RxStampSocketFactory } from './rx-stamp-addon.js';
+import type { PeerSocketIo } from './peer-socket.js';
 import type { ReceiveStamp } from './udp-transport.js';
 
 /** A stamp unclaimed this long belongs to a packet no socket of the peer will read. */
@@ -112,9 +113,13 @@ export class KernelReceiveStamps {
   }
 }
 
-/** Opens the stamps if asked to; a refusal (no root, no addon) is reported, not thrown: the run goes on with event-loop times. */
-export function openReceiveStamps(open: (() => KernelReceiveStamps) | undefined, refused: (why: string) => void): KernelReceiveStamps | undefined {
-  if (!open) return undefined;
+/**
+ * Opens the stamps if asked to and some socket needs them: batched sockets stamp what they read
+ * themselves, and a capture beside them would only queue copies nobody claims. A refusal (no root,
+ * no addon) is reported, not thrown: the run goes on with event-loop times.
+ */
+export function openReceiveStamps(open: (() => KernelReceiveStamps) | undefined, bind: readonly { io?: PeerSocketIo }[], refused: (why: string) => void): KernelReceiveStamps | undefined {
+  if (!open || bind.every((b) => b.io === 'batched')) return undefined;
   try {
     return open();
   } catch (err) {

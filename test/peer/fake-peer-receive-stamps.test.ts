@@ -52,6 +52,20 @@ describe('peer/fake-peer receive times (loopback, injected stamp socket)', () =>
     expect(datagramFromEvent(received!, (t) => t).timeNs).to.equal(clock.now() - 4n * MS);
   });
 
+  it('opens no capture when every socket is batched (they stamp what they read), and one when a socket is not', async () => {
+    let opened = 0;
+    const open = (): KernelReceiveStamps => {
+      opened++;
+      return KernelReceiveStamps.open({ clock, addresses: ['127.0.0.1'], socketFactory: () => new ReplaySocket() });
+    };
+    const startOn = (bind: { io: 'node' | 'batched' }[]) => FakePeer.start({ bind: bind.map((b) => ({ address: '127.0.0.1', port: 0, ...b })), clock, createEngine: (hooks) => new ScriptedEngine(hooks, () => peer!.endpoints[0]), openReceiveStamps: open });
+    peer = await startOn([{ io: 'batched' }, { io: 'batched' }]);
+    expect(opened).to.equal(0);
+    await peer.close();
+    peer = await startOn([{ io: 'batched' }, { io: 'node' }]);
+    expect(opened).to.equal(1);
+  });
+
   it('keeps event-loop times, and says why on the timeline, when the stamp socket cannot be opened', async () => {
     peer = await start(() => {
       throw new HarnessError('ERR_RAW_NOT_PERMITTED', 'raw sockets need root');
