@@ -22,7 +22,7 @@ import type { InformationalOptions } from '../ike/index.js';
 import type { EngineEffect, EngineHooks, EnginePort, InitiateOptions, OutboundDatagram, PlaintextMessage } from './engine-port.js';
 import { EspTraffic, type TrafficFlow } from './esp-traffic.js';
 import { EventLog } from './event-log.js';
-import { waitForSaState, type SaStateMatch } from './sa-state-wait.js';
+import { saKey, waitForSaState, type SaStateMatch } from './sa-state-wait.js';
 export type { SaStateMatch } from './sa-state-wait.js';
 import { cookiesOf, headerSummary } from './header-summary.js';
 import { IcmpInjector } from './icmp-injector.js';
@@ -51,11 +51,10 @@ export interface FakePeerOptions {
 }
 
 /** Behaviours are keyed by initiator cookie: it names an IKE SA from its first packet, before CKY-R is known. */
-const saKey = (sa: string): string => sa.slice(0, 16);
 const KEEPALIVE_DATAGRAM = udpEncapsulated.encode({ kind: 'keepalive' });
 
 /** Whether two SA ids name the same IKE SA (one may predate the responder cookie). */
-export { sameSa } from './sa-state-wait.js';
+export { saKey, sameSa } from './sa-state-wait.js';
 
 export class FakePeer {
   readonly log: EventLog;

@@ -7,7 +7,8 @@ import type { Clock, HarnessEvent, SaStateEvent } from '../events.js';
 import type { EventLog } from './event-log.js';
 
 /** Behaviours and SA ids share the initiator cookie: it names an IKE SA before CKY-R is known. */
-export const sameSa = (a: string, b: string): boolean => a.slice(0, 16) === b.slice(0, 16);
+export const saKey = (sa: string): string => sa.slice(0, 16);
+export const sameSa = (a: string, b: string): boolean => saKey(a) === saKey(b);
 
 export interface SaStateMatch {
   /** The SA (any id of it); absent: any SA. */

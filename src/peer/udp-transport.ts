@@ -119,9 +119,9 @@ export class UdpTransport {
     const wire = marked ? frameUdpEncapsulated(bytes) : bytes;
     const t = b.socket.sendsAtOnce ? this.clock.now() : undefined;
     const sent = b.socket.send(wire, to).then(() => t ?? this.clock.now());
-    const settled = sent.then(() => undefined, () => undefined);
+    const forget = (): void => void this.pending.delete(settled);
+    const settled = sent.then(forget, forget);
     this.pending.add(settled);
-    void settled.then(() => this.pending.delete(settled));
     return { sent, ...(marked ? { udpEncapsulation: 'non-esp-marker' as const } : {}) };
   }
 

@@ -7,7 +7,7 @@
  * large, in slices between event-loop turns (run-file-writes.ts). finish() is
  * synchronous on purpose: a SIGINT handler can call it and know the files are there.
  */
-import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.js';
 import type { HarnessEvent } from '../events.js';
@@ -22,7 +22,7 @@ import { renderReportHtmlChunks } from './report-html.js';
 import { renderReportReadme } from './report-readme.js';
 import { type DataPlane, type ProfileIdentity, type RunHistory, type RunReport, type ScenarioResult, type SuiteResult, scenarioFileStem, wallNsOf } from './result-model.js';
 import { renderResultsJsonChunks } from './results-json.js';
-import { type FileChunks, RunFileWrites } from './run-file-writes.js';
+import { type FileChunks, RunFileWrites, writeChunksAtomically } from './run-file-writes.js';
 import { scenarioArtifacts } from './scenario-artifacts.js';
 
 export class ReportError extends HarnessError {}
@@ -203,10 +203,8 @@ export class ReportWriter {
 
 /** Writes a whole report file through a temporary one, so a reader never sees half of it. */
 export function writeReportFile(path: string, data: string | Uint8Array): void {
-  const temp = `${path}.tmp-${process.pid}`;
   try {
-    writeFileSync(temp, data);
-    renameSync(temp, path);
+    writeChunksAtomically({ path, chunks: [data] });
   } catch (err) {
     throw new ReportError('ERR_REPORT_WRITE', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
   }

@@ -8,7 +8,7 @@
  * temp file, renamed over the old one when complete. writeNow() (finish(), a Ctrl-C handler) always
  * writes at once and abandons a sliced write still in progress.
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export interface FileChunks {
@@ -21,10 +21,11 @@ export interface FileChunks {
 export const SLICE_CHARS = 512 * 1024;
 
 /** Writes `file` through a temp file and a rename, so a reader never sees half of it. */
-export function writeChunksAtomically(file: FileChunks, temp = `${file.path}.tmp-${process.pid}`): void {
+export function writeChunksAtomically(file: { path: string; chunks: readonly (string | Uint8Array)[] }, temp = `${file.path}.tmp-${process.pid}`): void {
   const fd = openSync(temp, 'w');
   try {
-    for (const chunk of file.chunks) writeSync(fd, chunk);
+    // writeFileSync on a descriptor appends at its position and loops until all of it is written.
+    for (const chunk of file.chunks) writeFileSync(fd, chunk);
   } finally {
     closeSync(fd);
   }
@@ -115,7 +116,7 @@ export class RunFileWrites {
     let since = 0;
     for (const chunk of file.chunks) {
       for (const piece of slices(chunk)) {
-        writeSync(this.inProgress.fd, piece);
+        writeFileSync(this.inProgress.fd, piece);
         since += piece.length;
         if (since < SLICE_CHARS) continue;
         since = 0;

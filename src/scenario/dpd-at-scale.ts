@@ -7,6 +7,7 @@
  */
 import { HarnessError } from '../errors.js';
 import type { Clock, DatagramEvent, HarnessEvent } from '../events.js';
+import { saKey } from '../peer/fake-peer.js';
 import type { Tolerance } from '../profile/device-profile.js';
 import type { Check } from '../report/result-model.js';
 import type { ScaleSa, ScenarioTarget } from '../target/target.js';
@@ -29,7 +30,7 @@ export function silentPositions(count: number, silent: number): Set<number> {
   return new Set(Array.from({ length: silent }, (_, j) => Math.floor(((j + 0.5) * count) / silent)));
 }
 
-/** The DUT's R-U-THEREs (in) and the fake peer's ACKs (out) per SA (keyed by initiator cookie, as sameSa), since `since`. */
+/** The DUT's R-U-THEREs (in) and the fake peer's ACKs (out) since `since`, per SA (saKey). */
 function dpdTimesBySa(events: readonly HarnessEvent[], since: bigint): Map<string, { probes: bigint[]; answers: bigint[] }> {
   const bySa = new Map<string, { probes: bigint[]; answers: bigint[] }>();
   for (const e of events) {
@@ -37,7 +38,7 @@ function dpdTimesBySa(events: readonly HarnessEvent[], since: bigint): Map<strin
     const kind = e.summary?.kind;
     const probe = kind === 'r-u-there' && e.direction === 'in';
     if (!probe && !(kind === 'r-u-there-ack' && e.direction === 'out')) continue;
-    const key = e.sa.slice(0, 16);
+    const key = saKey(e.sa);
     let times = bySa.get(key);
     if (!times) bySa.set(key, (times = { probes: [], answers: [] }));
     (probe ? times.probes : times.answers).push(e.t);
@@ -73,15 +74,15 @@ export async function runAtScale(step: ScaleStep, target: ScenarioTarget, o: Sca
   }
 
   const events = target.events();
-  const sinceStart = dpdTimesBySa(events, started);
-  const sinceSilence = dpdTimesBySa(events, silencedAt);
+  const bySa = dpdTimesBySa(events, started);
   const observations: ScaleObservation[] = sas.map((s, i) => {
-    const times = (quiet.has(i) ? sinceSilence : sinceStart).get(s.sa.slice(0, 16));
+    const times = bySa.get(saKey(s.sa));
+    const probes = times?.probes ?? [];
     return {
       local: s.local,
       silent: quiet.has(i),
-      probes: times?.probes ?? [],
-      ...(quiet.has(i) ? {} : { answers: times?.answers ?? [] }),
+      // A silent SA is judged from the silence on.
+      ...(quiet.has(i) ? { probes: probes.filter((t) => t >= silencedAt) } : { probes, answers: times?.answers ?? [] }),
       ...(goneAt[i] === undefined ? {} : { goneAt: goneAt[i] }),
     };
   });
